@@ -1,0 +1,68 @@
+"""Bearer-token authentication: sender API keys and carrier device tokens."""
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import g, request
+
+from app.api.errors import ApiError
+from app.extensions import db
+from app.models import ApiKey, Device
+from app.models.types import utcnow
+from app.security import hash_token
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Unauthorized", "Send 'Authorization: Bearer <token>'.", "unauthorized",
+                       field="Authorization")
+    return token.strip()
+
+
+def _principal():
+    digest = hash_token(_bearer())
+    key = db.session.scalar(sa.select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)))
+    if key is not None:
+        return key
+    device = db.session.scalar(sa.select(Device).where(Device.token_hash == digest, Device.revoked_at.is_(None)))
+    if device is not None:
+        return device
+    raise ApiError(401, "Unauthorized", "The token is unknown or revoked.", "unauthorized", field="Authorization")
+
+
+def sender_required(view):
+    """Only a sender's API key may call this; ``g.sender`` is its organisation."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = _principal()
+        if not isinstance(principal, ApiKey):
+            raise ApiError(403, "Forbidden", "This endpoint needs a sender API key, not a device token.",
+                           "forbidden", field="Authorization")
+        g.api_key, g.sender = principal, principal.sender
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def device_required(view):
+    """Only a carrier's device token may call this; ``g.device`` is the device."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = _principal()
+        if not isinstance(principal, Device):
+            raise ApiError(403, "Forbidden", "This endpoint needs a carrier device token, not a sender key.",
+                           "forbidden", field="Authorization")
+        g.device = principal
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def touch(principal) -> None:
+    """Record last use without an extra transaction (committed with the request's work)."""
+    now = utcnow()
+    if isinstance(principal, ApiKey):
+        principal.last_used_at = now
+    else:
+        principal.last_seen_at = now

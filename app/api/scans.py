@@ -1,0 +1,31 @@
+"""Scans from carriers' handhelds: each one records a delivery attempt."""
+from __future__ import annotations
+
+from flask import current_app, g, make_response, request
+
+from app.api import bp
+from app.api.auth import device_required
+from app.api.errors import ApiError, json_body
+from app.api.schemas import parse_scan
+from app.extensions import db
+from app.models.types import utcnow
+from app.services.attempts import record_attempt
+
+
+@bp.post("/scans")
+@device_required
+def create_scan():
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key or len(key) > 200:
+        raise ApiError(400, "Bad request", "Send a unique 'Idempotency-Key' header (at most 200 characters) with each scan.",
+                       "idempotency-key-required", field="Idempotency-Key")
+    now = utcnow()
+    scan = parse_scan(json_body(), now, current_app.config["MAX_CLOCK_SKEW_SECONDS"])
+    result = record_attempt(
+        db.session, g.device, scan, key, now=now,
+        base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
+    )
+    response = make_response(result.body, result.status_code)
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response

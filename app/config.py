@@ -1,0 +1,64 @@
+"""Configuration, read only from the environment (and ``.env`` in development)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """Normalise ``DATABASE_URL``; the embedded default is SQLite under ``instance/``."""
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "awizo.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _dev_secret_key(instance_path: str) -> str:
+    """A development secret kept under ``instance/`` so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ if env is None else env
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _dev_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_uri(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://localhost:5000").rstrip("/"),
+        "OPERATOR_TIMEZONE": env.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
+        # Twilio (SMS). Without credentials SMS land in the development outbox.
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID"),
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN"),
+        "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER"),
+        "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL"),
+        # SMTP (e-mail). Without a host e-mail lands in the development outbox.
+        "SMTP_HOST": env.get("SMTP_HOST"),
+        "SMTP_PORT": int(env.get("SMTP_PORT") or 25),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS")),
+        "MAIL_FROM": env.get("MAIL_FROM") or "Awizo <awizo@localhost>",
+        # Default pickup point for carriers created without one.
+        "DEFAULT_PICKUP_POINT_CODE": env.get("DEFAULT_PICKUP_POINT_CODE") or "WAW-01",
+        "DEFAULT_PICKUP_POINT_NAME": env.get("DEFAULT_PICKUP_POINT_NAME") or "Placówka pocztowa Warszawa 1",
+        "DEFAULT_PICKUP_POINT_ADDRESS": env.get("DEFAULT_PICKUP_POINT_ADDRESS") or "ul. Świętokrzyska 31/33, 00-001 Warszawa",
+        # How far a device clock may run ahead of the server before a scan is refused.
+        "MAX_CLOCK_SKEW_SECONDS": int(env.get("MAX_CLOCK_SKEW_SECONDS") or 120),
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS") or 8),
+        "DEV_OUTBOX": _flag(env.get("DEV_OUTBOX"), default=True),
+    }

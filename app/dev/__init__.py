@@ -1,0 +1,4 @@
+"""Development outbox: where messages land when Twilio or SMTP is not configured."""
+from flask import Blueprint
+
+bp = Blueprint("dev", __name__, url_prefix="/dev")

@@ -1,0 +1,10 @@
+"""All models, imported here so Alembic and the app see the whole schema."""
+from app.models.carriers import Carrier, Device, PickupPoint
+from app.models.items import Attempt, IdempotencyRecord, Item, ItemEvent
+from app.models.organisations import ApiKey, Sender
+from app.models.outbox import OutboxMessage
+
+__all__ = [
+    "ApiKey", "Attempt", "Carrier", "Device", "IdempotencyRecord", "Item", "ItemEvent",
+    "OutboxMessage", "PickupPoint", "Sender",
+]

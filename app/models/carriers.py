@@ -1,0 +1,55 @@
+"""Carriers, their devices and the pickup points where held items wait."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class PickupPoint(db.Model):
+    """A post office or locker where an item waits after a notice was left."""
+
+    __tablename__ = "pickup_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(300))
+    opening_hours: Mapped[str | None] = mapped_column(sa.String(200))
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+
+
+class Carrier(db.Model):
+    """A person who delivers items; scans come from one of the carrier's devices."""
+
+    __tablename__ = "carriers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    default_pickup_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pickup_points.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    default_pickup_point: Mapped[PickupPoint | None] = relationship()
+    devices: Mapped[list["Device"]] = relationship(back_populates="carrier")
+
+
+class Device(db.Model):
+    """A handheld used by a carrier, authenticated by a bearer token stored hashed."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carrier_id: Mapped[int] = mapped_column(sa.ForeignKey("carriers.id"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(100), default="handheld")
+    token_prefix: Mapped[str] = mapped_column(sa.String(24))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    carrier: Mapped[Carrier] = relationship(back_populates="devices")

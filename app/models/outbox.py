@@ -1,0 +1,58 @@
+"""The outbox: every message leaving the system is a row first, sent by the worker later."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.items import Attempt, Item
+from app.models.types import UTCDateTime, utcnow
+
+CHANNELS = ("sms", "email", "webhook")
+STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
+
+
+class OutboxMessage(db.Model):
+    """An SMS, e-mail or webhook call, written in the transaction of the fact that caused it.
+
+    ``dedupe_key`` is unique, so the same fact can never enqueue the same message twice.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.CheckConstraint("channel IN ('sms', 'email', 'webhook')", name="channel"),
+        sa.CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled')",
+            name="status",
+        ),
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("items.id"), index=True)
+    attempt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attempts.id"))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    recipient: Mapped[str] = mapped_column(sa.String(2000))
+    language: Mapped[str] = mapped_column(sa.String(2), default="pl")
+    subject: Mapped[str | None] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    headers: Mapped[dict | None] = mapped_column(sa.JSON)
+    dedupe_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    provider: Mapped[str | None] = mapped_column(sa.String(20))
+    provider_message_id: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    tries: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    error_code: Mapped[str | None] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    item: Mapped[Item | None] = relationship()
+    attempt: Mapped[Attempt | None] = relationship()

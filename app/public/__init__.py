@@ -1,0 +1,6 @@
+"""Public pages: the home page and the verification page behind the QR code."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from app.public import views  # noqa: E402,F401

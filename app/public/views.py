@@ -1,0 +1,6 @@
+from app.public import bp
+
+
+@bp.get("/")
+def home():
+    return "Awizo"

@@ -23,6 +23,9 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from notices import s10  # noqa: E402
 
+# Fixture modules owned by each area (real local servers: SMTP, Twilio-compatible, TSA…).
+pytest_plugins: list[str] = []
+
 PUBLIC_BASE_URL = "http://awizo.test"
 
 

@@ -15,6 +15,7 @@ from notices.profiles import PROFILES, collection_deadline
 from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
 from app.services import notifications
 from app.services.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.services.events import record_event
 from app.services.records import attempt_data
 
 ITEM_STATUS = {
@@ -124,6 +125,9 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     item.status = ITEM_STATUS[scan.outcome]
     session.add(attempt)
     session.flush()
+    record_event(session, item, "attempt_recorded", now, {
+        "attempt_id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
+    })
     if event.leaves_notice:
         notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now)
     body = {

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import Item, ItemEvent, Sender
+from app.models import Item, Sender
 from app.security import new_verify_token
 from app.services.errors import Conflict, NotFound
+from app.services.events import record_event
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,7 @@ def register_item(session: Session, sender: Sender, new: NewItem, now: datetime)
     )
     session.add(item)
     session.flush()
-    session.add(ItemEvent(item_id=item.id, kind="registered", occurred_at=now,
-                          data={"sender": sender.name, "service": new.service}))
+    record_event(session, item, "registered", now, {"sender": sender.name, "service": new.service})
     try:
         session.commit()
     except IntegrityError:

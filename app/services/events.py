@@ -1,0 +1,32 @@
+"""Facts about an item, recorded once and passed to the parts that react to them.
+
+``record_event`` writes an :class:`ItemEvent` and calls every listener registered on the app
+(the transparency log, sender callbacks, …) inside the same transaction, so a fact and its
+consequences are committed together or not at all.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from app.models import Item, ItemEvent
+
+Listener = Callable[[Session, Item, ItemEvent], None]
+_KEY = "awizo.item_event_listeners"
+
+
+def add_listener(app, listener: Listener) -> None:
+    """Register ``listener(session, item, event)``; called for every event, in order."""
+    app.extensions.setdefault(_KEY, []).append(listener)
+
+
+def record_event(session: Session, item: Item, kind: str, occurred_at: datetime, data: dict | None = None) -> ItemEvent:
+    event = ItemEvent(item_id=item.id, kind=kind, occurred_at=occurred_at, data=data)
+    session.add(event)
+    session.flush()
+    for listener in current_app.extensions.get(_KEY, []):
+        listener(session, item, event)
+    return event

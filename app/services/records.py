@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -15,7 +15,8 @@ from app.models import Attempt, Item, ItemEvent, OutboxMessage
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+    """RFC 3339 in UTC with a ``Z``, whatever offset the value was given with."""
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if value else None
 
 
 def attempt_data(attempt: Attempt) -> dict:

@@ -77,5 +77,8 @@ def carriers_create(name: str, pickup_code: str | None, device_label: str) -> No
 
 
 def init_app(app) -> None:
+    from app.demo import demo_command
+
+    app.cli.add_command(demo_command)
     app.cli.add_command(senders_cli)
     app.cli.add_command(carriers_cli)

@@ -1,0 +1,51 @@
+# Awizo — the two commands a newcomer needs:
+#   make run    set everything up and start web + worker + scheduler on SQLite with demo data
+#   make test   set everything up and run the whole test suite
+# Set TEST_DATABASE_URL=postgresql://... to run the suite against PostgreSQL as well.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PRISM_VERSION := 5.14.2
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres setup system-deps tools bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian packages the tests and PDFs need (headless Chromium, fonts with Polish diacritics).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
+	  echo "Installing chromium, poppler-utils and fonts-dejavu-core (Debian packages)…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; }
+
+# The Twilio-compatible server the tests run from ../shared/twilio (Stoplight Prism).
+.tools/node_modules/.bin/prism:
+	npm install --silent --no-audit --no-fund --prefix .tools @stoplight/prism-cli@$(PRISM_VERSION)
+
+tools: .tools/node_modules/.bin/prism
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/python -m app.devrun --port $(PORT)
+
+test: setup system-deps tools
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+ifdef TEST_DATABASE_URL
+	@echo "— again on PostgreSQL ($(TEST_DATABASE_URL))"
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache

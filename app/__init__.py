@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(dev_bp)
 
+    from app import portal
+    portal.init_app(app)
+
     from app import cli
     cli.init_app(app)
     return app

@@ -1,0 +1,43 @@
+"""The sender portal (/portal): items, CSV import, proofs, webhooks, API keys, people."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+# (endpoint, Polish, English, roles that see it)
+NAV = [
+    ("portal.index", "Przesyłki", "Items", ("sender_admin", "sender_clerk")),
+    ("portal.new_item", "Nadaj przesyłkę", "Register an item", ("sender_admin", "sender_clerk")),
+    ("portal.import_csv", "Import CSV", "CSV import", ("sender_admin", "sender_clerk")),
+    ("portal.proofs", "Dowody (ZIP)", "Proofs (zip)", ("sender_admin", "sender_clerk")),
+    ("portal.stats", "Wykres", "Chart", ("sender_admin", "sender_clerk")),
+    ("portal.webhooks", "Powiadomienia zwrotne", "Webhooks", ("sender_admin",)),
+    ("portal.api_keys", "Klucze API", "API keys", ("sender_admin",)),
+    ("portal.people", "Osoby", "People", ("sender_admin",)),
+    ("portal.api_reference", "Dokumentacja API", "API reference", ("sender_admin", "sender_clerk", "staff")),
+]
+
+
+def portal_nav() -> list[tuple[str, str, str]]:
+    from app.auth_web import current_user
+
+    user = current_user()
+    if user is None:
+        return []
+    return [(e, pl, en) for e, pl, en, roles in NAV if user.role in roles and e in current_app.view_functions]
+
+
+def init_app(app) -> None:
+    """Sign-in, rate limits, the portal pages, the ``users`` command and sender callbacks."""
+    from app import auth_web, ratelimit
+    from app.portal import cli
+
+    ratelimit.init_app(app)
+    auth_web.init_app(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["portal_nav"] = portal_nav
+    cli.init_app(app)
+
+
+from app.portal import views  # noqa: E402,F401  (routes register on import)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import g, request
 
 from app.api.errors import ApiError
 from app.extensions import db
-from app.models import ApiKey, Device
+from app.models import ApiKey, Carrier, Device
 from app.models.types import utcnow
 from app.security import hash_token
 
@@ -23,14 +24,23 @@ def _bearer() -> str:
 
 
 def _principal():
-    digest = hash_token(_bearer())
-    key = db.session.scalar(sa.select(ApiKey).where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)))
-    if key is not None:
-        return key
-    device = db.session.scalar(sa.select(Device).where(Device.token_hash == digest, Device.revoked_at.is_(None)))
-    if device is not None:
-        return device
-    raise ApiError(401, "Unauthorized", "The token is unknown or revoked.", "unauthorized", field="Authorization")
+    """The API key or device behind the bearer token (one query: the prefix tells which)."""
+    token = _bearer()
+    digest = hash_token(token)
+    if token.startswith("awz_dt_"):
+        principal = db.session.scalar(
+            sa.select(Device)
+            .options(joinedload(Device.carrier).joinedload(Carrier.default_pickup_point))
+            .where(Device.token_hash == digest, Device.revoked_at.is_(None))
+        )
+    else:
+        principal = db.session.scalar(
+            sa.select(ApiKey).options(joinedload(ApiKey.sender))
+            .where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
+        )
+    if principal is None:
+        raise ApiError(401, "Unauthorized", "The token is unknown or revoked.", "unauthorized", field="Authorization")
+    return principal
 
 
 def sender_required(view):

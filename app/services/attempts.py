@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from notices.outcomes import Outcome, upu_event
 from notices.profiles import PROFILES, collection_deadline
@@ -38,6 +38,7 @@ class ScanInput:
     longitude: float | None
     accuracy_m: float | None
     pickup_point_code: str | None = None
+    no_fix: bool = False  # the device had no position fix: recorded as such, never a stale position
 
     def fingerprint(self) -> str:
         """A hash of the request, to tell a true replay from a reused key."""
@@ -69,12 +70,13 @@ def _stored(session: Session, device_id: int, key: str, fingerprint: str) -> Sca
 
 def record_attempt(
     session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
-    now: datetime, base_url: str, tz: str,
+    now: datetime, base_url: str, tz: str, on_attempt=None,
 ) -> ScanResult:
     """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
 
     The attempt, the item's new status, the outbox messages for the recipient and the
     idempotency record are written in one transaction. A replay returns the first answer.
+    ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
     """
     fingerprint = scan.fingerprint()
     device_id = device.id
@@ -85,8 +87,8 @@ def record_attempt(
             return stored
         try:
             result = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
-                                    fingerprint, now=now, base_url=base_url, tz=tz)
-            session.commit()
+                                    fingerprint, now=now, base_url=base_url, tz=tz, on_attempt=on_attempt)
+            session.commit()  # the unique (device, key) index decides a race here
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.
@@ -94,8 +96,10 @@ def record_attempt(
     raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
 
 
-def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz) -> ScanResult:
-    item = session.scalar(sa.select(Item).where(Item.tracking_number == scan.tracking_number))
+def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, on_attempt=None) -> ScanResult:
+    item = session.scalar(
+        sa.select(Item).options(joinedload(Item.sender)).where(Item.tracking_number == scan.tracking_number)
+    )
     if item is None:
         raise NotFound(f"No item {scan.tracking_number} is registered.")
     if item.status in FINAL_STATUSES:
@@ -117,7 +121,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         upu_event=event.code, reason=event.reason, action=event.action,
         occurred_at=scan.occurred_at, recorded_at=now,
         latitude=scan.latitude, longitude=scan.longitude, accuracy_m=scan.accuracy_m,
-        pickup_point_id=pickup.id if pickup else None,
+        pickup_point=pickup, carrier=carrier, device=device,
     )
     if event.leaves_notice:
         attempt.collect_by_at = collection_deadline(PROFILES[item.service], scan.occurred_at, tz)
@@ -125,6 +129,8 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     item.status = ITEM_STATUS[scan.outcome]
     session.add(attempt)
     session.flush()
+    if on_attempt is not None:
+        on_attempt(session, device, attempt)
     record_event(session, item, "attempt_recorded", now, {
         "attempt_id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
     })
@@ -138,5 +144,4 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     }
     session.add(IdempotencyRecord(device_id=device.id, key=key, request_hash=fingerprint,
                                   status_code=201, response=body, created_at=now))
-    session.flush()
     return ScanResult(201, body)

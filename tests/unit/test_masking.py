@@ -1,0 +1,14 @@
+from notices import masking
+
+
+def test_public_pages_show_initials_and_partial_contacts():
+    assert masking.initials("Jan Maria Kowalska-Nowak") == "J. M. K. N."
+    assert masking.phone("+48601234567") == "+48 *** *** 567"
+    assert masking.email("jan.kowalski@example.com") == "j***@example.com"
+    assert masking.street("ul. Polna 12 m. 4") == "ul. Polna m. ***"
+    assert masking.postal_code("00-950") == "00****"
+
+
+def test_masking_never_leaks_the_full_value():
+    for phone in ("+48601234567", "601234567", "+442071838750"):
+        assert "601234" not in (masking.phone(phone) or "")

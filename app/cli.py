@@ -82,3 +82,5 @@ def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(senders_cli)
     app.cli.add_command(carriers_cli)
+    from app.worker import worker_command
+    app.cli.add_command(worker_command)

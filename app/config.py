@@ -61,6 +61,13 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "MAX_CLOCK_SKEW_SECONDS": int(env.get("MAX_CLOCK_SKEW_SECONDS") or 120),
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS") or 8),
         "DEV_OUTBOX": _flag(env.get("DEV_OUTBOX"), default=True),
+        # Outbound messaging: SMS per second per sender number, SMS quiet hours (recipient's
+        # local time, "off" to disable), worker poll interval and retry backoff (seconds).
+        "SMS_RATE_PER_SECOND": float(env.get("SMS_RATE_PER_SECOND") or 1),
+        "SMS_QUIET_HOURS": env.get("SMS_QUIET_HOURS") or "21:00-08:00",
+        "OUTBOX_POLL_SECONDS": float(env.get("OUTBOX_POLL_SECONDS") or 2),
+        "OUTBOX_BACKOFF_SECONDS": float(env.get("OUTBOX_BACKOFF_SECONDS") or 30),
+        "OUTBOX_BACKOFF_MAX_SECONDS": float(env.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
         # Rate limits (Flask-Limiter syntax); counters in Redis when a URL is given.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",

@@ -1,18 +1,37 @@
-"""Writing recipient alerts to the outbox, in the transaction of the fact that caused them."""
+"""Alerts to recipients, written to the outbox in the transaction of the fact that caused them."""
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from notices.messages import NoticeAlert, notice_email, notice_sms
+from notices import masking
+from notices.messages import (
+    EmailContent, NoticeAlert, email_failed_sms, email_text, notice_email_content, notice_sms,
+    sms_failed_email,
+)
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, OutboxMessage
+from app.services import suppressions
+from app.services.outbox import enqueue_message
 
 
 def verify_url(base_url: str, item: Item) -> str:
     return f"{base_url}/v/{item.verify_token}"
+
+
+def enqueue_email(session: Session, content: EmailContent, *, recipient: str, purpose: str,
+                  dedupe_key: str, now: datetime, item_id: int | None = None,
+                  attempt_id: int | None = None) -> OutboxMessage:
+    """Queue an e-mail whose text and HTML parts both come from ``content``."""
+    return enqueue_message(
+        session, channel="email", recipient=recipient, purpose=purpose, dedupe_key=dedupe_key, now=now,
+        subject=content.subject, body=email_text(content),
+        body_html=render_template("email/message.html", content=content),
+        language=content.language, item_id=item_id, attempt_id=attempt_id,
+    )
 
 
 def enqueue_notice_alerts(
@@ -38,17 +57,42 @@ def enqueue_notice_alerts(
     )
     messages = []
     if item.recipient_phone:
-        messages.append(OutboxMessage(
-            item_id=item.id, attempt_id=attempt.id, channel="sms", purpose="notice_left",
-            recipient=item.recipient_phone, language=item.language, body=notice_sms(alert),
-            dedupe_key=f"attempt:{attempt.id}:sms", next_attempt_at=now, created_at=now,
+        messages.append(enqueue_message(
+            session, channel="sms", recipient=item.recipient_phone, purpose="notice_left",
+            body=notice_sms(alert), dedupe_key=f"attempt:{attempt.id}:sms", now=now,
+            language=item.language, item_id=item.id, attempt_id=attempt.id,
         ))
     if item.recipient_email:
-        subject, body = notice_email(alert)
-        messages.append(OutboxMessage(
-            item_id=item.id, attempt_id=attempt.id, channel="email", purpose="notice_left",
-            recipient=item.recipient_email, language=item.language, subject=subject, body=body,
-            dedupe_key=f"attempt:{attempt.id}:email", next_attempt_at=now, created_at=now,
+        messages.append(enqueue_email(
+            session, notice_email_content(alert), recipient=item.recipient_email, purpose="notice_left",
+            dedupe_key=f"attempt:{attempt.id}:email", now=now, item_id=item.id, attempt_id=attempt.id,
         ))
-    session.add_all(messages)
     return messages
+
+
+def tell_through_other_channel(session: Session, failed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
+    """When an alert about an item could not be delivered, say so once through the other channel.
+
+    Only when the recipient has the other contact and has not stopped it; one message per item
+    and failed channel (deduplicated), however many alerts failed.
+    """
+    if failed.item_id is None or failed.purpose != "notice_left":
+        return None
+    item = session.get(Item, failed.item_id)
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    if failed.channel == "sms" and item.recipient_email:
+        if suppressions.is_suppressed(session, "email", item.recipient_email):
+            return None
+        content = sms_failed_email(item.language, item.tracking_number, masking.phone(failed.recipient),
+                                   verify_url(base_url, item))
+        return enqueue_email(session, content, recipient=item.recipient_email, purpose="channel_failed",
+                             dedupe_key=f"channel-failed:{item.id}:sms", now=now, item_id=item.id)
+    if failed.channel == "email" and item.recipient_phone:
+        if suppressions.is_suppressed(session, "sms", item.recipient_phone):
+            return None
+        return enqueue_message(
+            session, channel="sms", recipient=item.recipient_phone, purpose="channel_failed",
+            body=email_failed_sms(item.language, item.tracking_number, verify_url(base_url, item)),
+            dedupe_key=f"channel-failed:{item.id}:email", now=now, language=item.language, item_id=item.id,
+        )
+    return None

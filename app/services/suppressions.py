@@ -1,0 +1,89 @@
+"""Who must not be contacted on which channel: opt-outs, unsubscribes, dead addresses.
+
+Checked by the outbox before every send. Functions here never commit: they run in the
+caller's transaction (a webhook, an unsubscribe page, the worker).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import phonenumbers
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.models.suppressions import Suppression
+
+_TOKEN_SALT = "awizo.unsubscribe"
+
+
+def normalise_address(channel: str, address: str, region: str = "PL") -> str:
+    """E.164 for phone numbers (``+48601234567``), lower case for e-mail addresses."""
+    address = (address or "").strip()
+    if channel == "sms":
+        try:
+            number = phonenumbers.parse(address, region)
+        except phonenumbers.NumberParseException:
+            return address
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return address.lower()
+
+
+def active_suppression(session: Session, channel: str, address: str) -> Suppression | None:
+    return session.scalar(sa.select(Suppression).where(
+        Suppression.channel == channel,
+        Suppression.address == normalise_address(channel, address),
+        Suppression.lifted_at.is_(None),
+    ))
+
+
+def is_suppressed(session: Session, channel: str, address: str) -> bool:
+    """True when nothing may be sent to ``address`` on ``channel`` (``sms`` or ``email``)."""
+    return active_suppression(session, channel, address) is not None
+
+
+def suppress(session: Session, channel: str, address: str, reason: str, *, now: datetime,
+             source: str | None = None, detail: str | None = None) -> tuple[Suppression, bool]:
+    """Stop ``channel`` to ``address``; returns the active suppression and whether it is new.
+
+    Idempotent: an address already suppressed keeps its first suppression.
+    """
+    existing = active_suppression(session, channel, address)
+    if existing is not None:
+        return existing, False
+    row = Suppression(channel=channel, address=normalise_address(channel, address), reason=reason,
+                      source=source, detail=detail, created_at=now)
+    session.add(row)
+    session.flush()  # the partial unique index refuses a second active row
+    return row, True
+
+
+def lift(session: Session, channel: str, address: str, *, now: datetime, by: str | None = None) -> Suppression | None:
+    """Allow ``channel`` to ``address`` again (START, a new confirmed opt-in); None if it was not stopped."""
+    row = active_suppression(session, channel, address)
+    if row is not None:
+        row.lifted_at = now
+        row.lifted_by = by
+    return row
+
+
+def history(session: Session, channel: str, address: str) -> list[Suppression]:
+    """Every opt-out of the address on the channel, lifted or not, oldest first."""
+    return list(session.scalars(sa.select(Suppression).where(
+        Suppression.channel == channel, Suppression.address == normalise_address(channel, address),
+    ).order_by(Suppression.created_at, Suppression.id)))
+
+
+def unsubscribe_token(secret_key: str, channel: str, address: str) -> str:
+    """A signed, unguessable token naming one address; it does not expire (old e-mails keep working)."""
+    return URLSafeSerializer(secret_key, salt=_TOKEN_SALT).dumps([channel, normalise_address(channel, address)])
+
+
+def read_unsubscribe_token(secret_key: str, token: str) -> tuple[str, str] | None:
+    """``(channel, address)`` from a token, or None when it was not signed by us."""
+    try:
+        channel, address = URLSafeSerializer(secret_key, salt=_TOKEN_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return channel, address

@@ -1,0 +1,241 @@
+"""Recipients' own pages: opt in, confirm, manage by signed link, export and delete."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+
+from app.extensions import db
+from app.models.subscriptions import Contact
+from app.models.types import utcnow
+from app.public.i18n import current_language
+from app.ratelimit import limiter
+from app.recipients import bp
+from app.recipients.texts import errors_for, sentence
+from app.services import recipient_data, subscriptions
+from app.services.errors import NotFound, ValidationFailed
+from app.services.subscriptions import Locked, SignUp
+
+
+
+def CODE_LIMIT() -> str:
+    """Code guesses per client address, on top of the per-contact lock."""
+    return current_app.config.get("RECIPIENT_CODE_RATE_LIMIT") or "30 per hour"
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def _subscriber(token: str):
+    try:
+        return subscriptions.subscriber_from_token(db.session, _secret(), token)
+    except NotFound:
+        abort(404)
+
+
+def _manage(token: str, **kwargs):
+    return redirect(url_for("recipients.manage", token=token, lang=current_language(), **kwargs))
+
+
+def _signup_from(form) -> SignUp:
+    return SignUp(
+        name=form.get("name", ""), line1=form.get("line1", ""), line2=form.get("line2", ""),
+        postal_code=form.get("postal_code", ""), city=form.get("city", ""), country=form.get("country", "PL"),
+        phone=form.get("phone", ""), email=form.get("email", ""), language=form.get("language", "pl"),
+        channels=set(form.getlist("channels")), quiet_start=form.get("quiet_start", "21:00"),
+        quiet_end=form.get("quiet_end", "08:00"), claim_code=form.get("claim_code", ""),
+        want_letter=form.get("proof") == "letter",
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"])
+def signup():
+    lang = current_language()
+    if request.method == "GET":
+        return render_template("recipients/signup.html", form=SignUp(language=lang, claim_code=request.args.get("code", "")),
+                               errors={}, proof=request.args.get("proof", "code"))
+    signup = _signup_from(request.form)
+    try:
+        subscriber = subscriptions.subscribe(db.session, signup, secret=_secret(), base_url=_base_url(), now=utcnow(),
+                                             timezone=current_app.config["OPERATOR_TIMEZONE"])
+    except ValidationFailed as exc:
+        return render_template("recipients/signup.html", form=signup, errors=errors_for(exc, lang),
+                               proof=request.form.get("proof", "code")), 422
+    return _manage(subscriptions.manage_token(_secret(), subscriber), welcome=1)
+
+
+@bp.get("/m/<token>")
+def manage(token: str):
+    subscriber = _subscriber(token)
+    return render_template("recipients/manage.html", s=subscriber, token=token, errors={}, now=utcnow(),
+                           welcome=bool(request.args.get("welcome")))
+
+
+def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
+    lang = current_language()
+    errors = errors_for(exc, lang) if exc else {"code": sentence(key, lang)}
+    return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
+                           failed_form=form, welcome=False), 422
+
+
+@bp.post("/m/<token>/address")
+@limiter.limit(CODE_LIMIT)
+def verify_address(token: str):
+    subscriber = _subscriber(token)
+    try:
+        subscriptions.verify_address(db.session, subscriber, request.form.get("claim_code", ""), secret=_secret(), now=utcnow())
+    except ValidationFailed as exc:
+        return _manage_error(token, subscriber, exc, form="address")
+    except Locked:
+        return _manage_error(token, subscriber, key="locked", form="address")
+    flash(sentence_ok("address"), "ok")
+    return _manage(token)
+
+
+def _own_contact(subscriber, contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.subscriber_id != subscriber.id:
+        abort(404)
+    return contact
+
+
+@bp.post("/m/<token>/contacts/<int:contact_id>/code")
+@limiter.limit(CODE_LIMIT)
+def confirm_code(token: str, contact_id: int):
+    subscriber = _subscriber(token)
+    contact = _own_contact(subscriber, contact_id)
+    try:
+        subscriptions.confirm_sms_code(db.session, contact, request.form.get("code", ""), secret=_secret(), now=utcnow())
+    except ValidationFailed as exc:
+        return _manage_error(token, subscriber, exc, form=f"contact-{contact_id}")
+    except Locked:
+        return _manage_error(token, subscriber, key="locked", form=f"contact-{contact_id}")
+    flash(sentence_ok("contact"), "ok")
+    return _manage(token)
+
+
+@bp.post("/m/<token>/contacts/<int:contact_id>/resend")
+@limiter.limit(CODE_LIMIT)
+def resend(token: str, contact_id: int):
+    subscriber = _subscriber(token)
+    contact = _own_contact(subscriber, contact_id)
+    try:
+        subscriptions.resend_confirmation(db.session, contact, secret=_secret(), base_url=_base_url(), now=utcnow())
+    except ValidationFailed as exc:
+        return _manage_error(token, subscriber, exc, form=f"contact-{contact_id}")
+    except Locked:
+        return _manage_error(token, subscriber, key="locked", form=f"contact-{contact_id}")
+    flash(sentence_ok("sent"), "ok")
+    return _manage(token)
+
+
+@bp.post("/m/<token>/preferences")
+def preferences(token: str):
+    subscriber = _subscriber(token)
+    form = request.form
+    try:
+        recipient_data.update_preferences(
+            db.session, subscriber, language=form.get("language", subscriber.language),
+            quiet_start=form.get("quiet_start", ""), quiet_end=form.get("quiet_end", ""),
+            enabled_channels=set(form.getlist("channels")), now=utcnow())
+    except ValidationFailed as exc:
+        return _manage_error(token, subscriber, exc, form="preferences")
+    flash(sentence_ok("saved"), "ok")
+    return _manage(token)
+
+
+@bp.post("/m/<token>/delegates")
+def add_delegate(token: str):
+    subscriber = _subscriber(token)
+    form = request.form
+    try:
+        subscriptions.add_delegate(
+            db.session, subscriber, name=form.get("delegate_name", ""), role=form.get("delegate_role", "family"),
+            phone=form.get("delegate_phone", ""), email=form.get("delegate_email", ""),
+            language=form.get("delegate_language", "pl"), secret=_secret(), base_url=_base_url(), now=utcnow())
+    except ValidationFailed as exc:
+        return _manage_error(token, subscriber, exc, form="delegate")
+    flash(sentence_ok("delegate"), "ok")
+    return _manage(token)
+
+
+@bp.post("/m/<token>/delegates/<int:delegate_id>/remove")
+def remove_delegate(token: str, delegate_id: int):
+    subscriber = _subscriber(token)
+    try:
+        recipient_data.remove_delegate(db.session, subscriber, delegate_id, now=utcnow())
+    except ValidationFailed:
+        abort(404)
+    flash(sentence_ok("removed"), "ok")
+    return _manage(token)
+
+
+@bp.get("/m/<token>/export.json")
+def export(token: str):
+    subscriber = _subscriber(token)
+    response = jsonify(recipient_data.export_data(db.session, subscriber, now=utcnow()))
+    response.headers["Content-Disposition"] = 'attachment; filename="awizo-my-data.json"'
+    return response
+
+
+@bp.route("/m/<token>/delete", methods=["GET", "POST"])
+def delete(token: str):
+    subscriber = _subscriber(token)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        status = 422 if request.method == "POST" else 200
+        return render_template("recipients/delete.html", s=subscriber, token=token,
+                               missing=request.method == "POST"), status
+    recipient_data.delete_subscription(db.session, subscriber, now=utcnow())
+    return render_template("recipients/deleted.html")
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """GET shows a button; only the POST confirms, so mail scanners that open links confirm nothing."""
+    now = utcnow()
+    try:
+        if request.method == "GET":
+            contact = subscriptions.email_link_contact(db.session, token, now)
+            return render_template("recipients/confirm_email.html", contact=contact, token=token)
+        contact = subscriptions.confirm_email_link(db.session, token, now=now)
+    except NotFound:
+        return render_template("recipients/link_invalid.html"), 404
+    return render_template("recipients/confirmed.html", contact=contact,
+                           manage=subscriptions.manage_token(_secret(), contact.subscriber))
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"])
+def code():
+    """Where a delegate (or anyone who closed the page) enters the code from the SMS."""
+    lang = current_language()
+    if request.method == "GET":
+        return render_template("recipients/code.html", errors={}, phone="")
+    phone = request.form.get("phone", "")
+    try:
+        contact = subscriptions.confirm_by_phone(db.session, phone, request.form.get("code", ""),
+                                                 secret=_secret(), now=utcnow())
+    except ValidationFailed as exc:
+        return render_template("recipients/code.html", errors=errors_for(exc, lang), phone=phone), 422
+    except Locked:
+        return render_template("recipients/code.html", errors={"code": sentence("locked", lang)}, phone=phone), 429
+    return render_template("recipients/confirmed.html", contact=contact,
+                           manage=subscriptions.manage_token(_secret(), contact.subscriber))
+
+
+def sentence_ok(what: str) -> str:
+    lang = current_language()
+    pl, en = {
+        "address": ("Adres potwierdzony. Subskrypcja jest aktywna.", "Address confirmed. Your subscription is active."),
+        "contact": ("Kontakt potwierdzony.", "Contact confirmed."),
+        "sent": ("Wysłaliśmy nowy kod.", "We sent a new code."),
+        "saved": ("Zapisano ustawienia.", "Settings saved."),
+        "delegate": ("Dodano osobę upoważnioną. Musi ona potwierdzić swój kontakt.",
+                     "Delegate added. They must confirm their own contact."),
+        "removed": ("Usunięto osobę upoważnioną.", "Delegate removed."),
+    }[what]
+    return pl if lang == "pl" else en

@@ -1,0 +1,47 @@
+"""Wording of the messages that confirm a recipient's contacts, in Polish and English.
+
+Pure functions returning text. SMS are kept short (one or two segments even with Polish
+diacritics); the code is never part of a link, so link scanners cannot confirm for anyone.
+"""
+from __future__ import annotations
+
+from notices.messages import language_or_default
+
+
+def confirm_sms(language: str, code: str, minutes: int) -> str:
+    if language_or_default(language) == "en":
+        return f"Awizo: your confirmation code is {code} (valid {minutes} min). Do not share it."
+    return f"Awizo: kod potwierdzenia {code} (ważny {minutes} min). Nie podawaj go nikomu."
+
+
+def delegate_sms(language: str, code: str, principal_name: str, code_url: str) -> str:
+    who = (principal_name or "").split()[0][:20] if principal_name else ""
+    if language_or_default(language) == "en":
+        return f"Awizo: {who} added you to their mail alerts. Code {code}, enter at {code_url}"
+    return f"Awizo: {who} dodał(a) Cię do powiadomień. Kod {code}, wpisz: {code_url}"
+
+
+def confirm_email(language: str, link: str, hours: int, principal_name: str | None = None) -> tuple[str, str]:
+    """Subject and plain text of the e-mail that confirms an address (a link, valid ``hours``)."""
+    if language_or_default(language) == "en":
+        intro = (f"{principal_name} added you to the Awizo alerts for their mail."
+                 if principal_name else "You asked for Awizo alerts about registered mail.")
+        return ("Confirm your e-mail address for Awizo alerts",
+                f"{intro}\n\nConfirm this e-mail address (the link is valid for {hours} hours):\n{link}\n\n"
+                "If it was not you, ignore this message: nothing will be sent to you.\n")
+    intro = (f"{principal_name} dodał(a) Cię do powiadomień Awizo o swojej korespondencji."
+             if principal_name else "Poproszono o powiadomienia Awizo o przesyłkach poleconych.")
+    return ("Potwierdź adres e-mail do powiadomień Awizo",
+            f"{intro}\n\nPotwierdź ten adres e-mail (link jest ważny {hours} godz.):\n{link}\n\n"
+            "Jeśli to nie Ty, zignoruj tę wiadomość: nic więcej nie wyślemy.\n")
+
+
+def letter_text(language: str, name: str, code: str, signup_url: str) -> str:
+    """Body of the paper letter that carries a claim code to the address."""
+    if language_or_default(language) == "en":
+        return (f"Dear {name},\n\nsomeone asked for Awizo alerts about the mail for this address.\n"
+                f"If it was you, enter this code at {signup_url} : {code}\n"
+                "If it was not you, ignore this letter.\n")
+    return (f"Szanowna Pani / Szanowny Panie {name},\n\npoproszono o powiadomienia Awizo o przesyłkach "
+            f"na ten adres.\nJeśli to Ty, wpisz ten kod na stronie {signup_url} : {code}\n"
+            "Jeśli to nie Ty, zignoruj ten list.\n")

@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import portal
     portal.init_app(app)
+    from app import recipients
+    recipients.init_app(app)
 
     from app import cli
     cli.init_app(app)

@@ -42,7 +42,16 @@ def submitted_email() -> str:
     return "login:" + (request.form.get("email") or "").strip().lower()
 
 
+_api_limited = False
+
+
 def init_app(app) -> None:
+    global _api_limited
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+    if not _api_limited:  # the limiter and the API blueprint are module-level: decorate once
+        from app.api import bp as api_bp
+
+        limiter.limit(api_limit, key_func=api_key_identity, exempt_when=not_a_sender_key)(api_bp)
+        _api_limited = True

@@ -52,8 +52,18 @@ def sender_required(view):
             raise ApiError(403, "Forbidden", "This endpoint needs a sender API key, not a device token.",
                            "forbidden", field="Authorization")
         g.api_key, g.sender = principal, principal.sender
+        mark_key_used(principal)
         return view(*args, **kwargs)
     return wrapper
+
+
+def mark_key_used(key: ApiKey, every_s: int = 60) -> None:
+    """Keep ``last_used_at`` to the minute: at most one small UPDATE per key per minute."""
+    now = utcnow()
+    if key.last_used_at is not None and (now - key.last_used_at).total_seconds() < every_s:
+        return
+    db.session.execute(sa.update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+    db.session.commit()
 
 
 def device_required(view):

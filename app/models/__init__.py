@@ -6,7 +6,7 @@ from app.models.outbox import OutboxMessage
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression
 from app.models.accounts import Invitation, User
-from app.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from app.models.webhooks import WebhookDelivery, WebhookEndpoint
 from app.models.imports import ImportReport
 
 __all__ = [

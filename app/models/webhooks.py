@@ -1,4 +1,4 @@
-"""Sender callbacks: the endpoints senders register and the log of every delivery try."""
+"""Sender callbacks: the endpoints senders register and one delivery per event and endpoint."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,7 +38,8 @@ class WebhookEndpoint(db.Model):
 
 
 class WebhookDelivery(db.Model):
-    """One event for one endpoint; the outbox message carries it and its send status."""
+    """One event for one endpoint. The outbox message carries it and keeps its send status,
+    tries, last error (the HTTP status in ``error_code``) and next retry: the delivery log."""
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (sa.UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_deliveries_endpoint_event"),)
@@ -52,17 +53,4 @@ class WebhookDelivery(db.Model):
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
     message: Mapped[OutboxMessage] = relationship()
-    tries: Mapped[list["WebhookAttempt"]] = relationship(order_by="WebhookAttempt.id", viewonly=True)
 
-
-class WebhookAttempt(db.Model):
-    """One HTTP call made for a delivery: when, what came back, how long it took."""
-
-    __tablename__ = "webhook_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(sa.ForeignKey("webhook_deliveries.id"), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status_code: Mapped[int | None] = mapped_column(sa.Integer)
-    error: Mapped[str | None] = mapped_column(sa.String(500))
-    duration_ms: Mapped[int | None] = mapped_column(sa.Integer)

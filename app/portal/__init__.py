@@ -32,8 +32,10 @@ def init_app(app) -> None:
     """Sign-in, rate limits, the portal pages, the ``users`` command and sender callbacks."""
     from app import auth_web, ratelimit
     from app.portal import cli
+    from app.services import webhooks
 
     ratelimit.init_app(app)
+    webhooks.init_app(app)
     auth_web.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["portal_nav"] = portal_nav

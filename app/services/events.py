@@ -30,3 +30,15 @@ def record_event(session: Session, item: Item, kind: str, occurred_at: datetime,
     for listener in current_app.extensions.get(_KEY, []):
         listener(session, item, event)
     return event
+
+
+def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict | None]]) -> list[ItemEvent]:
+    """Many events at once (bulk registration): one batched INSERT, then the listeners in order."""
+    events = [ItemEvent(item_id=item.id, kind=kind, occurred_at=at, data=data) for item, kind, at, data in facts]
+    session.add_all(events)
+    session.flush()
+    listeners = current_app.extensions.get(_KEY, [])
+    for (item, *_), event in zip(facts, events):
+        for listener in listeners:
+            listener(session, item, event)
+    return events

@@ -84,18 +84,6 @@ def upgrade():
     )
     op.create_index(op.f('ix_webhook_deliveries_endpoint_id'), 'webhook_deliveries', ['endpoint_id'], unique=False)
 
-    op.create_table('webhook_attempts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('delivery_id', sa.Integer(), nullable=False),
-    sa.Column('attempted_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=True),
-    sa.Column('error', sa.String(length=500), nullable=True),
-    sa.Column('duration_ms', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['delivery_id'], ['webhook_deliveries.id'], name=op.f('fk_webhook_attempts_delivery_id_webhook_deliveries')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_attempts'))
-    )
-    op.create_index(op.f('ix_webhook_attempts_delivery_id'), 'webhook_attempts', ['delivery_id'], unique=False)
-
     op.create_table('import_reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sender_id', sa.Integer(), nullable=False),
@@ -116,6 +104,6 @@ def upgrade():
 
 
 def downgrade():
-    for table in ('import_reports', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints',
+    for table in ('import_reports', 'webhook_deliveries', 'webhook_endpoints',
                   'invitations', 'users'):
         op.drop_table(table)

@@ -82,5 +82,10 @@ def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(senders_cli)
     app.cli.add_command(carriers_cli)
+    from app.lifecycle_cli import lifecycle_cli
+    from app.scheduler import scheduler_command
+
+    app.cli.add_command(lifecycle_cli)
+    app.cli.add_command(scheduler_command)
     from app.worker import worker_command
     app.cli.add_command(worker_command)

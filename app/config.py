@@ -41,6 +41,7 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://localhost:5000").rstrip("/"),
         "OPERATOR_TIMEZONE": env.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
+        "LIFECYCLE_SWEEP_SECONDS": int(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
         # Twilio (SMS). Without credentials SMS land in the development outbox.
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID"),
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN"),

@@ -8,6 +8,7 @@ from app.models.suppressions import Suppression
 from app.models.accounts import Invitation, User
 from app.models.webhooks import WebhookDelivery, WebhookEndpoint
 from app.models.imports import ImportReport
+from app.models.lifecycle import CarrierTask, ItemLifecycle
 
 __all__ = [
     "ApiKey", "Attempt", "Carrier", "Device", "IdempotencyRecord", "Item", "ItemEvent",

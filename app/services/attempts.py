@@ -11,9 +11,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from notices.outcomes import Outcome, upu_event
-from notices.profiles import PROFILES, collection_deadline
 from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
-from app.services import notifications
+from app.services import lifecycle, notifications
 from app.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.services.events import record_event
 from app.services.records import attempt_data
@@ -124,7 +123,8 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         pickup_point=pickup, carrier=carrier, device=device,
     )
     if event.leaves_notice:
-        attempt.collect_by_at = collection_deadline(PROFILES[item.service], scan.occurred_at, tz)
+        # A repeat notice keeps the first notice's deadline (KPA: 14 days from the first notice).
+        attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz)
         item.collect_by_at = attempt.collect_by_at
     item.status = ITEM_STATUS[scan.outcome]
     session.add(attempt)
@@ -134,7 +134,12 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     record_event(session, item, "attempt_recorded", now, {
         "attempt_id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
     })
+    repeat_notice = False
     if event.leaves_notice:
+        repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now)[1]
+    elif item.status in FINAL_STATUSES:
+        lifecycle.stop_lifecycle(session, item, item.status, now=now)
+    if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due
         notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now)
     body = {
         **attempt_data(attempt),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from notices import masking
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.services.lifecycle import item_deadlines
 
 
 def iso(value: datetime | None) -> str | None:
@@ -108,6 +109,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "recipient": recipient,
         "registered_at": iso(item.created_at),
         "collect_by": iso(item.collect_by_at),
+        "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
         "attempts": [attempt_data(a) for a in attempts],
         "notifications": [notification_data(n, public) for n in notifications],

@@ -33,8 +33,9 @@ def test_notice_left_is_recorded_with_both_times_position_and_deadline(api, item
     assert body["location"] == {"lat": 52.2297, "lon": 21.0122, "accuracy_m": 12.0}
     assert body["carrier"]["name"] == "Anna Listonosz"
     assert body["pickup_point"]["code"] == "WAW-01"
-    # Seven days to collect, until the end of the day in Warsaw (23:59:59 CET = 22:59:59 UTC).
-    assert body["collect_by"] == "2026-11-27T22:59:59Z"
+    # An official letter waits 14 days from the first notice (KPA art. 44), until the end of the
+    # day in Warsaw (23:59:59 CET = 22:59:59 UTC); the first notice's own 7 days are in "deadlines".
+    assert body["collect_by"] == "2026-12-04T22:59:59Z"
 
     record = api.item(item).json
     assert record["status"] == "awaiting_collection"

@@ -1,0 +1,396 @@
+"""The notice lifecycle: start it when a notice is left, act when steps fall due, stop it.
+
+:func:`sweep` is run periodically by the scheduler. It finds due items through the partial
+index on ``item_lifecycles.next_action_at`` and, in batches of one transaction each, claims a
+step by a conditional UPDATE on ``stage`` and writes everything that step causes — the
+carrier's task, the outbox messages (unique dedupe keys), the item's new status and the item
+events — in that same transaction. On PostgreSQL only one sweeper works at a time (a
+transaction-level advisory lock) and locked rows are skipped, so several workers may run; a
+worker that dies mid-batch leaves nothing behind (its transaction rolls back, the lock goes
+with its connection) and the next sweep takes the batch again. On SQLite one worker is the
+supported set-up.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session, selectinload
+
+from notices import lifecycle as rules
+from notices.lifecycle_messages import (
+    LifecycleAlert, deadline_sentence, outcome_email, reminder_email, reminder_sms, repeat_notice_email,
+    repeat_notice_sms,
+)
+from notices.profiles import PROFILES
+from app.models import Attempt, Item, ItemEvent, OutboxMessage, PickupPoint
+from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app.services import events as item_events
+from app.services.errors import Conflict, NotFound
+from app.services.events import record_event
+
+SWEEP_LOCK_KEY = 0x4177697A6F4C6331  # "AwizoLc1": one sweeper at a time on PostgreSQL
+LIFECYCLE_PURPOSES = ("repeat_notice", "collection_reminder")
+ITEM_STATUS_AT_END = {"deemed_served": "deemed_served", "returned": "returned"}
+EVENT_KIND = {
+    rules.REPEAT_NOTICE: "repeat_notice_due",
+    rules.REMINDER: "collection_reminder",
+    "deemed_served": "deemed_served",
+    "returned": "returned_to_sender",
+}
+
+
+def _iso(value: datetime | None) -> str | None:
+    from app.services.records import iso
+
+    return iso(value)
+
+
+# -- starting, stopping, collecting ----------------------------------------------------------
+
+def collection_deadline_for_notice(session: Session, item: Item, notice_at: datetime, tz: str) -> datetime:
+    """The collection deadline a notice left at ``notice_at`` carries.
+
+    A first notice starts the profile's hold; a repeat notice keeps the running deadline.
+    """
+    current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id,
+                                                            ItemLifecycle.stage.in_(rules.OPEN_STAGES)))
+    if current is not None:
+        return current.collect_by_at
+    return rules.plan(PROFILES[item.service], notice_at, tz).collect_by_at
+
+
+def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, now: datetime) -> tuple[ItemLifecycle, bool]:
+    """Give an item its schedule when a notice is left; returns ``(lifecycle, is_repeat_notice)``.
+
+    A later notice for an item whose lifecycle is running is its repeat notice: the dates stay
+    those of the first notice (KPA: 14 days from the *first* notice) and the carrier's task is done.
+    """
+    current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
+    if current is not None:
+        if current.stage in rules.OPEN_STAGES:
+            _close_tasks(session, item.id, "done", now, attempt_id=attempt.id)
+            if current.repeat_notice_at is not None and current.repeat_notice_done_at is None:
+                current.repeat_notice_done_at = now
+        return current, True
+    profile = PROFILES[item.service]
+    plan = rules.plan(profile, attempt.occurred_at, tz)
+    stage = plan.first_stage()
+    lifecycle = ItemLifecycle(
+        item_id=item.id, profile=profile.code, stage=stage,
+        next_action_at=plan.due(rules.action_of(stage)),
+        notice_attempt_id=attempt.id, carrier_id=attempt.carrier_id, pickup_point_id=attempt.pickup_point_id,
+        notice_at=plan.notice_at, first_notice_until=plan.first_notice_until, collect_by=plan.collect_by,
+        collect_by_at=plan.collect_by_at, repeat_notice_at=plan.repeat_notice_at, reminder_at=plan.reminder_at,
+        end_at=plan.end_at, end_action=plan.end_action, deemed_served_on=plan.deemed_served_on, created_at=now,
+    )
+    session.add(lifecycle)
+    session.flush()
+    record_event(session, item, "lifecycle_started", now, _dates(lifecycle))
+    return lifecycle, False
+
+
+def stop_lifecycle(session: Session, item: Item, reason: str, *, now: datetime) -> bool:
+    """Stop everything pending (the item was delivered, refused…); ``True`` if something was pending."""
+    if not _finish(session, item.id, "stopped", now):
+        return False
+    record_event(session, item, "lifecycle_stopped", now, {"reason": reason})
+    return True
+
+
+def record_collection(session: Session, tracking_number: str, *, now: datetime, collected_at: datetime | None = None,
+                      collected_by: str | None = None, recorded_by: str | None = None) -> tuple[Item, bool]:
+    """The item was handed over at the counter: stop every pending step. Commits.
+
+    Returns ``(item, newly_collected)``; recording the same collection again changes nothing.
+    """
+    item = session.scalar(sa.select(Item).where(Item.tracking_number == tracking_number))
+    if item is None:
+        raise NotFound(f"No item {tracking_number} is registered.")
+    lifecycle = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
+    if lifecycle is None:
+        raise Conflict(f"Item {tracking_number} has no notice left, so it is not waiting at a pickup point.")
+    if lifecycle.stage == "collected":
+        session.rollback()
+        return item, False
+    when = collected_at or now
+    if not _finish(session, item.id, "collected", now, collected_at=when):
+        stage = session.scalar(sa.select(ItemLifecycle.stage).where(ItemLifecycle.id == lifecycle.id))
+        session.rollback()
+        if stage == "collected":
+            return item, False
+        raise Conflict(f"Item {tracking_number} can no longer be collected: it is {stage.replace('_', ' ')}.")
+    item.status = "collected"
+    record_event(session, item, "collected", when, {
+        "collected_by": collected_by, "recorded_by": recorded_by, "recorded_at": _iso(now),
+    })
+    session.commit()
+    return item, True
+
+
+def _finish(session: Session, item_id: int, stage: str, now: datetime, collected_at: datetime | None = None) -> bool:
+    """Compare-and-set an open lifecycle to a final stage, cancelling its tasks and queued alerts."""
+    values = {"stage": stage, "next_action_at": None, "ended_at": now}
+    if collected_at is not None:
+        values["collected_at"] = collected_at
+    claimed = session.execute(
+        sa.update(ItemLifecycle)
+        .where(ItemLifecycle.item_id == item_id, ItemLifecycle.stage.in_(rules.OPEN_STAGES))
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return False
+    _close_tasks(session, item_id, "cancelled", now)
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.item_id == item_id, OutboxMessage.purpose.in_(LIFECYCLE_PURPOSES),
+               OutboxMessage.status == "queued")
+        .values(status="cancelled", updated_at=now).execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    return True
+
+
+def _close_tasks(session: Session, item_id: int, status: str, now: datetime, attempt_id: int | None = None) -> None:
+    session.execute(
+        sa.update(CarrierTask).where(CarrierTask.item_id == item_id, CarrierTask.status == "open")
+        .values(status=status, closed_at=now, attempt_id=attempt_id).execution_options(synchronize_session=False)
+    )
+
+
+# -- the sweep -----------------------------------------------------------------------------
+
+@dataclass
+class SweepResult:
+    actions: Counter = field(default_factory=Counter)
+    batches: int = 0
+    locked_out: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.actions.values())
+
+
+def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size: int = 1000,
+          max_batches: int | None = None) -> SweepResult:
+    """Take every lifecycle step due at ``now``, each exactly once; one transaction per batch.
+
+    Steps that fell due together (a worker was down) are taken in order within the same sweep.
+    Returns what was done; ``locked_out`` if another worker holds the sweep lock.
+    """
+    result = SweepResult()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    while max_batches is None or result.batches < max_batches:
+        if postgres and not session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY))):
+            session.rollback()
+            result.locked_out = True
+            return result
+        due = session.execute(
+            sa.select(ItemLifecycle.id, ItemLifecycle.stage)
+            .where(ItemLifecycle.next_action_at <= now)
+            .order_by(ItemLifecycle.next_action_at)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not due:
+            session.rollback()
+            return result
+        claimed = _claim(session, due, now)
+        _act(session, claimed, now=now, tz=tz, base_url=base_url, counts=result.actions)
+        session.commit()
+        result.batches += 1
+    return result
+
+
+def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, str]]:
+    """Move each due lifecycle one step on, only if it is still in the stage we read (CAS)."""
+    by_stage: dict[str, list[int]] = {}
+    for row in due:
+        by_stage.setdefault(row.stage, []).append(row.id)
+    L = ItemLifecycle
+    claimed_ids: dict[int, str] = {}
+    for stage, ids in by_stage.items():
+        action = rules.action_of(stage)
+        if action == rules.REPEAT_NOTICE:
+            values = {"stage": sa.case((L.reminder_at.is_not(None), "awaiting_reminder"), else_="awaiting_end"),
+                      "next_action_at": sa.func.coalesce(L.reminder_at, L.end_at), "repeat_notice_done_at": now}
+        elif action == rules.REMINDER:
+            values = {"stage": "awaiting_end", "next_action_at": L.end_at, "reminder_done_at": now}
+        else:
+            values = {"stage": L.end_action, "next_action_at": None, "ended_at": now}
+        rows = session.execute(
+            sa.update(L).where(L.id.in_(ids), L.stage == stage, L.next_action_at <= now)
+            .values(**values).returning(L.id).execution_options(synchronize_session=False)
+        ).scalars().all()
+        claimed_ids.update((i, action) for i in rows)
+    if not claimed_ids:
+        return []
+    lifecycles = session.scalars(
+        sa.select(L).where(L.id.in_(list(claimed_ids)))
+        .options(selectinload(L.item).selectinload(Item.sender))
+        .execution_options(populate_existing=True)
+    ).all()
+    return sorted(((lc, claimed_ids[lc.id]) for lc in lifecycles), key=lambda pair: pair[0].id)
+
+
+def _act(session: Session, claimed: list[tuple[ItemLifecycle, str]], *, now, tz, base_url, counts: Counter) -> None:
+    """Write what each claimed step causes: tasks, outbox messages, statuses, events."""
+    if not claimed:
+        return
+    zone = ZoneInfo(tz)
+    pickups = {p.id: p for p in session.scalars(
+        sa.select(PickupPoint).where(PickupPoint.id.in_({lc.pickup_point_id for lc, _ in claimed}))
+    )}
+    tasks, messages, events, ended = [], [], [], {}
+    for lc, action in claimed:
+        item = lc.item
+        alert = _alert(item, lc, pickups.get(lc.pickup_point_id), base_url)
+        data = _dates(lc)
+        if action == rules.REPEAT_NOTICE:
+            if lc.carrier_id is not None:
+                tasks.append({"item_id": item.id, "carrier_id": lc.carrier_id, "kind": "repeat_notice",
+                              "status": "open", "due_at": lc.repeat_notice_at, "created_at": now})
+            messages += _recipient_messages(item, "repeat_notice", alert, repeat_notice_sms, repeat_notice_email, now)
+            kind = EVENT_KIND[action]
+        elif action == rules.REMINDER:
+            if now >= lc.collect_by_at:  # too late to remind; say so in the record instead
+                kind, data = "collection_reminder_skipped", {**data, "reason": "collection deadline already passed"}
+            else:
+                messages += _recipient_messages(item, "collection_reminder", alert, reminder_sms, reminder_email, now)
+                kind = EVENT_KIND[action]
+        else:
+            kind = EVENT_KIND[lc.end_action]
+            ended[item.id] = ITEM_STATUS_AT_END[lc.end_action]
+            messages += _sender_messages(item, lc, alert, now)
+        counts[kind] += 1
+        events.append((item, {"item_id": item.id, "kind": kind, "occurred_at": now, "data": data}))
+    if tasks:
+        session.execute(_insert_ignore(session, CarrierTask, ["item_id", "kind"]), tasks)
+    if messages:
+        session.execute(_insert_ignore(session, OutboxMessage, ["dedupe_key"]), messages)
+    for status in set(ended.values()):
+        session.execute(
+            sa.update(Item).where(Item.id.in_([i for i, s in ended.items() if s == status]),
+                                  Item.status == "awaiting_collection")
+            .values(status=status).execution_options(synchronize_session=False)
+        )
+    _record_events(session, events)
+
+
+def _record_events(session: Session, events: list[tuple[Item, dict]]) -> None:
+    """Insert the events in one statement, then call the item-event listeners for each, in order."""
+    rows = session.scalars(
+        sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True), [row for _, row in events]
+    ).all()
+    listeners = current_app.extensions.get(item_events._KEY, [])
+    for (item, _), event in zip(events, rows):
+        for listener in listeners:
+            listener(session, item, event)
+
+
+def _insert_ignore(session: Session, model, conflict_columns: list[str]):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing(index_elements=conflict_columns)
+
+
+def _alert(item: Item, lc: ItemLifecycle, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
+    return LifecycleAlert(
+        tracking_number=item.tracking_number, sender_name=item.sender.name if item.sender else None,
+        pickup_name=pickup.name if pickup else "", pickup_address=pickup.address if pickup else "",
+        collect_by=lc.collect_by, verify_url=f"{base_url}/v/{item.verify_token}", language=item.language,
+        deemed_served_on=lc.deemed_served_on, sender_reference=item.sender_reference,
+    )
+
+
+def _recipient_messages(item: Item, purpose: str, alert: LifecycleAlert, sms, email, now: datetime) -> list[dict]:
+    rows = []
+    common = {"item_id": item.id, "purpose": purpose, "language": item.language, "status": "queued",
+              "tries": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+    if item.recipient_phone:
+        rows.append({**common, "channel": "sms", "recipient": item.recipient_phone, "body": sms(alert),
+                     "subject": None, "dedupe_key": f"item:{item.id}:{purpose}:sms"})
+    if item.recipient_email:
+        subject, body = email(alert)
+        rows.append({**common, "channel": "email", "recipient": item.recipient_email, "subject": subject,
+                     "body": body, "dedupe_key": f"item:{item.id}:{purpose}:email"})
+    return rows
+
+
+def _sender_messages(item: Item, lc: ItemLifecycle, alert: LifecycleAlert, now: datetime) -> list[dict]:
+    """An e-mail to the sender's contact address, where the sender has one."""
+    address = getattr(item.sender, "contact_email", None) if item.sender else None
+    if not address:
+        return []
+    subject, body = outcome_email(alert, lc.end_action)
+    return [{"item_id": item.id, "purpose": f"sender_{lc.end_action}", "language": "pl", "status": "queued",
+             "tries": 0, "next_attempt_at": now, "created_at": now, "updated_at": now, "channel": "email",
+             "recipient": address, "subject": subject, "body": body,
+             "dedupe_key": f"item:{item.id}:{lc.end_action}:sender_email"}]
+
+
+# -- what everyone sees --------------------------------------------------------------------
+
+def _dates(lc: ItemLifecycle) -> dict:
+    return {
+        "profile": lc.profile,
+        "notice_at": _iso(lc.notice_at),
+        "first_notice_until": lc.first_notice_until.isoformat(),
+        "repeat_notice_at": _iso(lc.repeat_notice_at),
+        "reminder_at": _iso(lc.reminder_at),
+        "collect_by": lc.collect_by.isoformat(),
+        "collect_by_at": _iso(lc.collect_by_at),
+        "end_action": lc.end_action,
+        "deemed_served_on": lc.deemed_served_on.isoformat() if lc.deemed_served_on else None,
+    }
+
+
+def item_deadlines(session: Session, item: Item) -> dict | None:
+    """The item's dates in plain data and plain words (Polish and English); ``None`` before a notice.
+
+    ``collect_by`` is the last local day to collect; ``deemed_served_on`` the day service is
+    deemed made if the item is not collected (official letters only, else ``None``).
+    """
+    lc = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
+    if lc is None:
+        return None
+    return {
+        **_dates(lc),
+        "stage": lc.stage,
+        "next_action_at": _iso(lc.next_action_at),
+        "collected_at": _iso(lc.collected_at),
+        "ended_at": _iso(lc.ended_at),
+        "text": {lang: deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")},
+    }
+
+
+def open_tasks(session: Session, carrier_id: int) -> list[dict]:
+    """The carrier's open tasks (repeat notices to leave), oldest first, for the handheld."""
+    rows = session.execute(
+        sa.select(CarrierTask, Item, ItemLifecycle, PickupPoint)
+        .join(Item, Item.id == CarrierTask.item_id)
+        .join(ItemLifecycle, ItemLifecycle.item_id == CarrierTask.item_id)
+        .outerjoin(PickupPoint, PickupPoint.id == ItemLifecycle.pickup_point_id)
+        .where(CarrierTask.carrier_id == carrier_id, CarrierTask.status == "open")
+        .order_by(CarrierTask.due_at, CarrierTask.id)
+    ).all()
+    return [{
+        "id": task.id,
+        "kind": task.kind,
+        "due_at": _iso(task.due_at),
+        "tracking_number": item.tracking_number,
+        "service": item.service,
+        "recipient": {"name": item.recipient_name, "address": {
+            "line1": item.address_line1, "line2": item.address_line2,
+            "postal_code": item.postal_code, "city": item.city, "country": item.country}},
+        "pickup_point": None if pickup is None else {"code": pickup.code, "name": pickup.name,
+                                                     "address": pickup.address},
+        "collect_by": lc.collect_by.isoformat(),
+        "deemed_served_on": lc.deemed_served_on.isoformat() if lc.deemed_served_on else None,
+    } for task, item, lc, pickup in rows]

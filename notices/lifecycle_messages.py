@@ -1,0 +1,153 @@
+"""Wording of the lifecycle alerts: repeat notice, reminder, and the end told to the sender.
+
+Pure functions in Polish and English. Dates are local dates (the caller converts to the
+operator's time zone); SMS texts stay within two segments (see :mod:`notices.sms`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from notices.messages import EmailContent, email_text, language_or_default
+from notices.sms import fit_segments
+
+SMS_MAX_SEGMENTS = 2
+
+
+@dataclass(frozen=True)
+class LifecycleAlert:
+    """What the recipient (or the sender) needs to know at one step of the lifecycle."""
+
+    tracking_number: str
+    sender_name: str | None
+    pickup_name: str
+    pickup_address: str
+    collect_by: date
+    verify_url: str
+    language: str = "pl"
+    deemed_served_on: date | None = None
+    sender_reference: str | None = None
+
+
+def _d(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _consequence(alert: LifecycleAlert, en: bool) -> str:
+    if alert.deemed_served_on:
+        if en:
+            return (f"If it is not collected, the letter is deemed served on {_d(alert.deemed_served_on)} "
+                    "(legally delivered, even unopened) and returned to the sender.")
+        return (f"Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(alert.deemed_served_on)} "
+                "(skutek prawny jak przy odbiorze) i wraca do nadawcy.")
+    if en:
+        return "If it is not collected by then, it is returned to the sender."
+    return "Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy."
+
+
+def repeat_notice_sms(alert: LifecycleAlert) -> str:
+    deadline = _d(alert.collect_by)
+    if language_or_default(alert.language) == "en":
+        def render(pickup: str) -> str:
+            return (f"Awizo: REPEAT NOTICE. Item {alert.tracking_number} still awaits at {pickup} "
+                    f"until {deadline}. {alert.verify_url}")
+    else:
+        def render(pickup: str) -> str:
+            return (f"Awizo: POWTÓRNE AWIZO. Przesyłka {alert.tracking_number} nadal czeka w {pickup} "
+                    f"do {deadline}. {alert.verify_url}")
+    return fit_segments(render, alert.pickup_name, SMS_MAX_SEGMENTS)
+
+
+def reminder_sms(alert: LifecycleAlert) -> str:
+    deadline = _d(alert.collect_by)
+    if language_or_default(alert.language) == "en":
+        def render(pickup: str) -> str:
+            return (f"Awizo: last day tomorrow ({deadline}) to collect {alert.tracking_number} at {pickup}. "
+                    f"{alert.verify_url}")
+    else:
+        def render(pickup: str) -> str:
+            return (f"Awizo: jutro ({deadline}) mija termin odbioru {alert.tracking_number} w {pickup}. "
+                    f"{alert.verify_url}")
+    return fit_segments(render, alert.pickup_name, SMS_MAX_SEGMENTS)
+
+
+def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
+    en = language_or_default(alert.language) == "en"
+    facts = (
+        (("Item" if en else "Przesyłka"), alert.tracking_number),
+        (("From" if en else "Nadawca"), alert.sender_name or ("—")),
+        (("Where" if en else "Gdzie"), f"{alert.pickup_name}, {alert.pickup_address}"),
+        (("Collect by" if en else "Odbiór do"), _d(alert.collect_by)),
+    )
+    if alert.deemed_served_on:
+        facts += ((("Deemed served on" if en else "Doręczenie uznane za dokonane"), _d(alert.deemed_served_on)),)
+    if kind == "repeat_notice":
+        subject = (f"Repeat notice: item {alert.tracking_number} still awaits collection" if en
+                   else f"Powtórne awizo: przesyłka {alert.tracking_number} nadal czeka na odbiór")
+        heading = "Repeat notice" if en else "Powtórne awizo"
+        first = ("Your registered item has not been collected yet. A repeat notice is being left at your address."
+                 if en else "Twoja przesyłka polecona nie została jeszcze odebrana. Pod Twoim adresem zostaje "
+                 "pozostawione powtórne awizo.")
+    else:
+        subject = (f"Tomorrow is the last day to collect item {alert.tracking_number}" if en
+                   else f"Jutro mija termin odbioru przesyłki {alert.tracking_number}")
+        heading = "Last day tomorrow" if en else "Jutro ostatni dzień"
+        first = (f"You can collect the item until {_d(alert.collect_by)}." if en
+                 else f"Przesyłkę można odebrać do {_d(alert.collect_by)}.")
+    return EmailContent(
+        language="en" if en else "pl", subject=subject, heading=heading,
+        paragraphs=(first, _consequence(alert, en)), facts=facts,
+        link_label="The item's record" if en else "Historia przesyłki", link_url=alert.verify_url,
+    )
+
+
+def repeat_notice_email(alert: LifecycleAlert) -> tuple[str, str]:
+    content = _recipient_email(alert, "repeat_notice")
+    return content.subject, email_text(content)
+
+
+def reminder_email(alert: LifecycleAlert) -> tuple[str, str]:
+    content = _recipient_email(alert, "reminder")
+    return content.subject, email_text(content)
+
+
+def outcome_email(alert: LifecycleAlert, outcome: str) -> tuple[str, str]:
+    """To the sender: the item was not collected; deemed served (with the date) or returned."""
+    en = language_or_default(alert.language) == "en"
+    ref = f" ({alert.sender_reference})" if alert.sender_reference else ""
+    if outcome == "deemed_served":
+        subject = (f"Item {alert.tracking_number}{ref} deemed served on {_d(alert.deemed_served_on)}" if en
+                   else f"Przesyłka {alert.tracking_number}{ref} uznana za doręczoną {_d(alert.deemed_served_on)}")
+        first = (f"The item was not collected by {_d(alert.collect_by)}. Service is deemed made on "
+                 f"{_d(alert.deemed_served_on)} (Code of Administrative Procedure, art. 44); the letter is "
+                 "being returned to you." if en else
+                 f"Przesyłka nie została odebrana do {_d(alert.collect_by)}. Doręczenie uważa się za dokonane "
+                 f"{_d(alert.deemed_served_on)} (art. 44 KPA); pismo wraca do nadawcy.")
+    else:
+        subject = (f"Item {alert.tracking_number}{ref} not collected: returned to sender" if en
+                   else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: zwrot do nadawcy")
+        first = (f"The item was not collected by {_d(alert.collect_by)} and is being returned to you." if en
+                 else f"Przesyłka nie została odebrana do {_d(alert.collect_by)} i wraca do nadawcy.")
+    content = EmailContent(
+        language="en" if en else "pl", subject=subject,
+        heading="Not collected" if en else "Przesyłka nieodebrana",
+        paragraphs=(first,), facts=((("Item" if en else "Przesyłka"), alert.tracking_number),),
+        link_label="The item's record and proof" if en else "Historia i dowód doręczenia",
+        link_url=alert.verify_url,
+    )
+    return subject, email_text(content)
+
+
+def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | None) -> str:
+    """The dates in plain words, for records, pages and the paper notice."""
+    if language_or_default(language) == "en":
+        text = f"The item can be collected until {_d(collect_by)}."
+        if deemed_served_on:
+            text += (f" If it is not collected, the letter is deemed served on {_d(deemed_served_on)}, "
+                     "with the same legal effect as if it had been received.")
+        return text
+    text = f"Przesyłkę można odebrać do {_d(collect_by)}."
+    if deemed_served_on:
+        text += (f" Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(deemed_served_on)} "
+                 "— ze skutkiem prawnym takim jak odbiór.")
+    return text

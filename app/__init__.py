@@ -43,6 +43,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import portal
     portal.init_app(app)
+
+    from app import handheld, staff
+    handheld.init_app(app)
+    staff.init_app(app)
     from app import recipients
     recipients.init_app(app)
 

@@ -6,10 +6,10 @@ from flask import current_app, g, make_response, request
 from app.api import bp
 from app.api.auth import device_required
 from app.api.errors import ApiError, json_body
-from app.api.schemas import parse_scan
+from app.api.schemas import parse_scan, parse_timestamp
 from app.extensions import db
 from app.models.types import utcnow
-from app.services.attempts import record_attempt
+from app.services.device_scans import parse_device_proof, record_device_scan
 
 
 @bp.post("/scans")
@@ -20,10 +20,14 @@ def create_scan():
         raise ApiError(400, "Bad request", "Send a unique 'Idempotency-Key' header (at most 200 characters) with each scan.",
                        "idempotency-key-required", field="Idempotency-Key")
     now = utcnow()
-    scan = parse_scan(json_body(), now, current_app.config["MAX_CLOCK_SKEW_SECONDS"])
-    result = record_attempt(
-        db.session, g.device, scan, key, now=now,
+    data = json_body()
+    scan = parse_scan(data, now, current_app.config["MAX_CLOCK_SKEW_SECONDS"])
+    # An enrolled handheld's sequence and signature (verified), and its clock when sending.
+    proof = parse_device_proof(data, lambda value, path, problem: parse_timestamp(value, path, problem, now, 10**9))
+    result = record_device_scan(
+        db.session, g.device, scan, proof, key, now=now,
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
+        clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
     )
     response = make_response(result.body, result.status_code)
     if result.replayed:

@@ -159,7 +159,16 @@ def parse_scan(data, now: datetime, max_skew_s: int) -> ScanInput:
         problem.add("outcome", f"must be one of: {', '.join(o.value for o in Outcome)}")
         outcome = None
     occurred_at = parse_timestamp(data.get("occurred_at"), "occurred_at", problem, now, max_skew_s)
-    location = _object(data, "location", "location", problem)
+    no_fix = data.get("no_fix", False)
+    if not isinstance(no_fix, bool):
+        problem.add("no_fix", "must be true or false")
+        no_fix = False
+    if no_fix:  # explicitly no position fix: recorded as such, never with a stale position
+        if data.get("location") is not None:
+            problem.add("location", "must be null when no_fix is true")
+        location = None
+    else:
+        location = _object(data, "location", "location", problem)
     lat = lon = accuracy = None
     if location is not None:
         lat = _number(location, "lat", "location.lat", problem, -90, 90)
@@ -169,5 +178,5 @@ def parse_scan(data, now: datetime, max_skew_s: int) -> ScanInput:
     problem.raise_if_any()
     return ScanInput(
         tracking_number=number, outcome=Outcome(outcome), occurred_at=occurred_at,
-        latitude=lat, longitude=lon, accuracy_m=accuracy, pickup_point_code=pickup,
+        latitude=lat, longitude=lon, accuracy_m=accuracy, pickup_point_code=pickup, no_fix=no_fix,
     )

@@ -51,5 +51,11 @@ class Device(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Enrolled handhelds: the public half of a P-256 key generated on the device (DER SPKI,
+    # base64), its SHA-256 fingerprint, and the highest scan sequence number seen so far.
+    public_key: Mapped[str | None] = mapped_column(sa.Text)
+    key_fingerprint: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sequence: Mapped[int | None] = mapped_column(sa.Integer)
 
     carrier: Mapped[Carrier] = relationship(back_populates="devices")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from notices import masking
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.services.device_evidence import evidence_data
 from app.services.lifecycle import item_deadlines
 
 
@@ -38,6 +39,8 @@ def attempt_data(attempt: Attempt) -> dict:
             "opening_hours": pickup.opening_hours,
         },
         "collect_by": iso(attempt.collect_by_at),
+        # Signed sequence, clock and position flags from an enrolled handheld (None if none).
+        "device_evidence": evidence_data(attempt),
     }
 
 

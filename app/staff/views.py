@@ -1,0 +1,51 @@
+"""Device enrolment, listing and revocation for operator staff (role ``staff``)."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from app.auth_web import current_user, login_required
+from app.extensions import db
+from app.models.types import utcnow
+from app.services import enrolments
+from app.services.errors import ServiceError
+from app.services.paper_notice import qr_svg
+from app.staff import bp
+
+
+@bp.get("/")
+@login_required("staff")
+def index():
+    return redirect(url_for("staff.devices"))
+
+
+@bp.get("/devices")
+@login_required("staff")
+def devices():
+    return render_template("staff/devices.html", carriers=enrolments.devices_by_carrier(db.session))
+
+
+@bp.post("/devices/enrol")
+@login_required("staff")
+def enrol():
+    try:
+        carrier_id = int(request.form.get("carrier_id", ""))
+    except ValueError:
+        carrier_id = 0
+    try:
+        enrolment, code = enrolments.create_enrolment(
+            db.session, carrier_id, request.form.get("label", ""), created_by=current_user().email, now=utcnow())
+    except ServiceError as exc:
+        flash(exc.detail, "error")
+        return redirect(url_for("staff.devices"))
+    # The code travels in the URL fragment, which browsers never send to a server or its logs.
+    link = f"{current_app.config['PUBLIC_BASE_URL']}{url_for('handheld.enrol_page')}#code={code}"
+    return render_template("staff/enrolment.html", enrolment=enrolment, code=code, link=link, qr=qr_svg(link))
+
+
+@bp.post("/devices/<int:device_id>/revoke")
+@login_required("staff")
+def revoke(device_id: int):
+    device = enrolments.revoke_device(db.session, device_id, now=utcnow())
+    flash(f"Urządzenie #{device.id} ({device.label}) odwołane. / Device #{device.id} ({device.label}) revoked.",
+          "ok")
+    return redirect(url_for("staff.devices"))

@@ -1,0 +1,401 @@
+/* The handheld app: enrol, scan (reader, camera, typed), sign, queue offline, send, show the day. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var lang = body.dataset.lang === "en" ? "en" : "pl";
+  function tr(pl, en) { return lang === "pl" ? pl : en; }
+  var Store = window.AwizoStore;
+  var S10 = window.AwizoS10;
+  var Canonical = window.AwizoCanonical;
+  var NOTICE_OUTCOMES = {notice_left: true, no_access: true};
+  var OUTCOME_TEXT = {
+    delivered: ["doręczono", "delivered"], notice_left: ["awizo pozostawione", "notice left"],
+    refused: ["odmowa przyjęcia", "refused"], address_unknown: ["adres nieznany", "address unknown"],
+    moved: ["adresat wyprowadził się", "moved away"], no_access: ["brak dostępu, awizo", "no access, notice left"],
+  };
+  var STATE_TEXT = {
+    queued: ["czeka na wysłanie", "waiting to send"], sent: ["wysłano", "sent"],
+    refused: ["odrzucono", "refused"],
+  };
+  function outcomeText(code) { var t = OUTCOME_TEXT[code] || [code, code]; return tr(t[0], t[1]); }
+  function $(id) { return document.getElementById(id); }
+
+  // -- service worker: the app shell opens with no network --------------------------------
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(body.dataset.sw, {scope: body.dataset.scope}).catch(function () {});
+  }
+
+  // -- status line: network and how many scans wait -----------------------------------------
+  function showNetwork() {
+    $("net-state").textContent = navigator.onLine ? tr("w sieci", "online") : tr("bez sieci", "offline");
+  }
+  function refreshCount() {
+    return Store.scans().then(function (scans) {
+      $("queue-count").textContent = String(scans.filter(function (s) { return s.state === "queued"; }).length);
+      return scans;
+    });
+  }
+  window.addEventListener("online", function () { showNetwork(); sync(); });
+  window.addEventListener("offline", showNetwork);
+  showNetwork();
+
+  // -- sending: in sequence order, each with its own Idempotency-Key ------------------------
+  var syncing = null;
+  var revoked = false;
+  function sync() {
+    if (syncing) return syncing;
+    syncing = Store.identity().then(function (identity) {
+      if (!identity) return;
+      return Store.scans().then(function (scans) {
+        var queued = scans.filter(function (s) { return s.state === "queued"; });
+        return queued.reduce(function (chain, scan) {
+          return chain.then(function (goOn) { return goOn === false ? false : send(identity, scan); });
+        }, Promise.resolve(true));
+      });
+    }).catch(function () {}).then(function () {
+      syncing = null;
+      return refreshCount().then(function () { document.dispatchEvent(new Event("awizo:synced")); });
+    });
+    return syncing;
+  }
+  window.AwizoSync = sync;
+
+  function send(identity, scan) {
+    var payload = Object.assign({}, scan.payload, {sent_at: new Date().toISOString()});
+    return fetch(body.dataset.scansUrl, {
+      method: "POST",
+      headers: {"Content-Type": "application/json", "Authorization": "Bearer " + identity.token,
+                "Idempotency-Key": scan.key},
+      body: JSON.stringify(payload),
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.status === 401) {
+          revoked = true;
+          if ($("revoked")) $("revoked").hidden = false;
+          return false;
+        }
+        if (response.status >= 500 || response.status === 429) return false;  // try again later
+        scan.state = response.ok ? "sent" : "refused";
+        scan.response = data;
+        scan.sent_at = new Date().toISOString();
+        return Store.putScan(scan).then(function () { return true; });
+      });
+    }, function () { return false; });  // no network: keep it queued
+  }
+  setInterval(function () { if (navigator.onLine) sync(); }, 15000);
+
+  // -- enrolment ----------------------------------------------------------------------------
+  function b64(buffer) {
+    var s = "", view = new Uint8Array(buffer);
+    for (var i = 0; i < view.length; i++) s += String.fromCharCode(view[i]);
+    return btoa(s);
+  }
+  function enrolPage() {
+    var match = /code=([A-Za-z0-9-]+)/.exec(location.hash);
+    if (match) $("enrol-code").value = match[1];
+    $("enrol-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var message = $("enrol-message");
+      message.textContent = tr("Tworzę klucz…", "Creating the key…");
+      // Non-extractable: the private key can sign but can never be read out of the browser.
+      crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-256"}, false, ["sign", "verify"])
+        .then(function (keys) {
+          return crypto.subtle.exportKey("spki", keys.publicKey).then(function (spki) {
+            return fetch(body.dataset.enrolUrl, {
+              method: "POST", headers: {"Content-Type": "application/json"},
+              body: JSON.stringify({code: $("enrol-code").value, public_key: b64(spki)}),
+            }).then(function (response) {
+              return response.json().then(function (data) {
+                if (!response.ok) throw new Error(data.detail || response.statusText);
+                return Store.saveIdentity({
+                  token: data.token, device: data.device, carrier: data.carrier, pickup: data.pickup_point,
+                  privateKey: keys.privateKey, publicKey: keys.publicKey, sequence: 0,
+                  enrolled_at: new Date().toISOString(),
+                }).then(function () { return data; });
+              });
+            });
+          });
+        })
+        .then(function (data) {
+          message.textContent = "";
+          $("enrolled-carrier").textContent = data.carrier.name;
+          $("enrolled").hidden = false;
+          history.replaceState(null, "", location.pathname + location.search);  // drop the used code
+        })
+        .catch(function (error) {
+          message.textContent = tr("Nie udało się zarejestrować: ", "Enrolment failed: ") + error.message;
+        });
+    });
+  }
+
+  // -- position -----------------------------------------------------------------------------
+  var lastFix = null;
+  function showFix() {
+    var el = $("gps-state");
+    if (!el) return;
+    el.textContent = lastFix
+      ? "GPS: " + lastFix.lat.toFixed(5) + ", " + lastFix.lon.toFixed(5) + " (±" + Math.round(lastFix.accuracy_m) + " m)"
+      : tr("GPS: brak pozycji — skan zostanie zapisany jako „bez pozycji”", "GPS: no fix — the scan will be recorded as “no fix”");
+    el.className = "gps " + (lastFix ? "fix" : "nofix");
+  }
+  function toFix(position) {
+    return {lat: Canonical.round(position.coords.latitude, 7), lon: Canonical.round(position.coords.longitude, 7),
+            accuracy_m: Canonical.round(position.coords.accuracy, 1)};
+  }
+  function watchPosition() {
+    if (!navigator.geolocation) { showFix(); return; }
+    navigator.geolocation.watchPosition(function (p) { lastFix = toFix(p); showFix(); },
+      function () { lastFix = null; showFix(); }, {enableHighAccuracy: true, maximumAge: 0});
+  }
+  /* A fresh fix taken now (never a cached one); null when there is none. */
+  function currentFix() {
+    return new Promise(function (resolve) {
+      if (!navigator.geolocation) { resolve(null); return; }
+      navigator.geolocation.getCurrentPosition(function (p) { resolve(toFix(p)); }, function () { resolve(null); },
+        {enableHighAccuracy: true, maximumAge: 0, timeout: 10000});
+    });
+  }
+
+  // -- scanning -----------------------------------------------------------------------------
+  var recording = Promise.resolve();
+  function record(identity, number, outcome, pickup) {
+    var occurredAt = new Date().toISOString();  // the device's clock at the tap, signed below
+    return currentFix().then(function (fix) {
+      return Store.nextSequence().then(function (sequence) {
+        var payload = {
+          tracking_number: number, outcome: outcome, occurred_at: occurredAt,
+          location: fix, no_fix: !fix, pickup_point: NOTICE_OUTCOMES[outcome] ? (pickup || null) : null,
+          sequence: sequence,
+        };
+        return Canonical.sign(identity.privateKey, payload).then(function (signature) {
+          payload.signature = signature;
+          var scan = {key: crypto.randomUUID(), sequence: sequence, payload: payload, state: "queued",
+                      made_at: occurredAt};
+          return Store.putScan(scan).then(function () { return scan; });
+        });
+      });
+    });
+  }
+
+  function scanPage() {
+    Store.identity().then(function (identity) {
+      if (!identity) { $("not-enrolled").hidden = false; $("scan-form").hidden = true; return; }
+      $("who").textContent = identity.carrier.name + " · " + tr("urządzenie", "device") + " #" + identity.device.id;
+      $("pickup-point").value = identity.pickup ? identity.pickup.code : "";
+      var input = $("tracking"), error = $("tracking-error"), current = null;
+      watchPosition();
+      showFix();
+
+      function choose(text) {
+        var check = S10.validate(text);
+        if (!check.ok) {
+          error.textContent = check.reason[lang];
+          input.setAttribute("aria-invalid", "true");
+          input.select();
+          return;
+        }
+        error.textContent = "";
+        input.removeAttribute("aria-invalid");
+        current = check.value;
+        $("current-number").textContent = current;
+        $("outcome").hidden = false;
+        $("last").hidden = true;
+        document.querySelector(".outcome").focus();
+      }
+      window.AwizoChoose = function (text) { input.value = text; choose(text); };
+      $("scan-form").addEventListener("submit", function (event) { event.preventDefault(); choose(input.value); });
+      $("outcome-cancel").addEventListener("click", function () { reset(); });
+
+      function reset() {
+        current = null;
+        $("outcome").hidden = true;
+        input.value = "";
+        input.focus();
+      }
+      Array.prototype.forEach.call(document.querySelectorAll(".outcome"), function (button) {
+        button.addEventListener("click", function () {
+          if (!current) return;
+          var number = current, outcome = button.dataset.outcome;
+          current = null;  // one tap, one scan
+          recording = recording.then(function () {
+            return record(identity, number, outcome, $("pickup-point").value.trim().toUpperCase());
+          }).then(function (scan) {
+            $("outcome").hidden = true;
+            $("last").hidden = false;
+            $("last-text").textContent = tr("Zapisano", "Recorded") + ": " + number + " — " + outcomeText(outcome) +
+              " (" + tr("skan nr", "scan no.") + " " + scan.sequence + (scan.payload.no_fix ? ", " + tr("bez pozycji", "no fix") : "") + ")";
+            var link = $("last-notice");
+            link.hidden = !NOTICE_OUTCOMES[outcome];
+            link.href = "notice?key=" + encodeURIComponent(scan.key) + "&lang=" + lang;
+            input.value = "";
+            input.focus();
+            return refreshCount().then(sync);
+          }).catch(function (e) {
+            error.textContent = tr("Nie udało się zapisać skanu: ", "Could not record the scan: ") + e.message;
+          });
+        });
+      });
+      if (window.AwizoCamera) window.AwizoCamera.init(function (text) { window.AwizoChoose(text); });
+    });
+  }
+
+  // -- today --------------------------------------------------------------------------------
+  function isToday(iso) {
+    var d = new Date(iso), now = new Date();
+    return d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  }
+  function todayPage() {
+    function render() {
+      Store.scans().then(function (scans) {
+        var list = $("today-list");
+        list.textContent = "";
+        scans.filter(function (s) { return isToday(s.made_at); }).reverse().forEach(function (s) {
+          var li = document.createElement("li");
+          li.className = "scan " + s.state;
+          li.dataset.key = s.key;
+          var time = new Date(s.made_at).toLocaleTimeString(lang === "pl" ? "pl-PL" : "en-GB", {hour: "2-digit", minute: "2-digit"});
+          var state = STATE_TEXT[s.state] || [s.state, s.state];
+          li.innerHTML = "";
+          var strong = document.createElement("strong");
+          strong.className = "mono";
+          strong.textContent = s.payload.tracking_number;
+          li.appendChild(strong);
+          li.appendChild(document.createTextNode(" " + time + " · " + outcomeText(s.payload.outcome) +
+            " · " + tr("nr", "no.") + " " + s.sequence + " · "));
+          var badge = document.createElement("span");
+          badge.className = "badge " + s.state;
+          badge.textContent = tr(state[0], state[1]);
+          li.appendChild(badge);
+          if (s.state === "refused" && s.response && s.response.detail) {
+            li.appendChild(document.createTextNode(" — " + s.response.detail));
+          }
+          if (s.state === "sent" && s.response && s.response.device_evidence && s.response.device_evidence.flags.length) {
+            li.appendChild(document.createTextNode(" ⚑ " + s.response.device_evidence.flag_details.map(function (f) { return f[lang]; }).join("; ")));
+          }
+          if (NOTICE_OUTCOMES[s.payload.outcome]) {
+            var a = document.createElement("a");
+            a.href = "notice?key=" + encodeURIComponent(s.key) + "&lang=" + lang;
+            a.textContent = " " + tr("awizo do druku", "printable notice");
+            li.appendChild(a);
+          }
+          list.appendChild(li);
+        });
+        $("today-empty").hidden = list.children.length > 0;
+      });
+    }
+    render();
+    document.addEventListener("awizo:synced", render);
+    $("sync-now").addEventListener("click", function () { sync(); });
+    Store.identity().then(function (identity) {
+      if (!identity || !navigator.onLine) return;
+      fetch(body.dataset.tasksUrl, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+        if (!r.ok) return;
+        return r.json().then(function (data) {
+          var tasks = Array.isArray(data) ? data : (data.tasks || data.items || []);
+          if (!tasks.length) return;
+          var list = $("tasks-list");
+          tasks.forEach(function (t) {
+            var li = document.createElement("li");
+            li.textContent = [t.tracking_number, t.kind || t.type, t.address || (t.item && t.item.address) || "", t.due_at || ""]
+              .filter(Boolean).map(function (v) { return typeof v === "string" ? v : JSON.stringify(v); }).join(" · ");
+            list.appendChild(li);
+          });
+          $("tasks").hidden = false;
+        });
+      }).catch(function () {});
+    });
+  }
+
+  // -- printable notice ---------------------------------------------------------------------
+  var PAGE_SIZES = {roll58: "58mm 210mm", roll80: "80mm 230mm", a6: "A6"};
+  function noticePage() {
+    var key = new URLSearchParams(location.search).get("key");
+    var message = $("notice-message");
+    var paper = $("paper");
+    var pageStyle = document.createElement("style");
+    document.head.appendChild(pageStyle);
+    function setFormat(format) {
+      paper.className = "paper " + format;
+      pageStyle.textContent = "@page { size: " + PAGE_SIZES[format] + "; margin: 3mm; }";
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=format]"), function (radio) {
+      radio.addEventListener("change", function () { setFormat(radio.value); });
+    });
+    setFormat("roll58");
+    $("print").addEventListener("click", function () { window.print(); });
+
+    function block(text, language) {
+      var section = document.createElement("section");
+      section.lang = language;
+      section.className = "lang-" + language;
+      var h = document.createElement("h2");
+      h.textContent = text.title;
+      section.appendChild(h);
+      [["what"], ["attempt"], ["where_label", "where"], ["hours"], ["until_label", "until"], ["otherwise"], ["bring"], ["qr"]]
+        .forEach(function (keys) {
+          var values = keys.map(function (k) { return text[k]; }).filter(Boolean);
+          if (!values.length) return;
+          var p = document.createElement("p");
+          p.className = "n-" + keys[keys.length - 1];
+          if (keys.length === 2) {
+            var b = document.createElement("strong");
+            b.textContent = values[0] + " ";
+            p.appendChild(b);
+            p.appendChild(document.createTextNode(values[1]));
+          } else {
+            p.textContent = values[0];
+          }
+          section.appendChild(p);
+        });
+      return section;
+    }
+    function render(data) {
+      paper.textContent = "";
+      var first = lang, second = lang === "pl" ? "en" : "pl";
+      paper.appendChild(block(data.text[first], first));
+      var qr = document.createElement("div");
+      qr.className = "qr";
+      qr.setAttribute("role", "img");
+      qr.setAttribute("aria-label", tr("Kod QR: ", "QR code: ") + data.verify_url);
+      qr.innerHTML = data.qr_svg;
+      paper.appendChild(qr);
+      var url = document.createElement("p");
+      url.className = "mono url";
+      url.textContent = data.verify_url;
+      paper.appendChild(url);
+      if (data.claim_code) {
+        var claim = document.createElement("p");
+        claim.textContent = "Alerty SMS/e-mail / SMS and e-mail alerts: " + data.signup_url + " — kod / code: " + data.claim_code;
+        paper.appendChild(claim);
+      }
+      paper.appendChild(block(data.text[second], second));
+      paper.hidden = false;
+      $("print").disabled = false;
+    }
+    Promise.all([Store.identity(), Store.getScan(key)]).then(function (both) {
+      var identity = both[0], scan = both[1];
+      if (!identity || !scan) { message.textContent = tr("Nie znaleziono skanu.", "Scan not found."); return; }
+      if (scan.notice) { render(scan.notice); return; }
+      if (scan.state !== "sent") {
+        message.textContent = tr("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).",
+                                 "The notice can be printed once the scan has been sent (no network).");
+        return;
+      }
+      var url = body.dataset.noticeUrl.replace(/TN$/, encodeURIComponent(scan.payload.tracking_number));
+      return fetch(url, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) throw new Error(data.detail || r.statusText);
+          scan.notice = data;  // kept on the device: reprints work offline
+          return Store.putScan(scan).then(function () { render(data); });
+        });
+      });
+    }).catch(function (e) { message.textContent = e.message; });
+  }
+
+  refreshCount().then(function () { if (navigator.onLine) sync(); });
+  var page = body.dataset.page;
+  if (page === "enrol") enrolPage();
+  if (page === "scan") scanPage();
+  if (page === "today") todayPage();
+  if (page === "notice") noticePage();
+})();

@@ -1,0 +1,172 @@
+"""Scans from an enrolled handheld: signed, sequenced, flagged — and refused when altered."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+import pytest
+
+from app.extensions import db
+from app.models import Attempt
+from tests.conftest import tracking_number
+from tests.handheld.conftest import SigningDevice, new_code
+
+
+@pytest.fixture
+def items(api):
+    def make(n=1):
+        numbers = [tracking_number() for _ in range(n)]
+        for number in numbers:
+            assert api.register(tracking_number=number).status_code == 201
+        return numbers
+    return make
+
+
+def attempts_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))
+
+
+def test_a_signed_scan_is_recorded_with_its_verified_sequence_and_no_flags(device, items, api):
+    number, = items()
+    response = device.post(device.payload(number))
+    assert response.status_code == 201, response.json
+    evidence = response.json["device_evidence"]
+    assert evidence["signed"] is True and evidence["sequence"] == 1 and evidence["flags"] == []
+    record = api.item(number).json
+    assert record["attempts"][0]["device_evidence"]["sequence"] == 1
+
+
+@pytest.mark.parametrize("field, value", [
+    ("occurred_at", "2020-01-01T10:00:00.000Z"),          # re-dated after signing
+    ("tracking_number", None),                            # another item
+    ("outcome", "delivered"),
+    ("location", {"lat": 52.3, "lon": 21.0122, "accuracy_m": 8.5}),
+    ("sequence", 7),
+])
+def test_a_payload_altered_after_signing_is_refused_and_nothing_is_recorded(device, items, app, field, value):
+    number, other = items(2)
+    payload = device.payload(number)
+    response = device.post(payload, **{field: other if field == "tracking_number" else value})
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"][0]["field"] == "signature"
+    assert attempts_count(app) == 0
+
+
+def test_a_signature_by_another_key_is_refused(device, items, app, client):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number, = items()
+    impostor = SigningDevice(client, ec.generate_private_key(ec.SECP256R1()), token=device.token)
+    response = impostor.post(impostor.payload(number))
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "signature"
+    assert attempts_count(app) == 0
+
+
+def test_an_enrolled_device_cannot_send_unsigned_scans(device, items, api, app):
+    number, = items()
+    response = api.scan(number, token=device.token)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json["errors"]} == {"sequence", "signature", "sent_at"}
+    assert attempts_count(app) == 0
+
+
+def test_a_gap_in_the_sequence_is_flagged(device, items):
+    a, b = items(2)
+    assert device.post(device.payload(a, sequence=1)).json["device_evidence"]["flags"] == []
+    evidence = device.post(device.payload(b, sequence=4)).json["device_evidence"]
+    assert evidence["flags"] == ["sequence_gap"]
+    assert evidence["details"]["missing_sequences"] == [2, 3]
+
+
+def test_a_scan_arriving_after_a_later_one_is_flagged_as_reordered(device, items, api):
+    a, b, c = items(3)
+    first = device.payload(a, sequence=1)
+    second = device.payload(b, sequence=2)
+    third = device.payload(c, sequence=3)
+    device.post(first)
+    assert device.post(third).json["device_evidence"]["flags"] == ["sequence_gap"]
+    late = device.post(second)
+    assert late.status_code == 201
+    assert "sequence_reordered" in late.json["device_evidence"]["flags"]
+    shown = api.item(b).json["attempts"][0]["device_evidence"]
+    assert "sequence_reordered" in shown["flags"]
+    assert shown["flag_details"][0]["en"].startswith("Scan arrived after")
+
+
+def test_a_replayed_signed_scan_under_a_new_key_is_flagged_and_the_same_key_records_nothing(device, items, app):
+    number, = items()
+    payload = device.payload(number)
+    first = device.post(payload, key="k-1")
+    again = device.post(payload, key="k-1")
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json["id"] == first.json["id"]
+    assert attempts_count(app) == 1
+    replay = device.post(payload, key="k-2")
+    assert replay.status_code == 201
+    assert replay.json["device_evidence"]["flags"] == ["sequence_replayed"]
+
+
+def test_a_scan_dated_before_the_previous_scan_is_flagged(device, items):
+    a, b = items(2)
+    device.post(device.payload(a, occurred_at="2026-01-01T10:05:00.000Z"))
+    later_seq_earlier_time = device.post(device.payload(b, occurred_at="2026-01-01T10:00:00.000Z"))
+    assert "time_before_previous_scan" in later_seq_earlier_time.json["device_evidence"]["flags"]
+
+
+def test_a_device_clock_far_from_the_server_clock_is_flagged(device, items):
+    number, = items()
+    payload = device.payload(number)
+    payload["sent_at"] = "2026-01-01T00:00:00Z"
+    evidence = device.post(payload).json["device_evidence"]
+    assert "device_clock_skew" in evidence["flags"]
+    assert evidence["clock_skew_s"] < -60
+
+
+def test_a_refused_signed_scan_does_not_leave_a_false_gap(device, items):
+    number, = items()
+    unknown = tracking_number()  # never registered: 404, but its sequence number is used up
+    assert device.post(device.payload(unknown)).status_code == 404
+    evidence = device.post(device.payload(number)).json["device_evidence"]
+    assert evidence["sequence"] == 2 and evidence["flags"] == []
+
+
+def test_no_fix_is_recorded_explicitly_never_with_a_position(device, items, api):
+    number, = items()
+    response = device.post(device.payload(number, location=None, no_fix=True))
+    assert response.status_code == 201, response.json
+    assert response.json["location"] is None
+    assert response.json["device_evidence"]["no_fix"] is True
+    assert "no_fix" in response.json["device_evidence"]["flags"]
+
+
+def test_no_fix_with_a_position_is_contradictory(device, items):
+    number, = items()
+    response = device.post(device.payload(number, no_fix=True))
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "location"
+
+
+def test_a_token_only_client_can_report_no_fix(api, items):
+    number, = items()
+    response = api.scan(number, location=None, no_fix=True)
+    assert response.status_code == 201, response.json
+    assert response.json["device_evidence"]["flags"] == ["unsigned", "no_fix"]
+    assert api.scan(items()[0], location=None).status_code == 422  # silence is not "no fix"
+
+
+def test_token_only_scans_carry_no_device_evidence(api, items):
+    number, = items()
+    assert api.scan(number).json["device_evidence"] is None
+
+
+def test_evidence_rows_are_append_only(device, items, app):
+    number, = items()
+    device.post(device.payload(number))
+    with app.app_context():
+        with pytest.raises(sa.exc.DatabaseError):
+            db.session.execute(sa.text("UPDATE attempt_device_evidence SET flags = '[]'"))
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(sa.exc.DatabaseError):
+            db.session.execute(sa.text("DELETE FROM attempt_device_evidence"))
+            db.session.commit()

@@ -22,3 +22,14 @@ def init_app(app) -> None:
     from app.recipients import cli, staff, views  # noqa: F401
 
     app.register_blueprint(bp)
+    _use_subscribers_quiet_hours(app)
+
+
+def _use_subscribers_quiet_hours(app) -> None:
+    """SMS to a subscriber's number wait for the end of the quiet hours that person chose."""
+    from app.services import outbox, subscriptions
+    from notices.sms import QuietHours
+
+    default = QuietHours.parse(app.config.get("SMS_QUIET_HOURS") or "21:00-08:00",
+                               app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    outbox.set_quiet_hours_lookup(app, lambda session, message: subscriptions.quiet_hours_for(session, message, default))

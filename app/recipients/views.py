@@ -77,7 +77,7 @@ def manage(token: str):
 
 def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
     lang = current_language()
-    errors = errors_for(exc, lang) if exc else {"code": sentence(key, lang)}
+    errors = errors_for(exc, lang) if exc else {"locked": sentence(key, lang)}
     return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
                            failed_form=form, welcome=False), 422
 
@@ -222,7 +222,7 @@ def code():
     except ValidationFailed as exc:
         return render_template("recipients/code.html", errors=errors_for(exc, lang), phone=phone), 422
     except Locked:
-        return render_template("recipients/code.html", errors={"code": sentence("locked", lang)}, phone=phone), 429
+        return render_template("recipients/code.html", errors={"locked": sentence("locked", lang)}, phone=phone), 429
     return render_template("recipients/confirmed.html", contact=contact,
                            manage=subscriptions.manage_token(_secret(), contact.subscriber))
 

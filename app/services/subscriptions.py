@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from app.models import Item, OutboxMessage
+from notices.sms import QuietHours
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.security import hash_token
 from app.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -256,11 +257,11 @@ def _secret() -> str:
 
 def _outbox(session: Session, contact: Contact, purpose: str, body: str, language: str, now: datetime,
             subject: str | None = None) -> None:
-    session.add(OutboxMessage(
-        channel=contact.channel, purpose=purpose, recipient=contact.address, language=language,
-        subject=subject, body=body, dedupe_key=f"{purpose}:contact:{contact.id}:{contact.secrets_sent}",
-        next_attempt_at=now, created_at=now,
-    ))
+    from app.services.outbox import enqueue_message
+
+    enqueue_message(session, channel=contact.channel, recipient=contact.address, purpose=purpose, body=body,
+                    subject=subject, language=language, now=now,
+                    dedupe_key=f"{purpose}:contact:{contact.id}:{contact.secrets_sent}")
 
 
 def send_confirmation(session: Session, contact: Contact, *, secret: str, base_url: str, now: datetime) -> None:
@@ -497,3 +498,22 @@ def alert_recipients(session: Session, item: Item, *, base_url: str, now: dateti
                 manage_url=link, key=f"sub:{contact.id}:{contact.channel}", subscriber_id=person.id,
             ))
     return found
+
+
+def quiet_hours_for(session: Session, message: OutboxMessage, default: QuietHours | None) -> QuietHours | None:
+    """The quiet hours a subscriber chose for the number ``message`` goes to (else ``default``).
+
+    Equal start and end mean the person wants no quiet hours at all.
+    """
+    if message.channel != "sms":
+        return default
+    person = session.scalar(
+        sa.select(Subscriber).join(Contact, Contact.subscriber_id == Subscriber.id)
+        .where(Contact.channel == "sms", Contact.address == message.recipient, Contact.confirmed_at.is_not(None),
+               Subscriber.status != "deleted").order_by(Subscriber.id).limit(1)
+    )
+    if person is None:
+        return default
+    if person.quiet_start == person.quiet_end:
+        return None
+    return QuietHours.parse(f"{person.quiet_start}-{person.quiet_end}", person.timezone)

@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(dev_bp)
+    from app import twilio_hooks, unsubscribe
+    twilio_hooks.init_app(app)
+    unsubscribe.init_app(app)
 
     from app import portal
     portal.init_app(app)

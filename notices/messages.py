@@ -34,6 +34,7 @@ class NoticeAlert:
     verify_url: str
     language: str = "pl"
     deemed_service_local: datetime | None = None
+    signup_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
                 ("Collect it at", f"{alert.pickup_name}, {alert.pickup_address}"),
                 ("Collect by", _date(alert.deadline_local)),
             ),
-            closing=(consequence,),
+            closing=(consequence,) + ((f"Alerts for every item to your address: {alert.signup_url}",)
+                                      if alert.signup_url else ()),
             link_label="The record of this delivery attempt",
             link_url=alert.verify_url,
         )
@@ -110,7 +112,8 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
             ("Odbiór w", f"{alert.pickup_name}, {alert.pickup_address}"),
             ("Odbierz do", _date(alert.deadline_local)),
         ),
-        closing=(consequence,),
+        closing=(consequence,) + ((f"Alerty o wszystkich przesyłkach na Twój adres: {alert.signup_url}",)
+                                  if alert.signup_url else ()),
         link_label="Zapis tej próby doręczenia",
         link_url=alert.verify_url,
     )
@@ -140,6 +143,12 @@ def unsubscribe_footer(language: str, url: str) -> str:
     if language_or_default(language) == "en":
         return f"You receive this because your address was given for Awizo alerts. Unsubscribe: {url}"
     return f"Otrzymujesz tę wiadomość, bo Twój adres podano do powiadomień Awizo. Wypisz się: {url}"
+
+
+def manage_footer(language: str, url: str) -> str:
+    if language_or_default(language) == "en":
+        return f"Change or stop your alerts: {url}"
+    return f"Zmień lub wyłącz powiadomienia: {url}"
 
 
 # -- when one channel fails, the other one tells the recipient --------------------------------

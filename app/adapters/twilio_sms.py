@@ -17,16 +17,15 @@ from twilio.rest import Client
 
 from app.adapters import DeliveryResult
 
-# Twilio error codes that say the number itself cannot (or must not) receive our SMS.
+# Twilio error codes that say the number itself cannot (or must not) receive our SMS. Not here:
+# 30003 (handset off or out of coverage: it may come back) and account-side errors.
 ADDRESS_ERRORS = {
     21211: "invalid 'To' phone number",
     21214: "'To' number cannot be reached",
-    21408: "permission to send to this region is not enabled",
     21610: "the recipient replied STOP (unsubscribed)",
     21612: "the 'To' number is not reachable by this route",
     21614: "'To' number is not a valid mobile number",
-    30003: "unreachable destination handset",
-    30004: "message blocked",
+    30004: "message blocked by the recipient or their carrier",
     30005: "unknown destination handset",
     30006: "landline or unreachable carrier",
 }

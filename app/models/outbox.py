@@ -41,6 +41,9 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     headers: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The recipient's own SMS quiet hours ("21:00-08:00", "off") and time zone; NULL: the default.
+    quiet_hours: Mapped[str | None] = mapped_column(sa.String(20))
+    time_zone: Mapped[str | None] = mapped_column(sa.String(50))
     dedupe_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="queued")
     provider: Mapped[str | None] = mapped_column(sa.String(20))

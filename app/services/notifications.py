@@ -1,6 +1,7 @@
 """Alerts to recipients, written to the outbox in the transaction of the fact that caused them."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from notices.profiles import PROFILES
 from app.models import Attempt, Item, OutboxMessage
 from app.services import suppressions
 from app.services.outbox import enqueue_message
+from app.services.subscriptions import alert_recipients
 
 
 def verify_url(base_url: str, item: Item) -> str:
@@ -24,13 +26,13 @@ def verify_url(base_url: str, item: Item) -> str:
 
 def enqueue_email(session: Session, content: EmailContent, *, recipient: str, purpose: str,
                   dedupe_key: str, now: datetime, item_id: int | None = None,
-                  attempt_id: int | None = None) -> OutboxMessage:
+                  attempt_id: int | None = None, manage_url: str | None = None) -> OutboxMessage:
     """Queue an e-mail whose text and HTML parts both come from ``content``."""
     return enqueue_message(
         session, channel="email", recipient=recipient, purpose=purpose, dedupe_key=dedupe_key, now=now,
         subject=content.subject, body=email_text(content),
         body_html=render_template("email/message.html", content=content),
-        language=content.language, item_id=item_id, attempt_id=attempt_id,
+        language=content.language, item_id=item_id, attempt_id=attempt_id, manage_url=manage_url,
     )
 
 
@@ -54,6 +56,7 @@ def enqueue_notice_alerts(
         verify_url=verify_url(base_url, item),
         language=item.language,
         deemed_service_local=deadline_local if profile and profile.deemed_service else None,
+        signup_url=f"{base_url}/alerts/",
     )
     messages = []
     if item.recipient_phone:
@@ -67,6 +70,22 @@ def enqueue_notice_alerts(
             session, notice_email_content(alert), recipient=item.recipient_email, purpose="notice_left",
             dedupe_key=f"attempt:{attempt.id}:email", now=now, item_id=item.id, attempt_id=attempt.id,
         ))
+    for person in alert_recipients(session, item, base_url=base_url, now=now):
+        # Subscribers at the item's address and their delegates, each in their own language.
+        own = replace(alert, language=person.language)
+        key = f"attempt:{attempt.id}:{person.key}"
+        if person.channel == "sms":
+            quiet = f"{person.quiet_start}-{person.quiet_end}" if person.quiet_start and person.quiet_end else "off"
+            messages.append(enqueue_message(
+                session, channel="sms", recipient=person.address, purpose="notice_left", body=notice_sms(own),
+                dedupe_key=key, now=now, language=person.language, item_id=item.id, attempt_id=attempt.id,
+                quiet_hours=quiet, time_zone=person.timezone,
+            ))
+        else:
+            messages.append(enqueue_email(
+                session, notice_email_content(own), recipient=person.address, purpose="notice_left",
+                dedupe_key=key, now=now, item_id=item.id, attempt_id=attempt.id, manage_url=person.manage_url,
+            ))
     return messages
 
 

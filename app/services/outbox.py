@@ -24,9 +24,10 @@ from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from notices.messages import unsubscribe_footer
+from notices.messages import manage_footer, unsubscribe_footer
 from notices.sms import QuietHours, quiet_hours_end
 from app.adapters import DeliveryResult
 from app.models import Item, OutboxMessage
@@ -37,9 +38,10 @@ from app.services.events import record_event
 # Sent even to a suppressed address: the one confirmation that the opt-out worked.
 SUPPRESSION_EXEMPT = {"opt_out_confirmation"}
 # Sent at night too: answers to something the person did just now.
-QUIET_HOURS_EXEMPT = {"opt_out_confirmation", "opt_in_confirmation", "verification_code"}
+QUIET_HOURS_EXEMPT = {"opt_out_confirmation", "opt_in_confirmation", "verification_code",
+                      "confirm_sms", "confirm_email", "subscription_deleted"}
 # E-mails that carry no unsubscribe link (the address is not subscribed to anything yet).
-NO_UNSUBSCRIBE = {"verification_code", "contact_confirmation"}
+NO_UNSUBSCRIBE = {"verification_code", "contact_confirmation", "confirm_email"}
 
 QuietHoursLookup = Callable[[Session, OutboxMessage], "QuietHours | None"]
 _QUIET_KEY = "awizo.quiet_hours"
@@ -60,11 +62,19 @@ class OutboxSettings:
         cfg = app.config
         default_quiet = QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"),
                                          cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+        default_tz = cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
+
+        def from_message(session, message):
+            if message.quiet_hours is None:
+                return default_quiet if message.time_zone is None else \
+                    QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"), message.time_zone)
+            return QuietHours.parse(message.quiet_hours, message.time_zone or default_tz)
+
         return cls(
             max_attempts=int(cfg.get("OUTBOX_MAX_ATTEMPTS") or 8),
             backoff_seconds=float(cfg.get("OUTBOX_BACKOFF_SECONDS") or 30),
             backoff_max_seconds=float(cfg.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
-            quiet_hours=app.extensions.get(_QUIET_KEY) or (lambda session, message: default_quiet),
+            quiet_hours=app.extensions.get(_QUIET_KEY) or from_message,
         )
 
 
@@ -79,11 +89,15 @@ def enqueue_message(
     session: Session, *, channel: str, recipient: str, purpose: str, body: str, dedupe_key: str,
     now: datetime, subject: str | None = None, body_html: str | None = None, language: str = "pl",
     item_id: int | None = None, attempt_id: int | None = None, headers: dict | None = None,
-    not_before: datetime | None = None,
+    not_before: datetime | None = None, quiet_hours: str | None = None, time_zone: str | None = None,
+    manage_url: str | None = None,
 ) -> OutboxMessage:
     """Queue one message in the caller's transaction (which commits it); idempotent by ``dedupe_key``.
 
-    E-mails get an unsubscribe link in both parts and RFC 8058 one-click headers.
+    E-mails get an unsubscribe link in both parts and RFC 8058 one-click headers (plus a link
+    to the recipient's preferences when ``manage_url`` is given). ``quiet_hours``
+    ("21:00-08:00", "off") and ``time_zone`` are the recipient's own, for SMS; None means the
+    configured default.
     """
     existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
@@ -94,10 +108,12 @@ def enqueue_message(
     if channel == "email" and purpose not in NO_UNSUBSCRIBE:
         url = unsubscribe_url(recipient)
         footer = unsubscribe_footer(language, url)
+        if manage_url:
+            footer = f"{footer}\n{manage_footer(language, manage_url)}"
         body = f"{body.rstrip()}\n\n-- \n{footer}\n"
         if body_html:
-            link = f'<a href="{url}">{url}</a>'
-            html_footer = f'<footer><p>{footer.replace(url, link)}</p></footer>'
+            html_footer = "<footer>" + "".join(
+                f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
             body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
                 else body_html + html_footer
         headers.setdefault("List-Unsubscribe", f"<{url}>")
@@ -106,10 +122,20 @@ def enqueue_message(
         item_id=item_id, attempt_id=attempt_id, channel=channel, purpose=purpose, recipient=recipient,
         language=language, subject=subject, body=body, body_html=body_html, headers=headers or None,
         dedupe_key=dedupe_key, status="queued", tries=0, next_attempt_at=not_before or now,
-        created_at=now, updated_at=now,
+        quiet_hours=quiet_hours, time_zone=time_zone, created_at=now, updated_at=now,
     )
     session.add(message)
     return message
+
+
+def _link_urls(line: str, *urls: str | None) -> str:
+    """``line`` as HTML, with each of ``urls`` in it made a link."""
+    html = str(escape(line))
+    for url in urls:
+        if url:
+            safe = str(escape(url))
+            html = html.replace(safe, f'<a href="{safe}">{safe}</a>')
+    return html
 
 
 def unsubscribe_url(address: str) -> str:

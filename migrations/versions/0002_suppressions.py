@@ -1,4 +1,4 @@
-"""suppressions: opted-out and blocked contacts
+"""suppressions: opted-out and blocked contacts; recipients' quiet hours on outbox messages
 
 Revision ID: 0002
 Revises: 0001
@@ -36,9 +36,14 @@ def upgrade():
     op.create_index('ix_suppressions_address', 'suppressions', ['address'], unique=False)
     op.create_index('uq_suppressions_active', 'suppressions', ['channel', 'address'], unique=True,
                     sqlite_where=sa.text('lifted_at IS NULL'), postgresql_where=sa.text('lifted_at IS NULL'))
+    op.add_column('outbox_messages', sa.Column('quiet_hours', sa.String(length=20), nullable=True))
+    op.add_column('outbox_messages', sa.Column('time_zone', sa.String(length=50), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('time_zone')
+        batch_op.drop_column('quiet_hours')
     op.drop_index('uq_suppressions_active', table_name='suppressions')
     op.drop_index('ix_suppressions_address', table_name='suppressions')
     op.drop_table('suppressions')

@@ -304,6 +304,11 @@ def _confirmed(session: Session, contact: Contact, now: datetime) -> None:
     contact.confirmed_at, contact.secret_hash, contact.secret_expires_at = now, None, None
     contact.failures = 0
     record(session, contact.subscriber, "contact_confirmed", now, {"channel": contact.channel, "contact_id": contact.id})
+    # A new, confirmed opt-in outweighs an earlier STOP or unsubscribe of the same contact.
+    from app.services import suppressions
+
+    if suppressions.lift(session, contact.channel, contact.address, now=now, by="opt_in") is not None:
+        record(session, contact.subscriber, "opt_out_lifted", now, {"channel": contact.channel})
 
 
 def confirm_sms_code(session: Session, contact: Contact, code: str, *, secret: str, now: datetime) -> None:

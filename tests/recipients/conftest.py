@@ -16,7 +16,10 @@ ADDRESS = {"line1": "ul. Polna 12 m. 4", "postal_code": "00-950", "city": "Warsz
 
 
 def csrf_from(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
 
 
 def errors_in(html: str) -> list[str]:

@@ -10,7 +10,7 @@ NAV = [
     ("portal.index", "Przesyłki", "Items", ("sender_admin", "sender_clerk")),
     ("portal.new_item", "Nadaj przesyłkę", "Register an item", ("sender_admin", "sender_clerk")),
     ("portal.import_csv", "Import CSV", "CSV import", ("sender_admin", "sender_clerk")),
-    ("portal.proofs", "Dowody (ZIP)", "Proofs (zip)", ("sender_admin", "sender_clerk")),
+    ("portal.proofs_page", "Dowody (ZIP)", "Proofs (zip)", ("sender_admin", "sender_clerk")),
     ("portal.stats", "Wykres", "Chart", ("sender_admin", "sender_clerk")),
     ("portal.webhooks", "Powiadomienia zwrotne", "Webhooks", ("sender_admin",)),
     ("portal.api_keys", "Klucze API", "API keys", ("sender_admin",)),

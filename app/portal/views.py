@@ -1,11 +1,163 @@
-"""Portal pages."""
-from flask import render_template
+"""Portal pages for following items: the list, one item, registering one, proofs, the chart."""
+from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+
+from app.api.schemas import parse_new_item
 from app.auth_web import current_user, login_required
+from app.extensions import db
+from app.models.types import utcnow
 from app.portal import bp
+from app.portal.chart import status_chart_svg
+from app.public.i18n import current_language
+from app.services import item_queries, proof_bundles, proofs
+from app.services import items as item_service
+from app.services.errors import Problem, ServiceError
+from notices import s10
+from notices.profiles import PROFILES
+
+SENDER_ROLES = ("sender_admin", "sender_clerk")
+
+
+def t(pl: str, en: str) -> str:
+    return pl if current_language() == "pl" else en
+
+
+def base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def sender_id() -> int:
+    return current_user().sender_id
 
 
 @bp.get("/")
-@login_required("sender_admin", "sender_clerk")
+@login_required(*SENDER_ROLES)
 def index():
-    return render_template("portal/account.html", user=current_user())
+    problem = Problem()
+    filters = item_queries.parse_filters(request.args, problem)
+    page, per_page = item_queries.parse_page(request.args, problem, default_per_page=25)
+    errors = {e.field: e.message for e in problem.errors}
+    if errors:
+        filters, page = item_queries.ItemFilters(), 1
+    items, total = item_queries.find_items(db.session, sender_id(), filters, utcnow(), page=page, per_page=per_page)
+    failed = item_queries.failed_alert_item_ids(db.session, [i.id for i in items])
+    args = request.args.to_dict()
+    args.pop("page", None)
+    pages = max(1, -(-total // per_page))
+    return render_template(
+        "portal/items.html", items=items, failed=failed, total=total, page=page, pages=pages,
+        filters=filters, statuses=item_queries.STATUSES, errors=errors,
+        prev_url=url_for("portal.index", page=page - 1, **args) if page > 1 else None,
+        next_url=url_for("portal.index", page=page + 1, **args) if page < pages else None,
+    )
+
+
+@bp.get("/items/<tracking_number>")
+@login_required(*SENDER_ROLES)
+def item(tracking_number: str):
+    from app.services.records import item_record
+
+    found = _own_item(tracking_number)
+    record = item_record(db.session, found, base_url())
+    return render_template("portal/item.html", item=found, record=record)
+
+
+@bp.get("/items/<tracking_number>/proof.pdf")
+@login_required(*SENDER_ROLES)
+def item_proof(tracking_number: str):
+    found = _own_item(tracking_number)
+    pdf = proofs.render_proof(db.session, found, base_url=base_url(), now=utcnow(),
+                              tz=current_app.config["OPERATOR_TIMEZONE"])
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="proof-{found.tracking_number}.pdf"'
+    return response
+
+
+def _own_item(tracking_number: str):
+    try:
+        return item_service.item_for_sender(db.session, sender_id(), s10.normalise(tracking_number))
+    except ServiceError:
+        abort(404)
+
+
+def _form_payload(form) -> dict:
+    value = lambda key: (form.get(key) or "").strip() or None  # noqa: E731
+    return {
+        "tracking_number": value("tracking_number"), "service": value("service"),
+        "sender_reference": value("sender_reference"),
+        "recipient": {
+            "name": value("recipient_name"),
+            "address": {"line1": value("address_line1"), "line2": value("address_line2"),
+                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country")},
+            "phone": value("phone"), "email": value("email"), "language": value("language"),
+        },
+    }
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@login_required(*SENDER_ROLES)
+def new_item():
+    from app.services.imports import FIELD_TO_COLUMN
+
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            new = parse_new_item(_form_payload(request.form))
+            registered = item_service.register_item(db.session, current_user().sender, new, now=utcnow())
+        except ServiceError as exc:
+            errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
+        else:
+            flash(t(f"Zarejestrowano przesyłkę {registered.tracking_number}.",
+                    f"Item {registered.tracking_number} registered."), "ok")
+            return redirect(url_for("portal.item", tracking_number=registered.tracking_number))
+    return render_template("portal/new_item.html", form=request.form, errors=errors, services=PROFILES), \
+        422 if errors else 200
+
+
+@bp.get("/proofs")
+@login_required(*SENDER_ROLES)
+def proofs_page():
+    return render_template("portal/proofs.html", statuses=item_queries.STATUSES,
+                           max_items=proof_bundles.MAX_PROOFS_PER_ZIP, error=None)
+
+
+@bp.get("/proofs.zip")
+@login_required(*SENDER_ROLES)
+def proofs_zip():
+    problem = Problem()
+    filters = item_queries.parse_filters(request.args, problem)
+    try:
+        problem.raise_if_any()
+        bundle = proof_bundles.build_zip(db.session, sender_id(), filters, request.args.getlist("tracking_number"),
+                                         now=utcnow(), base_url=base_url(), tz=current_app.config["OPERATOR_TIMEZONE"])
+    except ServiceError as exc:
+        message = "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
+        return render_template("portal/proofs.html", statuses=item_queries.STATUSES,
+                               max_items=proof_bundles.MAX_PROOFS_PER_ZIP, error=message), 422
+    response = make_response(bundle)
+    response.mimetype = "application/zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M}.zip"'
+    return response
+
+
+@bp.get("/stats")
+@login_required(*SENDER_ROLES)
+def stats():
+    days = request.args.get("days", "30")
+    days = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
+    today = utcnow().date()
+    first = today - timedelta(days=days - 1)
+    counts = item_queries.status_by_day(db.session, sender_id(), first, today)
+    svg, legend = status_chart_svg(counts, first, today, title=t("Przesyłki według statusu", "Items by status"))
+    totals: dict[str, int] = {}
+    for per_status in counts.values():
+        for status, n in per_status.items():
+            totals[status] = totals.get(status, 0) + n
+    return render_template("portal/stats.html", svg=svg, legend=legend, totals=totals, days=days)
+
+
+from app.portal import views_admin, views_import  # noqa: E402,F401

@@ -8,7 +8,9 @@ from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
@@ -17,24 +19,29 @@ from app.models.accounts import ROLES, SENDER_ROLES
 from app.security import hash_token, new_token
 from app.services.errors import Conflict, FieldError, NotFound, ValidationFailed
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+_STRONG = PasswordHasher()  # Argon2id with the library's current recommended parameters
+_CHEAP = PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)  # tests only: PASSWORD_HASH_CHEAP
+
+
+def _hasher() -> PasswordHasher:
+    return _CHEAP if has_app_context() and current_app.config.get("PASSWORD_HASH_CHEAP") else _STRONG
 MIN_PASSWORD_LENGTH = 10
 INVITATION_DAYS = 7
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 @cache
 def _dummy_hash() -> str:
     """Verified against when the e-mail is unknown, so both cases take the same time."""
-    return _hasher.hash(secrets.token_hex(16))
+    return _hasher().hash(secrets.token_hex(16))
 
 
 def password_matches(stored: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
+        return _hasher().verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -76,7 +83,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     ok = password_matches(user.password_hash if user else None, password or "")
     if not ok or user is None or user.disabled_at is not None:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     session.commit()

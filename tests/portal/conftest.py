@@ -56,3 +56,9 @@ def post_form(client, url: str, data: dict | None = None, page_url: str | None =
 @pytest.fixture
 def people(app, api):
     return People(app, api)
+
+
+@pytest.fixture
+def app_config(app_config):
+    """Cheap Argon2 parameters: the portal tests create and sign in many people."""
+    return {**app_config, "PASSWORD_HASH_CHEAP": True}

@@ -176,16 +176,18 @@ class SweepResult:
 
 
 def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size: int = 1000,
-          max_batches: int | None = None) -> SweepResult:
+          max_batches: int | None = None, exclusive: bool = True) -> SweepResult:
     """Take every lifecycle step due at ``now``, each exactly once; one transaction per batch.
 
     Steps that fell due together (a worker was down) are taken in order within the same sweep.
-    Returns what was done; ``locked_out`` if another worker holds the sweep lock.
+    Returns what was done; ``locked_out`` if another worker holds the sweep lock. Correctness
+    does not rest on that lock (rows are claimed with ``SKIP LOCKED`` and a conditional UPDATE);
+    ``exclusive=False`` skips it, which the tests use to show exactly that.
     """
     result = SweepResult()
     postgres = session.get_bind().dialect.name == "postgresql"
     while max_batches is None or result.batches < max_batches:
-        if postgres and not session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY))):
+        if postgres and exclusive and not session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY))):
             session.rollback()
             result.locked_out = True
             return result

@@ -1,0 +1,111 @@
+"""Several sweeping workers, and a worker killed mid-sweep: every step happens exactly once."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from app.extensions import db
+from app.models import ItemEvent, OutboxMessage
+from app.models.lifecycle import CarrierTask, ItemLifecycle
+from tests.conftest import tracking_number
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTICE = datetime(2026, 3, 23, 9, 0, tzinfo=timezone.utc)
+AFTER_END = datetime(2026, 4, 8, 6, 0, tzinfo=timezone.utc)   # every step of every letter is due
+ITEMS = 24
+STEP_EVENTS = ("repeat_notice_due", "collection_reminder_skipped", "deemed_served")
+
+
+@pytest.fixture
+def due_letters(api):
+    numbers = []
+    with time_machine.travel(NOTICE, tick=False):
+        for _ in range(ITEMS):
+            number = tracking_number()
+            assert api.register(tracking_number=number).status_code == 201
+            assert api.scan(number, occurred_at=NOTICE.isoformat()).status_code == 201
+            numbers.append(number)
+    return numbers
+
+
+def _start(app, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.lifecycle.sweeper", app.config["SQLALCHEMY_DATABASE_URI"],
+         AFTER_END.isoformat(), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(process: subprocess.Popen) -> dict:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _step_counts(app) -> dict[str, list[int]]:
+    """For each step event, how many times it was recorded per item."""
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(ItemEvent.kind, sa.func.count()).where(ItemEvent.kind.in_(STEP_EVENTS))
+            .group_by(ItemEvent.item_id, ItemEvent.kind)
+        ).all()
+        db.session.remove()
+    counts: dict[str, list[int]] = {kind: [] for kind in STEP_EVENTS}
+    for kind, n in rows:
+        counts[kind].append(n)
+    return counts
+
+
+def _assert_each_step_once(app) -> None:
+    assert _step_counts(app) == {kind: [1] * ITEMS for kind in STEP_EVENTS}
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CarrierTask)) == ITEMS
+        assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.purpose == "repeat_notice")) == 2 * ITEMS
+        stages = db.session.scalars(sa.select(ItemLifecycle.stage)).all()
+        db.session.remove()
+    assert stages == ["deemed_served"] * ITEMS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["advisory-lock", "row-locks-only"])
+def test_two_workers_sweeping_the_same_items_take_each_step_once(app, due_letters, mode):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("several workers are supported on PostgreSQL only")
+    extra = ["--slow", "0.002"] + (["--shared"] if mode == "row-locks-only" else [])
+    workers = [_start(app, *extra), _start(app, *extra)]
+    results = [_finish(w) for w in workers]
+    _assert_each_step_once(app)
+    done = [sum(r["actions"].values()) for r in results]
+    assert sum(done) == len(STEP_EVENTS) * ITEMS
+    if mode == "row-locks-only":
+        assert all(n > 0 for n in done), results      # both really worked on the same due set
+    else:
+        assert any(r["locked_out"] for r in results) or 0 in done, results
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(app, due_letters):
+    victim = _start(app, "--slow", "0.05", "--batch", "5")
+    deadline = time.monotonic() + 60
+    while sum(map(len, _step_counts(app).values())) == 0:     # wait for its first committed batch
+        assert victim.poll() is None, victim.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    partial = _step_counts(app)
+    assert 0 < sum(map(len, partial.values())) < len(STEP_EVENTS) * ITEMS   # it died half-way
+    assert all(n == 1 for counts in partial.values() for n in counts)
+
+    result = _finish(_start(app, "--batch", "7"))
+    assert not result["locked_out"]
+    _assert_each_step_once(app)

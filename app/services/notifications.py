@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import masking
@@ -24,6 +24,11 @@ def verify_url(base_url: str, item: Item) -> str:
     return f"{base_url}/v/{item.verify_token}"
 
 
+def render_email_html(content: EmailContent) -> str:
+    """The HTML part; rendered without request context processors (the worker has no request)."""
+    return current_app.jinja_env.get_template("email/message.html").render(content=content)
+
+
 def enqueue_email(session: Session, content: EmailContent, *, recipient: str, purpose: str,
                   dedupe_key: str, now: datetime, item_id: int | None = None,
                   attempt_id: int | None = None, manage_url: str | None = None) -> OutboxMessage:
@@ -31,7 +36,7 @@ def enqueue_email(session: Session, content: EmailContent, *, recipient: str, pu
     return enqueue_message(
         session, channel="email", recipient=recipient, purpose=purpose, dedupe_key=dedupe_key, now=now,
         subject=content.subject, body=email_text(content),
-        body_html=render_template("email/message.html", content=content),
+        body_html=render_email_html(content),
         language=content.language, item_id=item_id, attempt_id=attempt_id, manage_url=manage_url,
     )
 

@@ -63,18 +63,21 @@ class OutboxSettings:
         default_quiet = QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"),
                                          cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
         default_tz = cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
+        lookup = app.extensions.get(_QUIET_KEY)
 
-        def from_message(session, message):
-            if message.quiet_hours is None:
-                return default_quiet if message.time_zone is None else \
-                    QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"), message.time_zone)
-            return QuietHours.parse(message.quiet_hours, message.time_zone or default_tz)
+        def resolve(session, message):
+            # The message's own setting first, then the registered lookup, then the default.
+            if message.quiet_hours is not None:
+                return QuietHours.parse(message.quiet_hours, message.time_zone or default_tz)
+            if message.time_zone is not None:
+                return QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"), message.time_zone)
+            return lookup(session, message) if lookup else default_quiet
 
         return cls(
             max_attempts=int(cfg.get("OUTBOX_MAX_ATTEMPTS") or 8),
             backoff_seconds=float(cfg.get("OUTBOX_BACKOFF_SECONDS") or 30),
             backoff_max_seconds=float(cfg.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
-            quiet_hours=app.extensions.get(_QUIET_KEY) or from_message,
+            quiet_hours=resolve,
         )
 
 

@@ -1,0 +1,102 @@
+"""Several workers never send the same message; a crashed worker's messages are taken up again."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from app.adapters import DeliveryResult, register_channel
+from app.adapters.twilio_sms import RateLimiter
+from app.extensions import db
+from app.models import OutboxMessage
+from app.services.outbox import OutboxSettings, claim_due, enqueue_message, run_once
+
+
+class CountingChannel:
+    """A channel that only counts (the providers themselves are covered by the other tests)."""
+
+    name, provider = "email", "counting"
+
+    def __init__(self):
+        self.sent: list[int] = []
+        self.lock = threading.Lock()
+
+    def deliver(self, message) -> DeliveryResult:
+        with self.lock:
+            self.sent.append(message.id)
+        return DeliveryResult.sent(self.provider, f"count-{message.id}")
+
+
+def _queue(app, count: int, now: datetime) -> None:
+    with app.app_context():
+        for n in range(count):
+            enqueue_message(db.session, channel="email", recipient=f"p{n}@example.com", purpose="test",
+                            subject="s", body="b", dedupe_key=f"claim-{n}", now=now)
+        db.session.commit()
+
+
+def test_two_workers_at_once_send_each_message_exactly_once(app):
+    now = datetime.now(timezone.utc)
+    _queue(app, 30, now)
+    channel = CountingChannel()
+    register_channel(app, channel)
+    settings = OutboxSettings.from_app(app)
+    settings.batch_size = 3
+    errors = []
+
+    def work():
+        try:
+            with app.app_context():
+                run_once(db.session, {"email": channel}, settings)
+                db.session.remove()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(channel.sent) == sorted(set(channel.sent)) and len(channel.sent) == 30
+    with app.app_context():
+        statuses = db.session.scalars(sa.select(OutboxMessage.status)).all()
+    assert statuses == ["sent"] * 30
+
+
+def test_a_crashed_workers_claim_is_taken_up_after_its_lease(app):
+    now = datetime.now(timezone.utc)
+    _queue(app, 2, now)
+    with app.app_context():
+        first = claim_due(db.session, now, limit=10, lease_seconds=300)
+        assert len(first) == 2
+        assert claim_due(db.session, now + timedelta(seconds=60), limit=10) == []  # still leased
+        again = claim_due(db.session, now + timedelta(seconds=301), limit=10)  # the worker died
+        assert sorted(again) == sorted(first)
+        tries = db.session.scalars(sa.select(OutboxMessage.tries)).all()
+        assert tries == [2, 2]
+
+
+def test_rate_limiter_spaces_sends_per_sender_number():
+    clock = [100.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(round(seconds, 3))
+        clock[0] += seconds
+
+    limiter = RateLimiter(1.0, clock=lambda: clock[0], sleep=sleep)
+    for _ in range(3):
+        limiter.wait()
+    assert slept == [1.0, 1.0]
+    clock[0] += 5
+    limiter.wait()
+    assert slept == [1.0, 1.0]
+
+
+def test_configured_sms_rate_reaches_the_twilio_channel(app_config, twilio_stub):
+    from app import create_app
+
+    app = create_app(dict(app_config, SMS_RATE_PER_SECOND=0.5))
+    assert app.extensions["awizo.channels"]["sms"].limiter.interval == 2.0

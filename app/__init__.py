@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import adapters
     adapters.init_app(app)
+    from app import evidence
+    evidence.init_app(app)  # transparency log of item events, signing keys
 
     from app.api import bp as api_bp
     from app.public import bp as public_bp

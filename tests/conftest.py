@@ -24,7 +24,7 @@ from app.extensions import db  # noqa: E402
 from notices import s10  # noqa: E402
 
 # Fixture modules owned by each area (real local servers: SMTP, Twilio-compatible, TSA…).
-pytest_plugins: list[str] = ["tests.support.twilio_server", "tests.support.smtp_server"]
+pytest_plugins: list[str] = ["tests.support.twilio_server", "tests.support.smtp_server", "tests.support.tsa"]
 
 PUBLIC_BASE_URL = "http://awizo.test"
 

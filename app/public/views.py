@@ -1,14 +1,19 @@
 """Public views: home page and the verification page (masked record, HTML or JSON)."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 
 from notices.proof import OUTCOMES, STATUSES, format_time
 from app.extensions import db
 from app.public import bp
+from app.models.types import utcnow
 from app.services import items as item_service
+from app.services import proofs
 from app.services.errors import NotFound
 from app.services.records import item_record
+
+
+MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def wants_json() -> bool:
@@ -37,7 +42,39 @@ def verify(token: str):
             response.mimetype = "application/problem+json"
             return response, 404
         return render_template("public/verify_unknown.html"), 404
-    record = item_record(db.session, item, current_app.config["PUBLIC_BASE_URL"], public=True)
+    base_url, tz = current_app.config["PUBLIC_BASE_URL"], current_app.config["OPERATOR_TIMEZONE"]
+    record = item_record(db.session, item, base_url, public=True)
+    integrity = proofs.integrity_summary(db.session, item, base_url=base_url, now=utcnow(), tz=tz)
     if wants_json():
-        return jsonify(record)
-    return render_template("public/verify.html", record=record, outcomes=OUTCOMES, statuses=STATUSES)
+        return jsonify({**record, "integrity": integrity})
+    return render_template("public/verify.html", record=record, integrity=integrity, token=token,
+                           outcomes=OUTCOMES, statuses=STATUSES)
+
+
+@bp.get("/v/<token>/proof.pdf")
+def public_proof(token: str):
+    """The masked proof PDF for whoever holds the QR code or the alert's link."""
+    try:
+        item = item_service.item_by_verify_token(db.session, token)
+    except NotFound:
+        return render_template("public/verify_unknown.html"), 404
+    pdf = proofs.render_proof(db.session, item, base_url=current_app.config["PUBLIC_BASE_URL"], now=utcnow(),
+                              tz=current_app.config["OPERATOR_TIMEZONE"], public=True)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="proof-{item.tracking_number}.pdf"'})
+
+
+@bp.route("/proofs/verify", methods=["GET", "POST"])
+def verify_upload():
+    """Upload a proof PDF and get a verdict in words."""
+    verdict = error = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(MAX_UPLOAD + 1) if upload else b""
+        if not data:
+            error = "missing"
+        elif len(data) > MAX_UPLOAD:
+            error = "too_large"
+        else:
+            verdict = proofs.verify_document(db.session, data, current_app.config["PUBLIC_BASE_URL"]).as_dict()
+    return render_template("public/verify_upload.html", verdict=verdict, error=error), (422 if error else 200)

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from tests.proofs.pdftools import pdf_text, qr_codes
+
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _record_with_attempt(api):
@@ -30,7 +33,8 @@ def test_proof_pdf_lists_the_attempt_with_both_times_position_and_alerts(api, cl
     assert "52.231958, 21.006725 (± 6.5 m)" in text                        # position and accuracy
     assert "Anna Listonosz" in text                                        # carrier
     assert "Placówka pocztowa Warszawa 1" in text                          # pickup point
-    assert "2026-03-09 23:59:59 CET" in text                               # collect by, 7 days
+    collect_by = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone(WARSAW)
+    assert f"{collect_by:%Y-%m-%d %H:%M:%S}" in text                       # collect by
     assert "Czas urządzenia / Device time" in text and "Czas serwera / Server time" in text
     for notification in record["notifications"]:
         assert notification["to"] in text

@@ -1,0 +1,135 @@
+"""Detecting history rewritten behind the application's back.
+
+``check_item`` rebuilds each of an item's log entries from the rows it describes and compares
+them with the logged bytes, checks every entry is included under the latest signed tree head,
+and that no event or attempt escaped the log. ``audit_log`` recomputes the whole tree from the
+entries and checks it against every tree head ever signed. An attacker with database rights
+who edits an attempt, deletes a row, or rewrites the log itself fails one of these.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from notices import checkpoint, merkle
+from notices.evidence import canonical, entry_leaf_hash
+from app.evidence import keys
+from app.evidence.log import entry_content, latest_tree_head, tree, tree_size
+from app.models import Attempt, Item, ItemEvent
+from app.models.evidence import LogEntry, LogNode, SignedTreeHead
+
+
+@dataclass
+class IntegrityReport:
+    problems: list[str] = field(default_factory=list)
+    entries: list[dict] = field(default_factory=list)
+    tree_head: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {"intact": self.ok, "problems": self.problems, "entries": self.entries, "tree_head": self.tree_head}
+
+
+def _differences(logged: dict, now: dict, path: str = "") -> list[str]:
+    if isinstance(logged, dict) and isinstance(now, dict):
+        out = []
+        for key in sorted(set(logged) | set(now)):
+            out += _differences(logged.get(key), now.get(key), f"{path}.{key}" if path else key)
+        return out
+    return [] if logged == now else [f"{path}: logged {json.dumps(logged, ensure_ascii=False)}, now {json.dumps(now, ensure_ascii=False)}"]
+
+
+def check_item(session: Session, item: Item) -> IntegrityReport:
+    report = IntegrityReport()
+    entries = session.scalars(sa.select(LogEntry).where(LogEntry.item_id == item.id).order_by(LogEntry.index)).all()
+    events = session.scalars(sa.select(ItemEvent).where(ItemEvent.item_id == item.id)).all()
+    logged_events = {e.event_id for e in entries}
+    logged_attempts = set()
+    for entry in entries:
+        event = session.get(ItemEvent, entry.event_id)
+        if event is None:
+            report.problems.append(f"log entry {entry.index} ({entry.kind}): the event it records was deleted")
+            continue
+        salt = (entry.opening or {}).get("salt")
+        rebuilt = entry_content(session, item, event, salt)
+        logged = json.loads(entry.canonical)
+        if (logged.get("facts") or {}).get("attempt"):
+            logged_attempts.add(logged["facts"]["attempt"]["id"])
+            if rebuilt.get("facts", {}).get("attempt") is None:
+                report.problems.append(f"log entry {entry.index}: attempt {logged['facts']['attempt']['id']} was deleted from the database")
+                continue
+        if canonical(rebuilt) != entry.canonical:
+            changes = "; ".join(_differences(logged, rebuilt)) or "content differs"
+            report.problems.append(f"log entry {entry.index} ({entry.kind}) no longer matches the database: {changes}")
+        if entry_leaf_hash(entry.canonical).hex() != entry.leaf_hash:
+            report.problems.append(f"log entry {entry.index}: stored hash does not match its content")
+        report.entries.append({"index": entry.index, "kind": entry.kind, "leaf_hash": entry.leaf_hash})
+    for event in events:
+        if event.id not in logged_events:
+            report.problems.append(f"event {event.id} ({event.kind}) is missing from the log")
+    for attempt_id in session.scalars(sa.select(Attempt.id).where(Attempt.item_id == item.id)):
+        if attempt_id not in logged_attempts:
+            report.problems.append(f"attempt {attempt_id} is in the database but not in the log")
+    _check_inclusion(session, report, entries)
+    return report
+
+
+def _check_inclusion(session: Session, report: IntegrityReport, entries: list[LogEntry]) -> None:
+    head = latest_tree_head(session)
+    if head is None:
+        return
+    try:
+        signed = checkpoint.verify(head.note, keys().log_public_key)
+    except checkpoint.CheckpointError as exc:
+        report.problems.append(f"latest tree head: {exc}")
+        return
+    report.tree_head = {"tree_size": signed.tree_size, "root_hash": signed.root_hash.hex()}
+    log = tree(session)
+    for entry in entries:
+        if entry.index >= signed.tree_size:
+            continue
+        try:
+            proof = log.inclusion_proof(entry.index, signed.tree_size)
+            merkle.verify_inclusion(entry.index, signed.tree_size, entry_leaf_hash(entry.canonical), proof, signed.root_hash)
+        except merkle.ProofError as exc:
+            report.problems.append(f"log entry {entry.index} is not included under the signed tree head: {exc}")
+
+
+def audit_log(session: Session) -> IntegrityReport:
+    """Recompute the whole log and check it against every signed tree head and the database."""
+    report = IntegrityReport()
+    size = tree_size(session)
+    rows = session.execute(sa.select(LogEntry.index, LogEntry.canonical, LogEntry.leaf_hash).order_by(LogEntry.index)).all()
+    if [r.index for r in rows] != list(range(size)):
+        report.problems.append(f"the log should hold entries 0..{size - 1} but holds {len(rows)} entries")
+    rebuilt = merkle.MemoryTree()
+    for row in rows:
+        if entry_leaf_hash(row.canonical).hex() != row.leaf_hash:
+            report.problems.append(f"log entry {row.index}: stored hash does not match its content")
+        rebuilt.append(row.canonical.encode())
+    stored = {(n.level, n.index): n.hash for n in session.scalars(sa.select(LogNode))}
+    for key, digest in rebuilt.nodes.items():
+        if stored.get(key) != digest.hex():
+            report.problems.append(f"tree node level {key[0]} index {key[1]} does not match the entries")
+            break
+    public_key = keys().log_public_key
+    for head in session.scalars(sa.select(SignedTreeHead).order_by(SignedTreeHead.id)):
+        try:
+            signed = checkpoint.verify(head.note, public_key)
+        except checkpoint.CheckpointError as exc:
+            report.problems.append(f"tree head {head.id}: {exc}")
+            continue
+        if signed.tree_size > rebuilt.size:
+            report.problems.append(f"tree head {head.id} covers {signed.tree_size} entries; the log holds {rebuilt.size}")
+        elif rebuilt.root(signed.tree_size) != signed.root_hash:
+            report.problems.append(f"tree head {head.id} (size {signed.tree_size}) does not match the recomputed log")
+    for item in session.scalars(sa.select(Item)):
+        for problem in check_item(session, item).problems:
+            report.problems.append(f"{item.tracking_number}: {problem}")
+    return report

@@ -1,0 +1,165 @@
+"""The transparency log: every item event becomes a leaf, in the event's own transaction.
+
+Leaves are numbered under a row lock on ``log_state`` (PostgreSQL) or SQLite's single writer,
+so the tree only grows at its end. Perfect-subtree hashes are stored as leaves arrive, so a
+root or a proof needs O(log n) reads. Tree heads are signed checkpoints (Ed25519).
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from notices import checkpoint, merkle
+from notices.evidence import canonical, commitment, entry_leaf_hash, utc
+from app.evidence import keys
+from app.models import Attempt, Item, ItemEvent
+from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
+from app.models.types import utcnow
+
+
+def recipient_opening(item: Item) -> dict:
+    """The recipient data a registration entry commits to (contacts may change later; these don't)."""
+    return {"name": item.recipient_name, "line1": item.address_line1, "line2": item.address_line2,
+            "postal_code": item.postal_code, "city": item.city, "country": item.country}
+
+
+def attempt_facts(attempt: Attempt) -> dict:
+    return {
+        "id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
+        "reason": attempt.reason, "action": attempt.action,
+        "occurred_at": utc(attempt.occurred_at), "recorded_at": utc(attempt.recorded_at),
+        "lat": attempt.latitude, "lon": attempt.longitude, "accuracy_m": attempt.accuracy_m,
+        "carrier_id": attempt.carrier_id, "device_id": attempt.device_id,
+        "pickup_point_id": attempt.pickup_point_id, "collect_by": utc(attempt.collect_by_at),
+    }
+
+
+def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | None) -> dict:
+    """The canonical content of the entry for ``event``, rebuilt from the rows it describes."""
+    content = {
+        "v": 1, "item": item.tracking_number,
+        "event": {"id": event.id, "kind": event.kind, "at": utc(event.occurred_at), "data": event.data},
+    }
+    if event.kind == "registered":
+        content["facts"] = {
+            "service": item.service, "sender_id": item.sender_id, "sender_reference": item.sender_reference,
+            "registered_at": utc(item.created_at),
+            "recipient_commitment": commitment(recipient_opening(item), salt or ""),
+        }
+    elif isinstance(event.data, dict) and event.data.get("attempt_id") is not None:
+        attempt = session.get(Attempt, event.data["attempt_id"])
+        content["facts"] = {"attempt": attempt_facts(attempt) if attempt else None}
+    return content
+
+
+def _state(session: Session) -> LogState:
+    state = session.get(LogState, 1, with_for_update=True)
+    if state is None:
+        state = LogState(id=1, tree_size=0)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def node_reader(session: Session):
+    cache: dict[tuple[int, int], bytes] = {}
+
+    def node(level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in cache:
+            row = session.get(LogNode, key)
+            if row is None:
+                raise merkle.ProofError(f"the log has no node at level {level}, index {index}")
+            cache[key] = bytes.fromhex(row.hash)
+        return cache[key]
+
+    return node
+
+
+def append_event(session: Session, item: Item, event: ItemEvent) -> LogEntry:
+    """Listener for item events: append the event's entry as the next leaf of the log."""
+    salt = secrets.token_hex(16) if event.kind == "registered" else None
+    text = canonical(entry_content(session, item, event, salt))
+    leaf = entry_leaf_hash(text)
+    state = _state(session)
+    index = state.tree_size
+    entry = LogEntry(index=index, item_id=item.id, event_id=event.id, kind=event.kind, canonical=text,
+                     leaf_hash=leaf.hex(), opening={"recipient": recipient_opening(item), "salt": salt} if salt else None,
+                     created_at=utcnow())
+    session.add(entry)
+    for level, position, digest in merkle.new_nodes(index, leaf, node_reader(session)):
+        session.add(LogNode(level=level, index=position, hash=digest.hex()))
+    state.tree_size = index + 1
+    session.flush()
+    return entry
+
+
+def tree_size(session: Session) -> int:
+    return session.scalar(sa.select(LogState.tree_size).where(LogState.id == 1)) or 0
+
+
+def tree(session: Session) -> merkle.Tree:
+    return merkle.Tree(node_reader(session))
+
+
+def latest_tree_head(session: Session) -> SignedTreeHead | None:
+    return session.scalar(sa.select(SignedTreeHead).order_by(SignedTreeHead.id.desc()).limit(1))
+
+
+def sign_tree_head(session: Session, now: datetime | None = None) -> SignedTreeHead:
+    """Sign the current tree and keep the head (in the caller's transaction)."""
+    size = tree_size(session)
+    root = tree(session).root(size)
+    moment = now or utcnow()
+    head = checkpoint.sign(keys().origin, size, root, int(moment.timestamp() * 1000), keys().log_key)
+    row = SignedTreeHead(tree_size=size, root_hash=root.hex(), timestamp_ms=head.timestamp_ms, note=head.note,
+                         created_at=moment)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def current_tree_head(session: Session | None = None, now: datetime | None = None) -> dict:
+    """The signed tree head covering the whole log now, as a dict for callbacks and proofs.
+
+    Re-uses the latest head if it covers the current size and is fresh; otherwise signs a new
+    one in the caller's transaction (the caller commits). Sender callbacks include this so
+    every sender holds a head the operator cannot later contradict.
+    """
+    from flask import current_app
+
+    from app.extensions import db
+
+    session = session or db.session
+    moment = now or utcnow()
+    head = latest_tree_head(session)
+    max_age = current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)
+    if head is None or head.tree_size != tree_size(session) or moment.timestamp() * 1000 - head.timestamp_ms > max_age * 1000:
+        head = sign_tree_head(session, moment)
+    return head_dict(head)
+
+
+def head_dict(head: SignedTreeHead) -> dict:
+    return checkpoint.TreeHead(keys().origin, head.tree_size, bytes.fromhex(head.root_hash), head.timestamp_ms,
+                               head.note).as_dict()
+
+
+def publish_tree_head() -> dict:
+    """Scheduled job body (every few minutes): sign and publish the current tree head."""
+    from app.extensions import db
+
+    head = current_tree_head(db.session)
+    db.session.commit()
+    return head
+
+
+def inclusion(session: Session, index: int, size: int) -> list[str]:
+    return [h.hex() for h in tree(session).inclusion_proof(index, size)]
+
+
+def consistency(session: Session, first: int, second: int) -> list[str]:
+    return [h.hex() for h in tree(session).consistency_proof(first, second)]
+

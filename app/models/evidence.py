@@ -1,0 +1,82 @@
+"""The transparency log (entries, perfect-subtree nodes, signed tree heads) and proof versions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class LogState(db.Model):
+    """One row holding the log's size; locked while appending so leaves are numbered in order."""
+
+    __tablename__ = "log_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    tree_size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class LogEntry(db.Model):
+    """Leaf ``index`` of the log: the canonical JSON of one item event and its RFC 9162 leaf hash.
+
+    ``opening`` keeps what a commitment in the entry hides (the recipient's name and address
+    and a salt), so the sender's proof can reveal it while the public one does not.
+    """
+
+    __tablename__ = "log_entries"
+
+    index: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("item_events.id"), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    canonical: Mapped[str] = mapped_column(sa.Text)
+    leaf_hash: Mapped[str] = mapped_column(sa.String(64))
+    opening: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LogNode(db.Model):
+    """The root of a perfect subtree: leaves ``[index * 2**level, (index + 1) * 2**level)``."""
+
+    __tablename__ = "log_nodes"
+
+    level: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class SignedTreeHead(db.Model):
+    """A published checkpoint: tree size, root hash and time, signed with the log's Ed25519 key."""
+
+    __tablename__ = "log_tree_heads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_size: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    root_hash: Mapped[str] = mapped_column(sa.String(64))
+    timestamp_ms: Mapped[int] = mapped_column(sa.BigInteger)
+    note: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProofVersion(db.Model):
+    """A proof PDF as issued: the same bytes are served until a new event makes a new version."""
+
+    __tablename__ = "proof_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "variant", "version", name="uq_proof_versions_item_variant_version"),
+        sa.CheckConstraint("variant IN ('sender', 'public')", name="variant"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), index=True)
+    variant: Mapped[str] = mapped_column(sa.String(10))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    entry_count: Mapped[int] = mapped_column(sa.Integer)
+    last_entry_index: Mapped[int] = mapped_column(sa.BigInteger)
+    tree_size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,140 @@
+"""The evidence a proof carries, and how anyone checks it without our server.
+
+A proof embeds ``evidence.json``: the record shown on the page, the canonical JSON of every
+log entry about the item, each entry's inclusion proof, and the signed tree head (checkpoint)
+they were checked against. ``check_bundle`` verifies all of it with the log's public key.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from notices import checkpoint, merkle
+
+FORMAT = "awizo-proof-evidence/1"
+
+
+def canonical(value) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text (hashed as its UTF-8 bytes)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def entry_leaf_hash(canonical_text: str) -> bytes:
+    return merkle.leaf_hash(canonical_text.encode())
+
+
+def utc(value: datetime | None) -> str | None:
+    """A datetime as ISO 8601 in UTC with ``Z``, the only time format inside log entries."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def commitment(opened: dict, salt: str) -> str:
+    """A salted hash hiding personal data in the public log; the sender's proof opens it."""
+    return hashlib.sha256(canonical({**opened, "salt": salt}).encode()).hexdigest()
+
+
+@dataclass
+class Finding:
+    ok: bool
+    message: str
+
+
+@dataclass
+class BundleReport:
+    findings: list[Finding] = field(default_factory=list)
+    tree_head: checkpoint.TreeHead | None = None
+    inconclusive: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    def add(self, ok: bool, message: str) -> bool:
+        self.findings.append(Finding(ok, message))
+        return ok
+
+
+def _check_attempts_shown(report: BundleReport, record: dict, entries: list[dict]) -> None:
+    """What the page shows about each attempt must be what the log holds."""
+    logged = {}
+    for entry in entries:
+        attempt = (entry["parsed"].get("facts") or {}).get("attempt")
+        if attempt:
+            logged[attempt["id"]] = attempt
+    for shown in record.get("attempts", []):
+        fact = logged.get(shown["id"])
+        if fact is None:
+            report.add(False, f"attempt {shown['id']} shown in the proof is not in the log")
+            continue
+        location = shown.get("location") or {}
+        same = (fact["occurred_at"] == shown["occurred_at"] and fact["recorded_at"] == shown["recorded_at"]
+                and fact["outcome"] == shown["outcome"] and fact.get("lat") == location.get("lat")
+                and fact.get("lon") == location.get("lon") and fact.get("accuracy_m") == location.get("accuracy_m"))
+        report.add(same, f"attempt {shown['id']} on the page matches log entry"
+                   if same else f"attempt {shown['id']} on the page differs from the logged entry")
+
+
+def check_bundle(bundle: dict, log_key: Ed25519PublicKey) -> BundleReport:
+    """Check the tree head signature, every entry's hash and inclusion proof, openings, record."""
+    report = BundleReport()
+    if bundle.get("format") != FORMAT:
+        report.add(False, "the attachment is not Awizo proof evidence")
+        return report
+    try:
+        head = checkpoint.verify(bundle["tree_head"]["note"], log_key)
+    except checkpoint.CheckpointError as exc:
+        report.add(False, f"tree head: {exc}")
+        return report
+    report.tree_head = head
+    report.add(True, f"tree head signed by the log key: size {head.tree_size}, root {head.root_hash.hex()}")
+    entries = []
+    for entry in bundle.get("entries", []):
+        text = entry["canonical"]
+        leaf = entry_leaf_hash(text)
+        if leaf.hex() != entry["leaf_hash"]:
+            report.add(False, f"entry {entry['index']}: its hash does not match its content")
+            continue
+        try:
+            merkle.verify_inclusion(entry["index"], head.tree_size, leaf,
+                                    [bytes.fromhex(h) for h in entry["inclusion_proof"]], head.root_hash)
+        except (merkle.ProofError, ValueError) as exc:
+            report.add(False, f"entry {entry['index']}: {exc}")
+            continue
+        parsed = json.loads(text)
+        entries.append({**entry, "parsed": parsed})
+        report.add(True, f"entry {entry['index']} ({parsed['event']['kind']}) is included in the log")
+        opening = (bundle.get("openings") or {}).get(str(entry["index"]))
+        if opening:
+            wanted = (parsed.get("facts") or {}).get("recipient_commitment")
+            got = commitment(opening["recipient"], opening["salt"])
+            report.add(got == wanted, f"entry {entry['index']}: recipient data matches its commitment"
+                       if got == wanted else f"entry {entry['index']}: recipient data does not match the log")
+    tracking = {e["parsed"]["item"] for e in entries}
+    if tracking and tracking != {bundle.get("item")}:
+        report.add(False, "the entries are about another item")
+    if "record" in bundle:
+        _check_attempts_shown(report, bundle["record"], entries)
+    return report
+
+
+def compare_tree_heads(pdf_head: checkpoint.TreeHead, saved: checkpoint.TreeHead,
+                       proof: list[bytes] | None) -> Finding | None:
+    """Is the proof's tree head consistent with one saved earlier (or later)? None if unknown."""
+    first, second = sorted((pdf_head, saved), key=lambda h: h.tree_size)
+    if first.tree_size == second.tree_size:
+        same = first.root_hash == second.root_hash
+        return Finding(same, "the saved tree head and the proof's tree head agree" if same else
+                       "the saved tree head has the same size but a different root: the log was rewritten")
+    if proof is None:
+        return None
+    try:
+        merkle.verify_consistency(first.tree_size, second.tree_size, first.root_hash, second.root_hash, proof)
+    except merkle.ProofError as exc:
+        return Finding(False, f"the log is not consistent with the saved tree head: {exc}")
+    return Finding(True, f"the log of size {second.tree_size} extends the one of size {first.tree_size}")

@@ -1,0 +1,163 @@
+"""PAdES signatures on proof PDFs (pyHanko): sign with an attachment, check, read the attachment.
+
+The proof is *certified* (DocMDP: no changes allowed) and carries an RFC 3161 signature
+timestamp (PAdES B-T) when a time-stamping authority is given. Checking reports whether the
+signed bytes are intact, whether the signature covers the whole file (an incremental update
+after signing is a modification), who signed, and when the TSA says the signature existed.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import pem as asn1_pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+FIELD_NAME = "AwizoProof"
+
+
+def load_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
+    """Every CERTIFICATE block in a PEM file."""
+    certs = []
+    for kind, _headers, der in asn1_pem.unarmor(pem, multiple=True):
+        if kind == "CERTIFICATE":
+            certs.append(asn1_x509.Certificate.load(der))
+    return certs
+
+
+@dataclass
+class PdfSigner:
+    """The operator's signing key and certificate (PEM, PKCS#8 key) and an optional TSA."""
+
+    key_pem: bytes
+    cert_pem: bytes
+    tsa_url: str | None = None
+    timestamper: object | None = None  # a pyHanko TimeStamper; overrides tsa_url (tests, bench)
+
+    def __post_init__(self) -> None:
+        cert = load_certificates(self.cert_pem)[0]
+        key = asn1_keys.PrivateKeyInfo.load(asn1_pem.unarmor(self.key_pem)[2])
+        self._signer = signers.SimpleSigner(
+            signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([cert]))
+        if self.timestamper is None and self.tsa_url:
+            from pyhanko.sign.timestamps import HTTPTimeStamper
+
+            self.timestamper = HTTPTimeStamper(self.tsa_url, timeout=10)
+
+    def sign(self, pdf: bytes, *, attachment: bytes | None = None, attachment_name: str = "evidence.json",
+             reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        if attachment is not None:
+            embed.embed_file(writer, embed.FileSpec(
+                file_spec_string=attachment_name, file_name=attachment_name,
+                embedded_data=embed.EmbeddedFileObject.from_file_data(writer, data=attachment, mime_type="application/json"),
+                description="Canonical log entries, inclusion proofs and signed tree head",
+                af_relationship=generic.NameObject("/Supplement"),
+            ))
+        meta = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+            certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, reason=reason, location=location,
+        )
+        out = io.BytesIO()
+        signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf(writer, output=out)
+        return out.getvalue()
+
+
+@dataclass
+class SignatureReport:
+    readable: bool = False
+    signed: bool = False
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    signer: str | None = None
+    signed_at: datetime | None = None
+    timestamp_at: datetime | None = None
+    timestamp_intact: bool = False
+    timestamp_authority: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def authentic(self) -> bool:
+        """Signed by a trusted key, not altered, and nothing added after signing."""
+        return self.intact and self.valid and self.trusted and self.whole_file
+
+    def as_dict(self) -> dict:
+        return {
+            "signed": self.signed, "intact": self.intact, "valid": self.valid, "trusted": self.trusted,
+            "covers_whole_file": self.whole_file, "signer": self.signer,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "timestamp": self.timestamp_at.isoformat() if self.timestamp_at else None,
+            "timestamp_intact": self.timestamp_intact, "timestamp_authority": self.timestamp_authority,
+            "problems": self.problems,
+        }
+
+
+def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> SignatureReport:
+    """Check the proof's signature against the operator's certificate(s); never raises."""
+    report = SignatureReport()
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+        report.readable = True
+    except Exception as exc:  # a damaged file is a finding, not an error
+        report.problems.append(f"the file cannot be read as a PDF ({exc.__class__.__name__})")
+        return report
+    if not signatures:
+        report.problems.append("the PDF carries no signature")
+        return report
+    report.signed = True
+    signature = signatures[-1]
+    context = ValidationContext(trust_roots=trusted, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(signature, context, ts_validation_context=ValidationContext(
+            trust_roots=trusted, allow_fetching=False))
+    except (SigningError, ValueError, KeyError, TypeError) as exc:
+        report.problems.append(f"the signature cannot be checked ({exc})")
+        return report
+    except Exception as exc:  # malformed CMS and the like
+        report.problems.append(f"the signature is damaged ({exc.__class__.__name__})")
+        return report
+    report.intact, report.valid, report.trusted = status.intact, status.valid, status.trusted
+    report.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
+    report.signer = status.signing_cert.subject.human_friendly if status.signing_cert else None
+    report.signed_at = status.signer_reported_dt
+    ts = status.timestamp_validity
+    if ts is not None:
+        report.timestamp_at, report.timestamp_intact = ts.timestamp, ts.intact and ts.valid
+        report.timestamp_authority = ts.signing_cert.subject.human_friendly if ts.signing_cert else None
+    if not status.intact:
+        report.problems.append("the signed content was changed after signing")
+    elif not status.valid:
+        report.problems.append("the signature value does not match")
+    if status.intact and not status.trusted:
+        report.problems.append("the signer is not the operator's certificate")
+    if not report.whole_file:
+        report.problems.append("content was added to the file after it was signed (incremental update)")
+    return report
+
+
+def read_attachment(pdf: bytes, name: str = "evidence.json") -> bytes | None:
+    """The embedded file ``name`` as signed (first revision that has it), or None."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except Exception:
+        return None
+    for i in range(0, len(names) - 1, 2):
+        if str(names[i]) == name:
+            spec = names[i + 1].get_object()
+            return spec["/EF"]["/F"].get_object().data
+    return None

@@ -1,0 +1,97 @@
+"""Issue 5: history rewritten directly in the database is detected; forged tree heads rejected."""
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from notices import checkpoint, merkle
+from app.evidence.audit import audit_log
+from app.evidence.log import publish_tree_head
+from app.extensions import db
+
+
+def _verify_page_json(client, api, number):
+    url = api.item(number).get_json()["verify_url"].removeprefix("http://awizo.test")
+    return client.get(url, headers={"Accept": "application/json"}).get_json()
+
+
+def _audit(app):
+    with app.app_context():
+        return audit_log(db.session)
+
+
+def test_untouched_history_verifies(app, api, client, proofs):
+    number = proofs.item_with_attempt()
+    proofs.pdf(number)
+    assert _verify_page_json(client, api, number)["integrity"]["intact"] is True
+    assert _audit(app).ok, _audit(app).problems
+
+
+@pytest.mark.parametrize("column,value", [("latitude", 50.0612), ("occurred_at", "2026-01-01 08:00:00")])
+def test_updating_an_attempt_directly_in_the_database_is_detected(app, api, client, proofs, attacker, column, value):
+    number = proofs.item_with_attempt()
+    pdf = proofs.pdf(number)
+    attacker(f"UPDATE attempts SET {column} = :value", value=value)
+    integrity = _verify_page_json(client, api, number)["integrity"]
+    assert integrity["intact"] is False
+    assert any("attempt" in p and ("lat" in p or "occurred_at" in p) for p in integrity["problems"]), integrity
+    audit = _audit(app)
+    assert not audit.ok and any(number in p for p in audit.problems)
+    assert proofs.verify(pdf)["record_integrity"]["intact"] is False
+
+
+def test_deleting_an_attempt_row_is_detected(app, api, client, proofs, attacker):
+    number = proofs.item_with_attempt(outcome="refused")
+    attacker("DELETE FROM attempts")
+    integrity = _verify_page_json(client, api, number)["integrity"]
+    assert integrity["intact"] is False
+    assert any("deleted" in p for p in integrity["problems"])
+    assert not _audit(app).ok
+
+
+def test_rewriting_the_log_itself_breaks_consistency_with_published_tree_heads(app, proofs, attacker):
+    number = proofs.item_with_attempt()
+    with app.app_context():
+        publish_tree_head()
+    attacker("UPDATE log_entries SET canonical = replace(canonical, '52.2297', '50.0612'), "
+             "leaf_hash = '00' || substr(leaf_hash, 3) WHERE kind = 'attempt_recorded'")
+    audit = _audit(app)
+    assert not audit.ok
+    assert any("hash does not match" in p or "does not match the recomputed log" in p for p in audit.problems)
+    assert number
+
+
+def test_deleting_a_log_entry_leaves_a_gap_that_the_audit_reports(app, proofs, attacker):
+    proofs.item_with_attempt()
+    attacker("DELETE FROM log_entries WHERE \"index\" = 0")
+    assert any("should hold entries" in p for p in _audit(app).problems)
+
+
+def test_tree_head_signed_with_another_key_is_rejected(app, client):
+    head = client.get("/api/v1/log/tree-head").get_json()
+    with app.app_context():
+        from app.evidence import keys
+
+        genuine = keys().log_public_key
+    assert checkpoint.verify(head["note"], genuine).tree_size == head["tree_size"]
+    forged = checkpoint.sign(head["origin"], head["tree_size"] + 1, b"\x00" * 32, head["timestamp_ms"],
+                             Ed25519PrivateKey.generate())
+    with pytest.raises(checkpoint.CheckpointError):
+        checkpoint.verify(forged.note, genuine)
+
+
+def test_log_endpoints_serve_proofs_that_verify(api, client, proofs):
+    proofs.item_with_attempt()
+    first = client.get("/api/v1/log/tree-head").get_json()
+    proofs.item_with_attempt()
+    second = client.get("/api/v1/log/tree-head").get_json()
+    assert second["tree_size"] > first["tree_size"]
+    consistency = client.get(f"/api/v1/log/consistency?first={first['tree_size']}&second={second['tree_size']}").get_json()
+    merkle.verify_consistency(first["tree_size"], second["tree_size"], bytes.fromhex(first["root_hash"]),
+                              bytes.fromhex(second["root_hash"]), [bytes.fromhex(h) for h in consistency["consistency_proof"]])
+    inclusion = client.get(f"/api/v1/log/entries/1/inclusion?tree_size={second['tree_size']}").get_json()
+    merkle.verify_inclusion(1, second["tree_size"], bytes.fromhex(inclusion["leaf_hash"]),
+                            [bytes.fromhex(h) for h in inclusion["inclusion_proof"]], bytes.fromhex(second["root_hash"]))
+    bad = client.get("/api/v1/log/consistency?first=5&second=2")
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert bad.get_json()["errors"][0]["field"] == "first"

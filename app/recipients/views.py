@@ -72,14 +72,14 @@ def signup():
 def manage(token: str):
     subscriber = _subscriber(token)
     return render_template("recipients/manage.html", s=subscriber, token=token, errors={}, now=utcnow(),
-                           welcome=bool(request.args.get("welcome")))
+                           welcome=bool(request.args.get("welcome")), submitted={})
 
 
 def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
     lang = current_language()
     errors = errors_for(exc, lang) if exc else {"locked": sentence(key, lang)}
     return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
-                           failed_form=form, welcome=False), 422
+                           failed_form=form, welcome=False, submitted=request.form), 422
 
 
 @bp.post("/m/<token>/address")

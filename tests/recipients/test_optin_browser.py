@@ -1,0 +1,152 @@
+"""Double opt-in end to end in headless Chromium at 360 px, with an accessibility check (axe-core)."""
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+AXE = Path(__file__).resolve().parents[1] / "handheld" / "vendor" / "axe-4.14.1.min.js"
+PHONE = "+48601234999"
+EMAIL = "jan@example.org"
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served on localhost in a thread; links in messages point at it."""
+    from werkzeug.serving import make_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://localhost:{port}"
+    app.config["PUBLIC_BASE_URL"] = base
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="pl-PL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def accessibility_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})")
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
+
+
+def fits_360(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_double_opt_in_in_a_browser(live_server, phone_page, rec):
+    page = phone_page
+    code = rec.claim_code(rec.item_at())
+    later_item = rec.item_at()
+
+    page.goto(f"{live_server}/alerts/")
+    assert accessibility_violations(page) == []
+    assert fits_360(page)
+    page.get_by_label("Imię i nazwisko lub nazwa firmy").fill("Jan Kowalski")
+    page.get_by_label("Ulica, numer domu i mieszkania").fill("Polna 12 m. 4")
+    page.get_by_label("Kod pocztowy").fill("00-950")
+    page.get_by_label("Miejscowość").fill("Warszawa")
+    page.get_by_label("Numer telefonu komórkowego").fill("601 234 999")
+    page.get_by_label("Adres e-mail").fill(EMAIL)
+    page.get_by_label("English").check()
+    page.get_by_label("Kod z awiza", exact=True).fill(code)
+    page.get_by_role("button", name="Zapisz się").click()
+
+    page.wait_for_url("**/alerts/m/**")
+    assert "Adres potwierdzony" in page.inner_text("main")
+    assert "niepotwierdzony" in page.get_by_test_id("contact-sms").inner_text()
+    assert accessibility_violations(page) == []
+    assert fits_360(page)
+    assert rec.alert_targets(later_item) == set()
+
+    # First a wrong code: the page says so, next to the field.
+    right = rec.sms_code(PHONE)
+    page.get_by_label("6-cyfrowy kod z SMS").fill(f"{(int(right) + 1) % 1_000_000:06d}")
+    page.get_by_role("button", name="Potwierdź numer").click()
+    assert "Kod jest nieprawidłowy" in page.inner_text("main")
+    page.get_by_label("6-cyfrowy kod z SMS").fill(right)
+    page.get_by_role("button", name="Potwierdź numer").click()
+    assert "potwierdzony" in page.get_by_test_id("contact-sms").inner_text()
+    assert "niepotwierdzony" not in page.get_by_test_id("contact-sms").inner_text()
+    assert rec.alert_targets(later_item) == {("sms", PHONE)}
+
+    # The e-mail link opens a page with one button; pressing it confirms.
+    link = rec.email_link(EMAIL)
+    assert link.startswith(live_server)
+    page.goto(link)
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Potwierdzam").click()
+    assert "Kontakt potwierdzony" in page.inner_text("main")
+    assert rec.alert_targets(later_item) == {("sms", PHONE), ("email", EMAIL)}
+
+    # The messages are in the language the person chose.
+    assert "confirmation code" in rec.messages("confirm_sms", PHONE)[-1].body
+    page.get_by_role("link", name="Twoje ustawienia powiadomień").click()
+    assert "potwierdzony" in page.get_by_test_id("contact-email").inner_text()
+
+
+def test_every_recipient_page_is_accessible_at_360_px(live_server, phone_page, rec, app):
+    from app.extensions import db
+    from app.services import accounts
+
+    page = phone_page
+    token = rec.signed_up(proof="letter")
+    manage = f"{live_server}/alerts/m/{token}"
+    page.goto(manage)
+    page.get_by_label("Imię i nazwisko").fill("Anna Nowak")
+    page.get_by_label("Telefon komórkowy").fill("12")  # not a phone number: an error next to the field
+    page.get_by_role("button", name="Dodaj osobę upoważnioną").click()
+    assert "To nie jest poprawny numer telefonu." in page.inner_text("main")
+    page.get_by_label("Telefon komórkowy").fill("602 555 777")
+    page.get_by_role("button", name="Dodaj osobę upoważnioną").click()
+    assert "Anna Nowak" in page.inner_text("main")
+    with app.app_context():
+        accounts.create_user(db.session, "staff@example.org", "staff", None, password="staff-password-1")
+        db.session.commit()
+    for url in (manage, f"{manage}?lang=en", f"{manage}/delete", f"{live_server}/alerts/code",
+                f"{live_server}/alerts/?lang=en"):
+        page.goto(url)
+        assert accessibility_violations(page) == [], url
+        assert fits_360(page), url
+    page.goto(f"{live_server}/login?next=/alerts/staff/1")
+    page.fill("input[name=email]", "staff@example.org")
+    page.fill("input[name=password]", "staff-password-1")
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/alerts/staff/1")
+    assert "letter_requested" in page.get_by_test_id("timeline").inner_text()
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Wydaj kod do wysłania listem").click()
+    letter_code = page.get_by_test_id("letter-code").inner_text()
+    page.goto(manage)
+    page.get_by_label("Kod z awiza lub listu").fill(letter_code)
+    page.get_by_role("button", name="Potwierdź adres").click()
+    assert "Adres potwierdzony" in page.inner_text("main")

@@ -1,4 +1,4 @@
-"""Items for senders, beyond one item: the list with filters, bulk registration, proofs as a zip."""
+"""Items for senders, beyond one item: the list with filters and pages, bulk registration."""
 from __future__ import annotations
 
 from flask import current_app, g, make_response, request, url_for
@@ -9,7 +9,6 @@ from app.api.errors import ApiError, json_body
 from app.extensions import db
 from app.models.types import utcnow
 from app.services import imports, item_queries
-from app.services import proof_bundles
 from app.services.errors import Problem
 
 MAX_BULK_ITEMS = 10_000
@@ -84,18 +83,3 @@ class BulkRejected(ApiError):
 def get_import(import_id: int):
     report = imports.report_for_sender(db.session, g.sender.id, import_id)
     return imports.report_data(report)
-
-
-@bp.get("/proofs.zip")
-@sender_required
-def proofs_zip():
-    problem = Problem()
-    filters = item_queries.parse_filters(request.args, problem)
-    numbers = request.args.getlist("tracking_number")
-    problem.raise_if_any()
-    bundle = proof_bundles.build_zip(db.session, g.sender.id, filters, numbers, now=utcnow(), base_url=_base_url(),
-                                     tz=current_app.config["OPERATOR_TIMEZONE"])
-    response = make_response(bundle)
-    response.mimetype = "application/zip"
-    response.headers["Content-Disposition"] = 'attachment; filename="proofs.zip"'
-    return response

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   stream_with_context, url_for)
 
 from app.api.schemas import parse_new_item
 from app.auth_web import current_user, login_required
@@ -12,7 +13,7 @@ from app.models.types import utcnow
 from app.portal import bp
 from app.portal.chart import status_chart_svg
 from app.public.i18n import current_language
-from app.services import item_queries, proof_bundles, proofs
+from app.services import bulk_proofs, item_queries, proofs
 from app.services import items as item_service
 from app.services.errors import Problem, ServiceError
 from notices import s10
@@ -121,27 +122,33 @@ def new_item():
 @bp.get("/proofs")
 @login_required(*SENDER_ROLES)
 def proofs_page():
-    return render_template("portal/proofs.html", statuses=item_queries.STATUSES,
-                           max_items=proof_bundles.MAX_PROOFS_PER_ZIP, error=None)
+    return render_template("portal/proofs.html", max_items=bulk_proofs.MAX_ITEMS, error=None)
 
 
 @bp.get("/proofs.zip")
 @login_required(*SENDER_ROLES)
 def proofs_zip():
-    problem = Problem()
-    filters = item_queries.parse_filters(request.args, problem)
+    """The proofs of the ticked items, or of the items registered in a date range (streamed zip)."""
     try:
-        problem.raise_if_any()
-        bundle = proof_bundles.build_zip(db.session, sender_id(), filters, request.args.getlist("tracking_number"),
-                                         now=utcnow(), base_url=base_url(), tz=current_app.config["OPERATOR_TIMEZONE"])
+        numbers = [s10.normalise(n) for n in request.args.getlist("tracking_number") if n.strip()]
+        window = None
+        if not numbers:
+            problem = Problem()
+            filters = item_queries.parse_filters(request.args, problem)
+            if not problem.errors and not (filters.registered_from and filters.registered_to):
+                problem.add("registered_from", t("podaj obie daty albo zaznacz przesyłki na liście",
+                                                 "give both dates or tick items in the list"))
+            problem.raise_if_any()
+            window = (item_queries.start_of(filters.registered_from),
+                      item_queries.start_of(filters.registered_to + timedelta(days=1)))
+        ids = bulk_proofs.select_items(db.session, sender_id(), numbers=numbers, window=window)
     except ServiceError as exc:
         message = "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
-        return render_template("portal/proofs.html", statuses=item_queries.STATUSES,
-                               max_items=proof_bundles.MAX_PROOFS_PER_ZIP, error=message), 422
-    response = make_response(bundle)
-    response.mimetype = "application/zip"
-    response.headers["Content-Disposition"] = f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M}.zip"'
-    return response
+        return render_template("portal/proofs.html", max_items=bulk_proofs.MAX_ITEMS, error=message), 422
+    stream = bulk_proofs.stream_zip(db.session, ids, base_url=base_url(), now=utcnow(),
+                                    tz=current_app.config["OPERATOR_TIMEZONE"])
+    return Response(stream_with_context(stream), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
 
 
 @bp.get("/stats")

@@ -78,7 +78,7 @@ def parse_page(args, problem: Problem, default_per_page: int = 50) -> tuple[int,
     return number("page", 1, 1, 1_000_000), number("per_page", default_per_page, 1, MAX_PER_PAGE)
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
@@ -95,9 +95,9 @@ def items_query(sender_id: int, filters: ItemFilters, now: datetime) -> sa.Selec
     if filters.statuses:
         query = query.where(Item.status.in_(filters.statuses))
     if filters.registered_from:
-        query = query.where(Item.created_at >= _start_of(filters.registered_from))
+        query = query.where(Item.created_at >= start_of(filters.registered_from))
     if filters.registered_to:
-        query = query.where(Item.created_at < _start_of(filters.registered_to + timedelta(days=1)))
+        query = query.where(Item.created_at < start_of(filters.registered_to + timedelta(days=1)))
     if filters.deadline_within_days is not None:
         query = query.where(Item.collect_by_at >= now,
                             Item.collect_by_at <= now + timedelta(days=filters.deadline_within_days))
@@ -146,8 +146,8 @@ def status_by_day(session: Session, sender_id: int, first_day: date, last_day: d
     day = sa.func.date(Item.created_at)
     rows = session.execute(
         sa.select(day, Item.status, sa.func.count())
-        .where(Item.sender_id == sender_id, Item.created_at >= _start_of(first_day),
-               Item.created_at < _start_of(last_day + timedelta(days=1)))
+        .where(Item.sender_id == sender_id, Item.created_at >= start_of(first_day),
+               Item.created_at < start_of(last_day + timedelta(days=1)))
         .group_by(day, Item.status)
     ).all()
     result: dict[str, dict[str, int]] = {}

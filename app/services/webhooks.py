@@ -25,10 +25,13 @@ from app.services.records import iso
 EVENT_TYPES = {
     "item.registered": ("Przesyłka zarejestrowana", "Item registered"),
     "item.attempt_recorded": ("Próba doręczenia zapisana", "Delivery attempt recorded"),
+    "item.notification_status": ("Zmiana statusu powiadomienia SMS/e-mail", "SMS/e-mail alert status changed"),
+    "item.lifecycle_started": ("Awizo pozostawione: terminy odbioru ustalone", "Notice left: collection dates set"),
+    "item.repeat_notice_due": ("Termin powtórnego awizo", "Repeat notice due"),
+    "item.collection_reminder": ("Przypomnienie o odbiorze wysłane", "Collection reminder sent"),
     "item.collected": ("Przesyłka odebrana", "Item collected"),
     "item.deemed_served": ("Doręczenie zastępcze (fikcja doręczenia)", "Deemed served"),
-    "item.returned": ("Zwrot do nadawcy", "Returned to sender"),
-    "item.notification_failed": ("Powiadomienie nieudane", "Alert failed"),
+    "item.returned_to_sender": ("Zwrot do nadawcy", "Returned to sender"),
 }
 TEST_EVENT_TYPE = "webhook.test"
 MAX_ENDPOINTS_PER_SENDER = 20
@@ -110,13 +113,20 @@ def list_endpoints(session: Session, sender_id: int) -> list[WebhookEndpoint]:
         WebhookEndpoint.sender_id == sender_id, WebhookEndpoint.disabled_at.is_(None)).order_by(WebhookEndpoint.id)))
 
 
-def _tree_head() -> dict | None:
-    """The transparency log's current signed tree head, when that part is installed."""
+def _tree_head(session: Session) -> dict | None:
+    """The transparency log's signed tree head, once per transaction (a bulk import has thousands
+    of events: they share the head signed when the first of them was queued)."""
     try:
-        from app.services.transparency import current_tree_head  # type: ignore[import-not-found]
-    except ImportError:
+        from app.evidence.log import current_tree_head
+    except ImportError:  # the evidence log is not installed
         return None
-    return current_tree_head()
+    real = session() if isinstance(session, scoped_session) else session
+    transaction = real.get_transaction()
+    cached = real.info.get("awizo.webhook_tree_head")
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, current_tree_head(real))
+        real.info["awizo.webhook_tree_head"] = cached
+    return cached[1]
 
 
 def item_summary(item: Item) -> dict:
@@ -132,10 +142,12 @@ def item_summary(item: Item) -> dict:
 
 
 def _enqueue(session: Session, endpoint: WebhookEndpoint, *, event_id: str, type_: str, created_at: datetime,
-             data: dict, item_id: int | None, now: datetime) -> OutboxMessage:
+             data: dict, now: datetime) -> OutboxMessage:
+    # No item_id on the message: a callback to the sender's own system is not part of the
+    # item's (public) history, and its log is the WebhookDelivery.
     payload = {"id": event_id, "type": type_, "created_at": iso(created_at), "data": data}
     message = OutboxMessage(
-        item_id=item_id, channel="webhook", purpose=type_[:40], recipient=endpoint.url, language="en",
+        channel="webhook", purpose=type_[:40], recipient=endpoint.url, language="en",
         body=json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str),
         headers={"endpoint_id": endpoint.id, "event_id": event_id, "event_type": type_},
         dedupe_key=f"webhook:{endpoint.id}:{event_id}", status="queued", next_attempt_at=now, created_at=now,
@@ -161,24 +173,26 @@ def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:
 
 def on_item_event(session: Session, item: Item, event: ItemEvent) -> None:
     """Item-event listener: queue the event for each of the sender's subscribed endpoints."""
+    if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
+        return  # a callback's own delivery is not an event of the item
     endpoints = [e for e in _endpoints_of(session, item.sender_id) if e.wants(event_type(event.kind))]
     if not endpoints:
         return
     type_ = event_type(event.kind)
     data = {"item": item_summary(item), "event": {"kind": event.kind, "data": event.data}}
-    tree_head = _tree_head()
+    tree_head = _tree_head(session)
     if tree_head is not None:
         data["tree_head"] = tree_head
     for endpoint in endpoints:
         _enqueue(session, endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
-                 data=data, item_id=item.id, now=event.occurred_at)
+                 data=data, now=event.occurred_at)
 
 
 def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> OutboxMessage:
     """Queue a ``webhook.test`` event to one endpoint (whatever its subscriptions)."""
     message = _enqueue(session, endpoint, event_id=f"evt_test_{uuid.uuid4().hex[:16]}", type_=TEST_EVENT_TYPE,
                        created_at=now, data={"message": "Test event from Awizo / Zdarzenie testowe z Awizo"},
-                       item_id=None, now=now)
+                       now=now)
     session.commit()
     return message
 

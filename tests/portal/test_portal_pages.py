@@ -140,20 +140,25 @@ def test_csv_template_downloads_with_documented_columns(people):
     assert "phone" in client.get("/portal/import").text
 
 
-def test_proofs_zip_contains_selected_items(people, api, monkeypatch):
+def test_proofs_zip_contains_the_ticked_items_only(people, api):
     import zipfile
 
-    from app.services import proofs
-
-    monkeypatch.setattr(proofs, "render_proof", lambda session, item, **kw: b"%PDF-1.7 " + item.tracking_number.encode())
     a = api.register().get_json()["tracking_number"]
     b = api.register().get_json()["tracking_number"]
-    api.register()
+    c = api.register().get_json()["tracking_number"]
     client = people.client("clerk@a.example.com")
     response = client.get(f"/portal/proofs.zip?tracking_number={a}&tracking_number={b}")
     assert response.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
-    assert sorted(names) == sorted([f"proof-{a}.pdf", f"proof-{b}.pdf"])
+    assert f"proof-{a}-v1.pdf" in names and f"proof-{b}-v1.pdf" in names
+    assert not any(c in name for name in names)
+    other_sender = people.client("clerk@b.example.com").get(f"/portal/proofs.zip?tracking_number={a}")
+    assert other_sender.status_code == 422 and "not registered by this sender" in other_sender.text
+
+
+def test_proofs_zip_needs_a_range_or_a_selection(people):
+    response = people.client("clerk@a.example.com").get("/portal/proofs.zip")
+    assert response.status_code == 422 and "registered_from" in response.text
 
 
 def test_api_reference_page_serves_the_vendored_viewer(client):

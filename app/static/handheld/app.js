@@ -142,17 +142,25 @@
     return {lat: Canonical.round(position.coords.latitude, 7), lon: Canonical.round(position.coords.longitude, 7),
             accuracy_m: Canonical.round(position.coords.accuracy, 1)};
   }
+  var watchId = null;
   function watchPosition() {
     if (!navigator.geolocation) { showFix(); return; }
-    navigator.geolocation.watchPosition(function (p) { lastFix = toFix(p); showFix(); },
+    watchId = navigator.geolocation.watchPosition(function (p) { lastFix = toFix(p); showFix(); },
       function () { lastFix = null; showFix(); }, {enableHighAccuracy: true, maximumAge: 0});
   }
-  /* A fresh fix taken now (never a cached one); null when there is none. */
+  /* A fresh fix taken at the tap (never a cached or earlier one); null when there is none.
+   * The display watch is paused meanwhile: some browsers answer only one of the two. */
   function currentFix() {
     return new Promise(function (resolve) {
       if (!navigator.geolocation) { resolve(null); return; }
+      if (watchId !== null) { navigator.geolocation.clearWatch(watchId); watchId = null; }
       navigator.geolocation.getCurrentPosition(function (p) { resolve(toFix(p)); }, function () { resolve(null); },
         {enableHighAccuracy: true, maximumAge: 0, timeout: 10000});
+    }).then(function (fix) {
+      lastFix = fix;
+      showFix();
+      watchPosition();
+      return fix;
     });
   }
 

@@ -83,7 +83,11 @@ def _both(pair: tuple[str, str] | None, fallback: str = "—") -> str:
 
 
 def qr_png(url: str) -> bytes:
-    image = qrcode.make(url, box_size=8, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask pattern: any of the eight is valid, and trying all of them (qrcode's default)
+    # costs more CPU than the rest of the page.
+    code = qrcode.QRCode(box_size=8, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
+    code.add_data(url)
+    image = code.make_image()
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

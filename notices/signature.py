@@ -25,6 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 FIELD_NAME = "AwizoProof"
+SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
 
 
 def load_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
@@ -70,7 +71,9 @@ class PdfSigner:
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, reason=reason, location=location,
         )
         out = io.BytesIO()
-        signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf(writer, output=out)
+        # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
+        signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf(
+            writer, output=out, bytes_reserved=SIGNATURE_SPACE)
         return out.getvalue()
 
 

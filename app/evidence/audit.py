@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from notices import checkpoint, merkle
 from notices.evidence import canonical, entry_leaf_hash
 from app.evidence import keys
-from app.evidence.log import entry_content, latest_tree_head, tree, tree_size
+from app.evidence.log import entry_content, inclusion, latest_tree_head, tree_size
 from app.models import Attempt, Item, ItemEvent
 from app.models.evidence import LogEntry, LogNode, SignedTreeHead
 
@@ -90,12 +90,11 @@ def _check_inclusion(session: Session, report: IntegrityReport, entries: list[Lo
         report.problems.append(f"latest tree head: {exc}")
         return
     report.tree_head = {"tree_size": signed.tree_size, "root_hash": signed.root_hash.hex()}
-    log = tree(session)
     for entry in entries:
         if entry.index >= signed.tree_size:
             continue
         try:
-            proof = log.inclusion_proof(entry.index, signed.tree_size)
+            proof = [bytes.fromhex(h) for h in inclusion(session, entry.index, signed.tree_size)]
             merkle.verify_inclusion(entry.index, signed.tree_size, entry_leaf_hash(entry.canonical), proof, signed.root_hash)
         except merkle.ProofError as exc:
             report.problems.append(f"log entry {entry.index} is not included under the signed tree head: {exc}")

@@ -65,6 +65,7 @@ def _state(session: Session) -> LogState:
 
 
 def node_reader(session: Session):
+    """Read perfect-subtree hashes one by one (cached); see ``planned`` for batched reads."""
     cache: dict[tuple[int, int], bytes] = {}
 
     def node(level: int, index: int) -> bytes:
@@ -79,6 +80,32 @@ def node_reader(session: Session):
     return node
 
 
+def planned(session: Session, compute):
+    """Run ``compute(node)`` with every node it needs fetched in one query.
+
+    Which nodes a root or proof reads depends only on sizes and indices, never on hash
+    values, so a dry run with placeholder hashes lists them.
+    """
+    wanted: set[tuple[int, int]] = set()
+    compute(lambda level, index: wanted.add((level, index)) or bytes(32))
+    found: dict[tuple[int, int], bytes] = {}
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
+    if by_level:  # one query; each (level, index IN …) term uses the primary key
+        rows = session.execute(sa.select(LogNode.level, LogNode.index, LogNode.hash).where(sa.or_(
+            *(sa.and_(LogNode.level == level, LogNode.index.in_(indices)) for level, indices in by_level.items()))))
+        found.update({(r.level, r.index): bytes.fromhex(r.hash) for r in rows})
+
+    def node(level: int, index: int) -> bytes:
+        try:
+            return found[(level, index)]
+        except KeyError:
+            raise merkle.ProofError(f"the log has no node at level {level}, index {index}") from None
+
+    return compute(node)
+
+
 def append_event(session: Session, item: Item, event: ItemEvent) -> LogEntry:
     """Listener for item events: append the event's entry as the next leaf of the log."""
     salt = secrets.token_hex(16) if event.kind == "registered" else None
@@ -90,7 +117,8 @@ def append_event(session: Session, item: Item, event: ItemEvent) -> LogEntry:
                      leaf_hash=leaf.hex(), opening={"recipient": recipient_opening(item), "salt": salt} if salt else None,
                      created_at=utcnow())
     session.add(entry)
-    for level, position, digest in merkle.new_nodes(index, leaf, node_reader(session)):
+    created = planned(session, lambda node: merkle.new_nodes(index, leaf, node))
+    for level, position, digest in created:
         session.add(LogNode(level=level, index=position, hash=digest.hex()))
     state.tree_size = index + 1
     session.flush()
@@ -105,6 +133,10 @@ def tree(session: Session) -> merkle.Tree:
     return merkle.Tree(node_reader(session))
 
 
+def root(session: Session, size: int) -> bytes:
+    return planned(session, lambda node: merkle.Tree(node).root(size))
+
+
 def latest_tree_head(session: Session) -> SignedTreeHead | None:
     return session.scalar(sa.select(SignedTreeHead).order_by(SignedTreeHead.id.desc()).limit(1))
 
@@ -112,10 +144,10 @@ def latest_tree_head(session: Session) -> SignedTreeHead | None:
 def sign_tree_head(session: Session, now: datetime | None = None) -> SignedTreeHead:
     """Sign the current tree and keep the head (in the caller's transaction)."""
     size = tree_size(session)
-    root = tree(session).root(size)
+    root_hash = root(session, size)
     moment = now or utcnow()
-    head = checkpoint.sign(keys().origin, size, root, int(moment.timestamp() * 1000), keys().log_key)
-    row = SignedTreeHead(tree_size=size, root_hash=root.hex(), timestamp_ms=head.timestamp_ms, note=head.note,
+    head = checkpoint.sign(keys().origin, size, root_hash, int(moment.timestamp() * 1000), keys().log_key)
+    row = SignedTreeHead(tree_size=size, root_hash=root_hash.hex(), timestamp_ms=head.timestamp_ms, note=head.note,
                          created_at=moment)
     session.add(row)
     session.flush()
@@ -157,9 +189,9 @@ def publish_tree_head() -> dict:
 
 
 def inclusion(session: Session, index: int, size: int) -> list[str]:
-    return [h.hex() for h in tree(session).inclusion_proof(index, size)]
+    return [h.hex() for h in planned(session, lambda node: merkle.Tree(node).inclusion_proof(index, size))]
 
 
 def consistency(session: Session, first: int, second: int) -> list[str]:
-    return [h.hex() for h in tree(session).consistency_proof(first, second)]
+    return [h.hex() for h in planned(session, lambda node: merkle.Tree(node).consistency_proof(first, second))]
 

@@ -499,7 +499,10 @@ def alert_recipients(session: Session, item: Item, *, base_url: str, now: dateti
             seen.add(pair)
             found.append(AlertRecipient(
                 channel=contact.channel, address=contact.address, language=person.language,
-                quiet_start=person.quiet_start, quiet_end=person.quiet_end, timezone=person.timezone,
+                # Equal start and end: the person wants no quiet hours ("" means none).
+                quiet_start=person.quiet_start if person.quiet_start != person.quiet_end else "",
+                quiet_end=person.quiet_end if person.quiet_start != person.quiet_end else "",
+                timezone=person.timezone,
                 manage_url=link, key=f"sub:{contact.id}:{contact.channel}", subscriber_id=person.id,
             ))
     return found

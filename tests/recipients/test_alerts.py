@@ -1,0 +1,58 @@
+"""A left notice reaches confirmed subscribers at the address and their confirmed delegates."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models.subscriptions import Contact
+from tests.recipients.test_people_and_data import DELEGATE_PHONE, EMAIL, PHONE, _confirmed_subscriber
+
+
+def _notice_left_to(rec, number: str) -> set[tuple[str, str]]:
+    item_id = _item_id(rec, number)
+    return {(m.channel, m.recipient) for m in rec.messages("notice_left") if m.item_id == item_id}
+
+
+def _item_id(rec, number: str) -> int:
+    from app.models import Item
+
+    with rec.app.app_context():
+        return db.session.scalar(sa.select(Item.id).where(Item.tracking_number == number))
+
+
+def test_notice_alerts_reach_subscribers_and_confirmed_delegates_only(app, client, rec, api):
+    token = _confirmed_subscriber(rec)
+    page = f"/alerts/m/{token}"
+    rec.post(f"{page}/delegates", {"delegate_name": "Anna Nowak", "delegate_role": "family",
+                                   "delegate_phone": DELEGATE_PHONE, "delegate_language": "en"}, page=page)
+
+    first = rec.item_at()  # the sender gave no phone or e-mail for this item
+    assert api.scan(first).status_code in (200, 201)
+    assert _notice_left_to(rec, first) == {("sms", PHONE), ("email", EMAIL)}
+    email = next(m for m in rec.messages("notice_left", EMAIL) if m.item_id == _item_id(rec, first))
+    assert "/alerts/m/" in email.body  # the way to change or stop the alerts
+
+    rec.post("/alerts/code", {"phone": DELEGATE_PHONE, "code": rec.sms_code(DELEGATE_PHONE)})
+    second = rec.item_at()
+    api.scan(second)
+    assert _notice_left_to(rec, second) == {("sms", PHONE), ("email", EMAIL), ("sms", DELEGATE_PHONE)}
+    delegate_sms = next(m for m in rec.messages("notice_left", DELEGATE_PHONE))
+    assert delegate_sms.language == "en" and "awaits" in delegate_sms.body
+
+
+def test_no_alert_before_the_address_is_proven(app, rec, api):
+    token = rec.signed_up(proof="letter", email="", channels=["sms"])
+    with app.app_context():
+        contact_id = db.session.scalar(sa.select(Contact.id))
+    page = f"/alerts/m/{token}"
+    rec.post(f"{page}/contacts/{contact_id}/code", {"code": rec.sms_code(PHONE)}, page=page)
+    number = rec.item_at()
+    api.scan(number)
+    assert _notice_left_to(rec, number) == set()
+
+
+def test_the_public_record_links_to_the_sign_up(client, rec, api):
+    number = rec.item_at()
+    token = api.item(number).get_json()["verify_url"].rsplit("/", 1)[1]
+    html = client.get(f"/v/{token}").get_data(as_text=True)
+    assert 'href="/alerts/?lang=' in html

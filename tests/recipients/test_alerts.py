@@ -56,3 +56,8 @@ def test_the_public_record_links_to_the_sign_up(client, rec, api):
     token = api.item(number).get_json()["verify_url"].rsplit("/", 1)[1]
     html = client.get(f"/v/{token}").get_data(as_text=True)
     assert 'href="/alerts/?lang=' in html
+
+
+def test_the_home_page_links_to_the_sign_up(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert 'href="/alerts/?lang=en"' in html and "Sign up for SMS and e-mail" in html

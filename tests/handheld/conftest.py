@@ -103,20 +103,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class LiveServer(str):
+    """The base URL of the test app served on localhost; ``stop()``/``start()`` take the
+    server down and bring it back on the same port (a network that really is gone)."""
+
+    def __new__(cls, app, port: int):
+        self = super().__new__(cls, f"http://localhost:{port}")
+        self.app, self.port, self._server, self._thread = app, port, None, None
+        return self
+
+    def start(self) -> None:
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(5)
+            self._server = None
+
+
 @pytest.fixture
 def live_server(app):
     """The test app served on localhost by werkzeug in a thread (same database as the test)."""
-    from werkzeug.serving import make_server
-
-    port = _free_port()
-    base = f"http://localhost:{port}"
-    app.config["PUBLIC_BASE_URL"] = base
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join(5)
+    server = LiveServer(app, _free_port())
+    app.config["PUBLIC_BASE_URL"] = str(server)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ wedge, go offline, scan, reload, come back — and exactly those attempts arrive
 with the positions and device times they were made with."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
@@ -40,6 +41,17 @@ def enrol(page, base: str, code: str) -> None:
         raise
 
 
+def wait_all_sent(page, count: int, timeout_s: float = 30) -> list[dict]:
+    """Until the device holds ``count`` scans and the server accepted every one of them."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        scans = page.evaluate("AwizoStore.scans()")
+        if len(scans) == count and all(s["state"] == "sent" for s in scans):
+            return scans
+        assert time.monotonic() < deadline, f"scans not all sent: {scans}"
+        page.wait_for_timeout(200)
+
+
 def wedge_scan(page, number: str, outcome_button: str) -> None:
     """A hardware scanner: types into the focused field and ends with Enter."""
     page.locator("#tracking").focus()
@@ -72,10 +84,11 @@ def test_offline_scans_arrive_once_each_with_their_own_time_and_place(app, api, 
     enrol(page, live_server, new_code(app, api.carrier_id))
 
     wedge_scan(page, online_item, "Awizo (adresat nieobecny)")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    wait_all_sent(page, 1)
     assert [a["number"] for a in attempts(app)] == [online_item]
 
     context.set_offline(True)
+    live_server.stop()  # and the server is really out of reach
     places = [(52.2400, 21.0100, 5), (52.2500, 21.0200, 12), (52.2600, 21.0300, 30)]
     outcomes = ["Awizo (adresat nieobecny)", "Odmowa przyjęcia", "Brak dostępu (awizo)"]
     for number, (lat, lon, accuracy), outcome in zip(offline_items, places, outcomes):
@@ -88,11 +101,14 @@ def test_offline_scans_arrive_once_each_with_their_own_time_and_place(app, api, 
     page.wait_for_function("document.getElementById('queue-count').textContent === '3'")
     page.goto(f"{live_server}/h/today")
     assert page.locator(".badge.queued").count() == 3
+    assert page.locator("#net-state").text_content() == "bez sieci"
     assert len(attempts(app)) == 1  # nothing reached the server while offline
 
+    live_server.start()
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'", timeout=30000)
+    wait_all_sent(page, 4)
     page.locator(".badge.sent").nth(3).wait_for()
+    assert page.locator("#queue-count").text_content() == "0"
 
     arrived = attempts(app)
     assert [a["number"] for a in arrived] == [online_item, *offline_items]  # once each, in order
@@ -111,6 +127,7 @@ def test_a_scan_altered_on_the_device_after_signing_is_refused(app, api, live_se
     number, = registered(api, 1)
     enrol(page, live_server, new_code(app, api.carrier_id))
     context.set_offline(True)
+    live_server.stop()
     wedge_scan(page, number, "Doręczono")
     # Someone re-dates the queued scan in the device's storage, an hour earlier.
     page.evaluate("""async () => {
@@ -119,6 +136,7 @@ def test_a_scan_altered_on_the_device_after_signing_is_refused(app, api, live_se
         await AwizoStore.putScan(scan);
     }""")
     page.goto(f"{live_server}/h/today")
+    live_server.start()
     context.set_offline(False)
     page.get_by_role("button", name="Wyślij teraz").click()
     page.locator(".badge.refused").wait_for()
@@ -148,7 +166,7 @@ def test_without_a_position_fix_the_scan_says_no_fix(app, api, chromium, live_se
     assert "brak pozycji" in page.locator("#gps-state").text_content()
     page.get_by_role("button", name="Doręczono").click()
     page.locator("#last-text").filter(has_text="bez pozycji").wait_for()
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    wait_all_sent(page, 1)
     context.close()
     arrived, = attempts(app)
     assert (arrived["lat"], arrived["lon"]) == (None, None) and "no_fix" in arrived["flags"]
@@ -164,7 +182,7 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     number, = registered(api, 1)
     enrol(page, live_server, new_code(app, api.carrier_id))
     wedge_scan(page, number, "Awizo (adresat nieobecny)")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    wait_all_sent(page, 1)
     page.get_by_role("link", name="Drukuj awizo").click()
     paper = page.locator("#paper")
     paper.wait_for()
@@ -180,5 +198,6 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     shot = Image.open(io.BytesIO(paper.locator(".qr").screenshot()))
     assert zxingcpp.read_barcode(shot).text == record["verify_url"]
     context.set_offline(True)  # kept on the device: a reprint needs no network
+    live_server.stop()
     page.reload()
     page.locator("#paper").get_by_text(number).first.wait_for()

@@ -84,6 +84,12 @@
   }
   setInterval(function () { if (navigator.onLine) sync(); }, 15000);
 
+  /* Resolves when the service worker is active (the shell is cached), or after 15 s. */
+  function shellReady() {
+    if (!("serviceWorker" in navigator)) return Promise.resolve();
+    return Promise.race([navigator.serviceWorker.ready, new Promise(function (r) { setTimeout(r, 15000); })]);
+  }
+
   // -- enrolment ----------------------------------------------------------------------------
   function b64(buffer) {
     var s = "", view = new Uint8Array(buffer);
@@ -115,6 +121,11 @@
               });
             });
           });
+        })
+        .then(function (data) {
+          // Ready for work without network only once the app shell is cached.
+          message.textContent = tr("Przygotowuję pracę bez sieci…", "Preparing to work offline…");
+          return shellReady().then(function () { return data; });
         })
         .then(function (data) {
           message.textContent = "";

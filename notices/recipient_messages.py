@@ -5,7 +5,7 @@ diacritics); the code is never part of a link, so link scanners cannot confirm f
 """
 from __future__ import annotations
 
-from notices.messages import language_or_default
+from notices.messages import EmailContent, language_or_default
 
 
 def confirm_sms(language: str, code: str, minutes: int) -> str:
@@ -21,19 +21,27 @@ def delegate_sms(language: str, code: str, principal_name: str, code_url: str) -
     return f"Awizo: {who} dodał(a) Cię do powiadomień. Kod {code}, wpisz: {code_url}"
 
 
-def confirm_email(language: str, link: str, hours: int, principal_name: str | None = None) -> tuple[str, str]:
-    """Subject and plain text of the e-mail that confirms an address (a link, valid ``hours``)."""
+def confirm_email(language: str, link: str, hours: int, principal_name: str | None = None) -> EmailContent:
+    """The e-mail that confirms an address: one link, valid ``hours``; ignoring it changes nothing."""
     if language_or_default(language) == "en":
         intro = (f"{principal_name} added you to the Awizo alerts for their mail."
                  if principal_name else "You asked for Awizo alerts about registered mail.")
-        return ("Confirm your e-mail address for Awizo alerts",
-                f"{intro}\n\nConfirm this e-mail address (the link is valid for {hours} hours):\n{link}\n\n"
-                "If it was not you, ignore this message: nothing will be sent to you.\n")
+        return EmailContent(
+            language="en", subject="Confirm your e-mail address for Awizo alerts",
+            heading="Confirm your e-mail address",
+            paragraphs=(intro, f"Open the link below and press the button to confirm (valid for {hours} hours)."),
+            closing=("If it was not you, ignore this message: nothing will be sent to you.",),
+            link_label="Confirm this address", link_url=link,
+        )
     intro = (f"{principal_name} dodał(a) Cię do powiadomień Awizo o swojej korespondencji."
              if principal_name else "Poproszono o powiadomienia Awizo o przesyłkach poleconych.")
-    return ("Potwierdź adres e-mail do powiadomień Awizo",
-            f"{intro}\n\nPotwierdź ten adres e-mail (link jest ważny {hours} godz.):\n{link}\n\n"
-            "Jeśli to nie Ty, zignoruj tę wiadomość: nic więcej nie wyślemy.\n")
+    return EmailContent(
+        language="pl", subject="Potwierdź adres e-mail do powiadomień Awizo",
+        heading="Potwierdź adres e-mail",
+        paragraphs=(intro, f"Otwórz link poniżej i naciśnij przycisk, aby potwierdzić (ważny {hours} godz.)."),
+        closing=("Jeśli to nie Ty, zignoruj tę wiadomość: nic więcej nie wyślemy.",),
+        link_label="Potwierdź ten adres", link_url=link,
+    )
 
 
 def letter_text(language: str, name: str, code: str, signup_url: str) -> str:

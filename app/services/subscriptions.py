@@ -255,12 +255,11 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def _outbox(session: Session, contact: Contact, purpose: str, body: str, language: str, now: datetime,
-            subject: str | None = None) -> None:
+def _outbox(session: Session, contact: Contact, purpose: str, body: str, language: str, now: datetime) -> None:
     from app.services.outbox import enqueue_message
 
     enqueue_message(session, channel=contact.channel, recipient=contact.address, purpose=purpose, body=body,
-                    subject=subject, language=language, now=now,
+                    language=language, now=now,
                     dedupe_key=f"{purpose}:contact:{contact.id}:{contact.secrets_sent}")
 
 
@@ -289,9 +288,12 @@ def send_confirmation(session: Session, contact: Contact, *, secret: str, base_u
         token = secrets.token_urlsafe(32)
         contact.secret_hash = hash_token(token)
         contact.secret_expires_at = now + timedelta(hours=EMAIL_LINK_HOURS)
-        subject, body = recipient_messages.confirm_email(
+        from app.services.notifications import enqueue_email
+
+        content = recipient_messages.confirm_email(
             language, f"{base_url}/alerts/confirm/{token}", EMAIL_LINK_HOURS, principal)
-        _outbox(session, contact, "confirm_email", body, language, now, subject=subject)
+        enqueue_email(session, content, recipient=contact.address, purpose="confirm_email", now=now,
+                      dedupe_key=f"confirm_email:contact:{contact.id}:{contact.secrets_sent}")
     record(session, subscriber, "confirmation_sent", now, {"channel": contact.channel, "contact_id": contact.id})
 
 

@@ -61,3 +61,10 @@ def test_confirmation_sms_fit_in_two_segments(language):
     for text in texts:
         assert "123456" in text
         assert count_segments(text).segments <= 2, text
+
+
+@pytest.mark.parametrize("language, words", [("pl", "Potwierdź"), ("en", "Confirm")])
+def test_confirmation_email_names_the_link_and_the_delegating_person(language, words):
+    content = recipient_messages.confirm_email(language, "https://x/alerts/confirm/t", 48, "Jan Kowalski")
+    assert words in content.subject and content.link_url == "https://x/alerts/confirm/t"
+    assert "Jan Kowalski" in content.paragraphs[0] and "48" in content.paragraphs[1]

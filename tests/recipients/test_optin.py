@@ -60,6 +60,7 @@ def test_claim_code_from_the_notice_activates_and_each_contact_is_confirmed(app,
     assert rec.alert_targets(later_item) == {("sms", PHONE)}
 
     link = rec.email_link(EMAIL)
+    assert link in rec.messages("confirm_email", EMAIL)[-1].body_html  # text and HTML parts
     path = link.split("awizo.test")[1]
     assert "Potwierdzam" in client.get(path).get_data(as_text=True)
     assert rec.alert_targets(later_item) == {("sms", PHONE)}  # opening the link alone confirms nothing

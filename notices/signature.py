@@ -52,9 +52,11 @@ class PdfSigner:
         self._signer = signers.SimpleSigner(
             signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([cert]))
         if self.timestamper is None and self.tsa_url:
-            from pyhanko.sign.timestamps import HTTPTimeStamper
+            # The requests-based client: pyHanko's default aiohttp client builds a new HTTP
+            # session (and TLS context) for every timestamp, which costs more than the signature.
+            from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
-            self.timestamper = HTTPTimeStamper(self.tsa_url, timeout=10)
+            self.timestamper = RequestsHTTPTimeStamper(self.tsa_url, timeout=10)
 
     def sign(self, pdf: bytes, *, attachment: bytes | None = None, attachment_name: str = "evidence.json",
              reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None) -> bytes:

@@ -36,6 +36,13 @@ def _subscriber(token: str):
         abort(404)
 
 
+def _stopped(subscriber) -> set[int]:
+    """Contacts the person stopped from outside this page (STOP reply, unsubscribe link, bounce)."""
+    from app.services import suppressions
+
+    return {c.id for c in subscriber.contacts if suppressions.is_suppressed(db.session, c.channel, c.address)}
+
+
 def _manage(token: str, **kwargs):
     return redirect(url_for("recipients.manage", token=token, lang=current_language(), **kwargs))
 
@@ -72,14 +79,16 @@ def signup():
 def manage(token: str):
     subscriber = _subscriber(token)
     return render_template("recipients/manage.html", s=subscriber, token=token, errors={}, now=utcnow(),
-                           welcome=bool(request.args.get("welcome")), submitted={})
+                           welcome=bool(request.args.get("welcome")), submitted={},
+                           stopped=_stopped(subscriber))
 
 
 def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
     lang = current_language()
     errors = errors_for(exc, lang) if exc else {"locked": sentence(key, lang)}
     return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
-                           failed_form=form, welcome=False, submitted=request.form), 422
+                           failed_form=form, welcome=False, submitted=request.form,
+                           stopped=_stopped(subscriber)), 422
 
 
 @bp.post("/m/<token>/address")

@@ -61,3 +61,24 @@ def test_the_public_record_links_to_the_sign_up(client, rec, api):
 def test_the_home_page_links_to_the_sign_up(client):
     html = client.get("/?lang=en").get_data(as_text=True)
     assert 'href="/alerts/?lang=en"' in html and "Sign up for SMS and e-mail" in html
+
+
+def test_a_contact_given_by_a_sender_is_used_for_that_item_only(rec, api):
+    with_phone = rec.item_at(phone="+48603000111")
+    api.scan(with_phone)
+    assert _notice_left_to(rec, with_phone) == {("sms", "+48603000111")}
+    without = rec.item_at()
+    api.scan(without)
+    assert _notice_left_to(rec, without) == set()
+
+
+def test_the_settings_page_shows_a_stop_sent_by_sms(app, client, rec):
+    from app.models.types import utcnow
+    from app.services import suppressions
+
+    token = _confirmed_subscriber(rec)
+    assert "Odpisz START" not in client.get(f"/alerts/m/{token}").get_data(as_text=True)
+    with app.app_context():
+        suppressions.suppress(db.session, "sms", PHONE, "stop", now=utcnow(), source="inbound_sms")
+        db.session.commit()
+    assert "Odpisz START" in client.get(f"/alerts/m/{token}").get_data(as_text=True)

@@ -201,3 +201,26 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     live_server.stop()
     page.reload()
     page.locator("#paper").get_by_text(number).first.wait_for()
+
+
+def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_server, phone):
+    from datetime import timedelta, timezone
+
+    from app.services import lifecycle
+
+    context, page = phone
+    number, = registered(api, 1)
+    enrol(page, live_server, new_code(app, api.carrier_id))
+    wedge_scan(page, number, "Awizo (adresat nieobecny)")
+    wait_all_sent(page, 1)
+    with app.app_context():  # eight days on, the scheduler's sweep makes the repeat-notice task
+        lifecycle.sweep(db.session, now=datetime.now(timezone.utc) + timedelta(days=8),
+                        tz=app.config["OPERATOR_TIMEZONE"], base_url=live_server)
+        db.session.commit()
+    page.goto(f"{live_server}/h/today")
+    task = page.locator("#tasks-list").get_by_role("link", name=number)
+    task.wait_for()
+    assert "ul. Polna 12 m. 4" in page.locator("#tasks-list").text_content()
+    task.click()
+    page.locator("#current-number").filter(has_text=number).wait_for()
+    assert page.locator("#outcome").is_visible()

@@ -255,6 +255,8 @@
         });
       });
       if (window.AwizoCamera) window.AwizoCamera.init(function (text) { window.AwizoChoose(text); });
+      var asked = new URLSearchParams(location.search).get("number");  // from the task list
+      if (asked) window.AwizoChoose(asked);
     });
   }
 
@@ -305,21 +307,33 @@
     render();
     document.addEventListener("awizo:synced", render);
     $("sync-now").addEventListener("click", function () { sync(); });
+    function showTasks(tasks) {
+      var list = $("tasks-list");
+      list.textContent = "";
+      (tasks || []).forEach(function (t) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "scan?number=" + encodeURIComponent(t.tracking_number) + "&lang=" + lang;
+        a.className = "mono";
+        a.textContent = t.tracking_number;
+        li.appendChild(a);
+        var address = t.recipient && t.recipient.address ? t.recipient.address : {};
+        var due = t.due_at ? new Date(t.due_at).toLocaleDateString(lang === "pl" ? "pl-PL" : "en-GB") : "";
+        li.appendChild(document.createTextNode(" · " + [address.line1, address.city].filter(Boolean).join(", ") +
+          (due ? " · " + tr("do zostawienia od", "due") + " " + due : "")));
+        list.appendChild(li);
+      });
+      $("tasks").hidden = !(tasks && tasks.length);
+    }
+    /* Repeat notices to leave (GET /api/v1/tasks), kept on the device for use offline. */
+    Store.tasks().then(showTasks);
     Store.identity().then(function (identity) {
       if (!identity || !navigator.onLine) return;
       fetch(body.dataset.tasksUrl, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
         if (!r.ok) return;
         return r.json().then(function (data) {
-          var tasks = Array.isArray(data) ? data : (data.tasks || data.items || []);
-          if (!tasks.length) return;
-          var list = $("tasks-list");
-          tasks.forEach(function (t) {
-            var li = document.createElement("li");
-            li.textContent = [t.tracking_number, t.kind || t.type, t.address || (t.item && t.item.address) || "", t.due_at || ""]
-              .filter(Boolean).map(function (v) { return typeof v === "string" ? v : JSON.stringify(v); }).join(" · ");
-            list.appendChild(li);
-          });
-          $("tasks").hidden = false;
+          showTasks(data.tasks || []);
+          return Store.saveTasks(data.tasks || []);
         });
       }).catch(function () {});
     });

@@ -57,6 +57,15 @@
         });
       });
     },
+    /* Kept apart from the identity, so saving them can never roll the sequence back. */
+    tasks: function () {
+      return tx(["meta"], "readonly", function (t, set) {
+        req(t.objectStore("meta").get("tasks"), function (record) { set(record ? record.tasks : []); });
+      });
+    },
+    saveTasks: function (tasks) {
+      return tx(["meta"], "readwrite", function (t) { t.objectStore("meta").put({name: "tasks", tasks: tasks}); });
+    },
     putScan: function (scan) {
       return tx(["scans"], "readwrite", function (t) { t.objectStore("scans").put(scan); });
     },

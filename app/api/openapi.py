@@ -16,6 +16,7 @@ from app.services.item_queries import MAX_PER_PAGE, STATUSES
 from notices.outcomes import Outcome
 from notices.profiles import PROFILES
 
+MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 S10 = r"^[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}$"
 
 
@@ -117,10 +118,19 @@ SCHEMAS = {
         "tracking_number": {"type": "string", "pattern": S10},
         "outcome": {"type": "string", "enum": [o.value for o in Outcome]},
         "occurred_at": {"type": "string", "format": "date-time", "description": "device time, with a time zone"},
-        "location": obj({"lat": {"type": "number", "minimum": -90, "maximum": 90},
-                         "lon": {"type": "number", "minimum": -180, "maximum": 180},
-                         "accuracy_m": {"type": "number", "minimum": 0}}, ["lat", "lon", "accuracy_m"]),
+        "location": nullable(obj({"lat": {"type": "number", "minimum": -90, "maximum": 90},
+                                  "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                                  "accuracy_m": {"type": "number", "minimum": 0}}, ["lat", "lon", "accuracy_m"])),
+        "no_fix": {"type": "boolean", "description": "true (with location null) when the device had no position "
+                   "fix: recorded and flagged as such"},
         "pickup_point": nullable({"type": "string", "maxLength": 40}),
+        "sequence": {"type": "integer", "minimum": 1, "description": "enrolled handhelds: the device's scan counter, "
+                     "only ever increasing; gaps, reordering and repeats are flagged on the attempt"},
+        "signature": {"type": "string", "description": "enrolled handhelds: ECDSA P-256/SHA-256 signature (raw r||s, "
+                      "base64url) over the canonical scan encoding 'awizo-scan-v1' (notices/scan_signature.py); "
+                      "a scan that does not verify is refused with 422"},
+        "sent_at": {"type": "string", "format": "date-time", "description": "enrolled handhelds: device clock when "
+                    "sending; a disagreement with the server clock beyond a tolerance is flagged"},
     }, ["tracking_number", "outcome", "occurred_at", "location"]),
     "ScanResult": {"allOf": [ref("Attempt"), obj({"tracking_number": STR, "item_status": STR, "verify_url": STR},
                                                  ["tracking_number", "item_status", "verify_url"])]},
@@ -192,7 +202,7 @@ SENDER = [{"senderKey": []}]
 DEVICE = [{"deviceToken": []}]
 NUMBER = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
           "description": "UPU S10 item number"}
-ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
 
 
 def query(name: str, schema: dict, description: str = "", **more) -> dict:
@@ -238,7 +248,7 @@ def paths() -> dict:
         "/imports/{import_id}": {
             "get": {"operationId": "getImport", "tags": ["Items"], "summary": "The report of a bulk import (API or CSV)",
                     "security": SENDER, "parameters": [{"name": "import_id", "in": "path", "required": True,
-                                                        "schema": {"type": "integer", "minimum": 0}}],
+                                                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
                     "responses": {**json_ok(ref("ImportReport")), **problems(404, *SENDER_ERRORS)}},
         },
         "/items/{tracking_number}": {
@@ -261,7 +271,7 @@ def paths() -> dict:
         "/items/{tracking_number}/proofs/{version}.pdf": {
             "get": {"operationId": "getProofVersion", "tags": ["Proofs"], "summary": "One earlier proof version",
                     "security": SENDER, "parameters": [NUMBER, {"name": "version", "in": "path", "required": True,
-                                                                "schema": {"type": "integer", "minimum": 0}}],
+                                                                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
                     "responses": {"200": {"description": "PDF", "content": PDF}, **problems(404, *SENDER_ERRORS)}},
         },
         "/proofs.zip": {
@@ -348,8 +358,9 @@ def paths() -> dict:
         },
         "/api-keys/{key_id}": {
             "delete": {"operationId": "revokeApiKey", "tags": ["API keys"], "security": SENDER,
-                       "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
-                       "responses": {"204": {"description": "Revoked"}, **problems(404, *SENDER_ERRORS)}},
+                       "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
+                       "description": "A key cannot revoke itself (409): use another key or the portal.",
+                       "responses": {"204": {"description": "Revoked"}, **problems(404, 409, *SENDER_ERRORS)}},
         },
         "/log/tree-head": {
             "get": {"operationId": "getTreeHead", "tags": ["Transparency log"], "summary": "The latest signed tree head",
@@ -361,8 +372,8 @@ def paths() -> dict:
         },
         "/log/entries/{index}/inclusion": {
             "get": {"operationId": "getInclusionProof", "tags": ["Transparency log"],
-                    "parameters": [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}},
-                                   query("tree_size", {"type": "integer", "minimum": 1})],
+                    "parameters": [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+                                   query("tree_size", {"type": "integer", "minimum": 1, "maximum": MAX_ID})],
                     "responses": {**json_ok(obj({"index": INT, "tree_size": INT, "leaf_hash": STR,
                                                  "inclusion_proof": {"type": "array", "items": STR}},
                                                 ["index", "tree_size", "leaf_hash", "inclusion_proof"])),
@@ -370,8 +381,8 @@ def paths() -> dict:
         },
         "/log/consistency": {
             "get": {"operationId": "getConsistencyProof", "tags": ["Transparency log"],
-                    "parameters": [{**query("first", {"type": "integer", "minimum": 1}), "required": True},
-                                   {**query("second", {"type": "integer", "minimum": 1}), "required": True}],
+                    "parameters": [{**query("first", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True},
+                                   {**query("second", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True}],
                     "responses": {**json_ok(obj({"first": INT, "second": INT, "consistency_proof": {"type": "array", "items": STR}},
                                                 ["first", "second", "consistency_proof"])), **problems(422)}},
         },

@@ -40,9 +40,11 @@ def get_item(tracking_number: str):
 @sender_required
 def get_proof(tracking_number: str):
     item = item_service.item_for_sender(db.session, g.sender.id, s10.normalise(tracking_number))
-    pdf = proofs.render_proof(db.session, item, base_url=_base_url(), now=utcnow(),
-                              tz=current_app.config["OPERATOR_TIMEZONE"])
-    response = make_response(pdf)
+    proof = proofs.issue_proof(db.session, item, variant="sender", base_url=_base_url(), now=utcnow(),
+                               tz=current_app.config["OPERATOR_TIMEZONE"])
+    response = make_response(proof.pdf)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="proof-{item.tracking_number}.pdf"'
+    response.headers["ETag"] = f'"{proof.sha256}"'
+    response.headers["X-Proof-Version"] = str(proof.version)
     return response

@@ -88,3 +88,7 @@ def init_app(app) -> None:
     app.config.setdefault("TREE_HEAD_MAX_AGE_SECONDS", int(os.environ.get("TREE_HEAD_MAX_AGE_SECONDS") or 300))
     app.extensions[_KEY] = EvidenceKeys(app.instance_path, app.config, app.config.get("PROOF_TIMESTAMPER"))
     add_listener(app, append_event)
+
+    from app.evidence.cli import evidence_cli
+
+    app.cli.add_command(evidence_cli)

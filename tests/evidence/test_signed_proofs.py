@@ -39,9 +39,12 @@ def test_proof_embeds_entries_inclusion_proofs_and_tree_head(proofs):
     assert all(e["inclusion_proof"] is not None for e in evidence["entries"])
 
 
-def test_same_bytes_until_a_new_event(proofs):
+def test_same_bytes_until_a_new_event(proofs, api, client):
     number = proofs.item_with_attempt(outcome="notice_left")
-    assert proofs.pdf(number) == proofs.pdf(number)
+    first = client.get(f"/api/v1/items/{number}/proof.pdf", headers=api.auth(api.sender_key))
+    again = client.get(f"/api/v1/items/{number}/proof.pdf", headers=api.auth(api.sender_key))
+    assert first.data == again.data
+    assert first.headers["ETag"] == again.headers["ETag"] and first.headers["X-Proof-Version"] == "1"
 
 
 def test_flipping_one_byte_is_reported_as_altered(proofs):

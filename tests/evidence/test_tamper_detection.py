@@ -95,3 +95,14 @@ def test_log_endpoints_serve_proofs_that_verify(api, client, proofs):
     bad = client.get("/api/v1/log/consistency?first=5&second=2")
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
     assert bad.get_json()["errors"][0]["field"] == "first"
+
+
+def test_audit_command_fails_loudly_after_tampering(runner, proofs, attacker):
+    proofs.item_with_attempt()
+    assert runner.invoke(args=["evidence", "publish-tree-head"]).exit_code == 0
+    clean = runner.invoke(args=["evidence", "audit"])
+    assert clean.exit_code == 0 and "The log is intact" in clean.output
+    attacker("UPDATE attempts SET accuracy_m = 3")
+    result = runner.invoke(args=["evidence", "audit"])
+    assert result.exit_code == 1
+    assert "accuracy_m" in result.output

@@ -1,0 +1,33 @@
+"""``flask evidence audit`` and ``flask evidence publish-tree-head`` for operators and cron."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")
+
+
+@evidence_cli.command("audit")
+def audit_command() -> None:
+    """Recompute the log and compare it with every signed tree head and the database."""
+    from app.evidence.audit import audit_log
+
+    report = audit_log(db.session)
+    if report.ok:
+        click.echo("The log is intact: every entry, node and signed tree head checks out.")
+        return
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    raise SystemExit(1)
+
+
+@evidence_cli.command("publish-tree-head")
+def publish_command() -> None:
+    """Sign and publish the current tree head (run every few minutes)."""
+    from app.evidence.log import publish_tree_head
+
+    click.echo(json.dumps(publish_tree_head(), indent=2))

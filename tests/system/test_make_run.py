@@ -1,0 +1,85 @@
+"""The README's run command brings up web, worker and scheduler with demo data."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def running_system(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWILIO_", "SMTP_", "TEST_DATABASE")) and k != "DATABASE_URL"}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'awizo.sqlite3'}", PORT=str(port),
+               OUTBOX_POLL_SECONDS="0.5")
+    log = open(tmp_path / "run.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "app.devrun", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/", timeout=10).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        else:
+            log.seek(0)
+            pytest.fail("the web app did not come up:\n" + log.read()[-3000:])
+        yield base, log
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.mark.slow
+def test_make_run_serves_demo_data_and_the_worker_delivers_alerts(running_system):
+    base, log = running_system
+    log.seek(0)
+    banner = log.read()
+    key = re.search(r"API key:\s+(\S+)", banner).group(1)
+    number = re.search(r"Item (RR\d{9}PL): ", banner).group(1)
+
+    item = requests.get(f"{base}/api/v1/items/{number}", headers={"Authorization": f"Bearer {key}"}, timeout=5)
+    assert item.status_code == 200
+    assert item.json()["attempts"], "the demo item has a recorded attempt"
+
+    # The worker picks the demo alerts from the outbox and the development outbox shows them sent.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        statuses = {n["status"] for n in requests.get(f"{base}/api/v1/items/{number}",
+                                                       headers={"Authorization": f"Bearer {key}"}, timeout=5).json()["notifications"]}
+        if statuses and statuses <= {"sent", "delivered"}:
+            break
+        time.sleep(1)
+    assert statuses and statuses <= {"sent", "delivered"}, statuses
+    outbox = requests.get(f"{base}/dev/outbox", timeout=5)
+    assert number in outbox.text
+
+    log.seek(0)
+    output = log.read()
+    for process in ("web.1", "worker.1", "scheduler.1"):
+        assert f"{process} " in output or f"{process}|" in output.replace(" ", ""), f"{process} did not start"
+    assert "exited with code" not in output, output[-3000:]

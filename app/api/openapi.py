@@ -16,6 +16,7 @@ from app.services.item_queries import MAX_PER_PAGE, STATUSES
 from notices.outcomes import Outcome
 from notices.profiles import PROFILES
 
+MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 S10 = r"^[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}$"
 
 
@@ -201,7 +202,7 @@ SENDER = [{"senderKey": []}]
 DEVICE = [{"deviceToken": []}]
 NUMBER = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
           "description": "UPU S10 item number"}
-ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
 
 
 def query(name: str, schema: dict, description: str = "", **more) -> dict:
@@ -247,7 +248,7 @@ def paths() -> dict:
         "/imports/{import_id}": {
             "get": {"operationId": "getImport", "tags": ["Items"], "summary": "The report of a bulk import (API or CSV)",
                     "security": SENDER, "parameters": [{"name": "import_id", "in": "path", "required": True,
-                                                        "schema": {"type": "integer", "minimum": 0}}],
+                                                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
                     "responses": {**json_ok(ref("ImportReport")), **problems(404, *SENDER_ERRORS)}},
         },
         "/items/{tracking_number}": {
@@ -270,7 +271,7 @@ def paths() -> dict:
         "/items/{tracking_number}/proofs/{version}.pdf": {
             "get": {"operationId": "getProofVersion", "tags": ["Proofs"], "summary": "One earlier proof version",
                     "security": SENDER, "parameters": [NUMBER, {"name": "version", "in": "path", "required": True,
-                                                                "schema": {"type": "integer", "minimum": 0}}],
+                                                                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
                     "responses": {"200": {"description": "PDF", "content": PDF}, **problems(404, *SENDER_ERRORS)}},
         },
         "/proofs.zip": {
@@ -357,8 +358,9 @@ def paths() -> dict:
         },
         "/api-keys/{key_id}": {
             "delete": {"operationId": "revokeApiKey", "tags": ["API keys"], "security": SENDER,
-                       "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}],
-                       "responses": {"204": {"description": "Revoked"}, **problems(404, *SENDER_ERRORS)}},
+                       "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
+                       "description": "A key cannot revoke itself (409): use another key or the portal.",
+                       "responses": {"204": {"description": "Revoked"}, **problems(404, 409, *SENDER_ERRORS)}},
         },
         "/log/tree-head": {
             "get": {"operationId": "getTreeHead", "tags": ["Transparency log"], "summary": "The latest signed tree head",
@@ -370,8 +372,8 @@ def paths() -> dict:
         },
         "/log/entries/{index}/inclusion": {
             "get": {"operationId": "getInclusionProof", "tags": ["Transparency log"],
-                    "parameters": [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}},
-                                   query("tree_size", {"type": "integer", "minimum": 1})],
+                    "parameters": [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+                                   query("tree_size", {"type": "integer", "minimum": 1, "maximum": MAX_ID})],
                     "responses": {**json_ok(obj({"index": INT, "tree_size": INT, "leaf_hash": STR,
                                                  "inclusion_proof": {"type": "array", "items": STR}},
                                                 ["index", "tree_size", "leaf_hash", "inclusion_proof"])),
@@ -379,8 +381,8 @@ def paths() -> dict:
         },
         "/log/consistency": {
             "get": {"operationId": "getConsistencyProof", "tags": ["Transparency log"],
-                    "parameters": [{**query("first", {"type": "integer", "minimum": 1}), "required": True},
-                                   {**query("second", {"type": "integer", "minimum": 1}), "required": True}],
+                    "parameters": [{**query("first", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True},
+                                   {**query("second", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True}],
                     "responses": {**json_ok(obj({"first": INT, "second": INT, "consistency_proof": {"type": "array", "items": STR}},
                                                 ["first", "second", "consistency_proof"])), **problems(422)}},
         },

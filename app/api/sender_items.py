@@ -78,7 +78,7 @@ class BulkRejected(ApiError):
                                   e["message"]) for e in report.errors]
 
 
-@bp.get("/imports/<int:import_id>")
+@bp.get("/imports/<int(max=2147483647):import_id>")
 @sender_required
 def get_import(import_id: int):
     report = imports.report_for_sender(db.session, g.sender.id, import_id)

@@ -36,13 +36,13 @@ def create_webhook():
     return response
 
 
-@bp.get("/webhooks/<int:endpoint_id>")
+@bp.get("/webhooks/<int(max=2147483647):endpoint_id>")
 @sender_required
 def get_webhook(endpoint_id: int):
     return hooks.endpoint_data(hooks.endpoint_for_sender(db.session, g.sender.id, endpoint_id), with_secret=True)
 
 
-@bp.patch("/webhooks/<int:endpoint_id>")
+@bp.patch("/webhooks/<int(max=2147483647):endpoint_id>")
 @sender_required
 def update_webhook(endpoint_id: int):
     body = json_body()
@@ -58,14 +58,14 @@ def update_webhook(endpoint_id: int):
     return hooks.endpoint_data(endpoint, with_secret=True)
 
 
-@bp.delete("/webhooks/<int:endpoint_id>")
+@bp.delete("/webhooks/<int(max=2147483647):endpoint_id>")
 @sender_required
 def delete_webhook(endpoint_id: int):
     hooks.delete_endpoint(db.session, hooks.endpoint_for_sender(db.session, g.sender.id, endpoint_id), utcnow())
     return "", 204
 
 
-@bp.post("/webhooks/<int:endpoint_id>/test")
+@bp.post("/webhooks/<int(max=2147483647):endpoint_id>/test")
 @sender_required
 def test_webhook(endpoint_id: int):
     endpoint = hooks.endpoint_for_sender(db.session, g.sender.id, endpoint_id)
@@ -73,7 +73,7 @@ def test_webhook(endpoint_id: int):
     return {"event_id": message.headers["event_id"], "status": message.status}, 202
 
 
-@bp.get("/webhooks/<int:endpoint_id>/deliveries")
+@bp.get("/webhooks/<int(max=2147483647):endpoint_id>/deliveries")
 @sender_required
 def webhook_deliveries(endpoint_id: int):
     hooks.endpoint_for_sender(db.session, g.sender.id, endpoint_id)
@@ -107,8 +107,11 @@ def create_api_key():
     return {**key_data(created.key), "key": created.secret}, 201
 
 
-@bp.delete("/api-keys/<int:key_id>")
+@bp.delete("/api-keys/<int(max=2147483647):key_id>")
 @sender_required
 def revoke_api_key(key_id: int):
+    if key_id == g.api_key.id:
+        raise ApiError(409, "Conflict", "A key cannot revoke itself; use another key or the portal.", "conflict",
+                       field="key_id")
     accounts.revoke_api_key(db.session, g.sender.id, key_id, utcnow())
     return "", 204

@@ -64,7 +64,7 @@ def _own_endpoint(endpoint_id: int):
         return None
 
 
-@bp.get("/webhooks/<int:endpoint_id>")
+@bp.get("/webhooks/<int(max=2147483647):endpoint_id>")
 @login_required(*ADMIN)
 def webhook(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
@@ -78,7 +78,7 @@ def webhook(endpoint_id: int):
                            event_types=hooks.EVENT_TYPES)
 
 
-@bp.post("/webhooks/<int:endpoint_id>/test")
+@bp.post("/webhooks/<int(max=2147483647):endpoint_id>/test")
 @login_required(*ADMIN)
 def webhook_test(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
@@ -90,7 +90,7 @@ def webhook_test(endpoint_id: int):
     return redirect(url_for("portal.webhook", endpoint_id=endpoint_id))
 
 
-@bp.post("/webhooks/<int:endpoint_id>/rotate")
+@bp.post("/webhooks/<int(max=2147483647):endpoint_id>/rotate")
 @login_required(*ADMIN)
 def webhook_rotate(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
@@ -101,7 +101,7 @@ def webhook_rotate(endpoint_id: int):
     return redirect(url_for("portal.webhook", endpoint_id=endpoint_id))
 
 
-@bp.post("/webhooks/<int:endpoint_id>/delete")
+@bp.post("/webhooks/<int(max=2147483647):endpoint_id>/delete")
 @login_required(*ADMIN)
 def webhook_delete(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
@@ -134,7 +134,7 @@ def create_api_key():
     return redirect(url_for("portal.api_keys"))
 
 
-@bp.post("/api-keys/<int:key_id>/revoke")
+@bp.post("/api-keys/<int(max=2147483647):key_id>/revoke")
 @login_required(*ADMIN)
 def revoke_api_key(key_id: int):
     try:
@@ -172,7 +172,7 @@ def invite():
     return redirect(url_for("portal.people"))
 
 
-@bp.post("/people/invitations/<int:invitation_id>/revoke")
+@bp.post("/people/invitations/<int(max=2147483647):invitation_id>/revoke")
 @login_required(*ADMIN)
 def revoke_invitation(invitation_id: int):
     try:
@@ -182,7 +182,7 @@ def revoke_invitation(invitation_id: int):
     return redirect(url_for("portal.people"))
 
 
-@bp.post("/people/<int:user_id>/<any(disable, enable):action>")
+@bp.post("/people/<int(max=2147483647):user_id>/<any(disable, enable):action>")
 @login_required(*ADMIN)
 def set_user_state(user_id: int, action: str):
     try:

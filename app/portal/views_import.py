@@ -77,7 +77,7 @@ def import_upload():
                     headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
 
 
-@bp.get("/imports/<int:report_id>")
+@bp.get("/imports/<int(max=2147483647):report_id>")
 @login_required(*SENDER_ROLES)
 def import_report(report_id: int):
     try:

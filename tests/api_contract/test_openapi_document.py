@@ -19,7 +19,7 @@ def served_operations(app) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule[len("/api/v1"):])
         found |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
     return found
 

@@ -101,17 +101,30 @@ def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
     )
 
 
+def repeat_notice_email_content(alert: LifecycleAlert) -> EmailContent:
+    return _recipient_email(alert, "repeat_notice")
+
+
+def reminder_email_content(alert: LifecycleAlert) -> EmailContent:
+    return _recipient_email(alert, "reminder")
+
+
 def repeat_notice_email(alert: LifecycleAlert) -> tuple[str, str]:
-    content = _recipient_email(alert, "repeat_notice")
+    content = repeat_notice_email_content(alert)
     return content.subject, email_text(content)
 
 
 def reminder_email(alert: LifecycleAlert) -> tuple[str, str]:
-    content = _recipient_email(alert, "reminder")
+    content = reminder_email_content(alert)
     return content.subject, email_text(content)
 
 
 def outcome_email(alert: LifecycleAlert, outcome: str) -> tuple[str, str]:
+    content = outcome_email_content(alert, outcome)
+    return content.subject, email_text(content)
+
+
+def outcome_email_content(alert: LifecycleAlert, outcome: str) -> EmailContent:
     """To the sender: the item was not collected; deemed served (with the date) or returned."""
     en = language_or_default(alert.language) == "en"
     ref = f" ({alert.sender_reference})" if alert.sender_reference else ""
@@ -128,14 +141,13 @@ def outcome_email(alert: LifecycleAlert, outcome: str) -> tuple[str, str]:
                    else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: zwrot do nadawcy")
         first = (f"The item was not collected by {_d(alert.collect_by)} and is being returned to you." if en
                  else f"Przesyłka nie została odebrana do {_d(alert.collect_by)} i wraca do nadawcy.")
-    content = EmailContent(
+    return EmailContent(
         language="en" if en else "pl", subject=subject,
         heading="Not collected" if en else "Przesyłka nieodebrana",
         paragraphs=(first,), facts=((("Item" if en else "Przesyłka"), alert.tracking_number),),
         link_label="The item's record and proof" if en else "Historia i dowód doręczenia",
         link_url=alert.verify_url,
     )
-    return subject, email_text(content)
 
 
 def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | None) -> str:

@@ -13,9 +13,8 @@ supported set-up.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,15 +22,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
-    LifecycleAlert, deadline_sentence, outcome_email, reminder_email, reminder_sms, repeat_notice_email,
-    repeat_notice_sms,
+    LifecycleAlert, deadline_sentence, outcome_email_content, reminder_email_content, reminder_sms,
+    repeat_notice_email_content, repeat_notice_sms,
 )
+from notices.messages import email_text
 from notices.profiles import PROFILES
-from app.models import Attempt, Item, ItemEvent, OutboxMessage, PickupPoint
+from app.models import Attempt, Item, ItemEvent, OutboxMessage, PickupPoint, Sender
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.services import events as item_events
 from app.services.errors import Conflict, NotFound
 from app.services.events import record_event
+from app.services.outbox import enqueue_message
 
 SWEEP_LOCK_KEY = 0x4177697A6F4C6331  # "AwizoLc1": one sweeper at a time on PostgreSQL
 LIFECYCLE_PURPOSES = ("repeat_notice", "collection_reminder")
@@ -231,47 +232,54 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, st
         claimed_ids.update((i, action) for i in rows)
     if not claimed_ids:
         return []
-    lifecycles = session.scalars(
-        sa.select(L).where(L.id.in_(list(claimed_ids)))
-        .options(selectinload(L.item).selectinload(Item.sender))
-        .execution_options(populate_existing=True)
+    contact = getattr(Sender, "contact_email", sa.null())
+    rows = session.execute(
+        sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
+                  L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
+                  Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
+                  Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
+                  Item.country, Sender.name.label("sender_name"), contact.label("sender_email"))
+        .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
+        .where(L.id.in_(list(claimed_ids))).order_by(L.id)
     ).all()
-    return sorted(((lc, claimed_ids[lc.id]) for lc in lifecycles), key=lambda pair: pair[0].id)
+    return [(row, claimed_ids[row.id]) for row in rows]
 
 
-def _act(session: Session, claimed: list[tuple[ItemLifecycle, str]], *, now, tz, base_url, counts: Counter) -> None:
+def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, counts: Counter) -> None:
     """Write what each claimed step causes: tasks, outbox messages, statuses, events."""
     if not claimed:
         return
-    zone = ZoneInfo(tz)
     pickups = {p.id: p for p in session.scalars(
         sa.select(PickupPoint).where(PickupPoint.id.in_({lc.pickup_point_id for lc, _ in claimed}))
     )}
-    tasks, messages, events, ended = [], [], [], {}
+    tasks, events, ended = [], [], {}
+    messages = _Outbox()
+    subscribers = _subscribers(session, [lc for lc, action in claimed if action != rules.END], base_url, now)
     for lc, action in claimed:
-        item = lc.item
-        alert = _alert(item, lc, pickups.get(lc.pickup_point_id), base_url)
+        alert = _alert(lc, pickups.get(lc.pickup_point_id), base_url)
         data = _dates(lc)
         if action == rules.REPEAT_NOTICE:
             if lc.carrier_id is not None:
-                tasks.append({"item_id": item.id, "carrier_id": lc.carrier_id, "kind": "repeat_notice",
+                tasks.append({"item_id": lc.item_id, "carrier_id": lc.carrier_id, "kind": "repeat_notice",
                               "status": "open", "due_at": lc.repeat_notice_at, "created_at": now})
-            messages += _recipient_messages(item, "repeat_notice", alert, repeat_notice_sms, repeat_notice_email, now)
+            messages.to_recipients(lc, "repeat_notice", alert, repeat_notice_sms, repeat_notice_email_content, now,
+                                   subscribers.get(lc.item_id, ()))
             kind = EVENT_KIND[action]
         elif action == rules.REMINDER:
             if now >= lc.collect_by_at:  # too late to remind; say so in the record instead
                 kind, data = "collection_reminder_skipped", {**data, "reason": "collection deadline already passed"}
             else:
-                messages += _recipient_messages(item, "collection_reminder", alert, reminder_sms, reminder_email, now)
+                messages.to_recipients(lc, "collection_reminder", alert, reminder_sms, reminder_email_content, now,
+                                       subscribers.get(lc.item_id, ()))
                 kind = EVENT_KIND[action]
         else:
             kind = EVENT_KIND[lc.end_action]
-            ended[item.id] = ITEM_STATUS_AT_END[lc.end_action]
-            messages += _sender_messages(item, lc, alert, now)
+            ended[lc.item_id] = ITEM_STATUS_AT_END[lc.end_action]
+            messages.to_sender(lc, alert, now)
         counts[kind] += 1
-        events.append((item, {"item_id": item.id, "kind": kind, "occurred_at": now, "data": data}))
+        events.append({"item_id": lc.item_id, "kind": kind, "occurred_at": now, "data": data})
     _insert_ignore(session, CarrierTask, ["item_id", "kind"], tasks)
-    _insert_ignore(session, OutboxMessage, ["dedupe_key"], messages)
+    _insert_ignore(session, OutboxMessage, ["dedupe_key"], messages.rows())
     for status in set(ended.values()):
         session.execute(
             sa.update(Item).where(Item.id.in_([i for i, s in ended.items() if s == status]),
@@ -281,26 +289,28 @@ def _act(session: Session, claimed: list[tuple[ItemLifecycle, str]], *, now, tz,
     _record_events(session, events)
 
 
-def _record_events(session: Session, events: list[tuple[Item, dict]]) -> None:
+def _record_events(session: Session, events: list[dict]) -> None:
     """Insert the events in one statement, then call the item-event listeners for each, in order.
 
     (:func:`app.services.events.record_event` does the same one event at a time.)
     """
+    listeners = current_app.extensions.get(item_events._KEY, [])
     if not events:
         return
     if _postgres(session):
-        ids = _insert_ignore(session, ItemEvent, None, [row for _, row in events], returning="id")
-        loaded = {e.id: e for e in session.scalars(sa.select(ItemEvent).where(ItemEvent.id.in_(ids)))}
-        rows = [loaded[i] for i in sorted(ids)]
+        ids = _insert_ignore(session, ItemEvent, None, events, returning="id")
+        if not listeners:
+            return
+        rows = session.scalars(sa.select(ItemEvent).where(ItemEvent.id.in_(ids)).order_by(ItemEvent.id)).all()
     else:
-        rows = session.scalars(
-            sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True), [row for _, row in events]
-        ).all()
-    by_item = {event.item_id: event for event in rows}
-    listeners = current_app.extensions.get(item_events._KEY, [])
-    for item, _ in events:
+        rows = session.scalars(sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True), events).all()
+        if not listeners:
+            return
+    items = {i.id: i for i in session.scalars(
+        sa.select(Item).where(Item.id.in_([e["item_id"] for e in events])).options(selectinload(Item.sender)))}
+    for event in rows:
         for listener in listeners:
-            listener(session, item, by_item[item.id])
+            listener(session, items[event.item_id], event)
 
 
 def _postgres(session: Session) -> bool:
@@ -327,7 +337,7 @@ def _insert_ignore(session: Session, model, conflict_columns: list[str] | None, 
         return []
     dialect = session.get_bind().dialect
     columns = list(rows[0])
-    arrays = ", ".join(f"%(c{i})s::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns))
+    arrays = ", ".join(f"%(c{i})b::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns))
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
     if conflict_columns:
         sql += f" ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING"
@@ -343,39 +353,87 @@ def _insert_ignore(session: Session, model, conflict_columns: list[str] | None, 
     return result.scalars().all() if returning else []
 
 
-def _alert(item: Item, lc: ItemLifecycle, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
+def _alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
     return LifecycleAlert(
-        tracking_number=item.tracking_number, sender_name=item.sender.name if item.sender else None,
+        tracking_number=lc.tracking_number, sender_name=lc.sender_name,
         pickup_name=pickup.name if pickup else "", pickup_address=pickup.address if pickup else "",
-        collect_by=lc.collect_by, verify_url=f"{base_url}/v/{item.verify_token}", language=item.language,
-        deemed_served_on=lc.deemed_served_on, sender_reference=item.sender_reference,
+        collect_by=lc.collect_by, verify_url=f"{base_url}/v/{lc.verify_token}", language=lc.language,
+        deemed_served_on=lc.deemed_served_on, sender_reference=lc.sender_reference,
     )
 
 
-def _recipient_messages(item: Item, purpose: str, alert: LifecycleAlert, sms, email, now: datetime) -> list[dict]:
-    rows = []
-    common = {"item_id": item.id, "purpose": purpose, "language": item.language, "status": "queued",
-              "tries": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
-    if item.recipient_phone:
-        rows.append({**common, "channel": "sms", "recipient": item.recipient_phone, "body": sms(alert),
-                     "subject": None, "dedupe_key": f"item:{item.id}:{purpose}:sms"})
-    if item.recipient_email:
-        subject, body = email(alert)
-        rows.append({**common, "channel": "email", "recipient": item.recipient_email, "subject": subject,
-                     "body": body, "dedupe_key": f"item:{item.id}:{purpose}:email"})
-    return rows
+class _Outbox:
+    """Collects outbox rows built by the messaging service's own ``enqueue_message``.
+
+    ``enqueue_message`` (normalised addresses, unsubscribe footers and headers, quiet hours)
+    is given this object as its session: it finds no existing row and ``add``s the message
+    here; the rows are then written in one statement, duplicates skipped by ``dedupe_key``.
+    """
+
+    def __init__(self):
+        self.messages: list[OutboxMessage] = []
+
+    def scalar(self, _statement):
+        return None
+
+    def add(self, message: OutboxMessage) -> None:
+        self.messages.append(message)
+
+    def rows(self) -> list[dict]:
+        columns = [c.key for c in OutboxMessage.__table__.columns if c.key != "id"]
+        used = [c for c in columns if any(getattr(m, c) is not None for m in self.messages)]
+        return [{c: getattr(m, c) for c in used} for m in self.messages]
+
+    def _email(self, content, **kwargs) -> None:
+        from app.services.notifications import render_email_html
+
+        enqueue_message(self, channel="email", subject=content.subject, body=email_text(content),
+                        body_html=render_email_html(content), language=content.language, **kwargs)
+
+    def to_recipients(self, lc, purpose: str, alert: LifecycleAlert, sms, email, now: datetime, subscribers) -> None:
+        common = {"purpose": purpose, "now": now, "item_id": lc.item_id}
+        if lc.recipient_phone:
+            enqueue_message(self, channel="sms", recipient=lc.recipient_phone, body=sms(alert), language=lc.language,
+                            dedupe_key=f"item:{lc.item_id}:{purpose}:sms", **common)
+        if lc.recipient_email:
+            self._email(email(alert), recipient=lc.recipient_email,
+                        dedupe_key=f"item:{lc.item_id}:{purpose}:email", **common)
+        for person in subscribers:  # people subscribed at the item's address, in their own language
+            own = replace(alert, language=person.language)
+            key = f"item:{lc.item_id}:{purpose}:{person.key}"
+            if person.channel == "sms":
+                quiet = f"{person.quiet_start}-{person.quiet_end}" if person.quiet_start and person.quiet_end else "off"
+                enqueue_message(self, channel="sms", recipient=person.address, body=sms(own), language=person.language,
+                                dedupe_key=key, quiet_hours=quiet, time_zone=person.timezone, **common)
+            else:
+                self._email(email(own), recipient=person.address, dedupe_key=key, manage_url=person.manage_url,
+                            **common)
+
+    def to_sender(self, lc, alert: LifecycleAlert, now: datetime) -> None:
+        """An e-mail to the sender's contact address, where the sender has one."""
+        if lc.sender_email:
+            self._email(outcome_email_content(alert, lc.end_action), recipient=lc.sender_email,
+                        purpose=f"sender_{lc.end_action}", now=now, item_id=lc.item_id,
+                        dedupe_key=f"item:{lc.item_id}:{lc.end_action}:sender_email")
 
 
-def _sender_messages(item: Item, lc: ItemLifecycle, alert: LifecycleAlert, now: datetime) -> list[dict]:
-    """An e-mail to the sender's contact address, where the sender has one."""
-    address = getattr(item.sender, "contact_email", None) if item.sender else None
-    if not address:
-        return []
-    subject, body = outcome_email(alert, lc.end_action)
-    return [{"item_id": item.id, "purpose": f"sender_{lc.end_action}", "language": "pl", "status": "queued",
-             "tries": 0, "next_attempt_at": now, "created_at": now, "updated_at": now, "channel": "email",
-             "recipient": address, "subject": subject, "body": body,
-             "dedupe_key": f"item:{item.id}:{lc.end_action}:sender_email"}]
+def _subscribers(session: Session, rows: list, base_url: str, now: datetime) -> dict[int, list]:
+    """Alert recipients subscribed at the items' addresses (one query to find the few that have any)."""
+    if not rows:
+        return {}
+    from app.models import Subscriber
+    from app.services.subscriptions import alert_recipients
+    from notices import claim_codes
+
+    keys = {lc.item_id: claim_codes.address_key(lc.address_line1, lc.address_line2, lc.postal_code, lc.city,
+                                                lc.country) for lc in rows}
+    subscribed = set(session.scalars(sa.select(Subscriber.address_key).where(
+        Subscriber.address_key.in_(set(keys.values())), Subscriber.status == "active")))
+    found = {}
+    for item_id, key in keys.items():
+        if key in subscribed:
+            found[item_id] = alert_recipients(session, session.get(Item, item_id), base_url=base_url, now=now)
+    return found
 
 
 # -- what everyone sees --------------------------------------------------------------------

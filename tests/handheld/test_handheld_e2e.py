@@ -100,6 +100,7 @@ def test_offline_scans_arrive_once_each_with_their_own_time_and_place(app, api, 
     page.reload()  # offline: the service worker serves the shell, IndexedDB still holds the queue
     page.wait_for_function("document.getElementById('queue-count').textContent === '3'")
     page.goto(f"{live_server}/h/today")
+    page.locator(".badge.queued").nth(2).wait_for()
     assert page.locator(".badge.queued").count() == 3
     assert page.locator("#net-state").text_content() == "bez sieci"
     assert len(attempts(app)) == 1  # nothing reached the server while offline
@@ -193,7 +194,7 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     deadline = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone()
     assert deadline.strftime("%d.%m.%Y") in text
     assert page.evaluate("document.getElementById('paper').getBoundingClientRect().width") == pytest.approx(48 / 25.4 * 96, abs=2)
-    page.get_by_label("A6").check()
+    page.get_by_role("radio", name="A6", exact=True).check()
     assert page.evaluate("document.getElementById('paper').getBoundingClientRect().width") == pytest.approx(105 / 25.4 * 96, abs=2)
     shot = Image.open(io.BytesIO(paper.locator(".qr").screenshot()))
     assert zxingcpp.read_barcode(shot).text == record["verify_url"]

@@ -7,7 +7,9 @@ after signing is a modification), who signed, and when the TSA says the signatur
 """
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +28,17 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 FIELD_NAME = "AwizoProof"
 SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
+
+
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous API calls ``asyncio.run``, which fails inside a running event loop
+    (an async server, or a test driving a browser): run it on a helper thread in that case."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def load_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
@@ -74,8 +87,8 @@ class PdfSigner:
         )
         out = io.BytesIO()
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
-        signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf(
-            writer, output=out, bytes_reserved=SIGNATURE_SPACE)
+        _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf,
+                            writer, output=out, bytes_reserved=SIGNATURE_SPACE)
         return out.getvalue()
 
 
@@ -127,7 +140,7 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
     signature = signatures[-1]
     context = ValidationContext(trust_roots=trusted, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context, ts_validation_context=ValidationContext(
+        status = _outside_event_loop(validate_pdf_signature, signature, context, ts_validation_context=ValidationContext(
             trust_roots=trusted, allow_fetching=False))
     except (SigningError, ValueError, KeyError, TypeError) as exc:
         report.problems.append(f"the signature cannot be checked ({exc})")

@@ -9,15 +9,16 @@ from app.extensions import db
 
 @pytest.fixture
 def attacker(app):
-    """Runs SQL the way a database administrator would: append-only triggers dropped first."""
+    """Runs SQL the way a database administrator would: append-only triggers bypassed first."""
 
     def run(sql: str, **params) -> None:
         with app.app_context():
             with db.engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
-                    for table in ("attempts", "log_entries", "log_nodes", "log_tree_heads"):
-                        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-                else:
+                    # Superuser-only: triggers (append-only guards, foreign keys) off for this
+                    # transaction alone, so the shared test database keeps its guards.
+                    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                else:  # each SQLite test has its own copy of the database
                     conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                     for table in ("attempts", "log_entries", "log_nodes", "log_tree_heads"):
                         for action in ("update", "delete"):

@@ -91,3 +91,16 @@ def test_proof_versions_earlier_still_verifies_as_superseded(proofs, api, client
     assert [v["version"] for v in versions] == [1, 2]
     again = client.get(f"/api/v1/items/{number}/proofs/1.pdf", headers=api.auth(api.sender_key))
     assert again.data == first
+
+
+def test_signing_works_while_an_event_loop_runs(proofs):
+    """A browser-driving test (or an async server) keeps a loop running in the thread."""
+    import asyncio
+
+    number = proofs.item_with_attempt()
+
+    async def inside_loop():
+        return proofs.pdf(number)
+
+    pdf = asyncio.run(inside_loop())
+    assert proofs.verify(pdf)["verdict"] == "authentic_current"

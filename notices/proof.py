@@ -184,6 +184,13 @@ def _attempts(doc: _Doc, record: dict, tz: str) -> None:
                          f"{pickup['name']}, {pickup['address']}" + (f" ({pickup['opening_hours']})" if pickup.get("opening_hours") else "")))
         if attempt.get("collect_by"):
             rows.append(("Termin odbioru", "Collect by", format_time(attempt["collect_by"], tz)))
+        evidence = attempt.get("device_evidence")
+        if evidence:  # the handheld's signature, sequence and anything that looked wrong
+            rows.append(("Podpis urządzenia", "Device signature",
+                         f"zweryfikowany, skan nr {evidence['sequence']} / verified, scan no. {evidence['sequence']}"
+                         if evidence.get("signed") else "brak / none"))
+            flags = evidence.get("flag_details") or []
+            rows.append(("Uwagi", "Flags", "; ".join(f"{f['pl']} / {f['en']}" for f in flags) or "brak / none"))
         doc.flow.append(doc.p(f"Próba {number} / Attempt {number}", "base"))
         doc.facts(rows)
         doc.flow.append(Spacer(1, 2 * mm))

@@ -1,6 +1,9 @@
 """The handheld's pages: an app shell the service worker caches; data lives on the device."""
 from __future__ import annotations
 
+import hashlib
+import os
+
 from flask import Response, current_app, redirect, render_template, url_for
 
 from app.handheld import bp
@@ -10,7 +13,18 @@ SHELL_PAGES = ("handheld.scan", "handheld.today", "handheld.enrol_page", "handhe
 SHELL_ASSETS = ("handheld/handheld.css", "handheld/s10.js", "handheld/canonical.js", "handheld/store.js",
                 "handheld/app.js", "handheld/camera.js", "handheld/vendor/zxing-library-0.23.0.min.js",
                 "handheld/icon-192.png", "handheld/icon-512.png")
-CACHE_VERSION = "awizo-handheld-v1"
+
+
+def _cache_version() -> str:
+    """Changes whenever a shell asset changes, so installed handhelds pick up the new shell."""
+    cached = current_app.extensions.get("handheld_cache_version")
+    if cached is None or current_app.debug:
+        digest = hashlib.sha256()
+        for name in SHELL_ASSETS + ("handheld/sw.js",):
+            with open(os.path.join(current_app.static_folder, name), "rb") as source:
+                digest.update(source.read())
+        cached = current_app.extensions["handheld_cache_version"] = "awizo-handheld-" + digest.hexdigest()[:12]
+    return cached
 
 
 @bp.get("/")
@@ -68,6 +82,6 @@ def service_worker():
     shell = [url_for(endpoint) for endpoint in SHELL_PAGES] + [url_for("handheld.manifest")]
     shell += [url_for("static", filename=name) for name in SHELL_ASSETS]
     with open(current_app.static_folder + "/handheld/sw.js", encoding="utf-8") as source:
-        body = f"const CACHE = {CACHE_VERSION!r};\nconst SHELL = {shell!r};\n" + source.read()
+        body = f"const CACHE = {_cache_version()!r};\nconst SHELL = {shell!r};\n" + source.read()
     return Response(body, mimetype="text/javascript", headers={
         "Cache-Control": "no-cache", "Service-Worker-Allowed": url_for("handheld.index")})

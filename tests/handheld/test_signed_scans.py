@@ -170,3 +170,22 @@ def test_evidence_rows_are_append_only(device, items, app):
         with pytest.raises(sa.exc.DatabaseError):
             db.session.execute(sa.text("DELETE FROM attempt_device_evidence"))
             db.session.commit()
+
+
+def test_flags_are_shown_on_the_verify_page_and_in_the_proof(device, items, api, client):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    a, b = items(2)
+    device.post(device.payload(a, sequence=1))
+    device.post(device.payload(b, sequence=3))
+    record = api.item(b).json
+    page = client.get(record["verify_url"].replace("http://awizo.test", "") + "?lang=en").get_data(as_text=True)
+    assert "verified, scan no. 3" in page and "Gap in the device&#39;s scan sequence" in page
+    proof = client.get(f"/api/v1/items/{b}/proof.pdf", headers=api.auth(api.sender_key))
+    assert proof.status_code == 200
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(proof.data)).pages))
+    assert "verified, scan no. 3" in text
+    assert "Gap in the device's scan sequence" in text.replace("’", "'")

@@ -103,6 +103,8 @@
       event.preventDefault();
       var message = $("enrol-message");
       message.textContent = tr("Tworzę klucz…", "Creating the key…");
+      // Ask the browser never to evict this app's storage (the queue of scans lives there).
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
       // Non-extractable: the private key can sign but can never be read out of the browser.
       crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-256"}, false, ["sign", "verify"])
         .then(function (keys) {

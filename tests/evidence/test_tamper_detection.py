@@ -106,3 +106,12 @@ def test_audit_command_fails_loudly_after_tampering(runner, proofs, attacker):
     result = runner.invoke(args=["evidence", "audit"])
     assert result.exit_code == 1
     assert "accuracy_m" in result.output
+
+
+def test_changing_the_recipient_or_an_event_row_is_detected(api, client, proofs, attacker):
+    number = proofs.item_with_attempt()
+    attacker("UPDATE items SET recipient_name = 'Ktoś Inny'")
+    attacker("UPDATE item_events SET occurred_at = '2020-01-01 00:00:00' WHERE kind = 'attempt_recorded'")
+    problems = _verify_page_json(client, api, number)["integrity"]["problems"]
+    assert any("recipient_commitment" in p for p in problems), problems
+    assert any("event.at" in p for p in problems), problems

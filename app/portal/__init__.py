@@ -31,7 +31,7 @@ def portal_nav() -> list[tuple[str, str, str]]:
 def init_app(app) -> None:
     """Sign-in, rate limits, the portal pages, the ``users`` command and sender callbacks."""
     from app import auth_web, ratelimit
-    from app.portal import cli
+    from app.portal import cli, formatting
     from app.services import webhooks
 
     ratelimit.init_app(app)
@@ -39,6 +39,7 @@ def init_app(app) -> None:
     auth_web.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["portal_nav"] = portal_nav
+    formatting.init_app(app)
     cli.init_app(app)
 
 

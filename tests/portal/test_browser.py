@@ -1,0 +1,149 @@
+"""The portal's main paths in headless Chromium, as a court clerk and an admin use them.
+
+Playwright runs in a thread of its own, so these tests work whatever browser fixtures other
+test folders keep open in the main thread.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import socket
+import threading
+
+import pytest
+
+from app.services.imports import COLUMN_NAMES
+from tests.conftest import tracking_number
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def live(app, people):
+    from werkzeug.serving import make_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    app.config["PUBLIC_BASE_URL"] = base
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def in_browser(steps) -> None:
+    """Run ``steps(page)`` in headless Chromium on a thread of its own; re-raise what it raised."""
+    failure: list[BaseException] = []
+
+    def run():
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+                try:
+                    context = browser.new_context(locale="en-GB", accept_downloads=True)
+                    page = context.new_page()
+                    page.set_default_timeout(20_000)
+                    steps(page)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001  (handed back to the test thread)
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(240)
+    assert not thread.is_alive(), "the browser steps did not finish"
+    if failure:
+        raise failure[0]
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/portal/")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/portal/$"))
+
+
+def test_clerk_registers_follows_and_imports(live, people):
+    number = tracking_number()
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(COLUMN_NAMES)
+    for _ in range(600):
+        writer.writerow([tracking_number(), "pl_official_letter", "II C 9/26", "Maria Wiśniewska", "ul. Lipowa 3", "",
+                         "30-001", "Kraków", "PL", "+48601234567", "maria@example.com", "pl"])
+
+    def steps(page):
+        sign_in(page, live, "clerk@a.example.com", people.PASSWORD)
+        assert "Found: 0" in page.inner_text("#count")
+        # One item in the form, with a mistake first.
+        page.click("text=Register an item")
+        page.fill("#tracking_number", "RR123456784PL")
+        for field, value in (("recipient_name", "Ewa Nowak"), ("address_line1", "ul. Długa 1"),
+                             ("postal_code", "00-001"), ("city", "Warszawa"), ("country", "PL"),
+                             ("phone", "601 234 567")):
+            page.fill(f"#{field}", value)
+        page.click("form.card button[type=submit]")
+        assert "check digit" in page.inner_text("#tracking_number-error")
+        page.fill("#tracking_number", number)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url(re.compile(f".*/portal/items/{number}$"))
+        assert "Ewa Nowak" in page.content() and "Download proof (PDF)" in page.content()
+        # Search for it.
+        page.click("nav.portal-nav >> text=Items")
+        page.fill("input[name=q]", "nowak")
+        page.click("button:has-text('Filter')")
+        assert number in page.inner_text("table")
+        # A CSV file, with the progress bar, then the report.
+        page.click("nav.portal-nav >> text=CSV import")
+        page.set_input_files("#file", files=[{"name": "items.csv", "mimeType": "text/csv",
+                                               "buffer": rows.getvalue().encode()}])
+        page.click("button:has-text('Import')")
+        page.wait_for_selector("#progress-box:not([hidden])")
+        page.wait_for_url(re.compile(r".*/portal/imports/\d+$"))
+        assert "All rows were imported: 600" in page.inner_text("#import-result")
+        page.click("text=See the items")
+        assert "Found: 601" in page.inner_text("#count")
+        page.click("text=Chart")
+        assert page.locator("figure.chart svg rect").count() >= 1
+
+    in_browser(steps)
+
+
+def test_admin_makes_a_key_and_a_webhook_and_sends_a_test_event(live, people, api):
+    def steps(page):
+        sign_in(page, live, "admin@a.example.com", people.PASSWORD)
+        page.click("text=API keys")
+        page.fill("input[name=name]", "Case system")
+        page.click("text=Create key")
+        key = page.inner_text("#new-key").strip()
+        assert key.startswith("awz_sk_")
+        page.reload()
+        assert page.locator("#new-key").count() == 0 and "Case system" in page.content()
+        assert api.client.get("/api/v1/items", headers=api.auth(key)).status_code == 200
+
+        page.click("text=Webhooks")
+        page.fill("#url", "https://hooks.example.com/awizo")
+        page.check("input[value='item.attempt_recorded']")
+        page.click("button:has-text('Add')")
+        assert page.inner_text("#webhook-secret").startswith("whsec_")
+        page.click("text=Send test event")
+        assert "webhook.test" in page.inner_text("#deliveries") and "queued" in page.inner_text("#deliveries")
+
+        page.click("text=API reference")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+        assert page.locator(".swagger-ui .opblock").count() >= 25
+
+    in_browser(steps)

@@ -61,7 +61,9 @@ class SmtpMail:
         except smtplib.SMTPResponseException as exc:
             error = f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}"
             if exc.smtp_code >= 500:
-                return DeliveryResult.permanent_failure(self.provider, error, str(exc.smtp_code))
+                # 550/551/553 name the mailbox (unavailable, not local, not allowed); others the message.
+                return DeliveryResult.permanent_failure(self.provider, error, str(exc.smtp_code),
+                                                        address_rejected=exc.smtp_code in (550, 551, 553))
             return DeliveryResult.temporary(self.provider, error, str(exc.smtp_code))
         except (smtplib.SMTPException, OSError) as exc:
             return DeliveryResult.temporary(self.provider, f"SMTP server unreachable: {exc.__class__.__name__}: {exc}")

@@ -90,7 +90,7 @@ def test_server_errors_back_off_exponentially_then_give_up(api, worker, twilio_s
     assert len(told) == 1
 
 
-def test_smtp_5xx_refusal_fails_the_email_and_tells_by_sms(api, worker, twilio_stub, smtp_server, outbox):
+def test_smtp_5xx_refusal_fails_the_email_and_tells_by_sms(api, worker, twilio_stub, smtp_server, outbox, app):
     smtp_server.reject["jan.kowalski@example.com"] = "550 5.1.1 No such user"
     number = _notice(api, worker)
     mail = outbox(channel="email")[-1]
@@ -98,3 +98,11 @@ def test_smtp_5xx_refusal_fails_the_email_and_tells_by_sms(api, worker, twilio_s
     worker()
     texts = [r["form"]["Body"] for r in twilio_stub.requests]
     assert len(texts) == 2 and any("e-mail" in t and number in t for t in texts)
+    with app.app_context():
+        from app.extensions import db
+        from app.services.suppressions import active_suppression
+
+        assert active_suppression(db.session, "email", "Jan.Kowalski@example.com").reason == "bounce"
+    _notice(api, worker)  # the dead address is not tried again; the SMS still goes
+    assert outbox(channel="email")[-1]["status"] == "cancelled"
+    assert outbox(channel="sms")[-1]["status"] == "sent"

@@ -33,6 +33,11 @@ OUTCOMES = {
     "moved": ("Adresat się wyprowadził", "Addressee moved"),
     "no_access": ("Brak dostępu do adresu", "No access to the premises"),
 }
+EVENT_KINDS = {
+    "registered": ("Przesyłka zarejestrowana", "Item registered"),
+    "attempt_recorded": ("Próba doręczenia", "Delivery attempt"),
+    "notification_status": ("Zmiana stanu powiadomienia", "Alert status changed"),
+}
 ITEM_STATUSES = {
     "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),
     "delivered": ("doręczona", "delivered"), "refused": ("odmowa przyjęcia", "refused"),
@@ -235,7 +240,8 @@ def _evidence(doc: _Doc, evidence: dict) -> None:
         doc.flow.append(doc.p(line or " ", "mono"))
     for entry in evidence["entries"]:
         doc.flow.append(Spacer(1, 1.5 * mm))
-        doc.flow.append(doc.p(f"Wpis nr {entry['index']} / Entry #{entry['index']} — {entry['kind']}", "small"))
+        kind = _both(EVENT_KINDS.get(entry["kind"]), entry["kind"])
+        doc.flow.append(doc.p(f"Wpis nr {entry['index']} / Entry #{entry['index']} — {kind}", "small"))
         doc.flow.append(doc.p(entry["canonical"], "mono"))
         doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))
         doc.flow.append(doc.p("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, render_template, request
 
-from notices.proof import OUTCOMES, STATUSES, format_time
+from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 from app.extensions import db
 from app.public import bp
 from app.models.types import utcnow
@@ -25,6 +25,15 @@ def wants_json() -> bool:
 def localtime(value: str | None) -> str:
     """An ISO time from a record, shown in the operator's time zone and in UTC."""
     return format_time(value, current_app.config["OPERATOR_TIMEZONE"])
+
+
+@bp.app_template_filter("event_kind")
+def event_kind(kind: str) -> str:
+    """An item event's name in the page's language."""
+    from app.public.i18n import current_language
+
+    names = EVENT_KINDS.get(kind)
+    return (names[0] if current_language() == "pl" else names[1]) if names else kind.replace("_", " ")
 
 
 @bp.get("/")

@@ -79,3 +79,14 @@ def test_qr_page_says_in_words_that_the_record_is_intact(api, client, proofs):
     assert "Kowalski" not in evidence and '"openings"' not in evidence
     verdict = proofs.verify(masked.data)
     assert verdict["verdict"] == "authentic_current"
+
+
+def test_upload_page_says_what_changed_since_a_superseded_proof(api, client, proofs):
+    number = proofs.item_with_attempt(outcome="no_access")
+    old = proofs.pdf(number)
+    assert api.scan(number, outcome="notice_left").status_code == 201
+    token = _csrf(client, "/proofs/verify")
+    html = client.post("/proofs/verify?lang=en", data={"csrf_token": token, "file": (io.BytesIO(old), "p.pdf")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Authentic, but superseded by a newer version" in html
+    assert "Recorded since this proof was issued" in html and "Delivery attempt" in html

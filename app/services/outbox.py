@@ -245,6 +245,8 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
             result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
     apply_result(session, message, result, settings, clock())
     session.commit()
+    current_app.logger.info("outbox #%s %s/%s via %s: %s%s", message.id, message.channel, message.purpose,
+                            result.provider, message.status, f" ({result.error})" if result.error else "")
 
 
 def backoff_delay(tries: int, settings: OutboxSettings, retry_after: float | None = None) -> float:

@@ -127,3 +127,23 @@ def test_stop_then_an_attempt_gives_no_sms_but_an_email_and_start_resumes(api, w
     assert len(texts) == 3
     notice_sms = next(n for n in api.item(second).get_json()["notifications"] if n["channel"] == "sms")
     assert notice_sms["status"] == "sent"
+
+
+def test_a_late_email_bounce_is_visible_and_the_recipient_is_told_by_sms(api, worker, app, twilio_stub,
+                                                                         smtp_server, outbox):
+    from app.extensions import db
+    from app.models.types import utcnow
+    from app.services.sms_status import record_email_bounce
+    from app.services.suppressions import is_suppressed
+
+    number, sent = _alerted_item(api, worker)
+    with app.app_context():
+        assert record_email_bounce(db.session, sent["email"]["provider_message_id"], now=utcnow(),
+                                   smtp_code="550", diagnostic="5.1.1 user unknown")
+        assert is_suppressed(db.session, "email", "jan.kowalski@example.com")
+    worker()
+    record = api.item(number).get_json()
+    mail = next(n for n in record["notifications"] if n["channel"] == "email")
+    assert mail["status"] == "undelivered" and mail["error_code"] == "550"
+    texts = [r["form"]["Body"] for r in twilio_stub.requests]
+    assert len(texts) == 2 and "e-mail" in texts[1] and number in texts[1]

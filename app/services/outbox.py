@@ -290,8 +290,12 @@ def _set_status(session: Session, message: OutboxMessage, status: str, now: date
 
 
 def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> None:
-    """An item event for the item's history (no address in it: the record may be public)."""
-    if message.item_id is None:
+    """An item event for the item's history (no address in it: the record may be public).
+
+    Only for alerts to people (SMS, e-mail): a sender's webhook call is not part of the item's
+    history, and recording it would make a callback about the callback.
+    """
+    if message.item_id is None or message.channel not in ("sms", "email"):
         return
     item = session.get(Item, message.item_id)
     record_event(session, item, "notification_status", now, {

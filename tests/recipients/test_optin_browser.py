@@ -33,23 +33,40 @@ def live_server(app):
     thread.join(5)
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture
+def in_browser():
+    """Run ``scenario(page)`` in Chromium (360 px wide) on a thread of its own.
+
+    Playwright's sync API refuses to start where an asyncio loop is already running (another
+    area's session-wide browser, for instance); on a fresh thread it has a loop of its own.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    def run(scenario) -> None:
+        failure: list[BaseException] = []
 
+        def target():
+            try:
+                with sync_playwright() as p:
+                    chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                    try:
+                        context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="pl-PL")
+                        page = context.new_page()
+                        page.set_default_timeout(10_000)
+                        scenario(page)
+                    finally:
+                        chromium.close()
+            except BaseException as exc:  # re-raised on the test's thread
+                failure.append(exc)
 
-@pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="pl-PL")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(240)
+        assert not thread.is_alive(), "the browser scenario did not finish"
+        if failure:
+            raise failure[0]
+
+    return run
 
 
 def accessibility_violations(page) -> list[str]:
@@ -63,10 +80,13 @@ def fits_360(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_double_opt_in_in_a_browser(live_server, phone_page, rec):
-    page = phone_page
+def test_double_opt_in_in_a_browser(live_server, in_browser, rec):
     code = rec.claim_code(rec.item_at())
     later_item = rec.item_at()
+    in_browser(lambda page: _double_opt_in(page, live_server, rec, code, later_item))
+
+
+def _double_opt_in(page, live_server, rec, code, later_item):
 
     page.goto(f"{live_server}/alerts/")
     assert accessibility_violations(page) == []
@@ -114,12 +134,18 @@ def test_double_opt_in_in_a_browser(live_server, phone_page, rec):
     assert "potwierdzony" in page.get_by_test_id("contact-email").inner_text()
 
 
-def test_every_recipient_page_is_accessible_at_360_px(live_server, phone_page, rec, app):
+def test_every_recipient_page_is_accessible_at_360_px(live_server, in_browser, rec, app):
     from app.extensions import db
     from app.services import accounts
 
-    page = phone_page
     token = rec.signed_up(proof="letter")
+    with app.app_context():
+        accounts.create_user(db.session, "staff@example.org", "staff", None, password="staff-password-1")
+        db.session.commit()
+    in_browser(lambda page: _every_page(page, live_server, token))
+
+
+def _every_page(page, live_server, token):
     manage = f"{live_server}/alerts/m/{token}"
     page.goto(manage)
     page.get_by_label("Imię i nazwisko").fill("Anna Nowak")
@@ -129,9 +155,6 @@ def test_every_recipient_page_is_accessible_at_360_px(live_server, phone_page, r
     page.get_by_label("Telefon komórkowy").fill("602 555 777")
     page.get_by_role("button", name="Dodaj osobę upoważnioną").click()
     assert "Anna Nowak" in page.inner_text("main")
-    with app.app_context():
-        accounts.create_user(db.session, "staff@example.org", "staff", None, password="staff-password-1")
-        db.session.commit()
     for url in (manage, f"{manage}?lang=en", f"{manage}/delete", f"{live_server}/alerts/code",
                 f"{live_server}/alerts/?lang=en"):
         page.goto(url)

@@ -62,13 +62,21 @@ def enrol_device(session: Session, code: str, public_key_b64: str, *, now: datet
         load_public_key(public_key_b64)
     except (ValueError, binascii.Error, TypeError):
         raise ValidationFailed([FieldError("public_key", "must be a base64 DER SPKI ECDSA P-256 public key")]) from None
-    enrolment = session.scalar(sa.select(DeviceEnrolment).where(
-        DeviceEnrolment.code_hash == hash_token(normalise_code(code))).with_for_update())
-    if enrolment is None or enrolment.used_at is not None or enrolment.expires_at <= now:
+    # Claim the code with one conditional UPDATE: of two devices racing with it, only one wins.
+    claimed = session.execute(
+        sa.update(DeviceEnrolment)
+        .where(DeviceEnrolment.code_hash == hash_token(normalise_code(code)), DeviceEnrolment.used_at.is_(None),
+               DeviceEnrolment.expires_at > now)
+        .values(used_at=now).returning(DeviceEnrolment.id)
+    ).scalar_one_or_none()
+    if claimed is None:
+        session.rollback()
         raise EnrolmentRefused("This enrolment code is unknown, already used or expired. Ask for a new one.",
                                [FieldError("code", "is unknown, already used or expired")])
+    enrolment = session.get(DeviceEnrolment, claimed)
     fingerprint = key_fingerprint(spki)
     if session.scalar(sa.select(Device.id).where(Device.key_fingerprint == fingerprint)):
+        session.rollback()  # the code stays unused
         raise Conflict("This key is already enrolled.", [FieldError("public_key", "is already enrolled")])
     token = new_token("dt")
     device = Device(carrier_id=enrolment.carrier_id, label=enrolment.label, token_prefix=token.prefix,
@@ -76,7 +84,6 @@ def enrol_device(session: Session, code: str, public_key_b64: str, *, now: datet
                     key_fingerprint=fingerprint, enrolled_at=now, last_sequence=0)
     session.add(device)
     session.flush()
-    enrolment.used_at = now
     enrolment.device_id = device.id
     session.commit()
     return device, token.token

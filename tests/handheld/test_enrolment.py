@@ -64,3 +64,13 @@ def test_a_revoked_device_is_refused_at_once(app, client, api, device):
     response = device.post(device.payload(number))
     assert response.status_code == 401
     assert client.get("/h/api/me", headers={"Authorization": f"Bearer {device.token}"}).status_code == 401
+
+
+def test_a_key_already_enrolled_cannot_take_a_second_code(app, client, api, device):
+    again = client.post("/h/api/enrol", json={"code": new_code(app, api.carrier_id), "public_key": device.public_key_b64})
+    assert again.status_code == 409 and again.json["errors"][0]["field"] == "public_key"
+
+
+def test_staff_pages_need_a_staff_account(app, client):
+    response = client.get("/staff/devices")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

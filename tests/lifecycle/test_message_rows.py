@@ -1,0 +1,35 @@
+"""The sweep writes outbox rows in bulk: each must be what the messaging service would write."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import OutboxMessage
+from app.services.lifecycle import message_row
+from app.services.outbox import enqueue_message
+
+NOW = datetime(2026, 3, 31, 6, 0, tzinfo=timezone.utc)
+FIELDS = ("channel", "purpose", "recipient", "language", "subject", "body", "body_html", "headers", "dedupe_key",
+          "status", "tries", "next_attempt_at", "quiet_hours", "time_zone", "item_id", "attempt_id")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"channel": "sms", "recipient": "+48601234567", "body": "Awizo: POWTÓRNE AWIZO…", "language": "pl"},
+    {"channel": "sms", "recipient": "601 234 567", "body": "Awizo: last day tomorrow", "language": "en",
+     "quiet_hours": "22:00-07:00", "time_zone": "Europe/London"},
+    {"channel": "email", "recipient": "Jan.Kowalski@Example.com", "subject": "Powtórne awizo", "language": "pl",
+     "body": "Treść\n", "body_html": "<html><body><p>Treść</p></body></html>"},
+    {"channel": "email", "recipient": "anna@example.org", "subject": "Repeat notice", "language": "en",
+     "body": "Text", "body_html": "<p>Text</p>", "manage_url": "http://awizo.test/alerts/m/abc"},
+])
+def test_bulk_rows_equal_what_enqueue_message_writes(db_session, kwargs):
+    common = {"purpose": "repeat_notice", "dedupe_key": f"k:{kwargs['channel']}:{kwargs['recipient']}",
+              "now": NOW, "item_id": None}
+    expected = enqueue_message(db_session, **kwargs, **common)
+    db_session.flush()
+    row = message_row(**kwargs, **common)
+    assert {f: row[f] for f in FIELDS} == {f: getattr(expected, f) for f in FIELDS}
+    db_session.rollback()

@@ -30,3 +30,8 @@ def init_app(app) -> None:
 
     csrf.exempt(api.enrol)  # JSON from the device, no session or cookie involved
     app.register_blueprint(bp)
+
+    from app.cli import carriers_cli
+    from app.handheld.cli import enrol_command
+
+    carriers_cli.add_command(enrol_command)

@@ -74,3 +74,15 @@ def test_a_key_already_enrolled_cannot_take_a_second_code(app, client, api, devi
 def test_staff_pages_need_a_staff_account(app, client):
     response = client.get("/staff/devices")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_command_line_prints_a_one_time_enrolment_link(app, runner, client, api):
+    result = runner.invoke(args=["carriers", "enrol", str(api.carrier_id), "--label", "Zebra TC21"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert link.startswith("http://awizo.test/h/enrol#code=")
+    device = handheld(client)
+    assert device.enrol(link.split("#code=")[1]).status_code == 201
+    with app.app_context():
+        assert db.session.get(Device, device.device_id).label == "Zebra TC21"
+    assert runner.invoke(args=["carriers", "enrol", "999"]).exit_code != 0

@@ -1,0 +1,42 @@
+"""The scheduler process (``flask --app wsgi scheduler``) sweeps on its own, as `make run` starts it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from app.models.types import utcnow
+from tests.conftest import tracking_number
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_scheduler_process_takes_due_steps_by_itself(app, api, lc):
+    number = tracking_number()
+    long_ago = utcnow() - timedelta(days=13)   # the repeat notice is due by now, even after a long holiday
+    with time_machine.travel(long_ago, tick=False):
+        assert api.register(tracking_number=number).status_code == 201
+        assert api.scan(number, occurred_at=long_ago.isoformat()).status_code == 201
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "LIFECYCLE_SWEEP_SECONDS": "1",
+           "PUBLIC_BASE_URL": "http://awizo.test", "SECRET_KEY": "test-secret-key", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "scheduler"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while "repeat_notice_due" not in lc.events(number):
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "the scheduler took no step within 90 s"
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "lifecycle-sweep" in output
+    assert lc.tasks(number) == [("repeat_notice", "open")]
+    assert lc.events(number).count("repeat_notice_due") == 1

@@ -84,9 +84,9 @@ def webhook_test(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
-    message = hooks.send_test_event(db.session, endpoint, utcnow())
-    flash(t(f"Zdarzenie testowe {message.headers['event_id']} czeka w kolejce do wysłania.",
-            f"Test event {message.headers['event_id']} is queued for sending."), "ok")
+    event_id = hooks.send_test_event(db.session, endpoint, utcnow())
+    flash(t(f"Zdarzenie testowe {event_id} czeka w kolejce do wysłania.",
+            f"Test event {event_id} is queued for sending."), "ok")
     return redirect(url_for("portal.webhook", endpoint_id=endpoint_id))
 
 

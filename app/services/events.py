@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
@@ -33,12 +34,21 @@ def record_event(session: Session, item: Item, kind: str, occurred_at: datetime,
 
 
 def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict | None]]) -> list[ItemEvent]:
-    """Many events at once (bulk registration): one batched INSERT, then the listeners in order."""
-    events = [ItemEvent(item_id=item.id, kind=kind, occurred_at=at, data=data) for item, kind, at, data in facts]
-    session.add_all(events)
+    """Many events at once (bulk registration): one batched INSERT, then the listeners.
+
+    A listener that offers ``listener.batch(session, [(item, event), ...])`` gets the whole
+    batch in one call (so it can write its own rows in bulk); others are called per event.
+    """
     session.flush()
-    listeners = current_app.extensions.get(_KEY, [])
-    for (item, *_), event in zip(facts, events):
-        for listener in listeners:
-            listener(session, item, event)
+    events = list(session.scalars(
+        sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True),
+        [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]))
+    pairs = [(item, event) for (item, *_), event in zip(facts, events)]
+    for listener in current_app.extensions.get(_KEY, []):
+        batch = getattr(listener, "batch", None)
+        if batch is not None:
+            batch(session, pairs)
+        else:
+            for item, event in pairs:
+                listener(session, item, event)
     return events

@@ -191,9 +191,9 @@ def bulk_register(session: Session, sender: Sender, rows: list[tuple[int, object
     try:
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start:start + CHUNK]
-            items = [_item(sender_id, new, now) for _, new in chunk]
-            session.add_all(items)
-            session.flush()
+            # ORM bulk INSERT … RETURNING: one statement per chunk, the items come back persistent.
+            items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
+                                         [_item_values(sender_id, new, now) for _, new in chunk]))
             record_events(session, [(item, "registered", now, {"sender": sender_name, "service": item.service})
                                     for item in items])
             session.flush()
@@ -229,14 +229,14 @@ def report_data(report: ImportReport) -> dict:
     }
 
 
-def _item(sender_id: int, new: NewItem, now: datetime) -> Item:
-    return Item(
+def _item_values(sender_id: int, new: NewItem, now: datetime) -> dict:
+    return dict(
         tracking_number=new.tracking_number, service=new.service, sender_id=sender_id,
         sender_reference=new.sender_reference, recipient_name=new.recipient_name,
         address_line1=new.address_line1, address_line2=new.address_line2,
         postal_code=new.postal_code, city=new.city, country=new.country,
         recipient_phone=new.phone, recipient_email=new.email, language=new.language,
-        verify_token=new_verify_token(), status="registered", created_at=now,
+        verify_token=new_verify_token(), status="registered", created_at=now, collect_by_at=None,
     )
 
 

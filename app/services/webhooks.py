@@ -141,22 +141,37 @@ def item_summary(item: Item) -> dict:
     }
 
 
-def _enqueue(session: Session, endpoint: WebhookEndpoint, *, event_id: str, type_: str, created_at: datetime,
-             data: dict, now: datetime) -> OutboxMessage:
-    # No item_id on the message: a callback to the sender's own system is not part of the
-    # item's (public) history, and its log is the WebhookDelivery.
+# Prepared once: the same compiled statement serves every callback (no per-row compilation).
+_INSERT_MESSAGES = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id,
+                                                                 sort_by_parameter_order=True)
+_INSERT_DELIVERY = sa.insert(WebhookDelivery.__table__)
+
+
+def _message_row(endpoint: WebhookEndpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
+                 now: datetime) -> dict:
+    # No item_id: a callback to the sender's own system is not part of the item's (public)
+    # history; its log is the WebhookDelivery.
     payload = {"id": event_id, "type": type_, "created_at": iso(created_at), "data": data}
-    message = OutboxMessage(
+    return dict(
+        item_id=None, attempt_id=None, subject=None, body_html=None,
         channel="webhook", purpose=type_[:40], recipient=endpoint.url, language="en",
         body=json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str),
         headers={"endpoint_id": endpoint.id, "event_id": event_id, "event_type": type_},
-        dedupe_key=f"webhook:{endpoint.id}:{event_id}", status="queued", next_attempt_at=now, created_at=now,
+        dedupe_key=f"webhook:{endpoint.id}:{event_id}", status="queued", tries=0, next_attempt_at=now,
+        created_at=now, updated_at=now,
     )
-    # No flush here: a bulk import queues thousands of these, written in batches by the session.
-    session.add(WebhookDelivery(endpoint_id=endpoint.id, message=message, event_id=event_id,
-                                event_type=type_, created_at=now))
-    session.add(message)
-    return message
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    """Write outbox messages and their delivery rows with two statements, however many there are."""
+    if not rows:
+        return
+    connection = session.connection()
+    ids = connection.execute(_INSERT_MESSAGES, rows).scalars().all()
+    connection.execute(_INSERT_DELIVERY, [
+        dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=message_id,
+             event_id=row["headers"]["event_id"], event_type=row["headers"]["event_type"], created_at=row["created_at"])
+        for row, message_id in zip(rows, ids)])
 
 
 def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:
@@ -171,30 +186,41 @@ def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:
     return cached[2]
 
 
-def on_item_event(session: Session, item: Item, event: ItemEvent) -> None:
-    """Item-event listener: queue the event for each of the sender's subscribed endpoints."""
+def _rows_for(session: Session, item: Item, event: ItemEvent) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
-        return  # a callback's own delivery is not an event of the item
-    endpoints = [e for e in _endpoints_of(session, item.sender_id) if e.wants(event_type(event.kind))]
-    if not endpoints:
-        return
+        return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
+    endpoints = [e for e in _endpoints_of(session, item.sender_id) if e.wants(type_)]
+    if not endpoints:
+        return []
     data = {"item": item_summary(item), "event": {"kind": event.kind, "data": event.data}}
     tree_head = _tree_head(session)
     if tree_head is not None:
         data["tree_head"] = tree_head
-    for endpoint in endpoints:
-        _enqueue(session, endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
-                 data=data, now=event.occurred_at)
+    return [_message_row(endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
+                         data=data, now=event.occurred_at) for endpoint in endpoints]
 
 
-def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> OutboxMessage:
-    """Queue a ``webhook.test`` event to one endpoint (whatever its subscriptions)."""
-    message = _enqueue(session, endpoint, event_id=f"evt_test_{uuid.uuid4().hex[:16]}", type_=TEST_EVENT_TYPE,
-                       created_at=now, data={"message": "Test event from Awizo / Zdarzenie testowe z Awizo"},
-                       now=now)
+def on_item_event(session: Session, item: Item, event: ItemEvent) -> None:
+    """Item-event listener: queue the event for each of the sender's subscribed endpoints."""
+    _insert(session, _rows_for(session, item, event))
+
+
+def on_item_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+    """The same for a batch of events (bulk registration): a few statements for all of them."""
+    _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event)])
+
+
+on_item_event.batch = on_item_events
+
+
+def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> str:
+    """Queue a ``webhook.test`` event to one endpoint (whatever its subscriptions); returns its id."""
+    event_id = f"evt_test_{uuid.uuid4().hex[:16]}"
+    _insert(session, [_message_row(endpoint, event_id=event_id, type_=TEST_EVENT_TYPE, created_at=now,
+                                   data={"message": "Test event from Awizo / Zdarzenie testowe z Awizo"}, now=now)])
     session.commit()
-    return message
+    return event_id
 
 
 def deliveries(session: Session, sender_id: int, endpoint_id: int | None = None, *, limit: int = 50,

@@ -32,7 +32,16 @@ def test_offline_verifier_accepts_a_proof_from_the_app(tmp_path, proofs, client)
     assert "PDF signature valid" in result.stdout and "is included in the log" in result.stdout
     assert "the saved tree head and the proof's tree head agree" in result.stdout
     assert "Verdict / Wynik: AUTHENTIC" in result.stdout
-    assert "flask" not in result.stderr.lower()
+
+
+
+def test_offline_verifier_loads_no_framework_or_database_code():
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys, notices.verify; print(sorted({m.split('.')[0] for m in sys.modules} "
+                               "& {'flask', 'sqlalchemy', 'psycopg', 'app', 'twilio', 'apscheduler'}))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "[]"
 
 
 def test_offline_verifier_reports_a_flipped_byte_and_a_forged_tree_head(tmp_path, proofs, client):

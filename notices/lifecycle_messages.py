@@ -30,7 +30,7 @@ class LifecycleAlert:
 
 
 def _d(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+    return f"{value.day:02d}.{value.month:02d}.{value.year}"  # DD.MM.YYYY, as on Polish notices
 
 
 def _consequence(alert: LifecycleAlert, en: bool) -> str:

@@ -77,8 +77,6 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
     if current is not None:
         if current.stage in rules.OPEN_STAGES:
             _close_tasks(session, item.id, "done", now, attempt_id=attempt.id)
-            if current.repeat_notice_at is not None and current.repeat_notice_done_at is None:
-                current.repeat_notice_done_at = now
         return current, True
     profile = PROFILES[item.service]
     plan = rules.plan(profile, attempt.occurred_at, tz)
@@ -140,6 +138,7 @@ def _finish(session: Session, item_id: int, stage: str, now: datetime, collected
     values = {"stage": stage, "next_action_at": None, "ended_at": now}
     if collected_at is not None:
         values["collected_at"] = collected_at
+    session.flush()
     claimed = session.execute(
         sa.update(ItemLifecycle)
         .where(ItemLifecycle.item_id == item_id, ItemLifecycle.stage.in_(rules.OPEN_STAGES))
@@ -154,7 +153,9 @@ def _finish(session: Session, item_id: int, stage: str, now: datetime, collected
                OutboxMessage.status == "queued")
         .values(status="cancelled", updated_at=now).execution_options(synchronize_session=False)
     )
-    session.expire_all()
+    for obj in list(session.identity_map.values()):  # what the UPDATEs changed, read again when used
+        if isinstance(obj, (ItemLifecycle, CarrierTask, OutboxMessage)):
+            session.expire(obj)
     return True
 
 

@@ -58,7 +58,8 @@ PROFILES: dict[str, ServiceProfile] = {
     for p in (
         # KPA art. 44: a first notice giving 7 days, a repeat notice, collection within 14 days of
         # the first notice, then service is deemed made on the last day and the letter returns.
-        # Deadlines on a Saturday or public holiday move to the next working day (art. 57 § 4).
+        # Deadlines on a Saturday or public holiday move to the next working day (art. 57 § 4). Whether
+        # § 4 applies to the art. 44 periods is argued both ways in case law, so it is a setting here.
         ServiceProfile("pl_official_letter", "List polecony urzędowy (KPA)", "Official letter (Poland, KPA)",
                        first_notice_days=7, hold_days=14, repeat_notice=True, deemed_service=True,
                        roll_to_working_day=True, country="PL"),

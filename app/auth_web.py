@@ -134,6 +134,8 @@ def account():
 def init_app(app) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    if str(app.config.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -98,3 +98,39 @@ def test_sign_in_is_rate_limited(app, client, people):
     assert statuses[-1] == 429
     # The limit is per address and per account: the right password is refused too for now.
     assert login(client, "admin@a.example.com", people.PASSWORD).status_code == 429
+
+
+def test_sign_in_limits_are_kept_in_redis_when_configured(app_config, api):
+    """With a Redis URL, counters live in Redis (shared by every web process), not in memory."""
+    import uuid
+
+    import pytest
+    import redis
+
+    from app import create_app
+    from tests.portal.conftest import People
+
+    client_redis = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        client_redis.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"awizo-test-{uuid.uuid4().hex[:8]}"
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": api.app.config["SQLALCHEMY_DATABASE_URI"],
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "RATELIMIT_KEY_PREFIX": prefix,
+                      "LOGIN_RATE_LIMIT": "3 per minute"})
+    try:
+        People(app, api)
+        client = app.test_client()
+        statuses = [login(client, "admin@a.example.com", "wrong password!").status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        assert client_redis.keys(f"*{prefix}*")
+    finally:
+        for key in client_redis.scan_iter(f"*{prefix}*"):
+            client_redis.delete(key)
+        client_redis.close()
+        from app.extensions import db
+
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

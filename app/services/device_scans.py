@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
@@ -26,7 +26,13 @@ from notices.scan_signature import SignedScan, canonical_bytes
 from app.models import Attempt, Device
 from app.models.handheld import AttemptDeviceEvidence
 from app.services.attempts import ScanInput, ScanResult, record_attempt
-from app.services.errors import FieldError, Problem, ServiceError
+from app.services.errors import FieldError, Problem, ServiceError, ValidationFailed
+
+
+# A signed scan keeps the device's own time even when the device clock runs ahead of the
+# server's (it is flagged "device_clock_skew"), up to this far; token-only clients are held to
+# MAX_CLOCK_SKEW_SECONDS as before.
+SIGNED_CLOCK_AHEAD_LIMIT_S = 24 * 3600
 
 
 class SignatureRejected(ServiceError):
@@ -93,6 +99,8 @@ def verify(device: Device, scan: ScanInput, proof: DeviceProof) -> bytes:
         raise SignatureRejected(
             "This device is enrolled with a key: every scan must carry its sequence, signature and sent_at.",
             [FieldError(name, "is required for an enrolled device") for name in missing])
+    if scan.occurred_at > proof.sent_at + timedelta(seconds=5):
+        raise ValidationFailed([FieldError("occurred_at", "is later than sent_at: a scan cannot be sent before it was made")])
     data = canonical_bytes(signed_scan(scan, proof.sequence))
     try:
         raw = _b64url(proof.signature)

@@ -115,7 +115,7 @@ def test_a_scan_dated_before_the_previous_scan_is_flagged(device, items):
 
 def test_a_device_clock_far_from_the_server_clock_is_flagged(device, items):
     number, = items()
-    payload = device.payload(number)
+    payload = device.payload(number, occurred_at="2025-12-31T23:59:00.000Z")  # a clock far behind
     payload["sent_at"] = "2026-01-01T00:00:00Z"
     evidence = device.post(payload).json["device_evidence"]
     assert "device_clock_skew" in evidence["flags"]
@@ -189,3 +189,29 @@ def test_flags_are_shown_on_the_verify_page_and_in_the_proof(device, items, api,
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(proof.data)).pages))
     assert "verified, scan no. 3" in text
     assert "Gap in the device's scan sequence" in text.replace("’", "'")
+
+
+def test_a_device_clock_running_ahead_keeps_its_time_and_is_flagged(device, items, api):
+    from datetime import datetime, timedelta, timezone
+
+    number, = items()
+    ahead = datetime.now(timezone.utc) + timedelta(minutes=10)
+    payload = device.payload(number, occurred_at=(ahead - timedelta(seconds=30)).isoformat(timespec="milliseconds"))
+    payload["sent_at"] = ahead.isoformat()
+    response = device.post(payload)
+    assert response.status_code == 201, response.json
+    assert "device_clock_skew" in response.json["device_evidence"]["flags"]
+    assert response.json["device_evidence"]["clock_skew_s"] == pytest.approx(600, abs=30)
+    assert api.scan(items()[0], occurred_at=ahead.isoformat()).status_code == 422  # token-only: still refused
+
+
+def test_a_scan_cannot_claim_it_was_made_after_it_was_sent(device, items, app):
+    from datetime import datetime, timedelta, timezone
+
+    number, = items()
+    now = datetime.now(timezone.utc)
+    payload = device.payload(number, occurred_at=now.isoformat(timespec="milliseconds"))
+    payload["sent_at"] = (now - timedelta(minutes=5)).isoformat()
+    response = device.post(payload)
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "occurred_at"
+    assert attempts_count(app) == 0

@@ -106,23 +106,45 @@ def planned(session: Session, compute):
     return compute(node)
 
 
-def append_event(session: Session, item: Item, event: ItemEvent) -> LogEntry:
+def append_event(session: Session, item: Item, event: ItemEvent) -> None:
     """Listener for item events: append the event's entry as the next leaf of the log."""
-    salt = secrets.token_hex(16) if event.kind == "registered" else None
-    text = canonical(entry_content(session, item, event, salt))
-    leaf = entry_leaf_hash(text)
+    append_events(session, [(item, event)])
+
+
+def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+    """Append many events as consecutive leaves: one lock, one node read, two bulk INSERTs."""
+    if not pairs:
+        return
+    rows = []
+    for item, event in pairs:
+        salt = secrets.token_hex(16) if event.kind == "registered" else None
+        text = canonical(entry_content(session, item, event, salt))
+        rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
+                     "leaf_hash": entry_leaf_hash(text).hex(), "created_at": utcnow(),
+                     "opening": {"recipient": recipient_opening(item), "salt": salt} if salt else None})
     state = _state(session)
-    index = state.tree_size
-    entry = LogEntry(index=index, item_id=item.id, event_id=event.id, kind=event.kind, canonical=text,
-                     leaf_hash=leaf.hex(), opening={"recipient": recipient_opening(item), "salt": salt} if salt else None,
-                     created_at=utcnow())
-    session.add(entry)
-    created = planned(session, lambda node: merkle.new_nodes(index, leaf, node))
-    for level, position, digest in created:
-        session.add(LogNode(level=level, index=position, hash=digest.hex()))
-    state.tree_size = index + 1
+    start = state.tree_size
+    leaves = [bytes.fromhex(r["leaf_hash"]) for r in rows]
+
+    def grow(stored) -> list[tuple[int, int, bytes]]:
+        made: dict[tuple[int, int], bytes] = {}
+        node = lambda level, index: made[(level, index)] if (level, index) in made else stored(level, index)  # noqa: E731
+        for offset, leaf in enumerate(leaves):
+            for level, position, digest in merkle.new_nodes(start + offset, leaf, node):
+                made[(level, position)] = digest
+        return list(made.items())
+
+    created = planned(session, grow)
+    for offset, row in enumerate(rows):
+        row["index"] = start + offset
+    session.execute(sa.insert(LogEntry), rows)
+    session.execute(sa.insert(LogNode), [{"level": level, "index": index, "hash": digest.hex()}
+                                         for (level, index), digest in created])
+    state.tree_size = start + len(rows)
     session.flush()
-    return entry
+
+
+append_event.batch = append_events  # record_events hands whole batches to the log
 
 
 def tree_size(session: Session) -> int:

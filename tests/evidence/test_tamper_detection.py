@@ -115,3 +115,26 @@ def test_changing_the_recipient_or_an_event_row_is_detected(api, client, proofs,
     problems = _verify_page_json(client, api, number)["integrity"]["problems"]
     assert any("recipient_commitment" in p for p in problems), problems
     assert any("event.at" in p for p in problems), problems
+
+
+def test_bulk_recorded_events_are_logged_like_single_ones(app, api, proofs):
+    from datetime import datetime, timezone
+
+    import sqlalchemy as sa
+
+    from app.models import Item
+    from app.models.evidence import LogEntry
+    from app.services.events import record_events
+
+    numbers = [api.register().get_json()["tracking_number"] for _ in range(3)]
+    with app.test_request_context():
+        items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
+        record_events(db.session, [(items[i % 3], "note", datetime.now(timezone.utc), {"n": i}) for i in range(37)])
+        db.session.commit()
+        entries = db.session.scalars(sa.select(LogEntry).order_by(LogEntry.index)).all()
+        assert [e.index for e in entries] == list(range(40))
+        head = publish_tree_head()
+        assert head["tree_size"] == 40
+        assert bytes.fromhex(head["root_hash"]) == merkle.root_of([e.canonical.encode() for e in entries])
+    proofs.item_with_attempt()
+    assert _audit(app).ok

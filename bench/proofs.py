@@ -59,8 +59,7 @@ def line(name: str, walls: list[float], cpus: list[float], base_cpu: float | Non
 
 
 def make_app(url: str, tsa_url: str, tsa_cert: str, keydir: str):
-    from tests.support.tsa import pkcs8, public_key_pem  # noqa: F401  (same helpers as the tests)
-    from app.evidence.keyfiles import self_signed
+    from app.evidence.keyfiles import pkcs8, self_signed
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

@@ -41,9 +41,10 @@
 
   // -- sending: in sequence order, each with its own Idempotency-Key ------------------------
   var syncing = null;
+  var again = false;
   var revoked = false;
   function sync() {
-    if (syncing) return syncing;
+    if (syncing) { again = true; return syncing; }  // scans made meanwhile go in the next round
     syncing = Store.identity().then(function (identity) {
       if (!identity) return;
       return Store.scans().then(function (scans) {
@@ -55,6 +56,8 @@
     }).catch(function () {}).then(function () {
       syncing = null;
       return refreshCount().then(function () { document.dispatchEvent(new Event("awizo:synced")); });
+    }).then(function () {
+      if (again && !revoked) { again = false; return sync(); }
     });
     return syncing;
   }
@@ -64,7 +67,8 @@
     var payload = Object.assign({}, scan.payload, {sent_at: new Date().toISOString()});
     return fetch(body.dataset.scansUrl, {
       method: "POST",
-      headers: {"Content-Type": "application/json", "Authorization": "Bearer " + identity.token,
+      // Each scan goes with the token of the enrolment that signed it (it outlives a re-enrolment).
+      headers: {"Content-Type": "application/json", "Authorization": "Bearer " + (scan.token || identity.token),
                 "Idempotency-Key": scan.key},
       body: JSON.stringify(payload),
     }).then(function (response) {
@@ -191,7 +195,7 @@
         return Canonical.sign(identity.privateKey, payload).then(function (signature) {
           payload.signature = signature;
           var scan = {key: crypto.randomUUID(), sequence: sequence, payload: payload, state: "queued",
-                      made_at: occurredAt};
+                      made_at: occurredAt, token: identity.token, device_id: identity.device.id};
           return Store.putScan(scan).then(function () { return scan; });
         });
       });

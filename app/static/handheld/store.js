@@ -13,7 +13,7 @@
         var db = request.result;
         db.createObjectStore("meta", {keyPath: "name"});
         var scans = db.createObjectStore("scans", {keyPath: "key"});
-        scans.createIndex("sequence", "sequence", {unique: true});
+        scans.createIndex("sequence", "sequence", {unique: false});  // per enrolment; a re-enrolled phone starts again at 1
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
@@ -72,7 +72,7 @@
     getScan: function (key) {
       return tx(["scans"], "readonly", function (t, set) { req(t.objectStore("scans").get(key), set); });
     },
-    /* All scans in the order they were made (by sequence). */
+    /* All scans by sequence number (each enrolment in the order its scans were made). */
     scans: function () {
       return tx(["scans"], "readonly", function (t, set) {
         req(t.objectStore("scans").index("sequence").getAll(), set);

@@ -69,7 +69,7 @@ def _generate(conn, items: int, due: int, runs: int) -> None:
 def _explain(conn, sql: str, params: dict) -> list[str]:
     rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params).scalars().all()
     conn.rollback()
-    return rows
+    return [line if len(line) < 200 else line[:200] + " …" for line in rows]
 
 
 def _index_use(plan: list[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from notices.messages import EmailContent, email_text, language_or_default
 from notices.sms import fit_segments
@@ -45,30 +46,46 @@ def _consequence(alert: LifecycleAlert, en: bool) -> str:
     return "Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy."
 
 
+SMS_TEMPLATES = {
+    ("repeat_notice", "en"): "Awizo: REPEAT NOTICE. Item {number} still awaits at {pickup} until {deadline}. {url}",
+    ("repeat_notice", "pl"): "Awizo (powtórne): {number} czeka w {pickup} do {deadline}. {url}",
+    ("reminder", "en"): "Awizo: last day tomorrow ({deadline}) to collect {number} at {pickup}. {url}",
+    ("reminder", "pl"): "Awizo: {number} odbierz do jutra ({deadline}) w {pickup}. {url}",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fitted_pickup(template: str, pickup: str, number_len: int, url_len: int) -> str:
+    """The pickup name as :func:`fit_segments` shortens it for this template and these lengths.
+
+    The shortening depends only on the lengths of the other parts (plain ASCII), so it is worked
+    out once per pickup point instead of once per message.
+    """
+    used = []
+
+    def render(value: str) -> str:
+        used.append(value)
+        return template.format(number="R" * number_len, pickup=value, deadline="00.00.0000", url="x" * url_len)
+
+    fit_segments(render, pickup, SMS_MAX_SEGMENTS)
+    return used[-1]
+
+
+def _sms(kind: str, alert: LifecycleAlert) -> str:
+    template = SMS_TEMPLATES[(kind, language_or_default(alert.language))]
+    values = {"number": alert.tracking_number, "deadline": _d(alert.collect_by), "url": alert.verify_url}
+    if not (alert.tracking_number + alert.verify_url).isascii() or any(c in "^{}\\[~]|" for c in alert.verify_url):
+        return fit_segments(lambda pickup: template.format(pickup=pickup, **values), alert.pickup_name, SMS_MAX_SEGMENTS)
+    pickup = _fitted_pickup(template, alert.pickup_name, len(alert.tracking_number), len(alert.verify_url))
+    return template.format(pickup=pickup, **values)
+
+
 def repeat_notice_sms(alert: LifecycleAlert) -> str:
-    deadline = _d(alert.collect_by)
-    if language_or_default(alert.language) == "en":
-        def render(pickup: str) -> str:
-            return (f"Awizo: REPEAT NOTICE. Item {alert.tracking_number} still awaits at {pickup} "
-                    f"until {deadline}. {alert.verify_url}")
-    else:
-        def render(pickup: str) -> str:
-            return (f"Awizo: POWTÓRNE AWIZO. Przesyłka {alert.tracking_number} nadal czeka w {pickup} "
-                    f"do {deadline}. {alert.verify_url}")
-    return fit_segments(render, alert.pickup_name, SMS_MAX_SEGMENTS)
+    return _sms("repeat_notice", alert)
 
 
 def reminder_sms(alert: LifecycleAlert) -> str:
-    deadline = _d(alert.collect_by)
-    if language_or_default(alert.language) == "en":
-        def render(pickup: str) -> str:
-            return (f"Awizo: last day tomorrow ({deadline}) to collect {alert.tracking_number} at {pickup}. "
-                    f"{alert.verify_url}")
-    else:
-        def render(pickup: str) -> str:
-            return (f"Awizo: jutro ({deadline}) mija termin odbioru {alert.tracking_number} w {pickup}. "
-                    f"{alert.verify_url}")
-    return fit_segments(render, alert.pickup_name, SMS_MAX_SEGMENTS)
+    return _sms("reminder", alert)
 
 
 def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:

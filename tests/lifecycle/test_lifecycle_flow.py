@@ -71,7 +71,7 @@ def test_full_kpa_lifecycle_each_step_once_on_the_right_day(api, lc, clock, lett
     clock.move_to(REMINDER_DUE)
     assert lc.sweep().actions == {"collection_reminder": 1}
     reminder_sms = [m for m in lc.messages(letter, "collection_reminder") if m.channel == "sms"]
-    assert len(reminder_sms) == 1 and "jutro (07.04.2026)" in reminder_sms[0].body
+    assert len(reminder_sms) == 1 and "odbierz do jutra (07.04.2026)" in reminder_sms[0].body
 
     clock.move_to(END_DUE - SECOND)                              # 23:59:59 on the last day: still collectable
     assert lc.sweep().total == 0

@@ -138,6 +138,21 @@ def init_app(app) -> None:
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
     app.register_blueprint(bp)
 
+    @app.errorhandler(429)
+    def _too_many(exc):
+        """Pages (the API answers in problem+json): a sentence, and when to try again."""
+        if request.path.startswith("/api/"):
+            from app.api.errors import api_not_found_or_method
+
+            answer = api_not_found_or_method(exc)  # problem+json, with the limit's headers
+            for name, value in exc.get_response().headers.items():
+                if name.lower().startswith(("retry-after", "x-ratelimit")):
+                    answer.headers[name] = value
+            return answer
+        response = exc.get_response()
+        page = render_template("portal/too_many.html", retry_after=response.headers.get("Retry-After"))
+        return page, 429, {k: v for k, v in response.headers.items() if k.lower().startswith(("retry-after", "x-ratelimit"))}
+
     @app.context_processor
     def _user():
         return {"current_user": current_user()}

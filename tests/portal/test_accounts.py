@@ -97,7 +97,9 @@ def test_sign_in_is_rate_limited(app, client, people):
     assert statuses[:10] == [401] * 10
     assert statuses[-1] == 429
     # The limit is per address and per account: the right password is refused too for now.
-    assert login(client, "admin@a.example.com", people.PASSWORD).status_code == 429
+    refused = login(client, "admin@a.example.com", people.PASSWORD)
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert "Too many attempts" in refused.text or "Zbyt wiele prób" in refused.text
 
 
 def test_sign_in_limits_are_kept_in_redis_when_configured(app_config, api):

@@ -163,13 +163,16 @@ def people():
 def invite():
     try:
         _, token = accounts.invite(db.session, current_user(), request.form.get("email", ""),
-                                   request.form.get("role", "sender_clerk"), utcnow())
+                                   request.form.get("role", "sender_clerk"), utcnow(), link_for=_invitation_link)
     except ServiceError as exc:
         flash(_error_text(exc), "error")
         return redirect(url_for("portal.people"))
-    link = current_app.config["PUBLIC_BASE_URL"] + url_for("portal.accept_invitation", token=token)
-    _show_once("invitation", link)
+    _show_once("invitation", _invitation_link(token))
     return redirect(url_for("portal.people"))
+
+
+def _invitation_link(token: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"] + url_for("portal.accept_invitation", token=token)
 
 
 @bp.post("/people/invitations/<int(max=2147483647):invitation_id>/revoke")

@@ -92,8 +92,13 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
 
 # -- invitations ---------------------------------------------------------------------------
 
-def invite(session: Session, inviter: User, email: str, role: str, now: datetime) -> tuple[Invitation, str]:
-    """A one-time link for a colleague of ``inviter``'s sender; returns the secret token."""
+def invite(session: Session, inviter: User, email: str, role: str, now: datetime,
+           link_for=None) -> tuple[Invitation, str]:
+    """A one-time link for a colleague of ``inviter``'s sender; returns the secret token.
+
+    With ``link_for(token) -> url`` the link is also e-mailed to the colleague (through the
+    outbox, in this transaction).
+    """
     if role not in SENDER_ROLES:
         raise ValidationFailed([FieldError("role", f"must be one of: {', '.join(SENDER_ROLES)}")])
     email = normalise_email(email)
@@ -104,8 +109,26 @@ def invite(session: Session, inviter: User, email: str, role: str, now: datetime
                             invited_by_id=inviter.id, created_at=now,
                             expires_at=now + timedelta(days=INVITATION_DAYS))
     session.add(invitation)
+    session.flush()
+    if link_for is not None:
+        _queue_invitation_email(session, invitation, inviter, link_for(token), now)
     session.commit()
     return invitation, token
+
+
+def _queue_invitation_email(session: Session, invitation: Invitation, inviter: User, link: str, now: datetime) -> None:
+    from app.services.outbox import enqueue_message
+
+    sender_name = inviter.sender.name if inviter.sender else "Awizo"
+    body = (
+        f"{inviter.email} zaprasza Cię do portalu nadawcy Awizo ({sender_name}).\n"
+        f"Utwórz konto (link ważny {INVITATION_DAYS} dni, jednorazowy):\n{link}\n\n"
+        f"{inviter.email} invites you to the Awizo sender portal ({sender_name}).\n"
+        f"Create your account (link valid {INVITATION_DAYS} days, single use):\n{link}\n"
+    )
+    enqueue_message(session, channel="email", recipient=invitation.email, purpose="portal_invitation",
+                    subject=f"Zaproszenie do Awizo / Invitation to Awizo — {sender_name}", body=body,
+                    dedupe_key=f"invitation:{invitation.id}", now=now)
 
 
 def open_invitation(session: Session, token: str, now: datetime) -> Invitation:

@@ -108,6 +108,12 @@ def test_admin_invites_a_clerk_who_signs_up_through_the_link(app, people):
                          page_url="/portal/people")
     page = admin.get(response.headers["Location"]).text
     link = re.search(r'id="invitation-link">([^<]+)<', page).group(1)
+    from app.extensions import db
+    from app.models import OutboxMessage
+
+    with app.app_context():
+        mail = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.purpose == "portal_invitation"))
+        assert mail.recipient == "new.clerk@a.example.com" and link in mail.body
     path = link.replace("http://awizo.test", "")
     newcomer = app.test_client()
     form = newcomer.get(path)

@@ -131,7 +131,7 @@ def test_callbacks_reach_only_the_items_sender(api, world, app):
 
 def test_portal_pages_of_sender_a_are_404_for_sender_b(app, api, world):
     from app.services import accounts
-    from tests.portal.conftest import login
+    from tests.portal.conftest import csrf_from, login
 
     with app.app_context():
         from app.extensions import db
@@ -146,3 +146,21 @@ def test_portal_pages_of_sender_a_are_404_for_sender_b(app, api, world):
         assert client.get(url).status_code == 404, url
     assert f"/portal/items/{world.number_a}" not in client.get(f"/portal/?q={world.number_a}").text
     assert client.get(f"/portal/proofs.zip?tracking_number={world.number_a}").status_code == 422
+    # Admin actions on A's things: refused, and nothing of A's changes.
+    token = csrf_from(client.get("/portal/people").text)
+    for url in (f"/portal/webhooks/{world.webhook_a}/test", f"/portal/webhooks/{world.webhook_a}/rotate",
+                f"/portal/webhooks/{world.webhook_a}/delete", f"/portal/api-keys/{world.key_id_a}/revoke"):
+        assert client.post(url, data={"csrf_token": token}).status_code == 404, url
+    with app.app_context():
+        from app.models import User
+
+        accounts.create_user(db.session, "clerk@alpha.example.com", "sender_clerk",
+                             db.session.get(Sender, api.sender_id), password="correct horse a")
+        clerk_a = db.session.scalar(db.select(User).where(User.email == "clerk@alpha.example.com")).id
+    client.post(f"/portal/people/{clerk_a}/disable", data={"csrf_token": token})
+    a = api.auth(world.key_a)
+    assert api.client.get(f"/api/v1/webhooks/{world.webhook_a}", headers=a).status_code == 200
+    assert api.client.get(f"/api/v1/webhooks/{world.webhook_a}/deliveries", headers=a).get_json()["total"] == 1
+    assert api.client.get("/api/v1/items", headers=api.auth(world.key_a)).status_code == 200
+    with app.app_context():
+        assert db.session.get(User, clerk_a).disabled_at is None

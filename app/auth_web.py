@@ -28,6 +28,7 @@ from app.models import User
 from app.models.types import utcnow
 from app.ratelimit import limiter, login_limit, submitted_email
 from app.services import accounts
+from app.services.errors import ServiceError
 
 bp = Blueprint("auth", __name__)
 
@@ -125,10 +126,24 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.get("/account")
+@bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    return render_template("portal/account.html", user=current_user())
+    """The signed-in person's account; changing the password ends their other sessions."""
+    user, error, changed = current_user(), None, False
+    if request.method == "POST":
+        if request.form.get("new_password") != request.form.get("new_password_confirm"):
+            error = "Nowe hasła się różnią. / The new passwords differ."
+        else:
+            try:
+                accounts.change_password(db.session, user, request.form.get("current_password", ""),
+                                         request.form.get("new_password", ""))
+            except ServiceError as exc:
+                error = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+            else:
+                sign_in(user)  # this session goes on; the others end (their fingerprint is stale)
+                changed = True
+    return render_template("portal/account.html", user=user, error=error, changed=changed), 422 if error else 200
 
 
 def init_app(app) -> None:

@@ -90,6 +90,15 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     return user
 
 
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; other sessions end with it."""
+    if not password_matches(user.password_hash, current or ""):
+        raise ValidationFailed([FieldError("current_password", "is not your current password")])
+    check_password_strength(new, "new_password")
+    user.password_hash = hash_password(new)
+    session.commit()
+
+
 # -- invitations ---------------------------------------------------------------------------
 
 def invite(session: Session, inviter: User, email: str, role: str, now: datetime,

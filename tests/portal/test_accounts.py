@@ -136,3 +136,18 @@ def test_sign_in_limits_are_kept_in_redis_when_configured(app_config, api):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_changing_the_password_ends_other_sessions(people):
+    from tests.portal.conftest import post_form
+
+    here, elsewhere = people.client("clerk@a.example.com"), people.client("clerk@a.example.com")
+    wrong = post_form(here, "/account", {"current_password": "nope nope nope", "new_password": "a new long password",
+                                         "new_password_confirm": "a new long password"})
+    assert wrong.status_code == 422 and "current_password" in wrong.text
+    done = post_form(here, "/account", {"current_password": people.PASSWORD, "new_password": "a new long password",
+                                        "new_password_confirm": "a new long password"})
+    assert done.status_code == 200 and 'id="password-changed"' in done.text
+    assert here.get("/portal/").status_code == 200
+    assert elsewhere.get("/portal/").status_code == 302
+    assert login(here.application.test_client(), "clerk@a.example.com", "a new long password").status_code == 302

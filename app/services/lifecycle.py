@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session, selectinload
 
 from notices import lifecycle as rules
@@ -173,7 +172,7 @@ class SweepResult:
     actions: Counter = field(default_factory=Counter)
     batches: int = 0
     seconds: Counter = field(default_factory=Counter)
-    """Time spent per phase (select, claim, build, write, listeners, commit), for the benchmark."""
+    """Time spent per phase (select, claim, build, write, events, commit), for the benchmark."""
     locked_out: bool = False
 
     @property
@@ -310,72 +309,50 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, base_url, 
 
 
 def _record_events(session: Session, events: list[dict], seconds: Counter) -> None:
-    """Insert the events in one statement, then call the item-event listeners for each, in order.
+    """Record the batch's events with :func:`app.services.events.record_events`.
 
-    (:func:`app.services.events.record_event` does the same one event at a time.)
+    One INSERT for all of them, then the item-event listeners (the transparency log and the
+    sender callbacks take the whole batch at once where they can).
     """
-    listeners = current_app.extensions.get(item_events._KEY, [])
     if not events:
         return
     clock = time.perf_counter()
-    if _postgres(session):
-        ids = _insert_ignore(session, ItemEvent, None, events, returning="id")
-        if not listeners:
-            _tick(seconds, "write", clock)
-            return
-        rows = session.scalars(sa.select(ItemEvent).where(ItemEvent.id.in_(ids)).order_by(ItemEvent.id)).all()
-    else:
-        rows = session.scalars(sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True), events).all()
-        if not listeners:
-            _tick(seconds, "write", clock)
-            return
-    clock = _tick(seconds, "write", clock)
     items = {i.id: i for i in session.scalars(
         sa.select(Item).where(Item.id.in_([e["item_id"] for e in events])).options(selectinload(Item.sender)))}
-    for event in rows:
-        for listener in listeners:
-            listener(session, items[event.item_id], event)
-    _tick(seconds, "listeners", clock)
+    item_events.record_events(session, [(items[e["item_id"]], e["kind"], e["occurred_at"], e["data"]) for e in events])
+    _tick(seconds, "events", clock)
 
 
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _insert_ignore(session: Session, model, conflict_columns: list[str] | None, rows: list[dict],
-                   returning: str | None = None) -> list:
+def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: list[dict]) -> None:
     """Insert many rows in one statement, skipping rows whose unique key exists.
 
     PostgreSQL: ``INSERT … SELECT FROM unnest(arrays)`` (one round trip, a few parameters);
-    SQLite: an executemany. Returns the ``returning`` column's values (PostgreSQL only).
+    SQLite: an executemany.
     """
     if not rows:
-        return []
+        return
     table = model.__table__
     if not _postgres(session):
         from sqlalchemy.dialects.sqlite import insert
 
-        statement = insert(model)
-        if conflict_columns:
-            statement = statement.on_conflict_do_nothing(index_elements=conflict_columns)
-        session.execute(statement, rows)
-        return []
+        session.execute(insert(model).on_conflict_do_nothing(index_elements=conflict_columns), rows)
+        return
     dialect = session.get_bind().dialect
     columns = list(rows[0])
     arrays = ", ".join(f"%(c{i})b::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns))
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
-    if conflict_columns:
-        sql += f" ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING"
-    if returning:
-        sql += f" RETURNING {returning}"
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
+           f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING")
     params = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)}
     for i, c in enumerate(columns):
         if isinstance(table.c[c].type, sa.JSON):
             from psycopg.types.json import Json
 
             params[f"c{i}"] = [None if v is None else Json(v) for v in params[f"c{i}"]]
-    result = session.connection().exec_driver_sql(sql, params)
-    return result.scalars().all() if returning else []
+    session.connection().exec_driver_sql(sql, params)
 
 
 def _alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:

@@ -48,7 +48,8 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     """The current proof version, made (and committed) only if an event was logged since the last."""
     entries = _entries(session, item)
     latest = latest_version(session, item, variant)
-    if latest and entries and latest.entry_count == len(entries) and latest.last_entry_index == entries[-1].index:
+    last_index = entries[-1].index if entries else -1
+    if latest and latest.entry_count == len(entries) and latest.last_entry_index == last_index:
         return latest
     head = sign_tree_head(session, now)
     evidence = {
@@ -68,7 +69,7 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
                                 location=base_url)
     version = ProofVersion(
         item_id=item.id, variant=variant, version=evidence["version"], entry_count=len(entries),
-        last_entry_index=entries[-1].index if entries else -1, tree_size=head.tree_size,
+        last_entry_index=last_index, tree_size=head.tree_size,
         sha256=hashlib.sha256(signed).hexdigest(), pdf=signed, created_at=now,
     )
     session.add(version)

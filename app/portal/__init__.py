@@ -15,6 +15,9 @@ NAV = [
     ("portal.webhooks", "Powiadomienia zwrotne", "Webhooks", ("sender_admin",)),
     ("portal.api_keys", "Klucze API", "API keys", ("sender_admin",)),
     ("portal.people", "Osoby", "People", ("sender_admin",)),
+    ("staff.index", "Panel operatora", "Operator", ("staff",)),
+    ("staff.devices", "Urządzenia", "Devices", ("staff",)),
+    ("recipients.staff_index", "Adresaci", "Recipients", ("staff",)),
     ("portal.api_reference", "Dokumentacja API", "API reference", ("sender_admin", "sender_clerk", "staff")),
 ]
 

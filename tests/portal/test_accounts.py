@@ -151,3 +151,9 @@ def test_changing_the_password_ends_other_sessions(people):
     assert here.get("/portal/").status_code == 200
     assert elsewhere.get("/portal/").status_code == 302
     assert login(here.application.test_client(), "clerk@a.example.com", "a new long password").status_code == 302
+
+
+def test_staff_menu_leads_to_the_operator_pages(people):
+    client = people.client("staff@operator.example.com")
+    page = client.get("/account").text
+    assert 'href="/staff/devices"' in page and 'href="/portal/"' not in page

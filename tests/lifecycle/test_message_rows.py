@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.lifecycle import message_row
+from app.services.lifecycle_alerts import message_row
 from app.services.outbox import enqueue_message
 
 NOW = datetime(2026, 3, 31, 6, 0, tzinfo=timezone.utc)

@@ -48,3 +48,24 @@ def test_lifecycle_sms_fit_two_segments_and_keep_every_fact(language, pickup):
     for text in (repeat_notice_sms(alert), reminder_sms(alert)):
         assert count_segments(text).segments <= 2
         assert "RR123456785PL" in text and "07.04.2026" in text and text.endswith(url)
+
+
+def test_sender_is_told_by_e_mail_of_deemed_service_where_it_has_an_address(app):
+    """Senders have no contact address yet; the sweep selects one as ``sender_email`` once they do."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from app.services.lifecycle_alerts import LifecycleOutbox
+    from notices.lifecycle_messages import LifecycleAlert
+
+    alert = LifecycleAlert("RR123456785PL", "Sąd Rejonowy", "Poczta 1", "ul. Polna 1", date(2026, 4, 7),
+                           "http://awizo.test/v/t", "pl", date(2026, 4, 7), "I C 123/26")
+    row = SimpleNamespace(item_id=7, end_action="deemed_served", sender_email="Biuro@Sad.example")
+    with app.app_context():
+        outbox = LifecycleOutbox()
+        outbox.to_sender(row, alert, NOW)
+        outbox.to_sender(SimpleNamespace(item_id=8, end_action="returned", sender_email=None), alert, NOW)
+    [message] = outbox.rows()
+    assert message["recipient"] == "biuro@sad.example" and message["purpose"] == "sender_deemed_served"
+    assert message["subject"] == "Przesyłka RR123456785PL (I C 123/26) uznana za doręczoną 07.04.2026"
+    assert "art. 44 KPA" in message["body"] and message["dedupe_key"] == "item:7:deemed_served:sender_email"

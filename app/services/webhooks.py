@@ -142,8 +142,7 @@ def item_summary(item: Item) -> dict:
 
 
 # Prepared once: the same compiled statement serves every callback (no per-row compilation).
-_INSERT_MESSAGES = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id,
-                                                                 sort_by_parameter_order=True)
+_INSERT_MESSAGES = sa.insert(OutboxMessage.__table__)
 _INSERT_DELIVERY = sa.insert(WebhookDelivery.__table__)
 
 
@@ -163,15 +162,25 @@ def _message_row(endpoint: WebhookEndpoint, *, event_id: str, type_: str, create
 
 
 def _insert(session: Session, rows: list[dict]) -> None:
-    """Write outbox messages and their delivery rows with two statements, however many there are."""
+    """Write outbox messages and their delivery rows in a few statements, however many there are.
+
+    Plain executemany (no RETURNING: drivers batch it best), then the new ids by dedupe key.
+    """
     if not rows:
         return
     connection = session.connection()
-    ids = connection.execute(_INSERT_MESSAGES, rows).scalars().all()
+    connection.execute(_INSERT_MESSAGES, rows)
+    ids: dict[str, int] = {}
+    keys = [row["dedupe_key"] for row in rows]
+    table = OutboxMessage.__table__
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start:start + 1000]
+        ids.update(connection.execute(sa.select(table.c.dedupe_key, table.c.id)
+                                      .where(table.c.dedupe_key.in_(chunk))).all())
     connection.execute(_INSERT_DELIVERY, [
-        dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=message_id,
+        dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=ids[row["dedupe_key"]],
              event_id=row["headers"]["event_id"], event_type=row["headers"]["event_type"], created_at=row["created_at"])
-        for row, message_id in zip(rows, ids)])
+        for row in rows])
 
 
 def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:

@@ -80,7 +80,7 @@ def keys() -> EvidenceKeys:
 
 
 def init_app(app) -> None:
-    from app.evidence.log import append_event
+    from app.evidence.log import append_event, install_session_hooks
     from app.services.events import add_listener
 
     for name in SETTINGS:
@@ -88,6 +88,7 @@ def init_app(app) -> None:
     app.config.setdefault("TREE_HEAD_MAX_AGE_SECONDS", int(os.environ.get("TREE_HEAD_MAX_AGE_SECONDS") or 300))
     app.extensions[_KEY] = EvidenceKeys(app.instance_path, app.config, app.config.get("PROOF_TIMESTAMPER"))
     add_listener(app, append_event)
+    install_session_hooks()
 
     from app.evidence.cli import evidence_cli
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from notices import checkpoint, merkle
 from notices.evidence import canonical, entry_leaf_hash
 from app.evidence import keys
-from app.evidence.log import entry_content, inclusion, latest_tree_head, tree_size
+from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
 from app.models import Attempt, Item, ItemEvent
 from app.models.evidence import LogEntry, LogNode, SignedTreeHead
 
@@ -47,6 +47,7 @@ def _differences(logged: dict, now: dict, path: str = "") -> list[str]:
 
 def check_item(session: Session, item: Item) -> IntegrityReport:
     report = IntegrityReport()
+    integrate_pending(session)
     entries = session.scalars(sa.select(LogEntry).where(LogEntry.item_id == item.id).order_by(LogEntry.index)).all()
     events = session.scalars(sa.select(ItemEvent).where(ItemEvent.item_id == item.id)).all()
     logged_events = {e.event_id for e in entries}

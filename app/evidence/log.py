@@ -106,9 +106,38 @@ def planned(session: Session, compute):
     return compute(node)
 
 
+_PENDING = "awizo.log_pending"
+
+
 def append_event(session: Session, item: Item, event: ItemEvent) -> None:
-    """Listener for item events: append the event's entry as the next leaf of the log."""
-    append_events(session, [(item, event)])
+    """Listener for item events: the entry joins the log in this transaction, just before it commits.
+
+    Numbering leaves needs the log's single row lock; taking it at commit time instead of when the
+    event happens keeps concurrent requests from queueing behind each other's whole transaction.
+    """
+    session.info.setdefault(_PENDING, []).append((item, event))
+
+
+def _queue_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+    session.info.setdefault(_PENDING, []).extend(pairs)
+
+
+def integrate_pending(session: Session) -> None:
+    """Append the events this transaction recorded so far (before commit, or before a read of the log)."""
+    pairs = session.info.pop(_PENDING, None)
+    if pairs:
+        append_events(session, pairs)
+
+
+def _forget_pending(session: Session, *_args) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install_session_hooks() -> None:
+    """Integrate queued entries at commit; drop them on rollback (their events are gone too)."""
+    for name, fn in (("before_commit", integrate_pending), ("after_soft_rollback", _forget_pending)):
+        if not sa.event.contains(Session, name, fn):
+            sa.event.listen(Session, name, fn)
 
 
 def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
@@ -144,10 +173,11 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     session.flush()
 
 
-append_event.batch = append_events  # record_events hands whole batches to the log
+append_event.batch = _queue_batch  # record_events hands whole batches to the log
 
 
 def tree_size(session: Session) -> int:
+    integrate_pending(session)
     return session.scalar(sa.select(LogState.tree_size).where(LogState.id == 1)) or 0
 
 

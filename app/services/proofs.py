@@ -22,7 +22,7 @@ from notices.proof import render_proof_pdf
 from notices.signature import check_signature, read_attachment
 from app.evidence import keys
 from app.evidence.audit import check_item
-from app.evidence.log import head_dict, inclusion, latest_tree_head, sign_tree_head, consistency
+from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.models import Item
 from app.models.evidence import LogEntry, ProofVersion
 from app.services.records import item_record
@@ -36,6 +36,7 @@ def render_proof(session: Session, item: Item, *, base_url: str, now: datetime, 
 
 
 def _entries(session: Session, item: Item) -> list[LogEntry]:
+    integrate_pending(session)
     return list(session.scalars(sa.select(LogEntry).where(LogEntry.item_id == item.id).order_by(LogEntry.index)))
 
 

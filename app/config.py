@@ -73,4 +73,8 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT") or "600 per minute",
+        # Scheduler intervals (seconds) and the handheld clock tolerance.
+        "LIFECYCLE_SWEEP_SECONDS": float(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
+        "TREE_HEAD_PUBLISH_SECONDS": float(env.get("TREE_HEAD_PUBLISH_SECONDS") or 300),
+        "DEVICE_CLOCK_TOLERANCE_SECONDS": int(env.get("DEVICE_CLOCK_TOLERANCE_SECONDS") or 60),
     }

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     env["PYTHONUNBUFFERED"] = "1"
     flask = [str(BIN / "flask"), "--app", "wsgi"]
 
-    subprocess.run([*flask, "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True)
     demo = subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     base = env["PUBLIC_BASE_URL"]
     database = env.get("DATABASE_URL") or f"SQLite at {ROOT / 'instance' / 'awizo.sqlite3'}"

@@ -34,7 +34,16 @@ def sweep_lifecycle():
     return lifecycle.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
 
 
+def publish_tree_head():
+    """Sign a fresh head of the transparency log, so witnesses see it grow every few minutes."""
+    from app.evidence.log import publish_tree_head as publish
+
+    return publish()
+
+
 JOBS: tuple[Job, ...] = (
     Job("lifecycle-sweep", sweep_lifecycle, "LIFECYCLE_SWEEP_SECONDS",
         "Take the notice-lifecycle steps that are due (repeat notice, reminder, deemed service, return)."),
+    Job("publish-tree-head", publish_tree_head, "TREE_HEAD_PUBLISH_SECONDS",
+        "Sign and publish the transparency log's current tree head."),
 )

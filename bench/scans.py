@@ -98,7 +98,7 @@ def main() -> None:
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     server = None
     try:
-        subprocess.run([*flask, "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.exec_driver_sql(

@@ -45,7 +45,7 @@ ifdef TEST_DATABASE_URL
 endif
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache

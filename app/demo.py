@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import secrets
+
 import click
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.models import ApiKey, Carrier, Device, Item, Sender
+from app.models import ApiKey, Carrier, Device, Item, Sender, User
 from app.models.types import utcnow
 from app.security import new_token
+from app.services import accounts, enrolments
 from app.services.attempts import ScanInput, record_attempt
 from app.services.items import NewItem, register_item
 from notices import s10
@@ -32,6 +35,20 @@ def _fresh_device_token(carrier: Carrier) -> str:
     db.session.add(Device(carrier_id=carrier.id, label=f"demo {utcnow():%Y-%m-%d %H:%M}",
                           token_prefix=token.prefix, token_hash=token.digest))
     return token.token
+
+
+DEMO_USERS = (("staff@awizo.demo", "staff"), ("admin@sad.demo", "sender_admin"))
+
+
+def _demo_login(email: str, role: str, sender: Sender | None) -> str:
+    """A demo account with a fresh password each run (passwords are stored only hashed)."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        return accounts.create_user(db.session, email, role, sender, name=email.split("@")[0])[1]
+    password = secrets.token_urlsafe(12)
+    user.password_hash = accounts.hash_password(password)
+    db.session.commit()
+    return password
 
 
 def seed_demo() -> dict:
@@ -75,7 +92,10 @@ def seed_demo() -> dict:
             ), f"demo-{number}", now=now, base_url=current_app.config["PUBLIC_BASE_URL"],
                 tz=current_app.config["OPERATOR_TIMEZONE"])
     items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
-    return {"api_key": api_key, "device_token": device_token,
+    logins = {email: _demo_login(email, role, sender if role != "staff" else None) for email, role in DEMO_USERS}
+    enrolment, code = enrolments.create_enrolment(db.session, carrier.id, "demo phone", created_by="demo", now=now)
+    return {"api_key": api_key, "device_token": device_token, "logins": logins,
+            "enrol_url": f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}",
             "verify_urls": {i.tracking_number: f"{current_app.config['PUBLIC_BASE_URL']}/v/{i.verify_token}" for i in items}}
 
 
@@ -86,6 +106,9 @@ def demo_command() -> None:
     base = current_app.config["PUBLIC_BASE_URL"]
     click.echo(f"Demo sender API key:     {info['api_key']}")
     click.echo(f"Demo carrier device token: {info['device_token']}")
+    for email, password in info["logins"].items():
+        click.echo(f"Sign in at {base}/login as {email} with password {password}")
+    click.echo(f"Handheld: open {info['enrol_url']} (one-time enrolment link, 30 minutes)")
     for number, url in info["verify_urls"].items():
         click.echo(f"Item {number}: {url}")
     click.echo(f"Try: curl -H 'Authorization: Bearer {info['api_key']}' {base}/api/v1/items/{next(iter(info['verify_urls']))}")

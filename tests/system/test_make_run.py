@@ -78,6 +78,16 @@ def test_make_run_serves_demo_data_and_the_worker_delivers_alerts(running_system
     outbox = requests.get(f"{base}/dev/outbox", timeout=5)
     assert number in outbox.text
 
+    # The printed sender-admin login opens the portal with the demo items.
+    email, password = re.search(r"as (admin@\S+) with password (\S+)", banner).groups()
+    browser = requests.Session()
+    form = browser.get(f"{base}/login", timeout=5).text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    signed_in = browser.post(f"{base}/login", data={"email": email, "password": password, "csrf_token": csrf},
+                             timeout=10)
+    assert signed_in.status_code == 200
+    assert number in browser.get(f"{base}/portal/", timeout=5).text
+
     log.seek(0)
     output = log.read()
     for process in ("web.1", "worker.1", "scheduler.1"):

@@ -99,32 +99,6 @@ def subscriber_from_token(session: Session, secret: str, token: str) -> Subscrib
     return subscriber
 
 
-# -- signed management links ----------------------------------------------------------------
-
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="awizo.recipients.manage")
-
-
-def manage_token(secret: str, subscriber: Subscriber) -> str:
-    return _serializer(secret).dumps([subscriber.id, subscriber.link_nonce])
-
-
-def manage_url(base_url: str, secret: str, subscriber: Subscriber) -> str:
-    return f"{base_url}/alerts/m/{manage_token(secret, subscriber)}"
-
-
-def subscriber_from_token(session: Session, secret: str, token: str) -> Subscriber:
-    """The subscriber a signed link belongs to; deleted or re-keyed subscriptions are refused."""
-    try:
-        subscriber_id, nonce = _serializer(secret).loads(token, max_age=MANAGE_LINK_DAYS * 86400)
-    except (BadSignature, ValueError, TypeError):
-        raise NotFound("This link is not valid.") from None
-    subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None or subscriber.status == "deleted" or not secrets.compare_digest(subscriber.link_nonce, str(nonce)):
-        raise NotFound("This link is not valid.")
-    return subscriber
-
-
 # -- opting in --------------------------------------------------------------------------------
 
 def _contacts(signup: SignUp, errors: list[FieldError]) -> list[tuple[str, str, bool]]:

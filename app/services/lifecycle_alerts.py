@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
-from notices.messages import email_text, manage_footer, unsubscribe_footer
+from notices.messages import email_text
 from app.models import Item, PickupPoint
 from app.services import outbox, suppressions
 
@@ -43,17 +43,7 @@ def message_row(*, channel: str, recipient: str, purpose: str, body: str, dedupe
         recipient = suppressions.normalise_address(channel, recipient)
     headers = None
     if channel == "email" and purpose not in outbox.NO_UNSUBSCRIBE:
-        url = outbox.unsubscribe_url(recipient)
-        footer = unsubscribe_footer(language, url)
-        if manage_url:
-            footer = f"{footer}\n{manage_footer(language, manage_url)}"
-        body = f"{body.rstrip()}\n\n-- \n{footer}\n"
-        if body_html:
-            html_footer = "<footer>" + "".join(
-                f"<p>{outbox._link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
-            body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
-                else body_html + html_footer
-        headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        body, body_html, headers = outbox.with_unsubscribe_footer(language, recipient, body, body_html, manage_url)
     return {
         "item_id": item_id, "attempt_id": None, "channel": channel, "purpose": purpose, "recipient": recipient,
         "language": language, "subject": subject, "body": body, "body_html": body_html, "headers": headers,

@@ -88,6 +88,22 @@ def set_quiet_hours_lookup(app, lookup: QuietHoursLookup) -> None:
 
 # -- enqueueing -----------------------------------------------------------------------------
 
+def with_unsubscribe_footer(language: str, recipient: str, body: str, body_html: str | None,
+                            manage_url: str | None) -> tuple[str, str | None, dict]:
+    """An e-mail's body with the unsubscribe (and manage) footer, and its RFC 8058 headers."""
+    url = unsubscribe_url(recipient)
+    footer = unsubscribe_footer(language, url)
+    if manage_url:
+        footer = f"{footer}\n{manage_footer(language, manage_url)}"
+    body = f"{body.rstrip()}\n\n-- \n{footer}\n"
+    if body_html:
+        html_footer = "<footer>" + "".join(
+            f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
+        body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
+            else body_html + html_footer
+    return body, body_html, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def enqueue_message(
     session: Session, *, channel: str, recipient: str, purpose: str, body: str, dedupe_key: str,
     now: datetime, subject: str | None = None, body_html: str | None = None, language: str = "pl",
@@ -109,18 +125,9 @@ def enqueue_message(
         recipient = suppressions.normalise_address(channel, recipient)
     headers = dict(headers or {})
     if channel == "email" and purpose not in NO_UNSUBSCRIBE:
-        url = unsubscribe_url(recipient)
-        footer = unsubscribe_footer(language, url)
-        if manage_url:
-            footer = f"{footer}\n{manage_footer(language, manage_url)}"
-        body = f"{body.rstrip()}\n\n-- \n{footer}\n"
-        if body_html:
-            html_footer = "<footer>" + "".join(
-                f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
-            body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
-                else body_html + html_footer
-        headers.setdefault("List-Unsubscribe", f"<{url}>")
-        headers.setdefault("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+        body, body_html, unsubscribe_headers = with_unsubscribe_footer(language, recipient, body, body_html, manage_url)
+        for name, value in unsubscribe_headers.items():
+            headers.setdefault(name, value)
     message = OutboxMessage(
         item_id=item_id, attempt_id=attempt_id, channel=channel, purpose=purpose, recipient=recipient,
         language=language, subject=subject, body=body, body_html=body_html, headers=headers or None,

@@ -36,11 +36,12 @@ def notice_text(facts: NoticeFacts, language: str) -> dict[str, str]:
     if facts.deemed_service:
         otherwise = (
             f"Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu {facts.hold_days} dni "
-            "od pierwszego awiza zostanie uznana za doręczoną (art. 44 KPA) i wróci do nadawcy."
+            f"od pierwszego awiza zostanie uznana za doręczoną {_date(facts.collect_by)} (art. 44 KPA) "
+            "i wróci do nadawcy."
             if pl else
             f"If you do not collect it, a repeat notice will be left. If it is still not collected within "
-            f"{facts.hold_days} days of this first notice, it is deemed served (Polish KPA art. 44) and "
-            "returned to the sender.")
+            f"{facts.hold_days} days of this first notice, it is deemed served on {_date(facts.collect_by)} "
+            "(Polish KPA art. 44) and returned to the sender.")
     elif facts.repeat_notice:
         otherwise = (
             f"Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po {facts.hold_days} dniach "

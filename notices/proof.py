@@ -161,7 +161,14 @@ def _parties(doc: _Doc, record: dict, tz: str) -> None:
         ("Zarejestrowano", "Registered", format_time(record.get("registered_at"), tz)),
         ("Termin odbioru", "Collect by", format_time(record.get("collect_by"), tz)),
     ]
+    deadlines = record.get("deadlines") or {}
+    if deadlines.get("deemed_served_on"):
+        year, month, day = deadlines["deemed_served_on"].split("-")
+        rows.append(("Doręczenie uznane za dokonane", "Deemed served on",
+                     f"{day}.{month}.{year} (jeśli nieodebrana / if not collected)"))
     doc.facts(rows)
+    if deadlines.get("text"):
+        doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {deadlines['text']['en']}"))
 
 
 def _attempts(doc: _Doc, record: dict, tz: str) -> None:

@@ -27,6 +27,15 @@ def localtime(value: str | None) -> str:
     return format_time(value, current_app.config["OPERATOR_TIMEZONE"])
 
 
+@bp.app_template_filter("plaindate")
+def plaindate(value: str | None) -> str:
+    """An ISO date (``2026-12-07``) as people write it here (``07.12.2026``)."""
+    if not value:
+        return "—"
+    year, month, day = value[:10].split("-")
+    return f"{day}.{month}.{year}"
+
+
 @bp.app_template_filter("event_kind")
 def event_kind(kind: str) -> str:
     """An item event's name in the page's language."""

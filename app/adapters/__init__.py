@@ -51,6 +51,9 @@ class DeliveryResult:
 
 
 class Channel(Protocol):
+    """Optional: ``rate_key`` and ``send_interval`` (seconds) make the worker space this channel's
+    sends per key across all worker processes (Twilio: the sender number)."""
+
     name: str
     provider: str
 

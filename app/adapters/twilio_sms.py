@@ -6,8 +6,6 @@ Twilio-compatible server on loopback for tests.
 """
 from __future__ import annotations
 
-import threading
-import time
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -57,39 +55,22 @@ class _ApiHttpClient(TwilioHttpClient):
         return response
 
 
-class RateLimiter:
-    """At most ``rate`` sends per second from this process (one long code ≈ 1 SMS/s)."""
-
-    def __init__(self, rate: float, clock=time.monotonic, sleep=time.sleep):
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self.clock, self.sleep = clock, sleep
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = self.clock()
-            if now < self._next:
-                self.sleep(self._next - now)
-                now = self._next
-            self._next = now + self.interval
-
-
 class TwilioSms:
     name = "sms"
     provider = "twilio"
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, *,
                  api_base_url: str | None = None, status_callback: str | None = None,
-                 rate_per_second: float = 1.0, timeout: float = 15.0, limiter: RateLimiter | None = None):
+                 rate_per_second: float = 1.0, timeout: float = 15.0):
         self.http = _ApiHttpClient(api_base_url, timeout)
         self.client = Client(account_sid, auth_token, http_client=self.http)
         self.from_number = from_number
         self.status_callback = status_callback
-        self.limiter = limiter or RateLimiter(rate_per_second)
+        # The worker spaces sends per number across all processes (app.services.send_slots).
+        self.rate_key = from_number
+        self.send_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
 
     def deliver(self, message) -> DeliveryResult:
-        self.limiter.wait()
         try:
             sent = self.client.messages.create(
                 to=message.recipient, from_=self.from_number, body=message.body,

@@ -59,3 +59,16 @@ class OutboxMessage(db.Model):
 
     item: Mapped[Item | None] = relationship()
     attempt: Mapped[Attempt | None] = relationship()
+
+
+class SmsSendSlot(db.Model):
+    """The next moment one sender number may send an SMS, shared by every worker process.
+
+    ``next_at_us`` is in microseconds since the Unix epoch (plain integer arithmetic works the
+    same on PostgreSQL and SQLite); a worker reserves a slot with one atomic UPDATE.
+    """
+
+    __tablename__ = "sms_send_slots"
+
+    sender_number: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    next_at_us: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)

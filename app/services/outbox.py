@@ -12,12 +12,15 @@ Promises:
   A permanent error that blames the address suppresses it.
 - Suppressed addresses are checked before every send (the message is ``cancelled``); SMS
   wait for the end of the recipient's quiet hours.
+- A channel with ``rate_key`` and ``send_interval`` (Twilio: the sender number, 1/``SMS_RATE_PER_SECOND``)
+  sends at most once per interval from that key across all workers (``app.services.send_slots``).
 - Every status change of a message about an item is recorded as an item event
   ``notification_status``, so it is part of the item's history.
 """
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
@@ -32,7 +35,7 @@ from notices.sms import QuietHours, quiet_hours_end
 from app.adapters import DeliveryResult
 from app.models import Item, OutboxMessage
 from app.models.types import utcnow
-from app.services import suppressions
+from app.services import send_slots, suppressions
 from app.services.events import record_event
 
 # Sent even to a suppressed address: the one confirmation that the opt-out worked.
@@ -242,7 +245,22 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
             session.commit()
             return
     channel = channels.get(message.channel)
+    wait = 0.0
+    if channel is not None and getattr(channel, "send_interval", 0) and getattr(channel, "rate_key", None):
+        interval = channel.send_interval
+        slot = send_slots.reserve(session, channel.rate_key, interval, max_wait=min(max(interval, 1.0), 5.0))
+        if not slot.reserved:
+            # The number's next slot is further away: back in the queue for then (not a failed try).
+            message.status, message.locked_until = "queued", None
+            message.next_attempt_at = now + timedelta(seconds=slot.wait)
+            message.tries -= 1
+            message.updated_at = now
+            session.commit()
+            return
+        wait = slot.wait
     session.commit()  # no transaction stays open while the provider is called
+    if wait > 0:
+        time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
     if channel is None:
         result = DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
     else:

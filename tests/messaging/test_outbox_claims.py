@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.adapters import DeliveryResult, register_channel
-from app.adapters.twilio_sms import RateLimiter
 from app.extensions import db
 from app.models import OutboxMessage
 from app.services.outbox import OutboxSettings, claim_due, enqueue_message, run_once
@@ -78,25 +77,9 @@ def test_a_crashed_workers_claim_is_taken_up_after_its_lease(app):
         assert tries == [2, 2]
 
 
-def test_rate_limiter_spaces_sends_per_sender_number():
-    clock = [100.0]
-    slept = []
-
-    def sleep(seconds):
-        slept.append(round(seconds, 3))
-        clock[0] += seconds
-
-    limiter = RateLimiter(1.0, clock=lambda: clock[0], sleep=sleep)
-    for _ in range(3):
-        limiter.wait()
-    assert slept == [1.0, 1.0]
-    clock[0] += 5
-    limiter.wait()
-    assert slept == [1.0, 1.0]
-
-
 def test_configured_sms_rate_reaches_the_twilio_channel(app_config, twilio_stub):
     from app import create_app
 
     app = create_app(dict(app_config, SMS_RATE_PER_SECOND=0.5))
-    assert app.extensions["awizo.channels"]["sms"].limiter.interval == 2.0
+    sms = app.extensions["awizo.channels"]["sms"]
+    assert sms.send_interval == 2.0 and sms.rate_key == sms.from_number

@@ -1,0 +1,67 @@
+"""The sender number's rate (``SMS_RATE_PER_SECOND``), held across every worker process.
+
+One row per sender number keeps the next free send slot. A worker reserves a slot with one
+statement, ``UPDATE … SET next_at = GREATEST(next_at, now) + interval … RETURNING``, which
+PostgreSQL serialises on the row (SQLite has a single writer anyway), so two workers never get
+the same slot. Times come from the database's clock, so workers on several hosts agree. The
+reservation is only made when the slot is at most ``max_wait`` seconds away; the worker then
+sleeps until it (its transaction already committed, so no lock is held). A slot further away is
+not taken: the message goes back in the queue for that moment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.models.outbox import SmsSendSlot
+
+_US = 1_000_000
+
+
+@dataclass(frozen=True)
+class Reservation:
+    slot: float | None  # epoch seconds of the reserved slot, None when not reserved
+    wait: float  # seconds from now to the slot (reserved) or to the next free slot (not reserved)
+
+    @property
+    def reserved(self) -> bool:
+        return self.slot is not None
+
+
+def _now_us(dialect: str):
+    """The database's clock in epoch microseconds: one clock for workers on several hosts."""
+    if dialect == "postgresql":
+        return sa.cast(sa.func.extract("epoch", sa.func.statement_timestamp()) * _US, sa.BigInteger)
+    return sa.cast((sa.func.julianday("now") - 2440587.5) * (86400 * _US), sa.BigInteger)
+
+
+def reserve(session: Session, sender_number: str, interval: float, *, max_wait: float) -> Reservation:
+    """Reserve the next send slot of ``sender_number`` if it is at most ``max_wait`` s away.
+
+    Times come from the database's clock, the same for every worker. Does not commit: the
+    caller commits at once, which releases the row.
+    """
+    step_us = max(int(interval * _US), 0)
+    dialect = session.get_bind().dialect.name
+    now_us = _now_us(dialect)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SmsSendSlot)
+    session.execute(insert.values(sender_number=sender_number, next_at_us=0)
+                    .on_conflict_do_nothing(index_elements=["sender_number"]))
+    later = sa.func.greatest if dialect == "postgresql" else sa.func.max
+    row = session.execute(
+        sa.update(SmsSendSlot)
+        .where(SmsSendSlot.sender_number == sender_number,
+               SmsSendSlot.next_at_us <= now_us + int(max_wait * _US))
+        .values(next_at_us=later(SmsSendSlot.next_at_us, now_us) + step_us)
+        .returning(SmsSendSlot.next_at_us - step_us, now_us)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is not None:
+        slot_us, at_us = row
+        return Reservation(slot_us / _US, max(0.0, (slot_us - at_us) / _US))
+    next_us, at_us = session.execute(
+        sa.select(SmsSendSlot.next_at_us, now_us).where(SmsSendSlot.sender_number == sender_number)).one()
+    return Reservation(None, max(0.0, (next_us - at_us) / _US))

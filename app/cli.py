@@ -89,3 +89,5 @@ def init_app(app) -> None:
     app.cli.add_command(scheduler_command)
     from app.worker import worker_command
     app.cli.add_command(worker_command)
+    from app.messaging_cli import messaging_cli
+    app.cli.add_command(messaging_cli)

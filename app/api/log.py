@@ -36,8 +36,8 @@ def log_inclusion(index: int):
     tree_size = _int_arg("tree_size", 1) if "tree_size" in request.args else size
     if tree_size > size:
         raise ValidationFailed([FieldError("tree_size", f"the log holds only {size} entries")])
-    entry = db.session.get(LogEntry, index)
-    if entry is None or index >= tree_size:
+    entry = db.session.get(LogEntry, index) if index < tree_size else None  # no lookup past the end
+    if entry is None:
         raise NotFound(f"No log entry {index} in a tree of size {tree_size}.")
     return {"index": index, "tree_size": tree_size, "leaf_hash": entry.leaf_hash,
             "inclusion_proof": evidence_log.inclusion(db.session, index, tree_size)}

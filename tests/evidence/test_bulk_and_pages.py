@@ -90,3 +90,10 @@ def test_upload_page_says_what_changed_since_a_superseded_proof(api, client, pro
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "Authentic, but superseded by a newer version" in html
     assert "Recorded since this proof was issued" in html and "Delivery attempt" in html
+
+
+def test_an_inclusion_proof_past_the_end_of_the_log_is_404(client):
+    for index in (10**6, 2**70):
+        response = client.get(f"/api/v1/log/entries/{index}/inclusion")
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"

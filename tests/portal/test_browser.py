@@ -8,64 +8,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
-import threading
-
 import pytest
 
 from app.services.imports import COLUMN_NAMES
 from tests.conftest import tracking_number
+from tests.support.browser import run_in_chromium, serving
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture
 def live(app, people):
-    from werkzeug.serving import make_server
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    app.config["PUBLIC_BASE_URL"] = base
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(app, host="127.0.0.1") as base:
+        yield base
 
 
 def in_browser(steps) -> None:
     """Run ``steps(page)`` in headless Chromium on a thread of its own; re-raise what it raised."""
-    failure: list[BaseException] = []
-
-    def run():
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-                try:
-                    context = browser.new_context(locale="en-GB", accept_downloads=True)
-                    page = context.new_page()
-                    page.set_default_timeout(20_000)
-                    steps(page)
-                finally:
-                    browser.close()
-        except BaseException as exc:  # noqa: BLE001  (handed back to the test thread)
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(240)
-    assert not thread.is_alive(), "the browser steps did not finish"
-    if failure:
-        raise failure[0]
+    run_in_chromium(steps, timeout_ms=20_000, locale="en-GB", accept_downloads=True)
 
 
 def sign_in(page, base: str, email: str, password: str) -> None:

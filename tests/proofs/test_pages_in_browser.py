@@ -1,14 +1,12 @@
 """The QR page, the home page and the proof upload page in headless Chromium at 360 px (axe-core)."""
 from __future__ import annotations
 
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from tests.support.browser import run_in_chromium, serving
+
 AXE = Path(__file__).resolve().parents[1] / "handheld" / "vendor" / "axe-4.14.1.min.js"
 
 pytestmark = pytest.mark.e2e
@@ -16,45 +14,13 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def served(app):
-    from werkzeug.serving import make_server
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app.config["PUBLIC_BASE_URL"] = f"http://localhost:{port}"
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app.config["PUBLIC_BASE_URL"]
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield base
 
 
 def in_chromium(scenario) -> None:
-    """Run ``scenario(page)`` on a thread of its own (Playwright's sync API needs its own loop)."""
-    from playwright.sync_api import sync_playwright
-
-    failure: list[BaseException] = []
-
-    def target():
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-                try:
-                    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-                    page.set_default_timeout(15_000)
-                    scenario(page)
-                finally:
-                    browser.close()
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(240)
-    assert not thread.is_alive(), "the browser scenario did not finish"
-    if failure:
-        raise failure[0]
+    """Run ``scenario(page)`` at 360 px on a thread of its own."""
+    run_in_chromium(scenario, timeout_ms=15_000, viewport={"width": 360, "height": 740})
 
 
 def check_page(page) -> None:

@@ -1,15 +1,12 @@
 """Double opt-in end to end in headless Chromium at 360 px, with an accessibility check (axe-core)."""
 from __future__ import annotations
 
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from tests.support.browser import run_in_chromium, serving
+
 AXE = Path(__file__).resolve().parents[1] / "handheld" / "vendor" / "axe-4.14.1.min.js"
 PHONE = "+48601234999"
 EMAIL = "jan@example.org"
@@ -18,55 +15,15 @@ EMAIL = "jan@example.org"
 @pytest.fixture
 def live_server(app):
     """The test app served on localhost in a thread; links in messages point at it."""
-    from werkzeug.serving import make_server
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://localhost:{port}"
-    app.config["PUBLIC_BASE_URL"] = base
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture
 def in_browser():
-    """Run ``scenario(page)`` in Chromium (360 px wide) on a thread of its own.
-
-    Playwright's sync API refuses to start where an asyncio loop is already running (another
-    area's session-wide browser, for instance); on a fresh thread it has a loop of its own.
-    """
-    from playwright.sync_api import sync_playwright
-
-    def run(scenario) -> None:
-        failure: list[BaseException] = []
-
-        def target():
-            try:
-                with sync_playwright() as p:
-                    chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                    try:
-                        context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="pl-PL")
-                        page = context.new_page()
-                        page.set_default_timeout(10_000)
-                        scenario(page)
-                    finally:
-                        chromium.close()
-            except BaseException as exc:  # re-raised on the test's thread
-                failure.append(exc)
-
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join(240)
-        assert not thread.is_alive(), "the browser scenario did not finish"
-        if failure:
-            raise failure[0]
-
-    return run
+    """Run ``scenario(page)`` in Chromium (360 px wide) on a thread of its own."""
+    return lambda scenario: run_in_chromium(
+        scenario, timeout_ms=10_000, viewport={"width": 360, "height": 740}, locale="pl-PL")
 
 
 def accessibility_violations(page) -> list[str]:

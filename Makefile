@@ -35,7 +35,7 @@ tools: .tools/node_modules/.bin/prism
 setup: $(VENV)/.installed
 
 run: setup
-	$(BIN)/python -m app.devrun --port $(PORT)
+	$(BIN)/python -m app.demo.devrun --port $(PORT)
 
 test: setup system-deps tools
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,9 @@
-"""The Awizo Flask application."""
+"""The Awizo Flask application.
+
+``create_app`` is the one place where the application is wired: extensions, the outbound
+channels, the evidence log, blueprints (pages and JSON API), the rate limiter, sign-in and
+CLI groups. Area packages define what they offer; nothing registers itself on import.
+"""
 from __future__ import annotations
 
 import os
@@ -7,8 +12,39 @@ import sqlalchemy as sa
 from dotenv import load_dotenv
 from flask import Flask
 
-from app import config
+from app import evidence, settings
+from app.accounts import web as accounts_web
+from app.accounts.cli import users_cli
+from app.delivery import api_scans, handheld_api, handheld_views, public_views
+from app.delivery.cli import carriers_cli
+from app.demo.seed import demo_command
+from app.evidence import api_log, api_proofs
+from app.evidence.cli import evidence_cli
 from app.extensions import csrf, db, migrate
+from app.lifecycle import api as lifecycle_api
+from app.lifecycle.cli import lifecycle_cli
+from app.lifecycle.scheduler import scheduler_command
+from app.messaging import dev_views, outbox, providers, twilio_hooks, unsubscribe
+from app.messaging.cli import messaging_cli
+from app.messaging.worker import worker_command
+from app.recipients import cli as recipients_cli  # noqa: F401  (commands on the recipients blueprint)
+from app.recipients import staff as recipients_staff  # noqa: F401  (routes on the recipients blueprint)
+from app.recipients import subscriptions
+from app.recipients import views as recipients_views  # noqa: F401  (routes on the recipients blueprint)
+from app.recipients.blueprint import bp as recipients_bp
+from app.senders import api_bulk, api_items, api_settings, formatting, openapi, portal, webhooks
+from app.senders import portal_admin, portal_import, portal_views  # noqa: F401  (routes on the portal blueprint)
+from app.senders.cli import senders_cli
+from app.staff import views as staff_views
+from app.web import problems, ratelimit
+from notices.sms import QuietHours
+
+API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
+                  api_bulk.bp, api_settings.bp, openapi.bp)
+PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
+                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp)
+CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
+              worker_command, messaging_cli, evidence_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,47 +53,47 @@ def create_app(test_config: dict | None = None) -> Flask:
         load_dotenv(os.path.join(os.getcwd(), ".env"))
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(config.from_env(app.instance_path))
+    app.config.from_mapping(settings.from_env(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     with app.app_context():
         _configure_sqlite(db.engine)
 
-    from app import adapters
-    adapters.init_app(app)
-    from app import evidence
-    evidence.init_app(app)  # transparency log of item events, signing keys
+    providers.init_app(app)      # SMS, e-mail: Twilio/SMTP or the development outbox
+    evidence.init_app(app)       # transparency log of item events, signing keys
+    webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
+    _use_subscribers_quiet_hours(app)
 
-    from app.api import bp as api_bp
-    from app.public import bp as public_bp
-    from app.dev import bp as dev_bp
+    for bp in API_BLUEPRINTS:
+        csrf.exempt(bp)
+        app.register_blueprint(bp)
+    problems.install(app)
+    csrf.exempt(twilio_hooks.bp)          # Twilio signs its requests instead
+    csrf.exempt(unsubscribe.unsubscribe)  # checks CSRF itself unless it is an RFC 8058 one-click POST
+    csrf.exempt(handheld_api.enrol)       # JSON from the device, no session or cookie involved
+    for bp in PAGE_BLUEPRINTS:
+        app.register_blueprint(bp)
 
-    csrf.exempt(api_bp)
-    from app.api.errors import install as install_api_errors
-    install_api_errors(app)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(dev_bp)
-    from app import twilio_hooks, unsubscribe
-    twilio_hooks.init_app(app)
-    unsubscribe.init_app(app)
+    ratelimit.init_app(app, API_BLUEPRINTS)
+    accounts_web.init_app(app)
+    app.jinja_env.globals["portal_nav"] = portal.portal_nav
+    formatting.init_app(app)
 
-    from app import portal
-    portal.init_app(app)
-
-    from app import handheld, staff
-    handheld.init_app(app)
-    staff.init_app(app)
-    from app import recipients
-    recipients.init_app(app)
-
-    from app import cli
-    cli.init_app(app)
+    for command in CLI_GROUPS:
+        app.cli.add_command(command)
     return app
+
+
+def _use_subscribers_quiet_hours(app: Flask) -> None:
+    """SMS to a subscriber's number wait for the end of the quiet hours that person chose."""
+    default = QuietHours.parse(app.config.get("SMS_QUIET_HOURS") or "21:00-08:00",
+                               app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    outbox.set_quiet_hours_lookup(app, lambda session, message: subscriptions.quiet_hours_for(session, message, default))
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

@@ -26,7 +26,7 @@ def _database_url(kind: str) -> tuple[str, callable]:
     if kind == "sqlite":
         path = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
         return f"sqlite:///{path}", lambda: None
-    from app.config import database_uri
+    from app.settings import database_uri
 
     admin_url = sa.engine.make_url(database_uri(
         os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres", "."))
@@ -44,7 +44,7 @@ def _database_url(kind: str) -> tuple[str, callable]:
 
 
 def build_csv(rows: int) -> bytes:
-    from app.services.imports import COLUMN_NAMES
+    from app.senders.imports import COLUMN_NAMES
     from notices import s10
 
     out = io.StringIO()
@@ -68,11 +68,13 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.cli import create_sender
+    from app.senders.cli import create_sender
     from app.extensions import db
     from app.models import Item, OutboxMessage
     from app.models.types import utcnow
-    from app.services import events, imports, webhooks
+    from app import events
+    from app.senders import imports
+    from app.senders import webhooks
 
     url, drop = _database_url(args.database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "PUBLIC_BASE_URL": "http://bench.local"})

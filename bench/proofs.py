@@ -87,7 +87,7 @@ def bench_proofs(app, n: int) -> None:
     from app.evidence import keys
     from app.extensions import db
     from app.models import Item
-    from app.services import proofs
+    from app.evidence import proofs
     from tests.conftest import Api
 
     api = Api(app, app.test_client())
@@ -121,7 +121,7 @@ def bench_proofs(app, n: int) -> None:
         signed_cpu = statistics.mean(c)
 
         def full_issue():
-            from app.services.events import record_event
+            from app.events import record_event
 
             record_event(session, item, "bench_note", datetime.now(timezone.utc), {})
             session.commit()
@@ -176,7 +176,7 @@ def bench_log(app, db_path: str | None, size: int, n: int = 200) -> None:
     from app.evidence import log as evidence_log
     from app.extensions import db
     from app.models import Item
-    from app.services.events import record_event
+    from app.events import record_event
 
     if db_path is None:
         print("log benchmark needs SQLite (pass no --database-url)")

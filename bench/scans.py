@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = parser.parse_args()
 
-    from app.config import database_uri
+    from app.settings import database_uri
 
     admin_url = sa.engine.make_url(database_uri(args.database, "."))
     name = f"awizo_bench_{uuid.uuid4().hex[:8]}"
@@ -149,10 +149,11 @@ def main() -> None:
 
 _SETUP = """
 from app import create_app
-from app.cli import create_sender, create_carrier
+from app.delivery.cli import create_carrier
+from app.senders.cli import create_sender
 from app.extensions import db
 from app.models.types import utcnow
-from app.services.items import NewItem, register_item
+from app.delivery.items import NewItem, register_item
 from notices import s10
 app = create_app()
 with app.app_context():

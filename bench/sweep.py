@@ -28,7 +28,7 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def _admin_url() -> sa.URL:
-    from app.config import database_uri
+    from app.settings import database_uri
 
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") \
         or "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services import events, lifecycle
+    from app import events
+    from app.lifecycle import service as lifecycle
 
     admin_url = _admin_url()
     name = f"awizo_bench_{uuid.uuid4().hex[:8]}"

@@ -58,7 +58,7 @@ def database(tmp_path_factory):
         yield fresh
         return
 
-    from app.config import database_uri
+    from app.settings import database_uri
 
     admin_url = sa.engine.make_url(database_uri(base, "."))
     name = f"awizo_test_{uuid.uuid4().hex[:10]}"
@@ -166,7 +166,8 @@ class Api:
     """Small helper around the test client that knows the demo sender and carrier tokens."""
 
     def __init__(self, app, client):
-        from app.cli import create_carrier, create_sender
+        from app.delivery.cli import create_carrier
+        from app.senders.cli import create_sender
 
         self.app, self.client = app, client
         with app.app_context():
@@ -175,13 +176,13 @@ class Api:
             self.sender_id, self.carrier_id = self.sender.id, self.carrier.id
 
     def new_sender(self, name: str) -> str:
-        from app.cli import create_sender
+        from app.senders.cli import create_sender
 
         with self.app.app_context():
             return create_sender(name)[1]
 
     def new_carrier(self, name: str) -> str:
-        from app.cli import create_carrier
+        from app.delivery.cli import create_carrier
 
         with self.app.app_context():
             return create_carrier(name)[1]

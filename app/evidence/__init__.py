@@ -81,7 +81,7 @@ def keys() -> EvidenceKeys:
 
 def init_app(app) -> None:
     from app.evidence.log import append_event, install_session_hooks
-    from app.services.events import add_listener
+    from app.events import add_listener
 
     for name in SETTINGS:
         app.config.setdefault(name, os.environ.get(name) or None)
@@ -89,7 +89,3 @@ def init_app(app) -> None:
     app.extensions[_KEY] = EvidenceKeys(app.instance_path, app.config, app.config.get("PROOF_TIMESTAMPER"))
     add_listener(app, append_event)
     install_session_hooks()
-
-    from app.evidence.cli import evidence_cli
-
-    app.cli.add_command(evidence_cli)

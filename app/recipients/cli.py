@@ -7,8 +7,8 @@ from flask import current_app
 from app.extensions import db
 from app.models.subscriptions import Subscriber
 from app.models.types import utcnow
-from app.recipients import bp
-from app.services import subscriptions
+from app.recipients.blueprint import bp
+from app.recipients import subscriptions
 from notices.recipient_messages import letter_text
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 
-from app.auth_web import current_user, login_required
+from app.accounts.web import current_user, login_required
 from app.extensions import db
 from app.models.subscriptions import Subscriber
 from app.models.types import utcnow
-from app.recipients import bp
-from app.services import recipient_data, subscriptions
+from app.recipients.blueprint import bp
+from app.recipients import personal_data as recipient_data
+from app.recipients import subscriptions
 
 
 @bp.get("/staff/")

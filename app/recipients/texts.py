@@ -1,7 +1,7 @@
 """Sentences shown on the recipients' pages for each error a service can report."""
 from __future__ import annotations
 
-from app.services.errors import ValidationFailed
+from app.errors import ValidationFailed
 
 MESSAGES = {
     "required": ("To pole jest wymagane.", "This field is required."),

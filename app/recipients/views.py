@@ -6,13 +6,14 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from app.extensions import db
 from app.models.subscriptions import Contact
 from app.models.types import utcnow
-from app.public.i18n import current_language
-from app.ratelimit import limiter
-from app.recipients import bp
+from app.web.i18n import current_language
+from app.web.ratelimit import limiter
+from app.recipients.blueprint import bp
 from app.recipients.texts import errors_for, sentence
-from app.services import recipient_data, subscriptions
-from app.services.errors import NotFound, ValidationFailed
-from app.services.subscriptions import Locked, SignUp
+from app.recipients import personal_data as recipient_data
+from app.recipients import subscriptions
+from app.errors import NotFound, ValidationFailed
+from app.recipients.subscriptions import Locked, SignUp
 
 
 
@@ -38,7 +39,7 @@ def _subscriber(token: str):
 
 def _stopped(subscriber) -> set[int]:
     """Contacts the person stopped from outside this page (STOP reply, unsubscribe link, bounce)."""
-    from app.services import suppressions
+    from app.messaging import suppressions
 
     return {c.id for c in subscriber.contacts if suppressions.is_suppressed(db.session, c.channel, c.address)}
 

@@ -1,15 +1,16 @@
 """Device enrolment, listing and revocation for operator staff (role ``staff``)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from app.auth_web import current_user, login_required
+from app.accounts.web import current_user, login_required
 from app.extensions import db
 from app.models.types import utcnow
-from app.services import enrolments
-from app.services.errors import ServiceError
-from app.services.paper_notice import qr_svg
-from app.staff import bp
+from app.delivery import enrolments
+from app.errors import ServiceError
+from app.delivery.paper_notice import qr_svg
+
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 
 @bp.get("/")

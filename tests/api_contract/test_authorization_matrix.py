@@ -130,7 +130,7 @@ def test_callbacks_reach_only_the_items_sender(api, world, app):
 
 
 def test_portal_pages_of_sender_a_are_404_for_sender_b(app, api, world):
-    from app.services import accounts
+    from app.accounts import service as accounts
     from tests.portal.conftest import csrf_from, login
 
     with app.app_context():

@@ -124,7 +124,7 @@ def test_bulk_recorded_events_are_logged_like_single_ones(app, api, proofs):
 
     from app.models import Item
     from app.models.evidence import LogEntry
-    from app.services.events import record_events
+    from app.events import record_events
 
     numbers = [api.register().get_json()["tracking_number"] for _ in range(3)]
     with app.test_request_context():

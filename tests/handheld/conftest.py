@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def new_code(app, carrier_id: int, label: str = "test handheld") -> str:
     from app.extensions import db
-    from app.services.enrolments import create_enrolment
+    from app.delivery.enrolments import create_enrolment
 
     with app.app_context():
         return create_enrolment(db.session, carrier_id, label, created_by="staff@example.com",

@@ -57,7 +57,7 @@ def test_a_bad_public_key_is_refused(app, client, api, key):
 def test_a_revoked_device_is_refused_at_once(app, client, api, device):
     number = tracking_number()
     api.register(tracking_number=number)
-    from app.services.enrolments import revoke_device
+    from app.delivery.enrolments import revoke_device
 
     with app.app_context():
         revoke_device(db.session, device.device_id, now=datetime.now(timezone.utc))

@@ -207,7 +207,7 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
 def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_server, phone):
     from datetime import timedelta, timezone
 
-    from app.services import lifecycle
+    from app.lifecycle import service as lifecycle
 
     context, page = phone
     number, = registered(api, 1)

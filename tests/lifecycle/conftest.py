@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Item, ItemEvent, OutboxMessage
 from app.models.lifecycle import CarrierTask
 from app.models.types import utcnow
-from app.services import lifecycle
+from app.lifecycle import service as lifecycle
 
 
 class Lifecycle:

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from app import create_app
 from app.extensions import db
-from app.services import events, lifecycle
+from app import events
+from app.lifecycle import service as lifecycle
 
 
 def main() -> None:

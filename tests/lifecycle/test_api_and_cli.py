@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 
-from app.jobs import JOBS
-from app.scheduler import build_scheduler
+from app.lifecycle.jobs import JOBS
+from app.lifecycle.scheduler import build_scheduler
 from tests.conftest import tracking_number
 
 NOTICE = datetime(2026, 3, 23, 9, 0, tzinfo=timezone.utc)

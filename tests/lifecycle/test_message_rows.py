@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.lifecycle_alerts import message_row
-from app.services.outbox import enqueue_message
+from app.lifecycle.alerts import message_row
+from app.messaging.outbox import enqueue_message
 
 NOW = datetime(2026, 3, 31, 6, 0, tzinfo=timezone.utc)
 FIELDS = ("channel", "purpose", "recipient", "language", "subject", "body", "body_html", "headers", "dedupe_key",
@@ -55,7 +55,7 @@ def test_sender_is_told_by_e_mail_of_deemed_service_where_it_has_an_address(app)
     from datetime import date
     from types import SimpleNamespace
 
-    from app.services.lifecycle_alerts import LifecycleOutbox
+    from app.lifecycle.alerts import LifecycleOutbox
     from notices.lifecycle_messages import LifecycleAlert
 
     alert = LifecycleAlert("RR123456785PL", "Sąd Rejonowy", "Poczta 1", "ul. Polna 1", date(2026, 4, 7),

@@ -83,7 +83,7 @@ def _mail(api, number) -> dict:
 def test_a_bounce_read_from_stdin_marks_the_email_undelivered_and_tells_by_sms_once(
         app, api, worker, runner, twilio_stub, smtp_server):
     from app.extensions import db
-    from app.services.suppressions import is_suppressed
+    from app.messaging.suppressions import is_suppressed
 
     number, sent = _alerted_item(api, worker)
     [received] = smtp_server.to(MAIL)
@@ -109,7 +109,7 @@ def test_a_bounce_read_from_stdin_marks_the_email_undelivered_and_tells_by_sms_o
 def test_an_mbox_with_a_delayed_report_changes_nothing(app, api, worker, runner, twilio_stub, smtp_server,
                                                        tmp_path):
     from app.extensions import db
-    from app.services.suppressions import is_suppressed
+    from app.messaging.suppressions import is_suppressed
 
     number, _ = _alerted_item(api, worker)
     [received] = smtp_server.to(MAIL)
@@ -137,7 +137,7 @@ def test_an_mbox_with_a_delayed_report_changes_nothing(app, api, worker, runner,
 def test_the_original_message_id_is_found_in_either_attachment(attach):
     from email.message import EmailMessage
 
-    from app.services.bounces import parse_dsn
+    from app.messaging.bounces import parse_dsn
 
     original = EmailMessage()
     original["From"], original["To"], original["Subject"] = "awizo@awizo.test", MAIL, "Awizo"

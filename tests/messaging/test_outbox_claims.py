@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.adapters import DeliveryResult, register_channel
+from app.messaging.providers import DeliveryResult, register_channel
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.outbox import OutboxSettings, claim_due, enqueue_message, run_once
+from app.messaging.outbox import OutboxSettings, claim_due, enqueue_message, run_once
 
 
 class CountingChannel:

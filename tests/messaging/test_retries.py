@@ -32,7 +32,7 @@ def test_invalid_number_fails_at_once_is_suppressed_and_told_by_email(api, worke
     assert len(mails) == 2 and sum("SMS" in m["Subject"] for m in mails) == 1
     with app.app_context():
         from app.extensions import db
-        from app.services.suppressions import active_suppression
+        from app.messaging.suppressions import active_suppression
 
         row = active_suppression(db.session, "sms", PHONE)
         assert row.reason == "permanent_error"
@@ -100,7 +100,7 @@ def test_smtp_5xx_refusal_fails_the_email_and_tells_by_sms(api, worker, twilio_s
     assert len(texts) == 2 and any("e-mail" in t and number in t for t in texts)
     with app.app_context():
         from app.extensions import db
-        from app.services.suppressions import active_suppression
+        from app.messaging.suppressions import active_suppression
 
         assert active_suppression(db.session, "email", "Jan.Kowalski@example.com").reason == "bounce"
     _notice(api, worker)  # the dead address is not tried again; the SMS still goes

@@ -8,13 +8,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app import create_app
-from app.adapters import channels
+from app.messaging.providers import channels
 from app.extensions import db
 from app.models import OutboxMessage
 from app.models.outbox import SmsSendSlot
 from app.models.types import utcnow
-from app.services import send_slots
-from app.services.outbox import OutboxSettings, enqueue_message, run_once
+from app.messaging import send_slots
+from app.messaging.outbox import OutboxSettings, enqueue_message, run_once
 from tests.support.twilio_server import TEST_FROM_NUMBER
 
 

@@ -95,7 +95,7 @@ def test_unsigned_tampered_or_wrong_url_calls_are_refused(api, worker, client, t
                                   "CANCEL"])
 def test_every_opt_out_word_stops_sms(client, word, app):
     from app.extensions import db
-    from app.services.suppressions import is_suppressed
+    from app.messaging.suppressions import is_suppressed
 
     response = _reply(client, word)
     assert response.status_code == 200 and response.mimetype == "text/xml"
@@ -133,8 +133,8 @@ def test_a_late_email_bounce_is_visible_and_the_recipient_is_told_by_sms(api, wo
                                                                          smtp_server, outbox):
     from app.extensions import db
     from app.models.types import utcnow
-    from app.services.sms_status import record_email_bounce
-    from app.services.suppressions import is_suppressed
+    from app.messaging.sms_status import record_email_bounce
+    from app.messaging.suppressions import is_suppressed
 
     number, sent = _alerted_item(api, worker)
     with app.app_context():

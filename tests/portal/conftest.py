@@ -6,7 +6,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.services import accounts
+from app.accounts import service as accounts
 
 
 class People:

@@ -10,7 +10,7 @@ import io
 import re
 import pytest
 
-from app.services.imports import COLUMN_NAMES
+from app.senders.imports import COLUMN_NAMES
 from tests.conftest import tracking_number
 from tests.support.browser import run_in_chromium, serving
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from app.services.imports import COLUMN_NAMES
+from app.senders.imports import COLUMN_NAMES
 from notices import s10
 from tests.conftest import tracking_number
 from tests.portal.conftest import csrf_from

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from app.adapters.webhook import verify_signature
+from app.messaging.providers.webhook import verify_signature
 from app.models.types import utcnow
 
 
@@ -80,9 +80,9 @@ def receiver():
 
 
 def run_worker(app, hours_later: float = 0):
-    from app.adapters import channels
+    from app.messaging.providers import channels
     from app.extensions import db
-    from app.services import outbox
+    from app.messaging import outbox
 
     with app.app_context():
         return outbox.run_once(db.session, channels(app), outbox.OutboxSettings.from_app(app),
@@ -139,7 +139,7 @@ def test_wrong_secret_is_refused_by_the_receiver_and_retried_after_rotation(app,
 
 
 def test_signature_rules():
-    from app.adapters.webhook import sign
+    from app.messaging.providers.webhook import sign
 
     body = b'{"id":"evt_1"}'
     header = sign("s3cret", 1_800_000_000, body)
@@ -151,7 +151,7 @@ def test_signature_rules():
 
 
 def test_private_addresses_are_refused_unless_allowed(app, api):
-    from app.adapters.webhook import WebhookChannel
+    from app.messaging.providers.webhook import WebhookChannel
     from app.models import OutboxMessage
 
     channel = WebhookChannel(lambda message: "secret", allow_private_networks=False)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Item, OutboxMessage
 from app.models.types import utcnow
-from app.services import subscriptions
+from app.recipients import subscriptions
 
 ADDRESS = {"line1": "ul. Polna 12 m. 4", "postal_code": "00-950", "city": "Warszawa", "country": "PL"}
 

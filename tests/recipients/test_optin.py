@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models.subscriptions import Contact, Subscriber
 from app.models.types import utcnow
-from app.services import subscriptions
-from app.services.errors import ValidationFailed
+from app.recipients import subscriptions
+from app.errors import ValidationFailed
 from tests.recipients.conftest import errors_in
 
 PHONE = "+48601234999"

@@ -93,7 +93,7 @@ def _double_opt_in(page, live_server, rec, code, later_item):
 
 def test_every_recipient_page_is_accessible_at_360_px(live_server, in_browser, rec, app):
     from app.extensions import db
-    from app.services import accounts
+    from app.accounts import service as accounts
 
     token = rec.signed_up(proof="letter")
     with app.app_context():

@@ -9,7 +9,8 @@ from app.extensions import db
 from app.models import Attempt, OutboxMessage
 from app.models.subscriptions import Contact, Subscriber
 from app.models.types import utcnow
-from app.services import accounts, suppressions
+from app.accounts import service as accounts
+from app.messaging import suppressions
 from tests.recipients.conftest import csrf_from, errors_in
 
 PHONE = "+48601234999"

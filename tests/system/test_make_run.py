@@ -30,7 +30,7 @@ def running_system(tmp_path):
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'awizo.sqlite3'}", PORT=str(port),
                OUTBOX_POLL_SECONDS="0.5")
     log = open(tmp_path / "run.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "app.devrun", "--port", str(port)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "app.demo.devrun", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://localhost:{port}"
     try:

@@ -1,0 +1,44 @@
+"""``flask users create EMAIL --role ROLE [--sender NAME]``: accounts from the command line."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.models import Sender
+from app.models.accounts import ROLES
+from app.accounts import service as accounts
+from app.errors import ServiceError
+
+users_cli = AppGroup("users", help="Manage people who sign in (operator staff, sender admins and clerks).")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="staff, sender_admin or sender_clerk.")
+@click.option("--sender", "sender_name", help="The sender organisation (required for sender roles).")
+@click.option("--name", help="The person's name.")
+@click.option("--prompt-password", is_flag=True, help="Ask for the password instead of generating one.")
+def users_create(email: str, role: str, sender_name: str | None, name: str | None, prompt_password: bool) -> None:
+    """Create an account and print its password alone on the last line (unless prompted)."""
+    sender = None
+    if role != "staff":
+        if not sender_name:
+            raise click.UsageError("--sender NAME is required for sender roles")
+        sender = db.session.scalar(sa.select(Sender).where(Sender.name == sender_name))
+        if sender is None:
+            raise click.BadParameter(f"no sender named {sender_name!r}", param_hint="--sender")
+    elif sender_name:
+        raise click.UsageError("staff accounts belong to no sender; drop --sender")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if prompt_password else None
+    try:
+        user, password = accounts.create_user(db.session, email, role, sender, password=password, name=name)
+    except ServiceError as exc:
+        raise click.ClickException("; ".join(f"{e.field} {e.message}" for e in exc.errors) or exc.detail)
+    where = f" for {sender.name}" if sender else ""
+    if prompt_password:
+        click.echo(f"Created {user.role} {user.email}{where}.")
+    else:
+        click.echo(f"Created {user.role} {user.email}{where}. Password (shown once, store it now):")
+        click.echo(password)

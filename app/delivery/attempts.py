@@ -1,0 +1,153 @@
+"""Recording delivery attempts: append-only, idempotent, and alerting in the same transaction."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, joinedload
+
+from notices.outcomes import Outcome, upu_event
+from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
+from app.lifecycle import service as lifecycle
+from app.recipients import notifications
+from app.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.events import record_event
+from app.delivery.records import attempt_data
+
+ITEM_STATUS = {
+    Outcome.DELIVERED: "delivered",
+    Outcome.NOTICE_LEFT: "awaiting_collection",
+    Outcome.NO_ACCESS: "awaiting_collection",
+    Outcome.REFUSED: "refused",
+    Outcome.ADDRESS_UNKNOWN: "undeliverable",
+    Outcome.MOVED: "undeliverable",
+}
+FINAL_STATUSES = {"delivered", "refused", "undeliverable", "collected", "returned", "deemed_served"}
+
+
+@dataclass(frozen=True)
+class ScanInput:
+    tracking_number: str
+    outcome: Outcome
+    occurred_at: datetime
+    latitude: float | None
+    longitude: float | None
+    accuracy_m: float | None
+    pickup_point_code: str | None = None
+    no_fix: bool = False  # the device had no position fix: recorded as such, never a stale position
+
+    def fingerprint(self) -> str:
+        """A hash of the request, to tell a true replay from a reused key."""
+        data = asdict(self)
+        data["occurred_at"] = self.occurred_at.isoformat()
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    status_code: int
+    body: dict
+    replayed: bool = False
+
+
+def _stored(session: Session, device_id: int, key: str, fingerprint: str) -> ScanResult | None:
+    record = session.scalar(
+        sa.select(IdempotencyRecord).where(IdempotencyRecord.device_id == device_id, IdempotencyRecord.key == key)
+    )
+    if record is None:
+        return None
+    if record.request_hash != fingerprint:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different scan.",
+            [FieldError("Idempotency-Key", "was already used for a different scan")],
+        )
+    return ScanResult(record.status_code, record.response, replayed=True)
+
+
+def record_attempt(
+    session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
+    now: datetime, base_url: str, tz: str, on_attempt=None,
+) -> ScanResult:
+    """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
+
+    The attempt, the item's new status, the outbox messages for the recipient and the
+    idempotency record are written in one transaction. A replay returns the first answer.
+    ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
+    """
+    fingerprint = scan.fingerprint()
+    device_id = device.id
+    for _ in range(5):
+        stored = _stored(session, device_id, idempotency_key, fingerprint)
+        if stored:
+            session.rollback()
+            return stored
+        try:
+            result = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
+                                    fingerprint, now=now, base_url=base_url, tz=tz, on_attempt=on_attempt)
+            session.commit()  # the unique (device, key) index decides a race here
+            return result
+        except (IntegrityError, OperationalError):
+            # Another request with the same key won the race (or SQLite was busy): look again.
+            session.rollback()
+    raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
+
+
+def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, on_attempt=None) -> ScanResult:
+    item = session.scalar(
+        sa.select(Item).options(joinedload(Item.sender)).where(Item.tracking_number == scan.tracking_number)
+    )
+    if item is None:
+        raise NotFound(f"No item {scan.tracking_number} is registered.")
+    if item.status in FINAL_STATUSES:
+        raise Conflict(f"Item {item.tracking_number} is already {item.status.replace('_', ' ')}.")
+    event = upu_event(scan.outcome)
+    carrier = device.carrier
+    pickup = None
+    if event.leaves_notice:
+        if scan.pickup_point_code:
+            pickup = session.scalar(sa.select(PickupPoint).where(PickupPoint.code == scan.pickup_point_code))
+            if pickup is None:
+                raise ValidationFailed([FieldError("pickup_point", f"unknown pickup point {scan.pickup_point_code}")])
+        else:
+            pickup = carrier.default_pickup_point
+            if pickup is None:
+                raise ValidationFailed([FieldError("pickup_point", "is required: the carrier has no default pickup point")])
+    attempt = Attempt(
+        item_id=item.id, carrier_id=carrier.id, device_id=device.id, outcome=scan.outcome.value,
+        upu_event=event.code, reason=event.reason, action=event.action,
+        occurred_at=scan.occurred_at, recorded_at=now,
+        latitude=scan.latitude, longitude=scan.longitude, accuracy_m=scan.accuracy_m,
+        pickup_point=pickup, carrier=carrier, device=device,
+    )
+    if event.leaves_notice:
+        # A repeat notice keeps the first notice's deadline (KPA: 14 days from the first notice).
+        attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz)
+        item.collect_by_at = attempt.collect_by_at
+    item.status = ITEM_STATUS[scan.outcome]
+    session.add(attempt)
+    session.flush()
+    if on_attempt is not None:
+        on_attempt(session, device, attempt)
+    record_event(session, item, "attempt_recorded", now, {
+        "attempt_id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
+    })
+    repeat_notice = False
+    if event.leaves_notice:
+        repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now)[1]
+    elif item.status in FINAL_STATUSES:
+        lifecycle.stop_lifecycle(session, item, item.status, now=now)
+    if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due
+        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now)
+    body = {
+        **attempt_data(attempt),
+        "tracking_number": item.tracking_number,
+        "item_status": item.status,
+        "verify_url": notifications.verify_url(base_url, item),
+    }
+    session.add(IdempotencyRecord(device_id=device.id, key=key, request_hash=fingerprint,
+                                  status_code=201, response=body, created_at=now))
+    return ScanResult(201, body)

@@ -1,0 +1,71 @@
+"""``flask carriers create|enrol``: carriers, their devices and handheld enrolment."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.delivery import enrolments
+from app.errors import ServiceError
+from app.models.types import utcnow
+
+from app.extensions import db
+from app.models import Carrier, Device, PickupPoint
+from app.security import new_token
+
+carriers_cli = AppGroup("carriers", help="Manage carriers and their devices.")
+
+
+def default_pickup_point() -> PickupPoint:
+    """The pickup point named in configuration, created on first use."""
+    cfg = current_app.config
+    point = db.session.scalar(sa.select(PickupPoint).where(PickupPoint.code == cfg["DEFAULT_PICKUP_POINT_CODE"]))
+    if point is None:
+        point = PickupPoint(code=cfg["DEFAULT_PICKUP_POINT_CODE"], name=cfg["DEFAULT_PICKUP_POINT_NAME"],
+                            address=cfg["DEFAULT_PICKUP_POINT_ADDRESS"], opening_hours="Pn–Pt 8–20, Sb 9–14")
+        db.session.add(point)
+        db.session.flush()
+    return point
+
+
+def create_carrier(name: str, pickup_code: str | None = None, device_label: str = "handheld") -> tuple[Carrier, str]:
+    """Create a carrier with one device; returns the device token, shown once."""
+    if pickup_code:
+        point = db.session.scalar(sa.select(PickupPoint).where(PickupPoint.code == pickup_code))
+        if point is None:
+            raise click.BadParameter(f"no pickup point with code {pickup_code}", param_hint="--pickup-point")
+    else:
+        point = default_pickup_point()
+    carrier = Carrier(name=name, default_pickup_point=point)
+    token = new_token("dt")
+    carrier.devices.append(Device(label=device_label, token_prefix=token.prefix, token_hash=token.digest))
+    db.session.add(carrier)
+    db.session.commit()
+    return carrier, token.token
+
+
+@carriers_cli.command("create")
+@click.argument("name")
+@click.option("--pickup-point", "pickup_code", help="Code of the carrier's default pickup point.")
+@click.option("--device-label", default="handheld", help="A label for the first device.")
+def carriers_create(name: str, pickup_code: str | None, device_label: str) -> None:
+    """Create a carrier with a device and print the device token (shown only once)."""
+    carrier, token = create_carrier(name, pickup_code, device_label)
+    click.echo(f"Created carrier #{carrier.id} {carrier.name} (pickup point {carrier.default_pickup_point.code}). "
+               "Device token (shown once, store it now):")
+    click.echo(token)
+
+
+@carriers_cli.command("enrol")
+@click.argument("carrier_id", type=int)
+@click.option("--label", default="handheld", help="A name for the new device.")
+def enrol_command(carrier_id: int, label: str) -> None:
+    """Print a one-time enrolment link (open it on the handheld); the code works once, for 30 minutes."""
+    try:
+        enrolment, code = enrolments.create_enrolment(db.session, carrier_id, label, created_by="cli", now=utcnow())
+    except ServiceError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(f"Enrolment code for carrier #{carrier_id} ({enrolment.carrier.name}), device {label!r}: {code}")
+    click.echo(f"Valid until {enrolment.expires_at:%Y-%m-%d %H:%M} UTC. Open this link on the handheld:")
+    click.echo(f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}")

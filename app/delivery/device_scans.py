@@ -1,0 +1,204 @@
+"""Scans from enrolled handhelds: verify the device's signature, then flag what looks wrong.
+
+An enrolled device (one with a public key) must sign every scan over its canonical encoding
+(``notices.scan_signature``) with a sequence number that only goes up. A scan whose signature
+does not verify is refused. A scan that verifies is recorded, and its evidence row carries
+flags for a gap in the sequence, a sequence that goes backwards or repeats, a device clock
+that disagrees with the server's, and a scan time earlier than the previous scan's. Devices
+without a key (token-only clients) keep working as before.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from sqlalchemy.orm import Session
+
+from notices.scan_signature import SignedScan, canonical_bytes
+from app.models import Attempt, Device
+from app.models.handheld import AttemptDeviceEvidence
+from app.delivery.attempts import ScanInput, ScanResult, record_attempt
+from app.errors import FieldError, Problem, ServiceError, ValidationFailed
+
+
+# A signed scan keeps the device's own time even when the device clock runs ahead of the
+# server's (it is flagged "device_clock_skew"), up to this far; token-only clients are held to
+# MAX_CLOCK_SKEW_SECONDS as before.
+SIGNED_CLOCK_AHEAD_LIMIT_S = 24 * 3600
+
+
+class SignatureRejected(ServiceError):
+    status = 422
+    slug = "invalid-signature"
+    title = "Scan signature rejected"
+
+
+@dataclass(frozen=True)
+class DeviceProof:
+    """What a handheld adds to a scan: its sequence number, signature and clock at sending."""
+
+    sequence: int | None = None
+    signature: str | None = None
+    sent_at: datetime | None = None
+
+
+def parse_device_proof(data: dict, parse_time) -> DeviceProof:
+    """Read ``sequence``, ``signature`` and ``sent_at`` (all optional for token-only clients)."""
+    problem = Problem()
+    sequence = data.get("sequence")
+    if sequence is not None and (isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1):
+        problem.add("sequence", "must be an integer of at least 1")
+        sequence = None
+    signature = data.get("signature")
+    if signature is not None and (not isinstance(signature, str) or len(signature) > 100):
+        problem.add("signature", "must be a base64url string")
+        signature = None
+    sent_at = None
+    if data.get("sent_at") is not None:
+        sent_at = parse_time(data.get("sent_at"), "sent_at", problem)
+    problem.raise_if_any()
+    return DeviceProof(sequence, signature, sent_at)
+
+
+def key_fingerprint(spki_der: bytes) -> str:
+    return hashlib.sha256(spki_der).hexdigest()
+
+
+def load_public_key(spki_b64: str) -> ec.EllipticCurvePublicKey:
+    """A P-256 public key from base64 DER SubjectPublicKeyInfo (WebCrypto's ``spki`` export)."""
+    key = serialization.load_der_public_key(base64.b64decode(spki_b64, validate=True))
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        raise ValueError("not an ECDSA P-256 public key")
+    return key
+
+
+def _b64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def signed_scan(scan: ScanInput, sequence: int) -> SignedScan:
+    return SignedScan(
+        tracking_number=scan.tracking_number, outcome=scan.outcome.value, occurred_at=scan.occurred_at,
+        latitude=scan.latitude, longitude=scan.longitude, accuracy_m=scan.accuracy_m,
+        no_fix=scan.no_fix, pickup_point=scan.pickup_point_code, sequence=sequence,
+    )
+
+
+def verify(device: Device, scan: ScanInput, proof: DeviceProof) -> bytes:
+    """Check the signature of an enrolled device's scan; returns the canonical bytes signed."""
+    missing = [name for name in ("sequence", "signature", "sent_at") if getattr(proof, name) is None]
+    if missing:
+        raise SignatureRejected(
+            "This device is enrolled with a key: every scan must carry its sequence, signature and sent_at.",
+            [FieldError(name, "is required for an enrolled device") for name in missing])
+    if scan.occurred_at > proof.sent_at + timedelta(seconds=5):
+        raise ValidationFailed([FieldError("occurred_at", "is later than sent_at: a scan cannot be sent before it was made")])
+    data = canonical_bytes(signed_scan(scan, proof.sequence))
+    try:
+        raw = _b64url(proof.signature)
+        if len(raw) != 64:
+            raise ValueError("expected 64 bytes (r || s)")
+        der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+        load_public_key(device.public_key).verify(der, data, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError, binascii.Error):
+        raise SignatureRejected(
+            "The scan's signature does not verify against this device's enrolled key: it was altered "
+            "after signing or signed by another device.",
+            [FieldError("signature", "does not verify against the device's enrolled key")]) from None
+    return data
+
+
+def _sequence_flags(session: Session, device: Device, sequence: int) -> tuple[list[str], dict]:
+    last = device.last_sequence or 0
+    used = session.scalar(sa.select(sa.func.count()).select_from(AttemptDeviceEvidence).where(
+        AttemptDeviceEvidence.device_id == device.id, AttemptDeviceEvidence.sequence == sequence))
+    if used:
+        return ["sequence_replayed"], {"last_sequence": last}
+    if sequence <= last:
+        return ["sequence_reordered"], {"last_sequence": last}
+    if sequence > last + 1:
+        return ["sequence_gap"], {"missing_sequences": [last + 1, sequence - 1]}
+    return [], {}
+
+
+def _previous_scan_time(session: Session, device: Device, sequence: int) -> datetime | None:
+    return session.scalar(
+        sa.select(Attempt.occurred_at)
+        .join(AttemptDeviceEvidence, AttemptDeviceEvidence.attempt_id == Attempt.id)
+        .where(AttemptDeviceEvidence.device_id == device.id, AttemptDeviceEvidence.sequence < sequence)
+        .order_by(AttemptDeviceEvidence.sequence.desc()).limit(1))
+
+
+def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed_data: bytes | None, fingerprint: str | None,
+                     now: datetime, tolerance_s: float):
+    def write(session: Session, device: Device, attempt: Attempt) -> None:
+        flags: list[str] = []
+        details: dict = {}
+        skew = None
+        if signed_data is not None:
+            seq_flags, details = _sequence_flags(session, device, proof.sequence)
+            flags += seq_flags
+            previous = _previous_scan_time(session, device, proof.sequence)
+            if previous is not None and previous > scan.occurred_at:
+                flags.append("time_before_previous_scan")
+                details["previous_scan_occurred_at"] = previous.isoformat()
+            device.last_sequence = max(device.last_sequence or 0, proof.sequence)
+        else:
+            flags.append("unsigned")
+        if proof.sent_at is not None:
+            skew = round((proof.sent_at - now).total_seconds(), 3)
+            if abs(skew) > tolerance_s:
+                flags.append("device_clock_skew")
+                details["clock_tolerance_s"] = tolerance_s
+        if scan.no_fix:
+            flags.append("no_fix")
+        session.add(AttemptDeviceEvidence(
+            attempt=attempt, device_id=device.id, signed=signed_data is not None,
+            sequence=proof.sequence if signed_data is not None else None,
+            signature=proof.signature if signed_data is not None else None,
+            key_fingerprint=fingerprint,
+            canonical_sha256=hashlib.sha256(signed_data).hexdigest() if signed_data is not None else None,
+            device_sent_at=proof.sent_at, clock_skew_s=skew, no_fix=scan.no_fix,
+            flags=flags, details=details or None, created_at=now,
+        ))
+        session.flush()
+    return write
+
+
+def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
+                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float) -> ScanResult:
+    """Verify (for enrolled devices), then record the attempt with its device evidence.
+
+    A validly signed scan that is refused for another reason (unknown item, item already
+    delivered…) still moves the device's sequence on, so it does not show up as a gap later.
+    """
+    signed_data = None
+    fingerprint = None
+    if device.public_key:
+        signed_data = verify(device, scan, proof)
+        fingerprint = device.key_fingerprint
+    elif proof.signature is not None:
+        raise SignatureRejected("This device has no enrolled key, so its scans cannot be signed.",
+                                [FieldError("signature", "this device has no enrolled key")])
+    writer = None
+    if signed_data is not None or scan.no_fix:
+        writer = _evidence_writer(scan, proof, signed_data, fingerprint, now, clock_tolerance_s)
+    device_id = device.id
+    try:
+        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, on_attempt=writer)
+    except ServiceError:
+        if signed_data is not None:
+            session.rollback()
+            fresh = session.get(Device, device_id)
+            if (fresh.last_sequence or 0) < proof.sequence:
+                fresh.last_sequence = proof.sequence
+                session.commit()
+        raise

@@ -1,0 +1,66 @@
+"""JSON endpoints for the handheld: enrolment, who am I, and the data of a printable notice."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, g, jsonify
+
+from app.web.api_auth import device_required
+from app.web.problems import json_body, problem
+from app.extensions import db
+from app.delivery.handheld import bp
+from app.models import Attempt, Item
+from app.models.types import utcnow
+from app.delivery import enrolments
+from app.delivery import paper_notice
+from app.errors import NotFound, ServiceError
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    headers = {"WWW-Authenticate": 'Bearer realm="awizo"'} if exc.status == 401 else None
+    return problem(exc.status, exc.title, exc.detail, exc.slug, exc.errors, headers)
+
+
+def _device_data(device) -> dict:
+    pickup = device.carrier.default_pickup_point
+    return {
+        "device": {"id": device.id, "label": device.label, "key_fingerprint": device.key_fingerprint},
+        "carrier": {"id": device.carrier_id, "name": device.carrier.name},
+        "pickup_point": None if pickup is None else {
+            "code": pickup.code, "name": pickup.name, "address": pickup.address,
+        },
+    }
+
+
+@bp.post("/api/enrol")
+def enrol():
+    """``{code, public_key}`` → the device's token (shown once) and what the app needs."""
+    data = json_body()
+    device, token = enrolments.enrol_device(db.session, str(data.get("code") or ""),
+                                            data.get("public_key"), now=utcnow())
+    return jsonify({"token": token, **_device_data(device)}), 201
+
+
+@bp.get("/api/me")
+@device_required
+def me():
+    return jsonify(_device_data(g.device))
+
+
+@bp.get("/api/notice/<tracking_number>")
+@device_required
+def notice_data(tracking_number: str):
+    """What the paper notice says; only for an item this carrier left a notice for."""
+    item = db.session.scalar(sa.select(Item).where(Item.tracking_number == tracking_number.upper()))
+    attempt = None
+    if item is not None:
+        attempt = db.session.scalar(
+            sa.select(Attempt).where(Attempt.item_id == item.id, Attempt.carrier_id == g.device.carrier_id,
+                                     Attempt.pickup_point_id.is_not(None))
+            .order_by(Attempt.id.desc()).limit(1))
+    if attempt is None:
+        raise NotFound(f"This carrier left no notice for {tracking_number}.")
+    cfg = current_app.config
+    body = paper_notice.notice_data(db.session, item, attempt, base_url=cfg["PUBLIC_BASE_URL"],
+                                    tz=cfg["OPERATOR_TIMEZONE"], now=utcnow())
+    return jsonify(body)

@@ -1,0 +1,60 @@
+"""The data of a printable paper notice: wording in both languages, a QR code, a claim code."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import qrcode
+import qrcode.image.svg
+from sqlalchemy.orm import Session
+
+from notices.paper_notice import NoticeFacts, notice_text
+from notices.profiles import PROFILES
+from app.models import Attempt, Item
+from app.recipients.notifications import verify_url as item_verify_url
+
+
+def qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    return image.to_string(encoding="unicode")
+
+
+def _claim_code(session: Session, item: Item, now: datetime) -> str | None:
+    """A code proving access to the address, when the recipients' sign-up is installed."""
+    try:
+        from app.recipients.subscriptions import issue_claim_code
+    except ImportError:
+        return None
+    code = issue_claim_code(session, item, now=now)
+    session.commit()
+    return code
+
+
+def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime) -> dict:
+    zone = ZoneInfo(tz)
+    profile = PROFILES.get(item.service)
+    pickup = attempt.pickup_point
+    url = item_verify_url(base_url, item)
+    facts = NoticeFacts(
+        tracking_number=item.tracking_number,
+        service_pl=profile.name_pl if profile else item.service,
+        service_en=profile.name_en if profile else item.service,
+        sender_name=item.sender.name if item.sender else None,
+        left_at=attempt.occurred_at.astimezone(zone),
+        collect_by=(attempt.collect_by_at or item.collect_by_at or attempt.occurred_at).astimezone(zone),
+        pickup_name=pickup.name, pickup_address=pickup.address, pickup_hours=pickup.opening_hours,
+        repeat_notice=bool(getattr(profile, "repeat_notice", False)),
+        hold_days=int(getattr(profile, "hold", getattr(profile, "first_notice_days", 7))),
+        deemed_service=bool(getattr(profile, "deemed_service", False)),
+        verify_url=url,
+    )
+    signup_url = f"{base_url}/alerts/"
+    return {
+        "tracking_number": item.tracking_number,
+        "attempt_id": attempt.id,
+        "verify_url": url,
+        "signup_url": signup_url,
+        "claim_code": _claim_code(session, item, now),
+        "qr_svg": qr_svg(url),
+        "text": {"pl": notice_text(facts, "pl"), "en": notice_text(facts, "en")},
+    }

@@ -1,0 +1,101 @@
+"""Public views: home page and the verification page (masked record, HTML or JSON)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
+from app.extensions import db
+from app.web import i18n
+
+bp = Blueprint("public", __name__, template_folder="templates")
+bp.app_context_processor(i18n.template_context)
+from app.models.types import utcnow
+from app.delivery import items as item_service
+from app.evidence import proofs
+from app.errors import NotFound
+from app.delivery.records import item_record
+
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+@bp.app_template_filter("localtime")
+def localtime(value: str | None) -> str:
+    """An ISO time from a record, shown in the operator's time zone and in UTC."""
+    return format_time(value, current_app.config["OPERATOR_TIMEZONE"])
+
+
+@bp.app_template_filter("plaindate")
+def plaindate(value: str | None) -> str:
+    """An ISO date (``2026-12-07``) as people write it here (``07.12.2026``)."""
+    if not value:
+        return "—"
+    year, month, day = value[:10].split("-")
+    return f"{day}.{month}.{year}"
+
+
+@bp.app_template_filter("event_kind")
+def event_kind(kind: str) -> str:
+    """An item event's name in the page's language."""
+    from app.web.i18n import current_language
+
+    names = EVENT_KINDS.get(kind)
+    return (names[0] if current_language() == "pl" else names[1]) if names else kind.replace("_", " ")
+
+
+@bp.get("/")
+def home():
+    return render_template("public/home.html")
+
+
+@bp.get("/v/<token>")
+def verify(token: str):
+    try:
+        item = item_service.item_by_verify_token(db.session, token)
+    except NotFound:
+        if wants_json():
+            response = jsonify({"title": "Not found", "status": 404, "detail": "No record for this link."})
+            response.mimetype = "application/problem+json"
+            return response, 404
+        return render_template("public/verify_unknown.html"), 404
+    base_url, tz = current_app.config["PUBLIC_BASE_URL"], current_app.config["OPERATOR_TIMEZONE"]
+    record = item_record(db.session, item, base_url, public=True)
+    integrity = proofs.integrity_summary(db.session, item, base_url=base_url, now=utcnow(), tz=tz)
+    if wants_json():
+        return jsonify({**record, "integrity": integrity})
+    return render_template("public/verify.html", record=record, integrity=integrity, token=token,
+                           outcomes=OUTCOMES, statuses=STATUSES)
+
+
+@bp.get("/v/<token>/proof.pdf")
+def public_proof(token: str):
+    """The masked proof PDF for whoever holds the QR code or the alert's link."""
+    try:
+        item = item_service.item_by_verify_token(db.session, token)
+    except NotFound:
+        return render_template("public/verify_unknown.html"), 404
+    pdf = proofs.render_proof(db.session, item, base_url=current_app.config["PUBLIC_BASE_URL"], now=utcnow(),
+                              tz=current_app.config["OPERATOR_TIMEZONE"], public=True)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="proof-{item.tracking_number}.pdf"'})
+
+
+@bp.route("/proofs/verify", methods=["GET", "POST"])
+def verify_upload():
+    """Upload a proof PDF and get a verdict in words."""
+    verdict = error = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(MAX_UPLOAD + 1) if upload else b""
+        if not data:
+            error = "missing"
+        elif len(data) > MAX_UPLOAD:
+            error = "too_large"
+        else:
+            verdict = proofs.verify_document(db.session, data, current_app.config["PUBLIC_BASE_URL"]).as_dict()
+    return render_template("public/verify_upload.html", verdict=verdict, error=error), (422 if error else 200)

@@ -1,0 +1,116 @@
+"""Demo data for a first look: ``flask --app wsgi demo`` (run by ``make run``)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import secrets
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.models import ApiKey, Carrier, Device, Item, Sender, User
+from app.models.types import utcnow
+from app.security import new_token
+from app.accounts import service as accounts
+from app.delivery import enrolments
+from app.delivery.attempts import ScanInput, record_attempt
+from app.delivery.items import NewItem, register_item
+from notices import s10
+from notices.outcomes import Outcome
+
+DEMO_SENDER = "Sąd Rejonowy dla Warszawy-Mokotowa (demo)"
+DEMO_CARRIER = "Anna Nowak (demo)"
+
+
+def _fresh_sender_key(sender: Sender) -> str:
+    token = new_token("sk")
+    db.session.add(ApiKey(sender_id=sender.id, name=f"demo {utcnow():%Y-%m-%d %H:%M}",
+                          prefix=token.prefix, key_hash=token.digest))
+    return token.token
+
+
+def _fresh_device_token(carrier: Carrier) -> str:
+    token = new_token("dt")
+    db.session.add(Device(carrier_id=carrier.id, label=f"demo {utcnow():%Y-%m-%d %H:%M}",
+                          token_prefix=token.prefix, token_hash=token.digest))
+    return token.token
+
+
+DEMO_USERS = (("staff@awizo.demo", "staff"), ("admin@sad.demo", "sender_admin"))
+
+
+def _demo_login(email: str, role: str, sender: Sender | None) -> str:
+    """A demo account with a fresh password each run (passwords are stored only hashed)."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        return accounts.create_user(db.session, email, role, sender, name=email.split("@")[0])[1]
+    password = secrets.token_urlsafe(12)
+    user.password_hash = accounts.hash_password(password)
+    db.session.commit()
+    return password
+
+
+def seed_demo() -> dict:
+    """Create (once) a demo sender, carrier and items; hand out fresh credentials each run."""
+    from app.delivery.cli import create_carrier
+    from app.senders.cli import create_sender
+
+    sender = db.session.scalar(sa.select(Sender).where(Sender.name == DEMO_SENDER))
+    if sender is None:
+        sender, api_key = create_sender(DEMO_SENDER, "demo")
+    else:
+        api_key = _fresh_sender_key(sender)
+    carrier = db.session.scalar(sa.select(Carrier).where(Carrier.name == DEMO_CARRIER))
+    if carrier is None:
+        carrier, device_token = create_carrier(DEMO_CARRIER)
+    else:
+        device_token = _fresh_device_token(carrier)
+    db.session.commit()
+
+    now = utcnow()
+    people = [
+        ("Jan Kowalski", "ul. Puławska 17 m. 4", "02-515", "+48601234567", "jan.kowalski@example.com", "pl"),
+        ("Maria Wiśniewska", "ul. Wołoska 12", "02-675", "+48602345678", "maria@example.com", "pl"),
+        ("John Smith", "ul. Domaniewska 39", "02-672", None, "john.smith@example.com", "en"),
+    ]
+    numbers = []
+    for serial, (name, line1, postal, phone, email, lang) in enumerate(people, start=10_000_001):
+        number = s10.make("RR", serial, "PL")
+        numbers.append(number)
+        if db.session.scalar(sa.select(Item.id).where(Item.tracking_number == number)):
+            continue
+        register_item(db.session, sender, NewItem(
+            tracking_number=number, service="pl_official_letter", sender_reference=f"I C {serial % 1000}/26",
+            recipient_name=name, address_line1=line1, address_line2=None, postal_code=postal,
+            city="Warszawa", country="PL", phone=phone, email=email, language=lang,
+        ), now=now - timedelta(days=1))
+        if serial != 10_000_003:
+            device = db.session.scalar(sa.select(Device).where(Device.carrier_id == carrier.id))
+            record_attempt(db.session, device, ScanInput(
+                tracking_number=number, outcome=Outcome.NOTICE_LEFT, occurred_at=now - timedelta(hours=2),
+                latitude=52.1935 + serial % 10 / 1000, longitude=21.0165, accuracy_m=9.0,
+            ), f"demo-{number}", now=now, base_url=current_app.config["PUBLIC_BASE_URL"],
+                tz=current_app.config["OPERATOR_TIMEZONE"])
+    items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
+    logins = {email: _demo_login(email, role, sender if role != "staff" else None) for email, role in DEMO_USERS}
+    enrolment, code = enrolments.create_enrolment(db.session, carrier.id, "demo phone", created_by="demo", now=now)
+    return {"api_key": api_key, "device_token": device_token, "logins": logins,
+            "enrol_url": f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}",
+            "verify_urls": {i.tracking_number: f"{current_app.config['PUBLIC_BASE_URL']}/v/{i.verify_token}" for i in items}}
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Create demo data and print fresh credentials to try the API with."""
+    info = seed_demo()
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo(f"Demo sender API key:     {info['api_key']}")
+    click.echo(f"Demo carrier device token: {info['device_token']}")
+    for email, password in info["logins"].items():
+        click.echo(f"Sign in at {base}/login as {email} with password {password}")
+    click.echo(f"Handheld: open {info['enrol_url']} (one-time enrolment link, 30 minutes)")
+    for number, url in info["verify_urls"].items():
+        click.echo(f"Item {number}: {url}")
+    click.echo(f"Try: curl -H 'Authorization: Bearer {info['api_key']}' {base}/api/v1/items/{next(iter(info['verify_urls']))}")

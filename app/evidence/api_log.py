@@ -1,0 +1,57 @@
+"""The public transparency log: signed tree heads, inclusion and consistency proofs, our keys."""
+from __future__ import annotations
+
+from flask import Response, request
+
+from app.web.problems import api_blueprint
+from app.evidence import keys
+from app.evidence import log as evidence_log
+from app.extensions import db
+from app.models.evidence import LogEntry
+from app.errors import FieldError, NotFound, ValidationFailed
+
+bp = api_blueprint("log_api", __name__)
+
+
+def _int_arg(name: str, minimum: int = 0) -> int:
+    value = request.args.get(name, "")
+    if not value.isdigit() or int(value) < minimum:
+        raise ValidationFailed([FieldError(name, f"must be a whole number of at least {minimum}")])
+    return int(value)
+
+
+@bp.get("/log/tree-head")
+def log_tree_head():
+    """The latest signed tree head (a new one is signed if the log grew or the last is stale)."""
+    return evidence_log.publish_tree_head()
+
+
+@bp.get("/log/keys.pem")
+def log_keys():
+    """The operator's public keys: the log's Ed25519 key and the proof-signing certificate."""
+    return Response(keys().public_pem, mimetype="application/x-pem-file")
+
+
+@bp.get("/log/entries/<int:index>/inclusion")
+def log_inclusion(index: int):
+    size = evidence_log.tree_size(db.session)
+    tree_size = _int_arg("tree_size", 1) if "tree_size" in request.args else size
+    if tree_size > size:
+        raise ValidationFailed([FieldError("tree_size", f"the log holds only {size} entries")])
+    entry = db.session.get(LogEntry, index) if index < tree_size else None  # no lookup past the end
+    if entry is None:
+        raise NotFound(f"No log entry {index} in a tree of size {tree_size}.")
+    return {"index": index, "tree_size": tree_size, "leaf_hash": entry.leaf_hash,
+            "inclusion_proof": evidence_log.inclusion(db.session, index, tree_size)}
+
+
+@bp.get("/log/consistency")
+def log_consistency():
+    first, second = _int_arg("first", 1), _int_arg("second", 1)
+    size = evidence_log.tree_size(db.session)
+    if first > second:
+        raise ValidationFailed([FieldError("first", "must not be larger than second")])
+    if second > size:
+        raise ValidationFailed([FieldError("second", f"the log holds only {size} entries")])
+    return {"first": first, "second": second,
+            "consistency_proof": evidence_log.consistency(db.session, first, second)}

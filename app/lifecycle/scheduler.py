@@ -1,0 +1,68 @@
+"""The scheduler process: ``flask --app wsgi scheduler`` runs the jobs of :mod:`app.lifecycle.jobs`.
+
+One APScheduler job per declared job (stable id, one instance at a time, missed runs
+coalesced). Each run happens in a fresh app context, and a failing run is logged and retried at
+the next interval. Correctness does not depend on there being a single scheduler: the jobs
+themselves are safe to run concurrently (see :func:`app.lifecycle.service.sweep`).
+"""
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.lifecycle.jobs import JOBS, Job
+
+log = logging.getLogger("awizo.scheduler")
+
+
+def run_job(app, job: Job):
+    """Run one job body in its own app context; the session is removed afterwards."""
+    with app.app_context():
+        try:
+            result = job.func()
+            log.info("job %s: %s", job.id, result)
+            return result
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job.id)
+            raise
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app, blocking: bool = True):
+    from datetime import datetime, timezone
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
+    for job in JOBS:
+        scheduler.add_job(run_job, "interval", args=(app, job), id=job.id, name=job.description or job.id,
+                          seconds=job.interval(app.config), max_instances=1, coalesce=True,
+                          next_run_time=datetime.now(timezone.utc), misfire_grace_time=None)
+    return scheduler
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once, now, and exit.")
+@click.option("--list", "list_jobs", is_flag=True, help="List the jobs and their intervals.")
+@with_appcontext
+def scheduler_command(once: bool, list_jobs: bool) -> None:
+    """Run the periodic jobs (lifecycle sweep, …) until stopped."""
+    app = current_app._get_current_object()
+    if list_jobs:
+        for job in JOBS:
+            click.echo(f"{job.id}\tevery {job.interval(app.config):g} s\t{job.description}")
+        return
+    if once:
+        for job in JOBS:
+            click.echo(f"{job.id}: {run_job(app, job)}")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    click.echo(f"Scheduler started with {len(JOBS)} job(s): {', '.join(j.id for j in JOBS)}")
+    build_scheduler(app).start()

@@ -1,0 +1,33 @@
+"""``flask messaging …``: operator commands for outbound messaging."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.models.types import utcnow
+
+messaging_cli = AppGroup("messaging", help="Outbound messaging: late e-mail bounces.")
+
+
+@messaging_cli.command("bounces")
+@click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+def bounces_command(source: str) -> None:
+    """Read RFC 3464 bounces (one message or an mbox; FILE or - for stdin) and record them.
+
+    Each permanently failed recipient marks its e-mail undelivered, suppresses the address and
+    tells the recipient by SMS where possible. Delayed reports change nothing.
+    """
+    from app.messaging.bounces import apply_dsns
+
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read()
+    summary = apply_dsns(db.session, data, now=utcnow(), report=click.echo)
+    click.echo(f"{summary.messages} message(s): {summary.recorded} bounce(s) recorded, "
+               f"{summary.unmatched} not matched or already final, {summary.ignored} not a permanent failure, "
+               f"{summary.not_dsn} not a delivery status notification")

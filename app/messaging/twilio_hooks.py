@@ -1,0 +1,55 @@
+"""``POST /webhooks/twilio/status`` and ``POST /webhooks/twilio/inbound``."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+
+from app.extensions import db
+from app.models.types import utcnow
+from app.messaging import opt_outs
+from app.messaging import sms_status
+from flask import Blueprint
+
+bp = Blueprint("twilio_hooks", __name__, url_prefix="/webhooks/twilio")
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def public_url() -> str:
+    """The URL Twilio called, as the public sees it (not as the proxy forwarded it)."""
+    query = request.query_string.decode()
+    return current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+
+
+def twilio_signed(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        token = current_app.config.get("TWILIO_AUTH_TOKEN")
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not token or not signature or not RequestValidator(token).validate(public_url(), request.form, signature):
+            abort(403)
+        return view(*args, **kwargs)
+    return checked
+
+
+@bp.post("/status")
+@twilio_signed
+def status():
+    sms_status.record_status_callback(
+        db.session, request.form.get("MessageSid", ""), request.form.get("MessageStatus", ""),
+        error_code=request.form.get("ErrorCode") or None, now=utcnow(),
+    )
+    return Response(status=204)
+
+
+@bp.post("/inbound")
+@twilio_signed
+def inbound():
+    word, sender = opt_outs.keyword(request.form.get("Body")), request.form.get("From", "")
+    if sender and word in opt_outs.STOP_WORDS:
+        opt_outs.stop_sms(db.session, sender, now=utcnow())
+    elif sender and word in opt_outs.START_WORDS:
+        opt_outs.start_sms(db.session, sender, now=utcnow())
+    return Response(EMPTY_TWIML, mimetype="text/xml")

@@ -1,0 +1,34 @@
+"""``flask senders create``: a sender organisation and its first API key."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.models import ApiKey, Sender
+from app.security import new_token
+
+senders_cli = AppGroup("senders", help="Manage sender organisations.")
+
+
+def create_sender(name: str, key_name: str = "default") -> tuple[Sender, str]:
+    """Create a sender with one API key; returns the key, which is never stored in clear."""
+    sender = Sender(name=name)
+    token = new_token("sk")
+    sender.api_keys.append(ApiKey(name=key_name, prefix=token.prefix, key_hash=token.digest))
+    db.session.add(sender)
+    db.session.commit()
+    return sender, token.token
+
+
+@senders_cli.command("create")
+@click.argument("name")
+@click.option("--key-name", default="default", help="A name for the API key.")
+def senders_create(name: str, key_name: str) -> None:
+    """Create a sender organisation and print its new API key (shown only once)."""
+    if db.session.scalar(sa.select(Sender.id).where(Sender.name == name)):
+        raise click.ClickException(f"a sender named {name!r} already exists")
+    sender, key = create_sender(name, key_name)
+    click.echo(f"Created sender #{sender.id} {sender.name}. API key (shown once, store it now):")
+    click.echo(key)

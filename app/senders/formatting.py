@@ -1,0 +1,45 @@
+"""How the portal shows times and statuses to a person: local time, words instead of codes."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from app.web.i18n import current_language
+
+STATUS_LABELS = {
+    "registered": ("zarejestrowana", "registered"),
+    "awaiting_collection": ("czeka na odbiór (awizo)", "awaiting collection (notice left)"),
+    "delivered": ("doręczona", "delivered"),
+    "collected": ("odebrana w placówce", "collected"),
+    "refused": ("odmowa przyjęcia", "refused"),
+    "undeliverable": ("niedoręczalna", "undeliverable"),
+    "returned": ("zwrócona do nadawcy", "returned to sender"),
+    "deemed_served": ("doręczenie zastępcze", "deemed served"),
+    "queued": ("w kolejce", "queued"), "sending": ("wysyłanie", "sending"), "sent": ("wysłane", "sent"),
+    "undelivered": ("niedostarczone", "undelivered"), "failed": ("nieudane", "failed"),
+    "cancelled": ("anulowane", "cancelled"),
+}
+
+
+def status_label(status: str | None) -> str:
+    if not status:
+        return ""
+    pl, en = STATUS_LABELS.get(status, (status.replace("_", " "),) * 2)
+    return pl if current_language() == "pl" else en
+
+
+def local_time(value, with_seconds: bool = False) -> str:
+    """An ISO string or aware datetime, in the operator's time zone, e.g. '2026-11-23 17:06'."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    zone = ZoneInfo(current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["status_label"] = status_label

@@ -1,0 +1,260 @@
+"""Bulk registration (a CSV file from the portal, or a list from the API): all rows or none.
+
+Every row is validated with the API's own rules (``parse_new_item``), duplicates are looked up
+in the file and in the database, and only when no row is wrong are the items registered, in
+one transaction. Either way an :class:`ImportReport` keeps what happened, row by row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import ImportReport, Item, Sender
+from app.security import new_verify_token
+from app.errors import ServiceError, ValidationFailed
+from app.events import record_events
+from app.delivery.items import NewItem
+from app.delivery.records import iso
+
+# CSV columns, in template order: (column, required, meaning PL, meaning EN, example)
+COLUMNS = [
+    ("tracking_number", True, "numer przesyłki UPU S10 z poprawną cyfrą kontrolną", "UPU S10 item number with a valid check digit", "RR123456785PL"),
+    ("service", True, "usługa, np. pl_official_letter", "service, e.g. pl_official_letter", "pl_official_letter"),
+    ("sender_reference", False, "Państwa sygnatura / numer sprawy", "your reference / case number", "I C 123/26"),
+    ("recipient_name", True, "imię i nazwisko lub nazwa adresata", "recipient's name", "Jan Kowalski"),
+    ("address_line1", True, "ulica i numer", "street and number", "ul. Polna 12 m. 4"),
+    ("address_line2", False, "dodatkowa linia adresu", "second address line", ""),
+    ("postal_code", True, "kod pocztowy", "postal code", "00-950"),
+    ("city", True, "miejscowość", "city", "Warszawa"),
+    ("country", True, "kraj, kod ISO 3166 (PL)", "country, ISO 3166 code (PL)", "PL"),
+    ("phone", False, "telefon adresata (powiadomienia SMS)", "recipient's phone (SMS alerts)", "+48601234567"),
+    ("email", False, "e-mail adresata (powiadomienia e-mail)", "recipient's e-mail (e-mail alerts)", "jan.kowalski@example.com"),
+    ("language", False, "język powiadomień: pl lub en (domyślnie pl)", "alert language: pl or en (default pl)", "pl"),
+]
+COLUMN_NAMES = [c[0] for c in COLUMNS]
+# API field path -> CSV column, so a row's errors name the column the clerk sees.
+FIELD_TO_COLUMN = {
+    "recipient.name": "recipient_name", "recipient.address.line1": "address_line1",
+    "recipient.address.line2": "address_line2", "recipient.address.postal_code": "postal_code",
+    "recipient.address.city": "city", "recipient.address.country": "country",
+    "recipient.phone": "phone", "recipient.email": "email", "recipient.language": "language",
+    "recipient": "recipient_name", "recipient.address": "address_line1",
+}
+MAX_ROWS = 100_000
+MAX_REPORTED_ERRORS = 5_000
+CHUNK = 1_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int       # CSV: the line as a spreadsheet numbers it (header = 1); API: the list index
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a bulk import; the last one carries the report."""
+    phase: str     # "validating", "saving", "done"
+    done: int
+    total: int
+    report: ImportReport | None = None
+    tracking_numbers: tuple[str, ...] = ()   # registered, in row order (when imported)
+
+
+class CsvFormatError(ServiceError):
+    status = 422
+    slug = "invalid-csv"
+    title = "Invalid CSV file"
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMN_NAMES)
+    writer.writerow([c[4] for c in COLUMNS])
+    return out.getvalue()
+
+
+def read_csv(data: bytes) -> list[tuple[int, dict]]:
+    """Rows of an uploaded file as ``(line number, API-shaped payload)``.
+
+    UTF-8 (with or without BOM) or Windows-1250 (what Excel in Polish saves); comma or
+    semicolon separated; the header row must name the columns (any order, extra ignored).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1250", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise CsvFormatError("The file is empty.") from None
+    missing = [c for c, required, *_ in COLUMNS if required and c not in header]
+    if missing:
+        raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
+                             "Download the template to see them all.")
+    rows = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
+        record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+        rows.append((reader.line_num, csv_row_to_payload(record)))
+    if not rows:
+        raise CsvFormatError("The file has a header but no rows.")
+    return rows
+
+
+def csv_row_to_payload(row: dict) -> dict:
+    value = lambda key: row.get(key) or None  # noqa: E731  (empty cells are absent values)
+    return {
+        "tracking_number": value("tracking_number"), "service": value("service"),
+        "sender_reference": value("sender_reference"),
+        "recipient": {
+            "name": value("recipient_name"),
+            "address": {"line1": value("address_line1"), "line2": value("address_line2"),
+                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country")},
+            "phone": value("phone"), "email": value("email"), "language": value("language"),
+        },
+    }
+
+
+def _validate(session: Session, rows: list[tuple[int, object]], csv_columns: bool,
+              ) -> Iterator[Progress | tuple[list[tuple[int, NewItem]], list[RowError]]]:
+    from app.delivery.schemas import parse_new_item
+
+    valid: list[tuple[int, NewItem]] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    total = len(rows)
+    for index, (row, payload) in enumerate(rows, 1):
+        try:
+            new = parse_new_item(payload)
+        except ValidationFailed as exc:
+            for e in exc.errors:
+                name = FIELD_TO_COLUMN.get(e.field, e.field) if csv_columns else e.field
+                errors.append(RowError(row, name, e.message))
+        else:
+            if new.tracking_number in seen:
+                errors.append(RowError(row, "tracking_number", f"appears twice in this batch (also row {seen[new.tracking_number]})"))
+            else:
+                seen[new.tracking_number] = row
+                valid.append((row, new))
+        if index % 500 == 0:
+            yield Progress("validating", index, total)
+    numbers = list(seen)
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        for taken in session.scalars(sa.select(Item.tracking_number).where(Item.tracking_number.in_(chunk))):
+            errors.append(RowError(seen[taken], "tracking_number", f"{taken} is already registered"))
+    errors.sort(key=lambda e: e.row)
+    yield Progress("validating", total, total)
+    yield valid, errors
+
+
+def bulk_register(session: Session, sender: Sender, rows: list[tuple[int, object]], *, now: datetime,
+                  user_id: int | None = None, source: str = "csv", filename: str | None = None,
+                  ) -> Iterator[Progress]:
+    """Validate every row, then register all of them in one transaction, or none.
+
+    Yields progress as it goes; the last :class:`Progress` (phase ``done``) has the report.
+    ``rows`` are ``(row number, API-shaped payload)`` pairs.
+    """
+    sender_id, sender_name = sender.id, sender.name
+    total = len(rows)
+    result = None
+    for step in _validate(session, rows, csv_columns=(source == "csv")):
+        if isinstance(step, Progress):
+            yield step
+        else:
+            result = step
+    valid, errors = result
+    if errors:
+        session.rollback()
+        yield Progress("done", total, total, _report(session, sender_id, user_id, source, filename, total, errors, now))
+        return
+    try:
+        for start in range(0, len(valid), CHUNK):
+            chunk = valid[start:start + CHUNK]
+            # ORM bulk INSERT … RETURNING: one statement per chunk, the items come back persistent.
+            items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
+                                         [_item_values(sender_id, new, now) for _, new in chunk]))
+            record_events(session, [(item, "registered", now, {"sender": sender_name, "service": item.service})
+                                    for item in items])
+            session.flush()
+            yield Progress("saving", start + len(chunk), total)
+        report = ImportReport(sender_id=sender_id, user_id=user_id, source=source, filename=filename,
+                              status="imported", total_rows=total, rejected_rows=0, errors=[], created_at=now)
+        session.add(report)
+        session.commit()
+        yield Progress("done", total, total, report, tuple(new.tracking_number for _, new in valid))
+        return
+    except IntegrityError:
+        # Another request registered one of these numbers meanwhile: nothing of this batch is kept.
+        session.rollback()
+        errors = [RowError(0, "batch", "one of the numbers was registered meanwhile by another "
+                                                 "request; nothing was imported, try again")]
+        report = _report(session, sender_id, user_id, source, filename, total, errors, now)
+    yield Progress("done", total, total, report)
+
+
+def run(steps: Iterable[Progress]) -> Progress:
+    """Consume a bulk import's progress and return its last step (with the report)."""
+    last = None
+    for last in steps:
+        pass
+    return last
+
+
+def report_data(report: ImportReport) -> dict:
+    return {
+        "id": report.id, "source": report.source, "filename": report.filename, "status": report.status,
+        "total_rows": report.total_rows, "rejected_rows": report.rejected_rows,
+        "errors": report.errors, "created_at": iso(report.created_at),
+    }
+
+
+def _item_values(sender_id: int, new: NewItem, now: datetime) -> dict:
+    return dict(
+        tracking_number=new.tracking_number, service=new.service, sender_id=sender_id,
+        sender_reference=new.sender_reference, recipient_name=new.recipient_name,
+        address_line1=new.address_line1, address_line2=new.address_line2,
+        postal_code=new.postal_code, city=new.city, country=new.country,
+        recipient_phone=new.phone, recipient_email=new.email, language=new.language,
+        verify_token=new_verify_token(), status="registered", created_at=now, collect_by_at=None,
+    )
+
+
+def _report(session, sender_id, user_id, source, filename, total, errors: list[RowError], now) -> ImportReport:
+    report = ImportReport(
+        sender_id=sender_id, user_id=user_id, source=source, filename=filename, status="rejected",
+        total_rows=total, rejected_rows=len({e.row for e in errors}),
+        errors=[e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]], created_at=now,
+    )
+    session.add(report)
+    session.commit()
+    return report
+
+
+def report_for_sender(session: Session, sender_id: int, report_id: int) -> ImportReport:
+    from app.errors import NotFound
+
+    report = session.get(ImportReport, report_id)
+    if report is None or report.sender_id != sender_id:
+        raise NotFound("No such import.")
+    return report

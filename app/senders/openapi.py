@@ -1,0 +1,439 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json.
+
+It is checked against the server in tests (every route is documented; responses are
+validated; schemathesis fuzzes the API from it), so an endpoint added without documenting
+it fails the suite.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from flask import current_app
+
+from app.web.problems import api_blueprint
+from app.senders.imports import COLUMNS
+from app.senders.item_queries import MAX_PER_PAGE, STATUSES
+from notices.outcomes import Outcome
+from notices.profiles import PROFILES
+
+bp = api_blueprint("openapi", __name__)
+
+MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
+S10 = r"^[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}$"
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict, required: list[str] | None = None, extra: bool = True, **more) -> dict:
+    schema = {"type": "object", "properties": properties, "required": required or [], **more}
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
+DATETIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+
+SCHEMAS = {
+    "Problem": obj({
+        "type": STR, "title": STR, "status": INT, "detail": STR, "instance": STR,
+        "errors": {"type": "array", "items": obj({"field": STR, "message": STR}, ["field", "message"])},
+    }, ["type", "title", "status", "detail"], description="RFC 9457 problem details; `errors` names each bad field."),
+    "Address": obj({
+        "line1": {"type": "string", "minLength": 1, "maxLength": 200}, "line2": nullable({"type": "string", "maxLength": 200}),
+        "postal_code": {"type": "string", "minLength": 1, "maxLength": 20}, "city": {"type": "string", "minLength": 1, "maxLength": 100},
+        "country": {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
+    }, ["line1", "postal_code", "city", "country"]),
+    "NewRecipient": obj({
+        "name": {"type": "string", "minLength": 1, "maxLength": 200}, "address": ref("Address"),
+        "phone": nullable({"type": "string", "maxLength": 30, "description": "E.164 or national number; SMS alerts"}),
+        "email": nullable({"type": "string", "maxLength": 320, "format": "email", "description": "e-mail alerts"}),
+        "language": nullable({"type": "string", "enum": ["pl", "en"], "description": "alert language, default pl"}),
+    }, ["name", "address"]),
+    "NewItem": obj({
+        "tracking_number": {"type": "string", "pattern": S10, "description": "UPU S10 number; the check digit is verified",
+                            "examples": ["RR123456785PL"]},
+        "service": {"type": "string", "enum": sorted(PROFILES)},
+        "recipient": ref("NewRecipient"),
+        "sender_reference": nullable({"type": "string", "maxLength": 100}),
+    }, ["tracking_number", "service", "recipient"]),
+    "Location": obj({"lat": NUM, "lon": NUM, "accuracy_m": nullable(NUM)}, ["lat", "lon"]),
+    "PickupPoint": obj({"code": STR, "name": STR, "address": STR, "opening_hours": nullable(STR)}, ["code", "name"]),
+    "UpuEvent": obj({"code": {"type": "string", "enum": ["EMI", "EMH"]}, "reason": nullable(STR), "action": nullable(STR)},
+                    ["code"]),
+    "Attempt": obj({
+        "id": INT, "outcome": {"type": "string", "enum": [o.value for o in Outcome]}, "upu_event": ref("UpuEvent"),
+        "occurred_at": DATETIME, "recorded_at": DATETIME, "location": nullable(ref("Location")),
+        "carrier": obj({"id": INT, "name": STR}), "device": obj({"id": nullable(INT), "label": nullable(STR)}),
+        "pickup_point": nullable(ref("PickupPoint")), "collect_by": nullable(DATETIME),
+        "device_evidence": nullable({"type": "object"}),
+    }, ["id", "outcome", "upu_event", "occurred_at", "recorded_at"]),
+    "Notification": obj({
+        "id": INT, "channel": {"type": "string", "enum": ["sms", "email"]}, "purpose": STR, "to": nullable(STR),
+        "status": STR, "attempt_id": nullable(INT), "created_at": nullable(DATETIME), "sent_at": nullable(DATETIME),
+        "updated_at": nullable(DATETIME), "provider": nullable(STR), "provider_message_id": nullable(STR),
+        "tries": nullable(INT), "last_error": nullable(STR), "error_code": nullable(STR),
+    }, ["id", "channel", "status"]),
+    "ItemEvent": obj({"kind": STR, "occurred_at": DATETIME, "data": nullable({"type": "object"})}, ["kind", "occurred_at"]),
+    "Item": obj({
+        "tracking_number": STR, "service": STR, "service_name": nullable(obj({"pl": STR, "en": STR})),
+        "status": {"type": "string", "enum": list(STATUSES)}, "sender": obj({"name": STR}, ["name"]),
+        "sender_reference": nullable(STR),
+        "recipient": obj({"name": STR, "address": obj({}), "phone": nullable(STR), "email": nullable(STR),
+                          "language": nullable(STR)}, ["name", "address"]),
+        "registered_at": DATETIME, "collect_by": nullable(DATETIME), "verify_url": {"type": "string", "format": "uri"},
+        "deadlines": nullable({"type": "object", "description": "collection and deemed-service dates once a notice was left"}),
+        "attempts": {"type": "array", "items": ref("Attempt")},
+        "notifications": {"type": "array", "items": ref("Notification")},
+        "events": {"type": "array", "items": ref("ItemEvent")},
+    }, ["tracking_number", "service", "status", "recipient", "registered_at", "verify_url", "attempts",
+        "notifications", "events"], description="The whole record of an item: attempts, alerts and their statuses, events."),
+    "ItemSummary": obj({
+        "tracking_number": STR, "service": STR, "status": STR, "sender_reference": nullable(STR),
+        "recipient": obj({"name": STR, "city": STR, "country": STR}, ["name", "city", "country"]),
+        "registered_at": DATETIME, "collect_by": nullable(DATETIME), "alerts_failed": BOOL,
+        "verify_url": {"type": "string", "format": "uri"},
+    }, ["tracking_number", "service", "status", "recipient", "registered_at", "alerts_failed", "verify_url"], extra=False),
+    "ItemPage": obj({
+        "items": {"type": "array", "items": ref("ItemSummary")}, "page": INT, "per_page": INT, "total": INT,
+        "next": nullable(STR), "prev": nullable(STR),
+    }, ["items", "page", "per_page", "total", "next", "prev"], extra=False),
+    "BulkRequest": obj({"items": {"type": "array", "minItems": 1, "maxItems": 10_000, "items": ref("NewItem")}}, ["items"]),
+    "BulkResult": obj({
+        "import_id": INT, "status": {"const": "imported"}, "registered": INT,
+        "tracking_numbers": {"type": "array", "items": STR},
+    }, ["import_id", "status", "registered", "tracking_numbers"], extra=False),
+    "ImportReport": obj({
+        "id": INT, "source": {"type": "string", "enum": ["csv", "api"]}, "filename": nullable(STR),
+        "status": {"type": "string", "enum": ["imported", "rejected"]}, "total_rows": INT, "rejected_rows": INT,
+        "errors": {"type": "array", "items": obj({"row": INT, "field": STR, "message": STR}, ["row", "field", "message"])},
+        "created_at": DATETIME,
+    }, ["id", "source", "status", "total_rows", "rejected_rows", "errors", "created_at"], extra=False),
+    "Scan": obj({
+        "tracking_number": {"type": "string", "pattern": S10},
+        "outcome": {"type": "string", "enum": [o.value for o in Outcome]},
+        "occurred_at": {"type": "string", "format": "date-time", "description": "device time, with a time zone"},
+        "location": nullable(obj({"lat": {"type": "number", "minimum": -90, "maximum": 90},
+                                  "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                                  "accuracy_m": {"type": "number", "minimum": 0}}, ["lat", "lon", "accuracy_m"])),
+        "no_fix": {"type": "boolean", "description": "true (with location null) when the device had no position "
+                   "fix: recorded and flagged as such"},
+        "pickup_point": nullable({"type": "string", "maxLength": 40}),
+        "sequence": {"type": "integer", "minimum": 1, "description": "enrolled handhelds: the device's scan counter, "
+                     "only ever increasing; gaps, reordering and repeats are flagged on the attempt"},
+        "signature": {"type": "string", "description": "enrolled handhelds: ECDSA P-256/SHA-256 signature (raw r||s, "
+                      "base64url) over the canonical scan encoding 'awizo-scan-v1' (notices/scan_signature.py); "
+                      "a scan that does not verify is refused with 422"},
+        "sent_at": {"type": "string", "format": "date-time", "description": "enrolled handhelds: device clock when "
+                    "sending; a disagreement with the server clock beyond a tolerance is flagged"},
+    }, ["tracking_number", "outcome", "occurred_at", "location"]),
+    "ScanResult": {"allOf": [ref("Attempt"), obj({"tracking_number": STR, "item_status": STR, "verify_url": STR},
+                                                 ["tracking_number", "item_status", "verify_url"])]},
+    "WebhookEndpoint": obj({
+        "id": INT, "url": {"type": "string", "format": "uri"}, "event_types": {"type": "array", "items": STR},
+        "description": nullable(STR), "created_at": DATETIME,
+        "secret": {"type": "string", "description": "HMAC-SHA256 signing secret (whsec_…)"},
+    }, ["id", "url", "event_types", "created_at"], extra=False),
+    "NewWebhookEndpoint": obj({
+        "url": {"type": "string", "format": "uri", "maxLength": 2000},
+        "event_types": {"type": "array", "items": STR, "description": "'*' (default) or event types like item.attempt_recorded"},
+        "description": nullable({"type": "string", "maxLength": 200}),
+    }, ["url"]),
+    "WebhookUpdate": obj({
+        "url": {"type": "string", "format": "uri", "maxLength": 2000}, "event_types": {"type": "array", "items": STR},
+        "rotate_secret": BOOL,
+    }),
+    "WebhookDelivery": obj({
+        "id": INT, "endpoint_id": INT, "event_id": STR, "event_type": STR,
+        "status": {"type": "string", "enum": ["queued", "sending", "sent", "failed", "cancelled"]},
+        "tries": INT, "last_error": nullable(STR), "response_code": nullable(STR), "created_at": DATETIME,
+        "sent_at": nullable(DATETIME), "next_attempt_at": nullable(DATETIME),
+    }, ["id", "endpoint_id", "event_id", "event_type", "status", "tries", "created_at"], extra=False),
+    "WebhookEvent": obj({
+        "id": STR, "type": STR, "created_at": DATETIME,
+        "data": obj({"item": {"type": "object"}, "event": {"type": "object"},
+                     "tree_head": {"type": "object", "description": "signed tree head of the transparency log"}}),
+    }, ["id", "type", "created_at", "data"],
+        description="Body of a callback POSTed to an endpoint. Headers: Awizo-Event-Id, Awizo-Event-Type, Awizo-Timestamp, "
+                    "Awizo-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, '<t>.<raw body>')>. Refuse timestamps older "
+                    "than 5 minutes; drop duplicates by Awizo-Event-Id; answer 2xx (410 stops retries)."),
+    "ApiKey": obj({
+        "id": INT, "name": STR, "prefix": STR, "created_at": DATETIME, "last_used_at": nullable(DATETIME),
+        "revoked_at": nullable(DATETIME), "key": {"type": "string", "description": "only in the answer to POST: shown once"},
+    }, ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"], extra=False),
+    "TreeHead": obj({"origin": STR, "tree_size": INT, "root_hash": STR, "timestamp": DATETIME, "timestamp_ms": INT,
+                     "note": STR}, ["tree_size", "root_hash"]),
+    "ProofVerdict": obj({
+        "verdict": {"type": "string", "enum": ["authentic_current", "authentic_superseded", "altered", "unknown"]},
+        "tracking_number": nullable(STR), "version": nullable(INT), "problems": {"type": "array", "items": STR},
+    }, ["verdict"]),
+    "Collection": obj({"tracking_number": STR, "status": STR, "deadlines": nullable({"type": "object"})},
+                      ["tracking_number", "status"]),
+}
+
+PROBLEM = {"application/problem+json": {"schema": ref("Problem")}}
+
+
+def problems(*codes: int) -> dict:
+    text = {400: "Bad request (e.g. the body is not JSON)", 401: "Missing, unknown or revoked token",
+            403: "Wrong kind of token for this endpoint", 404: "Not found (or not yours)",
+            409: "Conflict", 413: "Too large", 422: "Invalid data; `errors` names each field",
+            429: "Rate limit of this API key exceeded (see Retry-After)"}
+    return {str(c): {"description": text[c], "content": PROBLEM} for c in codes}
+
+
+def json_ok(schema: dict, description: str = "OK", code: int = 200, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return {str(code): response}
+
+
+def body(schema: dict, required: bool = True) -> dict:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+SENDER = [{"senderKey": []}]
+DEVICE = [{"deviceToken": []}]
+NUMBER = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
+          "description": "UPU S10 item number"}
+ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}
+
+
+def query(name: str, schema: dict, description: str = "", **more) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **more}
+
+
+PAGE = [query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "page number, from 1"),
+        query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "items per page (default 50)")]
+ITEM_FILTERS = [
+    query("q", {"type": "string", "maxLength": 100}, "search: tracking number (exact), reference or recipient (contains)"),
+    query("status", {"type": "array", "items": {"type": "string", "enum": list(STATUSES)}},
+          "one or more statuses", style="form", explode=True),
+    query("registered_from", {"type": "string", "format": "date"}, "registered on or after (UTC date)"),
+    query("registered_to", {"type": "string", "format": "date"}, "registered on or before (UTC date)"),
+    query("deadline_within_days", {"type": "integer", "minimum": 0, "maximum": 365},
+          "collection deadline between now and now + N days"),
+    query("alerts_failed", {"type": "boolean"}, "only items with a failed or undelivered SMS/e-mail alert"),
+]
+PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+SENDER_ERRORS = (401, 403, 429)
+
+
+def paths() -> dict:
+    return {
+        "/items": {
+            "post": {"operationId": "registerItem", "tags": ["Items"], "summary": "Register an item",
+                     "security": SENDER, "requestBody": body(ref("NewItem")),
+                     "responses": {**json_ok(ref("Item"), "Registered", 201, {"Location": {"schema": STR}}),
+                                   **problems(400, 409, 422, *SENDER_ERRORS)}},
+            "get": {"operationId": "listItems", "tags": ["Items"], "summary": "List, search and filter your items",
+                    "security": SENDER, "parameters": ITEM_FILTERS + PAGE,
+                    "responses": {**json_ok(ref("ItemPage")), **problems(422, *SENDER_ERRORS)}},
+        },
+        "/items/bulk": {
+            "post": {"operationId": "registerItemsBulk", "tags": ["Items"],
+                     "summary": "Register many items at once: all of them, or none",
+                     "description": "Every item is validated like POST /items. If any is invalid or already registered, "
+                                    "nothing is registered and the 422 answer lists `items[i].field` for each problem.",
+                     "security": SENDER, "requestBody": body(ref("BulkRequest")),
+                     "responses": {**json_ok(ref("BulkResult"), "All registered", 201, {"Location": {"schema": STR}}),
+                                   **problems(400, 413, 422, *SENDER_ERRORS)}},
+        },
+        "/imports/{import_id}": {
+            "get": {"operationId": "getImport", "tags": ["Items"], "summary": "The report of a bulk import (API or CSV)",
+                    "security": SENDER, "parameters": [{"name": "import_id", "in": "path", "required": True,
+                                                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
+                    "responses": {**json_ok(ref("ImportReport")), **problems(404, *SENDER_ERRORS)}},
+        },
+        "/items/{tracking_number}": {
+            "get": {"operationId": "getItem", "tags": ["Items"], "summary": "An item's record and timeline",
+                    "security": SENDER, "parameters": [NUMBER],
+                    "responses": {**json_ok(ref("Item")), **problems(404, *SENDER_ERRORS)}},
+        },
+        "/items/{tracking_number}/proof.pdf": {
+            "get": {"operationId": "getProof", "tags": ["Proofs"], "summary": "The proof record as PDF",
+                    "security": SENDER, "parameters": [NUMBER],
+                    "responses": {"200": {"description": "PDF", "content": PDF}, **problems(404, *SENDER_ERRORS)}},
+        },
+        "/items/{tracking_number}/proofs": {
+            "get": {"operationId": "listProofVersions", "tags": ["Proofs"], "summary": "Proof versions issued for an item",
+                    "security": SENDER, "parameters": [NUMBER],
+                    "responses": {**json_ok(obj({"tracking_number": STR, "versions": {"type": "array", "items": obj({
+                        "version": INT, "variant": STR, "sha256": STR, "tree_size": INT, "created_at": DATETIME,
+                        "entries": INT})}}, ["tracking_number", "versions"])), **problems(404, *SENDER_ERRORS)}},
+        },
+        "/items/{tracking_number}/proofs/{version}.pdf": {
+            "get": {"operationId": "getProofVersion", "tags": ["Proofs"], "summary": "One earlier proof version",
+                    "security": SENDER, "parameters": [NUMBER, {"name": "version", "in": "path", "required": True,
+                                                                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
+                    "responses": {"200": {"description": "PDF", "content": PDF}, **problems(404, *SENDER_ERRORS)}},
+        },
+        "/proofs.zip": {
+            "get": {"operationId": "getProofsZip", "tags": ["Proofs"],
+                    "summary": "Proofs in bulk: a zip with a manifest, for items=… or a from/to registration range",
+                    "security": SENDER, "parameters": [
+                        query("items", {"type": "string"}, "comma-separated tracking numbers"),
+                        query("from", {"type": "string", "format": "date"}), query("to", {"type": "string", "format": "date"})],
+                    "responses": {"200": {"description": "zip", "content": {"application/zip": {
+                        "schema": {"type": "string", "format": "binary"}}}}, **problems(422, *SENDER_ERRORS)}},
+        },
+        "/proofs/verify": {
+            "post": {"operationId": "verifyProof", "tags": ["Proofs"], "summary": "Check an uploaded proof PDF (public)",
+                     "requestBody": {"required": True, "content": {
+                         "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                         "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}}, ["file"])}}},
+                     "responses": {**json_ok(ref("ProofVerdict")), **problems(422)}},
+        },
+        "/scans": {
+            "post": {"operationId": "createScan", "tags": ["Carriers"], "summary": "Record a delivery attempt (idempotent)",
+                     "security": DEVICE, "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
+                                                         "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
+                     "requestBody": body(ref("Scan")),
+                     "responses": {**json_ok(ref("ScanResult"), "Recorded (or the first answer, replayed)", 201),
+                                   **problems(400, 401, 403, 404, 409, 422)}},
+        },
+        "/items/{tracking_number}/collection": {
+            "post": {"operationId": "recordCollection", "tags": ["Carriers"], "summary": "The item was collected at the counter",
+                     "security": DEVICE, "parameters": [NUMBER],
+                     "requestBody": body(obj({"collected_at": DATETIME, "collected_by": {"type": "string", "maxLength": 200}}),
+                                         required=False),
+                     "responses": {**json_ok(ref("Collection"), "Already recorded"), **json_ok(ref("Collection"), "Recorded", 201),
+                                   **problems(400, 401, 403, 404, 409, 422)}},
+        },
+        "/tasks": {
+            "get": {"operationId": "listTasks", "tags": ["Carriers"], "summary": "Open tasks of the device's carrier",
+                    "security": DEVICE,
+                    "responses": {**json_ok(obj({"tasks": {"type": "array", "items": {"type": "object"}}}, ["tasks"])),
+                                  **problems(401, 403)}},
+        },
+        "/webhooks": {
+            "get": {"operationId": "listWebhooks", "tags": ["Webhooks"], "summary": "Your callback endpoints",
+                    "security": SENDER, "responses": {**json_ok(obj({
+                        "webhooks": {"type": "array", "items": ref("WebhookEndpoint")},
+                        "event_types": {"type": "array", "items": STR}}, ["webhooks", "event_types"])),
+                        **problems(*SENDER_ERRORS)}},
+            "post": {"operationId": "createWebhook", "tags": ["Webhooks"], "summary": "Add a callback endpoint",
+                     "description": "The answer carries the signing `secret`. Every event is POSTed as a WebhookEvent.",
+                     "security": SENDER, "requestBody": body(ref("NewWebhookEndpoint")),
+                     "responses": {**json_ok(ref("WebhookEndpoint"), "Created", 201, {"Location": {"schema": STR}}),
+                                   **problems(400, 422, *SENDER_ERRORS)}},
+        },
+        "/webhooks/{endpoint_id}": {
+            "get": {"operationId": "getWebhook", "tags": ["Webhooks"], "security": SENDER, "parameters": [ENDPOINT_ID],
+                    "responses": {**json_ok(ref("WebhookEndpoint")), **problems(404, *SENDER_ERRORS)}},
+            "patch": {"operationId": "updateWebhook", "tags": ["Webhooks"], "summary": "Change URL, events, or rotate the secret",
+                      "security": SENDER, "parameters": [ENDPOINT_ID], "requestBody": body(ref("WebhookUpdate")),
+                      "responses": {**json_ok(ref("WebhookEndpoint")), **problems(400, 404, 422, *SENDER_ERRORS)}},
+            "delete": {"operationId": "deleteWebhook", "tags": ["Webhooks"], "security": SENDER, "parameters": [ENDPOINT_ID],
+                       "responses": {"204": {"description": "Deleted"}, **problems(404, *SENDER_ERRORS)}},
+        },
+        "/webhooks/{endpoint_id}/test": {
+            "post": {"operationId": "testWebhook", "tags": ["Webhooks"], "summary": "Queue a webhook.test event",
+                     "security": SENDER, "parameters": [ENDPOINT_ID],
+                     "responses": {**json_ok(obj({"event_id": STR, "status": STR}, ["event_id", "status"]), "Queued", 202),
+                                   **problems(404, *SENDER_ERRORS)}},
+        },
+        "/webhooks/{endpoint_id}/deliveries": {
+            "get": {"operationId": "listWebhookDeliveries", "tags": ["Webhooks"], "summary": "Delivery log, newest first",
+                    "security": SENDER, "parameters": [ENDPOINT_ID, *PAGE],
+                    "responses": {**json_ok(obj({"deliveries": {"type": "array", "items": ref("WebhookDelivery")},
+                                                 "page": INT, "per_page": INT, "total": INT},
+                                                ["deliveries", "page", "per_page", "total"], extra=False)),
+                                  **problems(404, 422, *SENDER_ERRORS)}},
+        },
+        "/api-keys": {
+            "get": {"operationId": "listApiKeys", "tags": ["API keys"], "security": SENDER,
+                    "responses": {**json_ok(obj({"api_keys": {"type": "array", "items": ref("ApiKey")}}, ["api_keys"])),
+                                  **problems(*SENDER_ERRORS)}},
+            "post": {"operationId": "createApiKey", "tags": ["API keys"], "summary": "A new key, shown once in `key`",
+                     "security": SENDER, "requestBody": body(obj({"name": {"type": "string", "minLength": 1, "maxLength": 100}},
+                                                                 ["name"])),
+                     "responses": {**json_ok(ref("ApiKey"), "Created", 201), **problems(400, 422, *SENDER_ERRORS)}},
+        },
+        "/api-keys/{key_id}": {
+            "delete": {"operationId": "revokeApiKey", "tags": ["API keys"], "security": SENDER,
+                       "parameters": [{"name": "key_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}],
+                       "description": "A key cannot revoke itself (409): use another key or the portal.",
+                       "responses": {"204": {"description": "Revoked"}, **problems(404, 409, *SENDER_ERRORS)}},
+        },
+        "/log/tree-head": {
+            "get": {"operationId": "getTreeHead", "tags": ["Transparency log"], "summary": "The latest signed tree head",
+                    "responses": json_ok(ref("TreeHead"))},
+        },
+        "/log/keys.pem": {
+            "get": {"operationId": "getLogKeys", "tags": ["Transparency log"], "summary": "The operator's public keys",
+                    "responses": {"200": {"description": "PEM", "content": {"application/x-pem-file": {"schema": STR}}}}},
+        },
+        "/log/entries/{index}/inclusion": {
+            "get": {"operationId": "getInclusionProof", "tags": ["Transparency log"],
+                    "parameters": [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+                                   query("tree_size", {"type": "integer", "minimum": 1, "maximum": MAX_ID})],
+                    "responses": {**json_ok(obj({"index": INT, "tree_size": INT, "leaf_hash": STR,
+                                                 "inclusion_proof": {"type": "array", "items": STR}},
+                                                ["index", "tree_size", "leaf_hash", "inclusion_proof"])),
+                                  **problems(404, 422)}},
+        },
+        "/log/consistency": {
+            "get": {"operationId": "getConsistencyProof", "tags": ["Transparency log"],
+                    "parameters": [{**query("first", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True},
+                                   {**query("second", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True}],
+                    "responses": {**json_ok(obj({"first": INT, "second": INT, "consistency_proof": {"type": "array", "items": STR}},
+                                                ["first", "second", "consistency_proof"])), **problems(422)}},
+        },
+        "/openapi.json": {
+            "get": {"operationId": "getOpenApi", "tags": ["Meta"], "summary": "This document",
+                    "responses": json_ok({"type": "object"})},
+        },
+    }
+
+
+CSV_DOC = "\n".join(f"- `{name}`{' (required)' if required else ''}: {en}" for name, required, _, en, _ in COLUMNS)
+
+
+@cache
+def _document(base_url: str) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Awizo API", "version": "1",
+            "description": (
+                "Register registered-mail items, follow each delivery attempt, get signed callbacks and download "
+                "proofs.\n\nAuthentication: `Authorization: Bearer <key>` — a sender API key (`awz_sk_…`, created "
+                "by a sender admin in the portal or with POST /api-keys) or a carrier device token. Errors are "
+                "`application/problem+json` (RFC 9457) with `errors[].field` naming each bad field. Lists take "
+                "`page` and `per_page`. Each sender API key may make a limited number of calls per minute (429 with "
+                "Retry-After beyond that).\n\nThe portal's CSV import uses these columns (the same rules as "
+                f"POST /items):\n{CSV_DOC}"),
+        },
+        "servers": [{"url": f"{base_url}/api/v1"}],
+        "tags": [{"name": n} for n in ("Items", "Proofs", "Webhooks", "API keys", "Carriers", "Transparency log", "Meta")],
+        "paths": paths(),
+        "webhooks": {
+            "itemEvent": {"post": {"summary": "An item event, signed", "requestBody": body(ref("WebhookEvent")),
+                                   "responses": {"200": {"description": "Any 2xx acknowledges the event"}}}},
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "senderKey": {"type": "http", "scheme": "bearer", "description": "A sender's API key (awz_sk_…)"},
+                "deviceToken": {"type": "http", "scheme": "bearer", "description": "A carrier device token (awz_dt_…)"},
+            },
+        },
+    }
+
+
+def document() -> dict:
+    return _document(current_app.config["PUBLIC_BASE_URL"])
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return document()

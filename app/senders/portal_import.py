@@ -1,0 +1,87 @@
+"""CSV import pages: the documented columns, a template, the upload with progress, the report."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, redirect, render_template, request, stream_with_context, url_for
+
+from app.accounts.web import current_user, login_required
+from app.extensions import db
+from app.models import ImportReport
+from app.models.types import utcnow
+from app.senders.portal import bp
+from app.senders import imports
+from app.errors import ServiceError
+
+SENDER_ROLES = ("sender_admin", "sender_clerk")
+MAX_UPLOAD_BYTES = 40 * 1024 * 1024
+
+
+def _page(error: str | None = None, status: int = 200):
+    reports = db.session.scalars(db.select(ImportReport).where(ImportReport.sender_id == current_user().sender_id)
+                                 .order_by(ImportReport.id.desc()).limit(10)).all()
+    return render_template("portal/import.html", columns=imports.COLUMNS, reports=reports, error=error), status
+
+
+@bp.get("/import")
+@login_required(*SENDER_ROLES)
+def import_csv():
+    return _page()
+
+
+@bp.get("/import/template.csv")
+@login_required(*SENDER_ROLES)
+def import_template():
+    return Response("\ufeff" + imports.template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="awizo-items-template.csv"'})
+
+
+@bp.post("/import")
+@login_required(*SENDER_ROLES)
+def import_upload():
+    streaming = "application/x-ndjson" in request.headers.get("Accept", "")
+    upload = request.files.get("file")
+    data = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+    error = None
+    if not upload or not upload.filename or not data:
+        error = "Wybierz plik CSV. / Choose a CSV file."
+    elif len(data) > MAX_UPLOAD_BYTES:
+        error = "Plik jest za duży (maks. 40 MB). / The file is too large (max 40 MB)."
+    rows = []
+    if error is None:
+        try:
+            rows = imports.read_csv(data)
+        except ServiceError as exc:
+            error = exc.detail
+    if error:
+        if streaming:
+            return Response(json.dumps({"phase": "error", "error": error}) + "\n", status=422,
+                            mimetype="application/x-ndjson")
+        return _page(error, 422)
+    user = current_user()
+    steps = imports.bulk_register(db.session, user.sender, rows, now=utcnow(), user_id=user.id,
+                                  source="csv", filename=(upload.filename or "")[:200])
+    if not streaming:
+        report = imports.run(steps).report
+        return redirect(url_for("portal.import_report", report_id=report.id))
+
+    def progress():
+        for step in steps:
+            line = {"phase": step.phase, "done": step.done, "total": step.total}
+            if step.report is not None:
+                line.update(status=step.report.status, rejected_rows=step.report.rejected_rows,
+                            report_url=url_for("portal.import_report", report_id=step.report.id))
+            yield json.dumps(line) + "\n"
+
+    return Response(stream_with_context(progress()), mimetype="application/x-ndjson",
+                    headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+@bp.get("/imports/<int(max=2147483647):report_id>")
+@login_required(*SENDER_ROLES)
+def import_report(report_id: int):
+    try:
+        report = imports.report_for_sender(db.session, current_user().sender_id, report_id)
+    except ServiceError:
+        return render_template("portal/not_found.html"), 404
+    return render_template("portal/import_report.html", report=report)

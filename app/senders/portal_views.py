@@ -1,0 +1,175 @@
+"""Portal pages for following items: the list, one item, registering one, proofs, the chart."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   stream_with_context, url_for)
+
+from app.delivery.schemas import parse_new_item
+from app.accounts.web import current_user, login_required
+from app.extensions import db
+from app.models.types import utcnow
+from app.senders.portal import bp
+from app.senders.chart import status_chart_svg
+from app.web.i18n import current_language
+from app.evidence import bulk_proofs
+from app.senders import item_queries
+from app.evidence import proofs
+from app.delivery import items as item_service
+from app.errors import Problem, ServiceError
+from notices import s10
+from notices.profiles import PROFILES
+
+SENDER_ROLES = ("sender_admin", "sender_clerk")
+
+
+def t(pl: str, en: str) -> str:
+    return pl if current_language() == "pl" else en
+
+
+def base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def sender_id() -> int:
+    return current_user().sender_id
+
+
+@bp.get("/")
+@login_required(*SENDER_ROLES)
+def index():
+    problem = Problem()
+    filters = item_queries.parse_filters(request.args, problem)
+    page, per_page = item_queries.parse_page(request.args, problem, default_per_page=25)
+    errors = {e.field: e.message for e in problem.errors}
+    if errors:
+        filters, page = item_queries.ItemFilters(), 1
+    items, total = item_queries.find_items(db.session, sender_id(), filters, utcnow(), page=page, per_page=per_page)
+    failed = item_queries.failed_alert_item_ids(db.session, [i.id for i in items])
+    args = request.args.to_dict()
+    args.pop("page", None)
+    pages = max(1, -(-total // per_page))
+    return render_template(
+        "portal/items.html", items=items, failed=failed, total=total, page=page, pages=pages,
+        filters=filters, statuses=item_queries.STATUSES, errors=errors,
+        prev_url=url_for("portal.index", page=page - 1, **args) if page > 1 else None,
+        next_url=url_for("portal.index", page=page + 1, **args) if page < pages else None,
+    )
+
+
+@bp.get("/items/<tracking_number>")
+@login_required(*SENDER_ROLES)
+def item(tracking_number: str):
+    from app.delivery.records import item_record
+
+    found = _own_item(tracking_number)
+    record = item_record(db.session, found, base_url())
+    return render_template("portal/item.html", item=found, record=record)
+
+
+@bp.get("/items/<tracking_number>/proof.pdf")
+@login_required(*SENDER_ROLES)
+def item_proof(tracking_number: str):
+    found = _own_item(tracking_number)
+    pdf = proofs.render_proof(db.session, found, base_url=base_url(), now=utcnow(),
+                              tz=current_app.config["OPERATOR_TIMEZONE"])
+    response = make_response(pdf)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="proof-{found.tracking_number}.pdf"'
+    return response
+
+
+def _own_item(tracking_number: str):
+    try:
+        return item_service.item_for_sender(db.session, sender_id(), s10.normalise(tracking_number))
+    except ServiceError:
+        abort(404)
+
+
+def _form_payload(form) -> dict:
+    value = lambda key: (form.get(key) or "").strip() or None  # noqa: E731
+    return {
+        "tracking_number": value("tracking_number"), "service": value("service"),
+        "sender_reference": value("sender_reference"),
+        "recipient": {
+            "name": value("recipient_name"),
+            "address": {"line1": value("address_line1"), "line2": value("address_line2"),
+                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country")},
+            "phone": value("phone"), "email": value("email"), "language": value("language"),
+        },
+    }
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@login_required(*SENDER_ROLES)
+def new_item():
+    from app.senders.imports import FIELD_TO_COLUMN
+
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            new = parse_new_item(_form_payload(request.form))
+            registered = item_service.register_item(db.session, current_user().sender, new, now=utcnow())
+        except ServiceError as exc:
+            errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
+        else:
+            flash(t(f"Zarejestrowano przesyłkę {registered.tracking_number}.",
+                    f"Item {registered.tracking_number} registered."), "ok")
+            return redirect(url_for("portal.item", tracking_number=registered.tracking_number))
+    return render_template("portal/new_item.html", form=request.form, errors=errors, services=PROFILES), \
+        422 if errors else 200
+
+
+@bp.get("/proofs")
+@login_required(*SENDER_ROLES)
+def proofs_page():
+    return render_template("portal/proofs.html", max_items=bulk_proofs.MAX_ITEMS, error=None)
+
+
+@bp.get("/proofs.zip")
+@login_required(*SENDER_ROLES)
+def proofs_zip():
+    """The proofs of the ticked items, or of the items registered in a date range (streamed zip)."""
+    try:
+        numbers = [s10.normalise(n) for n in request.args.getlist("tracking_number") if n.strip()]
+        window = None
+        if not numbers:
+            problem = Problem()
+            filters = item_queries.parse_filters(request.args, problem)
+            if not problem.errors and not (filters.registered_from and filters.registered_to):
+                problem.add("registered_from", t("podaj obie daty albo zaznacz przesyłki na liście",
+                                                 "give both dates or tick items in the list"))
+            problem.raise_if_any()
+            window = (item_queries.start_of(filters.registered_from),
+                      item_queries.start_of(filters.registered_to + timedelta(days=1)))
+        ids = bulk_proofs.select_items(db.session, sender_id(), numbers=numbers, window=window)
+    except ServiceError as exc:
+        message = "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
+        return render_template("portal/proofs.html", max_items=bulk_proofs.MAX_ITEMS, error=message), 422
+    stream = bulk_proofs.stream_zip(db.session, ids, base_url=base_url(), now=utcnow(),
+                                    tz=current_app.config["OPERATOR_TIMEZONE"])
+    return Response(stream_with_context(stream), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
+
+
+@bp.get("/stats")
+@login_required(*SENDER_ROLES)
+def stats():
+    days = request.args.get("days", "30")
+    days = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
+    today = utcnow().date()
+    first = today - timedelta(days=days - 1)
+    counts = item_queries.status_by_day(db.session, sender_id(), first, today)
+    svg, legend = status_chart_svg(counts, first, today, title=t("Przesyłki według statusu", "Items by status"))
+    totals: dict[str, int] = {}
+    for per_status in counts.values():
+        for status, n in per_status.items():
+            totals[status] = totals.get(status, 0) + n
+    return render_template("portal/stats.html", svg=svg, legend=legend, totals=totals, days=days)
+
+
+from app.senders import portal_admin as views_admin
+
+
+from app.senders import portal_import as views_import

@@ -1,0 +1,293 @@
+"""Sender callbacks: endpoints, and one outbox message per item event and subscribed endpoint.
+
+Events are queued by :func:`on_item_event`, an item-event listener, in the transaction that
+records the fact, so a callback exists exactly when the fact does. The outbox worker sends
+them through :class:`app.messaging.providers.webhook.WebhookChannel` (signed, retried with backoff).
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session, scoped_session
+
+from app.models import Item, ItemEvent, OutboxMessage, WebhookDelivery, WebhookEndpoint
+from app.errors import FieldError, NotFound, ValidationFailed
+from app.delivery.records import iso
+from app.events import add_listener
+from app.messaging.providers import register_channel
+from app.messaging.providers.webhook import WebhookChannel
+
+# Public event types: "item." + the kind of the item event. Other kinds are delivered too
+# (to endpoints subscribed to "*" or to that type); these are the ones documented today.
+EVENT_TYPES = {
+    "item.registered": ("Przesyłka zarejestrowana", "Item registered"),
+    "item.attempt_recorded": ("Próba doręczenia zapisana", "Delivery attempt recorded"),
+    "item.notification_status": ("Zmiana statusu powiadomienia SMS/e-mail", "SMS/e-mail alert status changed"),
+    "item.lifecycle_started": ("Awizo pozostawione: terminy odbioru ustalone", "Notice left: collection dates set"),
+    "item.repeat_notice_due": ("Termin powtórnego awizo", "Repeat notice due"),
+    "item.collection_reminder": ("Przypomnienie o odbiorze wysłane", "Collection reminder sent"),
+    "item.collected": ("Przesyłka odebrana", "Item collected"),
+    "item.deemed_served": ("Doręczenie zastępcze (fikcja doręczenia)", "Deemed served"),
+    "item.returned_to_sender": ("Zwrot do nadawcy", "Returned to sender"),
+}
+TEST_EVENT_TYPE = "webhook.test"
+MAX_ENDPOINTS_PER_SENDER = 20
+
+
+def event_type(kind: str) -> str:
+    return f"item.{kind}"
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
+        raise ValidationFailed([FieldError("url", "must be an http(s) URL")])
+    return url
+
+
+def _clean_types(types) -> list[str]:
+    if not types:
+        return ["*"]
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        raise ValidationFailed([FieldError("event_types", "must be a list of event type names")])
+    types = sorted(set(t.strip() for t in types if t.strip()))
+    unknown = [t for t in types if t != "*" and not t.startswith("item.")]
+    if unknown or len(types) > 50:
+        raise ValidationFailed([FieldError("event_types", f"unknown event types: {', '.join(unknown)}; "
+                                           "use '*' or names starting with 'item.'")])
+    return ["*"] if "*" in types else types
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def create_endpoint(session: Session, sender_id: int, url: str, event_types=None,
+                    description: str | None = None, now: datetime | None = None) -> WebhookEndpoint:
+    count = session.scalar(sa.select(sa.func.count()).select_from(WebhookEndpoint).where(
+        WebhookEndpoint.sender_id == sender_id, WebhookEndpoint.disabled_at.is_(None)))
+    if count >= MAX_ENDPOINTS_PER_SENDER:
+        raise ValidationFailed([FieldError("url", f"at most {MAX_ENDPOINTS_PER_SENDER} endpoints per sender")])
+    if description is not None and (not isinstance(description, str) or len(description) > 200):
+        raise ValidationFailed([FieldError("description", "must be a string of at most 200 characters")])
+    endpoint = WebhookEndpoint(sender_id=sender_id, url=_clean_url(url), secret=new_secret(),
+                               event_types=_clean_types(event_types), description=description or None)
+    if now:
+        endpoint.created_at = now
+    session.add(endpoint)
+    session.commit()
+    return endpoint
+
+
+def endpoint_for_sender(session: Session, sender_id: int, endpoint_id: int) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None or endpoint.sender_id != sender_id or endpoint.disabled_at is not None:
+        raise NotFound(f"No webhook endpoint {endpoint_id} for this sender.")
+    return endpoint
+
+
+def update_endpoint(session: Session, endpoint: WebhookEndpoint, *, url=None, event_types=None,
+                    rotate_secret: bool = False) -> WebhookEndpoint:
+    if url is not None:
+        endpoint.url = _clean_url(url)
+    if event_types is not None:
+        endpoint.event_types = _clean_types(event_types)
+    if rotate_secret:
+        endpoint.secret = new_secret()
+    session.commit()
+    return endpoint
+
+
+def delete_endpoint(session: Session, endpoint: WebhookEndpoint, now: datetime) -> None:
+    """Disable the endpoint (its delivery log stays); queued events to it fail as 'gone'."""
+    endpoint.disabled_at = now
+    session.commit()
+
+
+def list_endpoints(session: Session, sender_id: int) -> list[WebhookEndpoint]:
+    return list(session.scalars(sa.select(WebhookEndpoint).where(
+        WebhookEndpoint.sender_id == sender_id, WebhookEndpoint.disabled_at.is_(None)).order_by(WebhookEndpoint.id)))
+
+
+def _tree_head(session: Session) -> dict | None:
+    """The transparency log's signed tree head, once per transaction (a bulk import has thousands
+    of events: they share the head signed when the first of them was queued)."""
+    try:
+        from app.evidence.log import current_tree_head
+    except ImportError:  # the evidence log is not installed
+        return None
+    real = session() if isinstance(session, scoped_session) else session
+    transaction = real.get_transaction()
+    cached = real.info.get("awizo.webhook_tree_head")
+    if cached is None or cached[0] is not transaction:
+        cached = (transaction, current_tree_head(real))
+        real.info["awizo.webhook_tree_head"] = cached
+    return cached[1]
+
+
+def item_summary(item: Item) -> dict:
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    return {
+        "tracking_number": item.tracking_number,
+        "service": item.service,
+        "status": item.status,
+        "sender_reference": item.sender_reference,
+        "collect_by": iso(item.collect_by_at),
+        "verify_url": f"{base_url}/v/{item.verify_token}",
+    }
+
+
+# Prepared once: the same compiled statement serves every callback (no per-row compilation).
+_INSERT_MESSAGES = sa.insert(OutboxMessage.__table__)
+_INSERT_DELIVERY = sa.insert(WebhookDelivery.__table__)
+
+
+def _message_row(endpoint: WebhookEndpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
+                 now: datetime) -> dict:
+    # No item_id: a callback to the sender's own system is not part of the item's (public)
+    # history; its log is the WebhookDelivery.
+    payload = {"id": event_id, "type": type_, "created_at": iso(created_at), "data": data}
+    return dict(
+        item_id=None, attempt_id=None, subject=None, body_html=None,
+        channel="webhook", purpose=type_[:40], recipient=endpoint.url, language="en",
+        body=json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str),
+        headers={"endpoint_id": endpoint.id, "event_id": event_id, "event_type": type_},
+        dedupe_key=f"webhook:{endpoint.id}:{event_id}", status="queued", tries=0, next_attempt_at=now,
+        created_at=now, updated_at=now,
+    )
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    """Write outbox messages and their delivery rows in a few statements, however many there are.
+
+    Plain executemany (no RETURNING: drivers batch it best), then the new ids by dedupe key.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    connection.execute(_INSERT_MESSAGES, rows)
+    ids: dict[str, int] = {}
+    keys = [row["dedupe_key"] for row in rows]
+    table = OutboxMessage.__table__
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start:start + 1000]
+        ids.update(connection.execute(sa.select(table.c.dedupe_key, table.c.id)
+                                      .where(table.c.dedupe_key.in_(chunk))).all())
+    connection.execute(_INSERT_DELIVERY, [
+        dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=ids[row["dedupe_key"]],
+             event_id=row["headers"]["event_id"], event_type=row["headers"]["event_type"], created_at=row["created_at"])
+        for row in rows])
+
+
+def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:
+    """Cached for the current transaction: a bulk import records thousands of events."""
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    cached = session.info.get("awizo.webhook_endpoints")
+    if cached is None or cached[0] is not transaction or cached[1] != sender_id:
+        cached = (transaction, sender_id, list_endpoints(session, sender_id))
+        session.info["awizo.webhook_endpoints"] = cached
+    return cached[2]
+
+
+def _rows_for(session: Session, item: Item, event: ItemEvent) -> list[dict]:
+    if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
+        return []  # a callback's own delivery is not an event of the item
+    type_ = event_type(event.kind)
+    endpoints = [e for e in _endpoints_of(session, item.sender_id) if e.wants(type_)]
+    if not endpoints:
+        return []
+    data = {"item": item_summary(item), "event": {"kind": event.kind, "data": event.data}}
+    tree_head = _tree_head(session)
+    if tree_head is not None:
+        data["tree_head"] = tree_head
+    return [_message_row(endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
+                         data=data, now=event.occurred_at) for endpoint in endpoints]
+
+
+def on_item_event(session: Session, item: Item, event: ItemEvent) -> None:
+    """Item-event listener: queue the event for each of the sender's subscribed endpoints."""
+    _insert(session, _rows_for(session, item, event))
+
+
+def on_item_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+    """The same for a batch of events (bulk registration): a few statements for all of them."""
+    _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event)])
+
+
+on_item_event.batch = on_item_events
+
+
+def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> str:
+    """Queue a ``webhook.test`` event to one endpoint (whatever its subscriptions); returns its id."""
+    event_id = f"evt_test_{uuid.uuid4().hex[:16]}"
+    _insert(session, [_message_row(endpoint, event_id=event_id, type_=TEST_EVENT_TYPE, created_at=now,
+                                   data={"message": "Test event from Awizo / Zdarzenie testowe z Awizo"}, now=now)])
+    session.commit()
+    return event_id
+
+
+def deliveries(session: Session, sender_id: int, endpoint_id: int | None = None, *, limit: int = 50,
+               offset: int = 0) -> tuple[list[WebhookDelivery], int]:
+    """The delivery log of the sender's endpoints, newest first, with the total count."""
+    query = sa.select(WebhookDelivery).join(WebhookEndpoint).where(WebhookEndpoint.sender_id == sender_id)
+    if endpoint_id is not None:
+        query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def delivery_data(delivery: WebhookDelivery) -> dict:
+    message = delivery.message
+    return {
+        "id": delivery.id,
+        "endpoint_id": delivery.endpoint_id,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "status": message.status,
+        "tries": message.tries,
+        "last_error": message.last_error,
+        "response_code": message.error_code,
+        "created_at": iso(delivery.created_at),
+        "sent_at": iso(message.sent_at),
+        "next_attempt_at": iso(message.next_attempt_at) if message.status == "queued" else None,
+    }
+
+
+def endpoint_data(endpoint: WebhookEndpoint, with_secret: bool = False) -> dict:
+    data = {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "event_types": endpoint.event_types,
+        "description": endpoint.description,
+        "created_at": iso(endpoint.created_at),
+    }
+    if with_secret:
+        data["secret"] = endpoint.secret
+    return data
+
+
+def secret_for_message(message: OutboxMessage) -> str | None:
+    """For the webhook channel: the current secret of the message's endpoint (None if gone)."""
+    from app.extensions import db
+
+    endpoint_id = (message.headers or {}).get("endpoint_id")
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id) if endpoint_id else None
+    return endpoint.secret if endpoint is not None and endpoint.disabled_at is None else None
+
+
+def init_app(app) -> None:
+    """Listen to item events and register the webhook channel with the outbox."""
+    add_listener(app, on_item_event)
+    register_channel(app, WebhookChannel(
+        secret_for_message, allow_private_networks=bool(app.config.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS")),
+        timeout_s=float(app.config.get("WEBHOOK_TIMEOUT_SECONDS") or 10)))

@@ -1,1 +1,0 @@
-"""Use cases. Each service owns its transaction and takes its collaborators as parameters."""

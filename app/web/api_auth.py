@@ -1,0 +1,88 @@
+"""Bearer-token authentication: sender API keys and carrier device tokens."""
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from flask import g, request
+
+from app.web.problems import ApiError
+from app.extensions import db
+from app.models import ApiKey, Carrier, Device
+from app.models.types import utcnow
+from app.security import hash_token
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Unauthorized", "Send 'Authorization: Bearer <token>'.", "unauthorized",
+                       field="Authorization")
+    return token.strip()
+
+
+def _principal():
+    """The API key or device behind the bearer token (one query: the prefix tells which)."""
+    token = _bearer()
+    digest = hash_token(token)
+    if token.startswith("awz_dt_"):
+        principal = db.session.scalar(
+            sa.select(Device)
+            .options(joinedload(Device.carrier).joinedload(Carrier.default_pickup_point))
+            .where(Device.token_hash == digest, Device.revoked_at.is_(None))
+        )
+    else:
+        principal = db.session.scalar(
+            sa.select(ApiKey).options(joinedload(ApiKey.sender))
+            .where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
+        )
+    if principal is None:
+        raise ApiError(401, "Unauthorized", "The token is unknown or revoked.", "unauthorized", field="Authorization")
+    return principal
+
+
+def sender_required(view):
+    """Only a sender's API key may call this; ``g.sender`` is its organisation."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = _principal()
+        if not isinstance(principal, ApiKey):
+            raise ApiError(403, "Forbidden", "This endpoint needs a sender API key, not a device token.",
+                           "forbidden", field="Authorization")
+        g.api_key, g.sender = principal, principal.sender
+        mark_key_used(principal)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def mark_key_used(key: ApiKey, every_s: int = 60) -> None:
+    """Keep ``last_used_at`` to the minute: at most one small UPDATE per key per minute."""
+    now = utcnow()
+    if key.last_used_at is not None and (now - key.last_used_at).total_seconds() < every_s:
+        return
+    db.session.execute(sa.update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+    db.session.commit()
+
+
+def device_required(view):
+    """Only a carrier's device token may call this; ``g.device`` is the device."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        principal = _principal()
+        if not isinstance(principal, Device):
+            raise ApiError(403, "Forbidden", "This endpoint needs a carrier device token, not a sender key.",
+                           "forbidden", field="Authorization")
+        g.device = principal
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def touch(principal) -> None:
+    """Record last use without an extra transaction (committed with the request's work)."""
+    now = utcnow()
+    if isinstance(principal, ApiKey):
+        principal.last_used_at = now
+    else:
+        principal.last_seen_at = now

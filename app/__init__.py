@@ -12,16 +12,20 @@ import sqlalchemy as sa
 from dotenv import load_dotenv
 from flask import Flask
 
-from app import evidence, settings
+from app import settings
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
-from app.delivery import api_scans, handheld_api, handheld_views, public_views
+from app.delivery import api_scans, handheld_api, handheld_views
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
-from app.evidence import api_log, api_proofs
+from app.evidence import api_log, api_proofs, keyring, public_views
+from app.evidence import log as evidence_log
+from app.evidence import jobs as evidence_jobs
 from app.evidence.cli import evidence_cli
+from app.events import add_listener
 from app.extensions import csrf, db, migrate
 from app.lifecycle import api as lifecycle_api
+from app.lifecycle import jobs as lifecycle_jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
 from app.messaging import dev_views, outbox, providers, twilio_hooks, unsubscribe
@@ -65,9 +69,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         _configure_sqlite(db.engine)
 
     providers.init_app(app)      # SMS, e-mail: Twilio/SMTP or the development outbox
-    evidence.init_app(app)       # transparency log of item events, signing keys
+    keyring.install_keys(app)    # proof signing and log keys
+    add_listener(app, evidence_log.append_event)  # every item fact joins the transparency log
+    evidence_log.install_session_hooks()
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
+    lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS)
 
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)

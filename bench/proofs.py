@@ -84,7 +84,7 @@ def bench_proofs(app, n: int) -> None:
     from notices.evidence import check_bundle
     from notices.proof import render_proof_pdf
     from notices.signature import PdfSigner, check_signature, read_attachment
-    from app.evidence import keys
+    from app.evidence.keyring import keys
     from app.extensions import db
     from app.models import Item
     from app.evidence import proofs

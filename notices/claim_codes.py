@@ -28,6 +28,18 @@ def new_claim_code() -> str:
     return format_claim_code(raw)
 
 
+def derived_claim_code(secret: str, context: str) -> str:
+    """The claim code for one printed notice, derived from the server secret and ``context``.
+
+    The same notice always shows the same code (a reprint, a second look at the notice on the
+    handheld), while only its keyed hash is stored, so nothing readable is kept to be leaked.
+    """
+    digest = hmac.new(secret.encode(), f"notice-claim:{context}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    raw = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(CLAIM_CODE_LENGTH))
+    return format_claim_code(raw)
+
+
 def format_claim_code(raw: str) -> str:
     raw = canonical_claim_code(raw)
     return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))

@@ -122,3 +122,8 @@ def due_actions(plan: Plan, stage: str, now: datetime) -> list[str]:
         actions.append(action)
         stage = next_stage(plan, action)
     return actions
+
+
+def collection_deadline(profile: ServiceProfile, notice_at: datetime, tz: str) -> datetime:
+    """The last moment to collect (end of the hold's last day, local time), as an aware datetime."""
+    return plan(profile, notice_at, tz).collect_by_at

@@ -80,10 +80,3 @@ PROFILES: dict[str, ServiceProfile] = {
 
 def get_profile(code: str) -> ServiceProfile:
     return PROFILES[code]
-
-
-def collection_deadline(profile: ServiceProfile, notice_at: datetime, tz: str) -> datetime:
-    """The last moment to collect (end of the hold's last day, local time), as an aware datetime."""
-    from notices.lifecycle import plan
-
-    return plan(profile, notice_at, tz).collect_by_at

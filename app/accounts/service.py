@@ -18,6 +18,7 @@ from app.models import ApiKey, Invitation, Sender, User
 from app.models.accounts import ROLES, SENDER_ROLES
 from app.security import hash_token, new_token
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.messaging.outbox import enqueue_message
 
 _STRONG = PasswordHasher()  # Argon2id with the library's current recommended parameters
 _CHEAP = PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)  # tests only: PASSWORD_HASH_CHEAP
@@ -126,8 +127,6 @@ def invite(session: Session, inviter: User, email: str, role: str, now: datetime
 
 
 def _queue_invitation_email(session: Session, invitation: Invitation, inviter: User, link: str, now: datetime) -> None:
-    from app.messaging.outbox import enqueue_message
-
     sender_name = inviter.sender.name if inviter.sender else "Awizo"
     body = (
         f"{inviter.email} zaprasza Cię do portalu nadawcy Awizo ({sender_name}).\n"

@@ -14,6 +14,7 @@ from notices.outcomes import Outcome, upu_event
 from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
 from app.lifecycle import service as lifecycle
 from app.recipients import notifications
+from app.recipients.address_proof import issue_claim_code
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.events import record_event
 from app.delivery.records import attempt_data
@@ -137,6 +138,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     })
     repeat_notice = False
     if event.leaves_notice:
+        issue_claim_code(session, item, now=now, attempt_id=attempt.id)  # printed on this notice
         repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now)[1]
     elif item.status in FINAL_STATUSES:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
@@ -146,7 +148,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         **attempt_data(attempt),
         "tracking_number": item.tracking_number,
         "item_status": item.status,
-        "verify_url": notifications.verify_url(base_url, item),
+        "verify_url": item.verify_url(base_url),
     }
     session.add(IdempotencyRecord(device_id=device.id, key=key, request_hash=fingerprint,
                                   status_code=201, response=body, created_at=now))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from notices.paper_notice import NoticeFacts, notice_text
 from notices.profiles import PROFILES
 from app.models import Attempt, Item
-from app.recipients.notifications import verify_url as item_verify_url
+from app.recipients.address_proof import notice_claim_code_issued
 
 
 def qr_svg(url: str) -> str:
@@ -19,22 +19,11 @@ def qr_svg(url: str) -> str:
     return image.to_string(encoding="unicode")
 
 
-def _claim_code(session: Session, item: Item, now: datetime) -> str | None:
-    """A code proving access to the address, when the recipients' sign-up is installed."""
-    try:
-        from app.recipients.subscriptions import issue_claim_code
-    except ImportError:
-        return None
-    code = issue_claim_code(session, item, now=now)
-    session.commit()
-    return code
-
-
 def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime) -> dict:
     zone = ZoneInfo(tz)
     profile = PROFILES.get(item.service)
     pickup = attempt.pickup_point
-    url = item_verify_url(base_url, item)
+    url = item.verify_url(base_url)
     facts = NoticeFacts(
         tracking_number=item.tracking_number,
         service_pl=profile.name_pl if profile else item.service,
@@ -54,7 +43,7 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         "attempt_id": attempt.id,
         "verify_url": url,
         "signup_url": signup_url,
-        "claim_code": _claim_code(session, item, now),
+        "claim_code": notice_claim_code_issued(session, attempt.id),
         "qr_svg": qr_svg(url),
         "text": {"pl": notice_text(facts, "pl"), "en": notice_text(facts, "en")},
     }

@@ -12,13 +12,9 @@ from sqlalchemy.orm import Session
 from notices import masking
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models.types import iso
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
-
-
-def iso(value: datetime | None) -> str | None:
-    """RFC 3339 in UTC with a ``Z``, whatever offset the value was given with."""
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if value else None
 
 
 def attempt_data(attempt: Attempt) -> dict:

@@ -19,6 +19,8 @@ from app.delivery.attempts import ScanInput, record_attempt
 from app.delivery.items import NewItem, register_item
 from notices import s10
 from notices.outcomes import Outcome
+from app.delivery.cli import create_carrier
+from app.senders.cli import create_sender
 
 DEMO_SENDER = "Sąd Rejonowy dla Warszawy-Mokotowa (demo)"
 DEMO_CARRIER = "Anna Nowak (demo)"
@@ -54,9 +56,6 @@ def _demo_login(email: str, role: str, sender: Sender | None) -> str:
 
 def seed_demo() -> dict:
     """Create (once) a demo sender, carrier and items; hand out fresh credentials each run."""
-    from app.delivery.cli import create_carrier
-    from app.senders.cli import create_sender
-
     sender = db.session.scalar(sa.select(Sender).where(Sender.name == DEMO_SENDER))
     if sender is None:
         sender, api_key = create_sender(DEMO_SENDER, "demo")

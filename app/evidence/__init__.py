@@ -1,7 +1,7 @@
 """Evidence: the transparency log of item facts, signed tree heads, and proof signing keys.
 
-``init_app`` reads the settings (environment only), and registers the log as a listener of
-item events, so each fact and its log entry are committed together or not at all.
+``create_app`` installs the keys (:mod:`app.evidence.keyring`) and registers the log as a
+listener of item events, so each fact and its log entry are committed together or not at all.
 
 Settings: ``PROOF_SIGNING_KEY`` / ``PROOF_SIGNING_CERT`` (PEM paths; a development pair is
 generated under ``instance/`` when unset), ``TSA_URL`` (RFC 3161 time-stamping authority; no
@@ -10,82 +10,3 @@ timestamp when unset), ``TSA_CERT`` (PEM of the TSA, published with our keys),
 ``LOG_ORIGIN`` (the log's name in its checkpoints; defaults to PUBLIC_BASE_URL's host + /log),
 ``TREE_HEAD_MAX_AGE_SECONDS`` (a tree head older than this is re-signed on request).
 """
-from __future__ import annotations
-
-import os
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
-from urllib.parse import urlparse
-
-from flask import current_app
-
-from notices.checkpoint import load_public_key
-from notices.signature import PdfSigner, load_certificates
-
-_KEY = "awizo.evidence"
-SETTINGS = ("PROOF_SIGNING_KEY", "PROOF_SIGNING_CERT", "TSA_URL", "TSA_CERT", "LOG_SIGNING_KEY", "LOG_ORIGIN")
-
-
-@dataclass
-class EvidenceKeys:
-    """The operator's keys, loaded (or generated for development) on first use."""
-
-    instance_path: str
-    config: dict
-    timestamper: object | None = None  # tests and the benchmark may hand in a pyHanko TimeStamper
-
-    @cached_property
-    def log_key(self):
-        from app.evidence.keyfiles import log_signing_key
-
-        return log_signing_key(self.instance_path, self.config.get("LOG_SIGNING_KEY"))
-
-    @cached_property
-    def signer(self) -> PdfSigner:
-        from app.evidence.keyfiles import pdf_signing_material
-
-        key_pem, cert_pem = pdf_signing_material(
-            self.instance_path, self.config.get("PROOF_SIGNING_KEY"), self.config.get("PROOF_SIGNING_CERT"))
-        return PdfSigner(key_pem, cert_pem, tsa_url=self.config.get("TSA_URL"), timestamper=self.timestamper)
-
-    @property
-    def origin(self) -> str:
-        if self.config.get("LOG_ORIGIN"):
-            return self.config["LOG_ORIGIN"]
-        host = urlparse(self.config.get("PUBLIC_BASE_URL") or "http://localhost").netloc or "localhost"
-        return f"{host}/log"
-
-    @cached_property
-    def public_pem(self) -> bytes:
-        """What a verifier needs: the log's Ed25519 public key, the signing and TSA certificates."""
-        from app.evidence.keyfiles import public_key_pem
-
-        parts = [public_key_pem(self.log_key), self.signer.cert_pem]
-        if self.config.get("TSA_CERT"):
-            parts.append(Path(self.config["TSA_CERT"]).read_bytes())
-        return b"".join(p if p.endswith(b"\n") else p + b"\n" for p in parts)
-
-    @cached_property
-    def trusted_certificates(self):
-        return load_certificates(self.public_pem)
-
-    @cached_property
-    def log_public_key(self):
-        return load_public_key(self.public_pem)
-
-
-def keys() -> EvidenceKeys:
-    return current_app.extensions[_KEY]
-
-
-def init_app(app) -> None:
-    from app.evidence.log import append_event, install_session_hooks
-    from app.events import add_listener
-
-    for name in SETTINGS:
-        app.config.setdefault(name, os.environ.get(name) or None)
-    app.config.setdefault("TREE_HEAD_MAX_AGE_SECONDS", int(os.environ.get("TREE_HEAD_MAX_AGE_SECONDS") or 300))
-    app.extensions[_KEY] = EvidenceKeys(app.instance_path, app.config, app.config.get("PROOF_TIMESTAMPER"))
-    add_listener(app, append_event)
-    install_session_hooks()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from app.web.problems import api_blueprint
-from app.evidence import keys
+from app.evidence.keyring import keys
 from app.evidence import log as evidence_log
 from app.extensions import db
 from app.models.evidence import LogEntry

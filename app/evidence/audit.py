@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
 from notices.evidence import canonical, entry_leaf_hash
-from app.evidence import keys
+from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
 from app.models import Attempt, Item, ItemEvent
 from app.models.evidence import LogEntry, LogNode, SignedTreeHead

@@ -7,6 +7,8 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.evidence.audit import audit_log
+from app.evidence.log import publish_tree_head
 
 evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")
 
@@ -14,8 +16,6 @@ evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publis
 @evidence_cli.command("audit")
 def audit_command() -> None:
     """Recompute the log and compare it with every signed tree head and the database."""
-    from app.evidence.audit import audit_log
-
     report = audit_log(db.session)
     if report.ok:
         click.echo("The log is intact: every entry, node and signed tree head checks out.")
@@ -28,6 +28,4 @@ def audit_command() -> None:
 @evidence_cli.command("publish-tree-head")
 def publish_command() -> None:
     """Sign and publish the current tree head (run every few minutes)."""
-    from app.evidence.log import publish_tree_head
-
     click.echo(json.dumps(publish_tree_head(), indent=2))

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
 from notices.evidence import canonical, commitment, entry_leaf_hash, utc
-from app.evidence import keys
+from app.evidence.keyring import keys
 from app.models import Attempt, Item, ItemEvent
 from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
 from app.models.types import utcnow
+from app.extensions import db
 
 
 def recipient_opening(item: Item) -> dict:
@@ -215,7 +216,6 @@ def current_tree_head(session: Session | None = None, now: datetime | None = Non
     """
     from flask import current_app
 
-    from app.extensions import db
 
     session = session or db.session
     moment = now or utcnow()
@@ -233,8 +233,6 @@ def head_dict(head: SignedTreeHead) -> dict:
 
 def publish_tree_head() -> dict:
     """Scheduled job body (every few minutes): sign and publish the current tree head."""
-    from app.extensions import db
-
     head = current_tree_head(db.session)
     db.session.commit()
     return head

@@ -20,7 +20,7 @@ from notices import checkpoint, merkle
 from notices.evidence import FORMAT, canonical, check_bundle
 from notices.proof import render_proof_pdf
 from notices.signature import check_signature, read_attachment
-from app.evidence import keys
+from app.evidence.keyring import keys
 from app.evidence.audit import check_item
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.models import Item

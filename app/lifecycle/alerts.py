@@ -17,6 +17,10 @@ from notices.messages import email_text
 from app.models import Item, PickupPoint
 from app.messaging import outbox
 from app.messaging import suppressions
+from app.messaging.email import render_email_html
+from app.models import Subscriber
+from app.recipients.subscriptions import alert_recipients
+from notices import claim_codes
 
 
 def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
@@ -66,8 +70,6 @@ class LifecycleOutbox:
         self.messages.append(message_row(channel="sms", **kwargs))
 
     def _email(self, content, **kwargs) -> None:
-        from app.recipients.notifications import render_email_html
-
         self.messages.append(message_row(channel="email", subject=content.subject, body=email_text(content),
                                          body_html=render_email_html(content), language=content.language, **kwargs))
 
@@ -102,10 +104,6 @@ def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: d
     """Alert recipients subscribed at the items' addresses (one query to find the few that have any)."""
     if not rows:
         return {}
-    from app.models import Subscriber
-    from app.recipients.subscriptions import alert_recipients
-    from notices import claim_codes
-
     keys = {lc.item_id: claim_codes.address_key(lc.address_line1, lc.address_line2, lc.postal_code, lc.city,
                                                 lc.country) for lc in rows}
     subscribed = set(session.scalars(sa.select(Subscriber.address_key).where(

@@ -1,7 +1,8 @@
-"""The scheduler's periodic jobs, declared as data with stable ids.
+"""Periodic jobs, declared as data with stable ids, and the lifecycle's own job.
 
-Each job body only calls a service inside an app context (the scheduler provides it). To add a
-job, append a :class:`Job` to ``JOBS``; its ``seconds`` may name a config key.
+Each job body only calls a service inside an app context (the scheduler provides it). Each
+area declares its jobs next to its services; ``create_app`` hands the whole list to the
+scheduler with :func:`register_jobs`. A job's ``seconds`` may name a config key.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Callable
 from flask import current_app
 
 from app.extensions import db
+from app.lifecycle import service as lifecycle
 from app.models.types import utcnow
 
 
@@ -26,24 +28,28 @@ class Job:
         return float(config.get(self.seconds) or 60) if isinstance(self.seconds, str) else float(self.seconds)
 
 
+_KEY = "awizo.jobs"
+
+
+def register_jobs(app, jobs) -> None:
+    """The jobs this application's scheduler runs (ids must be unique)."""
+    ids = [job.id for job in jobs]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"duplicate job ids: {ids}")
+    app.extensions[_KEY] = tuple(jobs)
+
+
+def registered_jobs(app) -> tuple[Job, ...]:
+    return app.extensions.get(_KEY, ())
+
+
 def sweep_lifecycle():
     """Repeat notices, reminders, deemed service and returns that have fallen due."""
-    from app.lifecycle import service as lifecycle
-
     cfg = current_app.config
     return lifecycle.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
-
-
-def publish_tree_head():
-    """Sign a fresh head of the transparency log, so witnesses see it grow every few minutes."""
-    from app.evidence.log import publish_tree_head as publish
-
-    return publish()
 
 
 JOBS: tuple[Job, ...] = (
     Job("lifecycle-sweep", sweep_lifecycle, "LIFECYCLE_SWEEP_SECONDS",
         "Take the notice-lifecycle steps that are due (repeat notice, reminder, deemed service, return)."),
-    Job("publish-tree-head", publish_tree_head, "TREE_HEAD_PUBLISH_SECONDS",
-        "Sign and publish the transparency log's current tree head."),
 )

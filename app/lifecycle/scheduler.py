@@ -1,4 +1,4 @@
-"""The scheduler process: ``flask --app wsgi scheduler`` runs the jobs of :mod:`app.lifecycle.jobs`.
+"""The scheduler process: ``flask --app wsgi scheduler`` runs the jobs ``create_app`` registered.
 
 One APScheduler job per declared job (stable id, one instance at a time, missed runs
 coalesced). Each run happens in a fresh app context, and a failing run is logged and retried at
@@ -8,13 +8,16 @@ themselves are safe to run concurrently (see :func:`app.lifecycle.service.sweep`
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
-from app.lifecycle.jobs import JOBS, Job
+from app.lifecycle.jobs import Job, registered_jobs
 
 log = logging.getLogger("awizo.scheduler")
 
@@ -35,13 +38,8 @@ def run_job(app, job: Job):
 
 
 def build_scheduler(app, blocking: bool = True):
-    from datetime import datetime, timezone
-
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
-    for job in JOBS:
+    for job in registered_jobs(app):
         scheduler.add_job(run_job, "interval", args=(app, job), id=job.id, name=job.description or job.id,
                           seconds=job.interval(app.config), max_instances=1, coalesce=True,
                           next_run_time=datetime.now(timezone.utc), misfire_grace_time=None)
@@ -55,14 +53,15 @@ def build_scheduler(app, blocking: bool = True):
 def scheduler_command(once: bool, list_jobs: bool) -> None:
     """Run the periodic jobs (lifecycle sweep, …) until stopped."""
     app = current_app._get_current_object()
+    jobs = registered_jobs(app)
     if list_jobs:
-        for job in JOBS:
+        for job in jobs:
             click.echo(f"{job.id}\tevery {job.interval(app.config):g} s\t{job.description}")
         return
     if once:
-        for job in JOBS:
+        for job in jobs:
             click.echo(f"{job.id}: {run_job(app, job)}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    click.echo(f"Scheduler started with {len(JOBS)} job(s): {', '.join(j.id for j in JOBS)}")
+    click.echo(f"Scheduler started with {len(jobs)} job(s): {', '.join(j.id for j in jobs)}")
     build_scheduler(app).start()

@@ -27,6 +27,7 @@ from notices.lifecycle_messages import (
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, OutboxMessage, PickupPoint, Sender
 from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app.models.types import iso
 from app import events as item_events
 from app.errors import Conflict, NotFound
 from app.events import record_event
@@ -43,10 +44,7 @@ EVENT_KIND = {
 }
 
 
-def _iso(value: datetime | None) -> str | None:
-    from app.delivery.records import iso
 
-    return iso(value)
 
 
 # -- starting, stopping, collecting ----------------------------------------------------------
@@ -123,7 +121,7 @@ def record_collection(session: Session, tracking_number: str, *, now: datetime, 
         raise Conflict(f"Item {tracking_number} can no longer be collected: it is {stage.replace('_', ' ')}.")
     item.status = "collected"
     record_event(session, item, "collected", when, {
-        "collected_by": collected_by, "recorded_by": recorded_by, "recorded_at": _iso(now),
+        "collected_by": collected_by, "recorded_by": recorded_by, "recorded_at": iso(now),
     })
     session.commit()
     return item, True
@@ -357,12 +355,12 @@ def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: l
 def _dates(lc: ItemLifecycle) -> dict:
     return {
         "profile": lc.profile,
-        "notice_at": _iso(lc.notice_at),
+        "notice_at": iso(lc.notice_at),
         "first_notice_until": lc.first_notice_until.isoformat(),
-        "repeat_notice_at": _iso(lc.repeat_notice_at),
-        "reminder_at": _iso(lc.reminder_at),
+        "repeat_notice_at": iso(lc.repeat_notice_at),
+        "reminder_at": iso(lc.reminder_at),
         "collect_by": lc.collect_by.isoformat(),
-        "collect_by_at": _iso(lc.collect_by_at),
+        "collect_by_at": iso(lc.collect_by_at),
         "end_action": lc.end_action,
         "deemed_served_on": lc.deemed_served_on.isoformat() if lc.deemed_served_on else None,
     }
@@ -380,9 +378,9 @@ def item_deadlines(session: Session, item: Item) -> dict | None:
     return {
         **_dates(lc),
         "stage": lc.stage,
-        "next_action_at": _iso(lc.next_action_at),
-        "collected_at": _iso(lc.collected_at),
-        "ended_at": _iso(lc.ended_at),
+        "next_action_at": iso(lc.next_action_at),
+        "collected_at": iso(lc.collected_at),
+        "ended_at": iso(lc.ended_at),
         "text": {lang: deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")},
     }
 
@@ -400,7 +398,7 @@ def open_tasks(session: Session, carrier_id: int) -> list[dict]:
     return [{
         "id": task.id,
         "kind": task.kind,
-        "due_at": _iso(task.due_at),
+        "due_at": iso(task.due_at),
         "tracking_number": item.tracking_number,
         "service": item.service,
         "recipient": {"name": item.recipient_name, "address": {

@@ -19,6 +19,7 @@ from datetime import datetime
 from email.message import Message
 
 from sqlalchemy.orm import Session
+from app.messaging.sms_status import record_email_bounce
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,6 @@ class BounceSummary:
 
 def apply_dsns(session: Session, data: bytes, *, now: datetime, report=lambda line: None) -> BounceSummary:
     """Feed every permanent failure in ``data`` (one DSN or an mbox) to ``record_email_bounce``."""
-    from app.messaging.sms_status import record_email_bounce
-
     summary = BounceSummary()
     for raw in split_mbox(data):
         summary.messages += 1

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models.types import utcnow
+from app.messaging.bounces import apply_dsns
 
 messaging_cli = AppGroup("messaging", help="Outbound messaging: late e-mail bounces.")
 
@@ -20,8 +21,6 @@ def bounces_command(source: str) -> None:
     Each permanently failed recipient marks its e-mail undelivered, suppresses the address and
     tells the recipient by SMS where possible. Delayed reports change nothing.
     """
-    from app.messaging.bounces import apply_dsns
-
     if source == "-":
         data = sys.stdin.buffer.read()
     else:

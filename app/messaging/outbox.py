@@ -332,9 +332,9 @@ def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> 
 
 
 def _tell_through_other_channel(session: Session, message: OutboxMessage, now: datetime) -> None:
-    from app.recipients import notifications
+    from app.messaging import failover
 
-    notifications.tell_through_other_channel(session, message, now=now)
+    failover.tell_through_other_channel(session, message, now=now)
 
 
 def update_from_provider(session: Session, message: OutboxMessage, status: str, now: datetime, *,

@@ -41,6 +41,10 @@ class Item(db.Model):
         back_populates="item", order_by="Attempt.id", viewonly=True
     )
 
+    def verify_url(self, base_url: str) -> str:
+        """The public record behind the QR code on the paper notice and the proof."""
+        return f"{base_url}/v/{self.verify_token}"
+
 
 class Attempt(db.Model):
     """One delivery attempt: append-only evidence, never updated or deleted.

@@ -36,3 +36,8 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def iso(value: datetime | None) -> str | None:
+    """RFC 3339 in UTC with a ``Z``, whatever offset the value was given with."""
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if value else None

@@ -30,12 +30,26 @@ def item_address_key(item: Item) -> str:
     return claim_codes.address_key(item.address_line1, item.address_line2, item.postal_code, item.city, item.country)
 
 
-def issue_claim_code(session: Session, item: Item, *, now: datetime, secret: str | None = None) -> str:
-    """A new one-time code for the paper notice of ``item``; returns it in clear, stores its hash.
+def notice_claim_code(attempt_id: int, *, secret: str | None = None) -> str:
+    """The code printed on the notice left at ``attempt_id`` (the same at every reprint)."""
+    return claim_codes.derived_claim_code(secret or _secret(), f"attempt:{attempt_id}")
 
-    The caller commits (it is printed as part of the notice the handheld records).
+
+def notice_claim_code_issued(session: Session, attempt_id: int, *, secret: str | None = None) -> str | None:
+    """The notice's code if it was issued with the attempt (a read: nothing is written)."""
+    code = notice_claim_code(attempt_id, secret=secret)
+    digest = _claim_hash(secret or _secret(), code)
+    return code if session.scalar(sa.select(ClaimCode.id).where(ClaimCode.code_hash == digest)) else None
+
+
+def issue_claim_code(session: Session, item: Item, *, now: datetime, secret: str | None = None,
+                     attempt_id: int | None = None) -> str:
+    """A one-time code for the paper notice of ``item``; returns it in clear, stores its hash.
+
+    With ``attempt_id`` the code is the one derived for that notice, issued in the attempt's
+    transaction, so the printed code is valid from the moment the attempt is. The caller commits.
     """
-    code = claim_codes.new_claim_code()
+    code = notice_claim_code(attempt_id, secret=secret) if attempt_id is not None else claim_codes.new_claim_code()
     session.add(ClaimCode(
         kind="notice", code_hash=_claim_hash(secret or _secret(), code), address_key=item_address_key(item),
         item_id=item.id, issued_at=now, expires_at=now + timedelta(days=CLAIM_CODE_DAYS),

@@ -18,6 +18,9 @@ from app.models.subscriptions import Contact, RecipientEvent, Subscriber
 from app.security import hash_token
 from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from notices import claim_codes, recipient_messages
+from app.messaging.outbox import enqueue_message
+from app.messaging.email import enqueue_email
+from app.messaging import suppressions
 
 SMS_CODE_MINUTES = 10
 EMAIL_LINK_HOURS = 48
@@ -99,8 +102,6 @@ def _secret() -> str:
 
 
 def _outbox(session: Session, contact: Contact, purpose: str, body: str, language: str, now: datetime) -> None:
-    from app.messaging.outbox import enqueue_message
-
     enqueue_message(session, channel=contact.channel, recipient=contact.address, purpose=purpose, body=body,
                     language=language, now=now,
                     dedupe_key=f"{purpose}:contact:{contact.id}:{contact.secrets_sent}")
@@ -131,8 +132,6 @@ def send_confirmation(session: Session, contact: Contact, *, secret: str, base_u
         token = secrets.token_urlsafe(32)
         contact.secret_hash = hash_token(token)
         contact.secret_expires_at = now + timedelta(hours=EMAIL_LINK_HOURS)
-        from app.recipients.notifications import enqueue_email
-
         content = recipient_messages.confirm_email(
             language, f"{base_url}/alerts/confirm/{token}", EMAIL_LINK_HOURS, principal)
         enqueue_email(session, content, recipient=contact.address, purpose="confirm_email", now=now,
@@ -150,8 +149,6 @@ def _confirmed(session: Session, contact: Contact, now: datetime) -> None:
     contact.failures = 0
     record(session, contact.subscriber, "contact_confirmed", now, {"channel": contact.channel, "contact_id": contact.id})
     # A new, confirmed opt-in outweighs an earlier STOP or unsubscribe of the same contact.
-    from app.messaging import suppressions
-
     if suppressions.lift(session, contact.channel, contact.address, now=now, by="opt_in") is not None:
         record(session, contact.subscriber, "opt_out_lifted", now, {"channel": contact.channel})
 

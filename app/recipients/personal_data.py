@@ -16,6 +16,7 @@ from app.models import Item, OutboxMessage
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.errors import FieldError, ValidationFailed
 from app.recipients.subscriptions import _clock, record
+from app.models.suppressions import Suppression
 
 REDACTED = "[redacted]"
 
@@ -58,8 +59,6 @@ def _messages_to(session: Session, contacts: list[Contact]) -> list[OutboxMessag
 
 
 def _suppressions(session: Session, contacts: list[Contact]) -> list:
-    from app.models.suppressions import Suppression
-
     if not contacts:
         return []
     conditions = [sa.and_(Suppression.channel == c.channel, Suppression.address == c.address) for c in contacts]

@@ -14,6 +14,7 @@ from app.recipients import personal_data as recipient_data
 from app.recipients import subscriptions
 from app.errors import NotFound, ValidationFailed
 from app.recipients.subscriptions import Locked, SignUp
+from app.messaging import suppressions
 
 
 
@@ -39,8 +40,6 @@ def _subscriber(token: str):
 
 def _stopped(subscriber) -> set[int]:
     """Contacts the person stopped from outside this page (STOP reply, unsubscribe link, bounce)."""
-    from app.messaging import suppressions
-
     return {c.id for c in subscriber.contacts if suppressions.is_suppressed(db.session, c.channel, c.address)}
 
 

@@ -11,6 +11,7 @@ from app.models.types import utcnow
 from app.senders import imports
 from app.senders import item_queries
 from app.errors import Problem
+from app.errors import FieldError
 
 bp = api_blueprint("sender_items_api", __name__)
 
@@ -75,8 +76,6 @@ class BulkRejected(ApiError):
         super().__init__(422, "Invalid request",
                          f"Nothing was registered: {report.rejected_rows} of {report.total_rows} items are invalid.",
                          "bulk-rejected")
-        from app.errors import FieldError
-
         self.errors = [FieldError("items" if e["field"] == "batch" else f"items[{e['row']}].{e['field']}",
                                   e["message"]) for e in report.errors]
 

@@ -13,7 +13,7 @@ from app.accounts import service as accounts
 from app.senders import webhooks as hooks
 from app.errors import Problem
 from app.senders.item_queries import parse_page
-from app.delivery.records import iso
+from app.models.types import iso
 
 bp = api_blueprint("sender_settings_api", __name__)
 

@@ -21,7 +21,9 @@ from app.security import new_verify_token
 from app.errors import ServiceError, ValidationFailed
 from app.events import record_events
 from app.delivery.items import NewItem
-from app.delivery.records import iso
+from app.models.types import iso
+from app.delivery.schemas import parse_new_item
+from app.errors import NotFound
 
 # CSV columns, in template order: (column, required, meaning PL, meaning EN, example)
 COLUMNS = [
@@ -136,8 +138,6 @@ def csv_row_to_payload(row: dict) -> dict:
 
 def _validate(session: Session, rows: list[tuple[int, object]], csv_columns: bool,
               ) -> Iterator[Progress | tuple[list[tuple[int, NewItem]], list[RowError]]]:
-    from app.delivery.schemas import parse_new_item
-
     valid: list[tuple[int, NewItem]] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -252,8 +252,6 @@ def _report(session, sender_id, user_id, source, filename, total, errors: list[R
 
 
 def report_for_sender(session: Session, sender_id: int, report_id: int) -> ImportReport:
-    from app.errors import NotFound
-
     report = session.get(ImportReport, report_id)
     if report is None or report.sender_id != sender_id:
         raise NotFound("No such import.")

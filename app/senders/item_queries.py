@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Item, OutboxMessage
 from app.errors import Problem
-from app.delivery.records import iso
+from app.models.types import iso
 
 STATUSES = ("registered", "awaiting_collection", "delivered", "collected", "refused", "undeliverable",
             "returned", "deemed_served")

@@ -61,8 +61,6 @@ def index():
 @bp.get("/items/<tracking_number>")
 @login_required(*SENDER_ROLES)
 def item(tracking_number: str):
-    from app.delivery.records import item_record
-
     found = _own_item(tracking_number)
     record = item_record(db.session, found, base_url())
     return render_template("portal/item.html", item=found, record=record)
@@ -104,8 +102,6 @@ def _form_payload(form) -> dict:
 @bp.route("/items/new", methods=["GET", "POST"])
 @login_required(*SENDER_ROLES)
 def new_item():
-    from app.senders.imports import FIELD_TO_COLUMN
-
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -173,3 +169,5 @@ from app.senders import portal_admin as views_admin
 
 
 from app.senders import portal_import as views_import
+from app.delivery.records import item_record
+from app.senders.imports import FIELD_TO_COLUMN

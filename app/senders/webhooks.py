@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.models import Item, ItemEvent, OutboxMessage, WebhookDelivery, WebhookEndpoint
 from app.errors import FieldError, NotFound, ValidationFailed
-from app.delivery.records import iso
+from app.models.types import iso
 from app.events import add_listener
 from app.messaging.providers import register_channel
 from app.messaging.providers.webhook import WebhookChannel
+from app.evidence.log import current_tree_head
+from app.extensions import db
 
 # Public event types: "item." + the kind of the item event. Other kinds are delivered too
 # (to endpoints subscribed to "*" or to that type); these are the ones documented today.
@@ -119,10 +121,6 @@ def list_endpoints(session: Session, sender_id: int) -> list[WebhookEndpoint]:
 def _tree_head(session: Session) -> dict | None:
     """The transparency log's signed tree head, once per transaction (a bulk import has thousands
     of events: they share the head signed when the first of them was queued)."""
-    try:
-        from app.evidence.log import current_tree_head
-    except ImportError:  # the evidence log is not installed
-        return None
     real = session() if isinstance(session, scoped_session) else session
     transaction = real.get_transaction()
     cached = real.info.get("awizo.webhook_tree_head")
@@ -278,8 +276,6 @@ def endpoint_data(endpoint: WebhookEndpoint, with_secret: bool = False) -> dict:
 
 def secret_for_message(message: OutboxMessage) -> str | None:
     """For the webhook channel: the current secret of the message's endpoint (None if gone)."""
-    from app.extensions import db
-
     endpoint_id = (message.headers or {}).get("endpoint_id")
     endpoint = db.session.get(WebhookEndpoint, endpoint_id) if endpoint_id else None
     return endpoint.secret if endpoint is not None and endpoint.disabled_at is None else None

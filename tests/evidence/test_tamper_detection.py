@@ -70,7 +70,7 @@ def test_deleting_a_log_entry_leaves_a_gap_that_the_audit_reports(app, proofs, a
 def test_tree_head_signed_with_another_key_is_rejected(app, client):
     head = client.get("/api/v1/log/tree-head").get_json()
     with app.app_context():
-        from app.evidence import keys
+        from app.evidence.keyring import keys
 
         genuine = keys().log_public_key
     assert checkpoint.verify(head["note"], genuine).tree_size == head["tree_size"]

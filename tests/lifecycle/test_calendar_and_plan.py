@@ -8,7 +8,8 @@ import pytest
 from notices import holidays
 from notices.lifecycle import due_actions, plan
 from notices.lifecycle_messages import deadline_sentence
-from notices.profiles import PROFILES, collection_deadline
+from notices.lifecycle import collection_deadline
+from notices.profiles import PROFILES
 
 WARSAW = "Europe/Warsaw"
 CET, CEST = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))

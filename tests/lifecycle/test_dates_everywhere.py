@@ -44,3 +44,19 @@ def test_an_ordinary_registered_letter_has_no_deemed_service_date(api):
     page = api.client.get(verify_url.replace("http://awizo.test", ""), headers={"Accept-Language": "en"}).text
     assert "Deemed served on" not in page
     assert api.item(number).json["deadlines"]["deemed_served_on"] is None
+
+
+def test_reading_the_paper_notice_writes_nothing_and_its_claim_code_stays_valid(api, app):
+    """The handheld may show or reprint a notice any number of times: the same code each time."""
+    from app.models.subscriptions import ClaimCode
+
+    number = tracking_number()
+    api.register(tracking_number=number, service="pl_official_letter")
+    assert api.scan(number, occurred_at=NOTICE_AT).status_code == 201
+    with app.app_context():
+        issued = db.session.scalar(sa.select(sa.func.count()).select_from(ClaimCode))
+    first = api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).json
+    second = api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).json
+    assert first["claim_code"] and first["claim_code"] == second["claim_code"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ClaimCode)) == issued == 1

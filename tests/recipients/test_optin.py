@@ -154,3 +154,14 @@ def test_tampered_management_link_is_refused(app, client, rec):
     token = response.location.split("/alerts/m/")[1].split("?")[0]
     assert client.get(f"/alerts/m/{token}").status_code == 200
     assert client.get(f"/alerts/m/{token[:-2]}xx").status_code == 404
+
+
+def test_the_code_printed_on_the_handheld_notice_signs_the_recipient_up(app, client, rec, api):
+    number = rec.item_at()
+    assert api.scan(number).status_code == 201
+    printed = api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).json["claim_code"]
+    reprinted = api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).json["claim_code"]
+    assert printed == reprinted
+    response = rec.sign_up(claim_code=printed)
+    assert response.status_code == 302
+    assert "Adres potwierdzony" in client.get(response.location).get_data(as_text=True)

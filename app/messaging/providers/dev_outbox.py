@@ -5,7 +5,7 @@ person to read. Only wired when ``DEV_OUTBOX`` is on and the real provider is no
 """
 from __future__ import annotations
 
-from app.messaging.providers import DeliveryResult
+from app.messaging.providers.base import DeliveryResult
 
 
 class DevOutbox:

@@ -10,7 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from app.messaging.providers import DeliveryResult
+from app.messaging.providers.base import DeliveryResult
 
 
 class SmtpMail:

@@ -13,7 +13,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from app.messaging.providers import DeliveryResult
+from app.messaging.providers.base import DeliveryResult
 
 # Twilio error codes that say the number itself cannot (or must not) receive our SMS. Not here:
 # 30003 (handset off or out of coverage: it may come back) and account-side errors.

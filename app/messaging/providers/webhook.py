@@ -24,7 +24,7 @@ import urllib.request
 from typing import Callable
 from urllib.parse import urlsplit
 
-from app.messaging.providers import DeliveryResult
+from app.messaging.providers.base import DeliveryResult
 
 SIGNATURE_HEADER = "Awizo-Signature"
 DEFAULT_TOLERANCE_S = 300

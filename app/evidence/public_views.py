@@ -14,6 +14,7 @@ from app.delivery import items as item_service
 from app.evidence import proofs
 from app.errors import NotFound
 from app.delivery.records import item_record
+from app.web.i18n import current_language
 
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -42,8 +43,6 @@ def plaindate(value: str | None) -> str:
 @bp.app_template_filter("event_kind")
 def event_kind(kind: str) -> str:
     """An item event's name in the page's language."""
-    from app.web.i18n import current_language
-
     names = EVENT_KINDS.get(kind)
     return (names[0] if current_language() == "pl" else names[1]) if names else kind.replace("_", " ")
 

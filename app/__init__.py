@@ -28,7 +28,7 @@ from app.lifecycle import api as lifecycle_api
 from app.lifecycle import jobs as lifecycle_jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
-from app.messaging import dev_views, outbox, providers, twilio_hooks, unsubscribe
+from app.messaging import dev_views, failover, outbox, providers, twilio_hooks, unsubscribe
 from app.messaging.cli import messaging_cli
 from app.messaging.worker import worker_command
 from app.recipients import cli as recipients_cli  # noqa: F401  (commands on the recipients blueprint)
@@ -57,9 +57,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         load_dotenv(os.path.join(os.getcwd(), ".env"))
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(settings.from_env(app.instance_path))
+    loaded = settings.load()  # stops here, naming the variable, if the environment is wrong
+    app.config.from_mapping(loaded.flask_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+        loaded = loaded.model_copy(update={k: v for k, v in test_config.items() if k in settings.Settings.model_fields})
+    settings.install(app, loaded)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
@@ -74,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     evidence_log.install_session_hooks()
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
+    outbox.set_failed_alert_hook(app, failover.tell_through_other_channel)
     lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS)
 
     for bp in API_BLUEPRINTS:

@@ -1,9 +1,27 @@
-"""Configuration, read only from the environment (and ``.env`` in development)."""
+"""Settings: one typed object built from the environment (and ``.env`` in development).
+
+:class:`Settings` lists every variable the application reads, with its type and default, and
+is validated once at start-up: a wrong value stops the process with a message naming the
+variable (``SMTP_PORT: Input should be a valid integer``), instead of failing later inside a
+request. ``create_app`` keeps the object in ``app.extensions["awizo.settings"]`` and copies it
+into ``app.config`` under the same names, which is what Flask extensions and views read.
+"""
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import time
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+_KEY = "awizo.settings"
+
+
+class SettingsError(RuntimeError):
+    """A configuration error; the message names each variable at fault."""
 
 
 def database_uri(url: str | None, instance_path: str) -> str:
@@ -16,12 +34,6 @@ def database_uri(url: str | None, instance_path: str) -> str:
     return url
 
 
-def _flag(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
 def _dev_secret_key(instance_path: str) -> str:
     """A development secret kept under ``instance/`` so sessions survive restarts."""
     path = Path(instance_path) / "secret_key"
@@ -32,49 +44,129 @@ def _dev_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
-    """Build the Flask config mapping from environment variables."""
-    env = os.environ if env is None else env
-    return {
-        "SECRET_KEY": env.get("SECRET_KEY") or _dev_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_uri(env.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or "http://localhost:5000").rstrip("/"),
-        "OPERATOR_TIMEZONE": env.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
-        "LIFECYCLE_SWEEP_SECONDS": int(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
-        # Twilio (SMS). Without credentials SMS land in the development outbox.
-        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID"),
-        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN"),
-        "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER"),
-        "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL"),
-        # SMTP (e-mail). Without a host e-mail lands in the development outbox.
-        "SMTP_HOST": env.get("SMTP_HOST"),
-        "SMTP_PORT": int(env.get("SMTP_PORT") or 25),
-        "SMTP_USERNAME": env.get("SMTP_USERNAME"),
-        "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
-        "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS")),
-        "MAIL_FROM": env.get("MAIL_FROM") or "Awizo <awizo@localhost>",
-        # Default pickup point for carriers created without one.
-        "DEFAULT_PICKUP_POINT_CODE": env.get("DEFAULT_PICKUP_POINT_CODE") or "WAW-01",
-        "DEFAULT_PICKUP_POINT_NAME": env.get("DEFAULT_PICKUP_POINT_NAME") or "Placówka pocztowa Warszawa 1",
-        "DEFAULT_PICKUP_POINT_ADDRESS": env.get("DEFAULT_PICKUP_POINT_ADDRESS") or "ul. Świętokrzyska 31/33, 00-001 Warszawa",
-        # How far a device clock may run ahead of the server before a scan is refused.
-        "MAX_CLOCK_SKEW_SECONDS": int(env.get("MAX_CLOCK_SKEW_SECONDS") or 120),
-        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS") or 8),
-        "DEV_OUTBOX": _flag(env.get("DEV_OUTBOX"), default=True),
-        # Outbound messaging: SMS per second per sender number, SMS quiet hours (recipient's
-        # local time, "off" to disable), worker poll interval and retry backoff (seconds).
-        "SMS_RATE_PER_SECOND": float(env.get("SMS_RATE_PER_SECOND") or 1),
-        "SMS_QUIET_HOURS": env.get("SMS_QUIET_HOURS") or "21:00-08:00",
-        "OUTBOX_POLL_SECONDS": float(env.get("OUTBOX_POLL_SECONDS") or 2),
-        "OUTBOX_BACKOFF_SECONDS": float(env.get("OUTBOX_BACKOFF_SECONDS") or 30),
-        "OUTBOX_BACKOFF_MAX_SECONDS": float(env.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
-        # Rate limits (Flask-Limiter syntax); counters in Redis when a URL is given.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL"),
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
-        "API_RATE_LIMIT": env.get("API_RATE_LIMIT") or "600 per minute",
-        # Scheduler intervals (seconds) and the handheld clock tolerance.
-        "LIFECYCLE_SWEEP_SECONDS": float(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
-        "TREE_HEAD_PUBLISH_SECONDS": float(env.get("TREE_HEAD_PUBLISH_SECONDS") or 300),
-        "DEVICE_CLOCK_TOLERANCE_SECONDS": int(env.get("DEVICE_CLOCK_TOLERANCE_SECONDS") or 60),
-    }
+class Settings(BaseModel):
+    """Every environment variable the application reads (the README's table lists them)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    DATABASE_URL: str | None = None
+    SECRET_KEY: str | None = None
+    PUBLIC_BASE_URL: str = "http://localhost:5000"
+    OPERATOR_TIMEZONE: str = "Europe/Warsaw"
+    # Twilio (SMS). Without credentials SMS land in the development outbox.
+    TWILIO_ACCOUNT_SID: str | None = None
+    TWILIO_AUTH_TOKEN: str | None = None
+    TWILIO_FROM_NUMBER: str | None = None
+    TWILIO_API_BASE_URL: str | None = None
+    # SMTP (e-mail). Without a host e-mail lands in the development outbox.
+    SMTP_HOST: str | None = None
+    SMTP_PORT: int = Field(25, ge=1, le=65535)
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS: bool = False
+    MAIL_FROM: str = "Awizo <awizo@localhost>"
+    DEV_OUTBOX: bool = True
+    # The pickup point new carriers get.
+    DEFAULT_PICKUP_POINT_CODE: str = "WAW-01"
+    DEFAULT_PICKUP_POINT_NAME: str = "Placówka pocztowa Warszawa 1"
+    DEFAULT_PICKUP_POINT_ADDRESS: str = "ul. Świętokrzyska 31/33, 00-001 Warszawa"
+    # Handheld clocks: how far ahead of the server a device may be, and the flagging tolerance.
+    MAX_CLOCK_SKEW_SECONDS: int = Field(120, ge=0)
+    DEVICE_CLOCK_TOLERANCE_SECONDS: int = Field(60, ge=0)
+    # Outbound messaging: SMS per second per sender number, quiet hours ("off" to disable),
+    # worker poll interval, retries and their backoff.
+    SMS_RATE_PER_SECOND: float = Field(1.0, gt=0)
+    SMS_QUIET_HOURS: str = "21:00-08:00"
+    OUTBOX_MAX_ATTEMPTS: int = Field(8, ge=1)
+    OUTBOX_POLL_SECONDS: float = Field(2.0, gt=0)
+    OUTBOX_BACKOFF_SECONDS: float = Field(30.0, ge=0)
+    OUTBOX_BACKOFF_MAX_SECONDS: float = Field(3600.0, ge=0)
+    # Sender callbacks.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool = False
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(10.0, gt=0)
+    # Rate limits (Flask-Limiter syntax); counters in Redis when a URL is given.
+    RATELIMIT_STORAGE_URI: str | None = None
+    REDIS_URL: str | None = None
+    LOGIN_RATE_LIMIT: str = "10 per minute"
+    API_RATE_LIMIT: str = "600 per minute"
+    RECIPIENT_CODE_RATE_LIMIT: str | None = None
+    # Scheduler intervals (seconds).
+    LIFECYCLE_SWEEP_SECONDS: float = Field(60.0, gt=0)
+    TREE_HEAD_PUBLISH_SECONDS: float = Field(300.0, gt=0)
+    # Evidence: proof signing (PAdES), RFC 3161 time-stamping, the transparency log's key.
+    PROOF_SIGNING_KEY: str | None = None
+    PROOF_SIGNING_CERT: str | None = None
+    TSA_URL: str | None = None
+    TSA_CERT: str | None = None
+    LOG_SIGNING_KEY: str | None = None
+    LOG_ORIGIN: str | None = None
+    TREE_HEAD_MAX_AGE_SECONDS: int = Field(300, ge=1)
+
+    @field_validator("PUBLIC_BASE_URL")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("OPERATOR_TIMEZONE")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Warsaw)") from None
+        return value
+
+    @field_validator("SMS_QUIET_HOURS")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        if value.strip().lower() in ("off", "none"):
+            return value
+        start, sep, end = value.partition("-")
+        try:
+            time.fromisoformat(start.strip())
+            time.fromisoformat(end.strip())
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ValueError("must be HH:MM-HH:MM (e.g. 21:00-08:00) or off")
+        return value
+
+    def flask_config(self, instance_path: str) -> dict[str, Any]:
+        """The Flask config mapping: every setting by its name, plus what is derived from them."""
+        values = self.model_dump()
+        values.update(
+            SECRET_KEY=self.SECRET_KEY or _dev_secret_key(instance_path),
+            SQLALCHEMY_DATABASE_URI=database_uri(self.DATABASE_URL, instance_path),
+            SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+            RATELIMIT_STORAGE_URI=self.RATELIMIT_STORAGE_URI or self.REDIS_URL,
+        )
+        return values
+
+
+def load(env: dict[str, str] | None = None) -> Settings:
+    """Validate the environment (``os.environ`` unless given); :class:`SettingsError` names each bad variable."""
+    source = dict(os.environ if env is None else env)
+    fields = Settings.model_fields
+    # ``VAR=`` (empty) means "not set": the default applies, as it always did.
+    known = {name: value for name, value in source.items() if name in fields and value != ""}
+    try:
+        return Settings.model_validate(known)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid configuration: {problems}") from None
+
+
+def from_env(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """The Flask config mapping built from the environment (kept for callers that want a dict)."""
+    return load(env).flask_config(instance_path)
+
+
+def install(app, settings: Settings) -> None:
+    app.extensions[_KEY] = settings
+
+
+def get(app) -> Settings:
+    """The settings the application was started with."""
+    return app.extensions[_KEY]

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     from app import create_app
     from app.extensions import db
     from app import events
-    from app.lifecycle import service as lifecycle
+    from app.lifecycle import sweep as lifecycle_sweep
 
     admin_url = _admin_url()
     name = f"awizo_bench_{uuid.uuid4().hex[:8]}"
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
 
             def sweep(now):
                 start, cpu = time.perf_counter(), time.process_time()
-                result = lifecycle.sweep(db.session, now=now, tz="Europe/Warsaw", base_url="http://awizo.test",
+                result = lifecycle_sweep.sweep(db.session, now=now, tz="Europe/Warsaw", base_url="http://awizo.test",
                                          batch_size=args.batch)
                 result.seconds["cpu"] = time.process_time() - cpu
                 return time.perf_counter() - start, result

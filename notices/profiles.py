@@ -14,7 +14,6 @@ the end of their last day in the operator's time zone. Dates are computed in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 DEEMED_SERVED = "deemed_served"
 RETURNED = "returned"

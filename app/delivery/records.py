@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

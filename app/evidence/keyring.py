@@ -1,7 +1,6 @@
 """The operator's evidence keys: the log's Ed25519 key, the proof signing key and certificates."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +13,6 @@ from notices.checkpoint import load_public_key
 from notices.signature import PdfSigner, load_certificates
 
 _KEY = "awizo.evidence"
-SETTINGS = ("PROOF_SIGNING_KEY", "PROOF_SIGNING_CERT", "TSA_URL", "TSA_CERT", "LOG_SIGNING_KEY", "LOG_ORIGIN")
 
 
 @dataclass
@@ -64,8 +62,5 @@ def keys() -> EvidenceKeys:
 
 
 def install_keys(app) -> None:
-    """Read the evidence settings (environment only) and keep the keys in ``app.extensions``."""
-    for name in SETTINGS:
-        app.config.setdefault(name, os.environ.get(name) or None)
-    app.config.setdefault("TREE_HEAD_MAX_AGE_SECONDS", int(os.environ.get("TREE_HEAD_MAX_AGE_SECONDS") or 300))
+    """Keep the keys named by the evidence settings (see :mod:`app.settings`) in ``app.extensions``."""
     app.extensions[_KEY] = EvidenceKeys(app.instance_path, app.config, app.config.get("PROOF_TIMESTAMPER"))

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.models.types import utcnow
 from app.lifecycle import service as lifecycle
+from app.lifecycle import sweep as lifecycle_sweep
 from app.errors import ServiceError
 from notices import s10
 
@@ -20,7 +21,7 @@ lifecycle_cli = AppGroup("lifecycle", help="Repeat notices, reminders, deemed se
 def sweep_command() -> None:
     """Take every lifecycle step that is due now, once."""
     cfg = current_app.config
-    result = lifecycle.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
+    result = lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
     if result.locked_out:
         click.echo("Another worker is sweeping right now; nothing done here.")
     done = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.actions.items())) or "nothing was due"

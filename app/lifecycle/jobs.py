@@ -12,7 +12,7 @@ from typing import Callable
 from flask import current_app
 
 from app.extensions import db
-from app.lifecycle import service as lifecycle
+from app.lifecycle import sweep as lifecycle_sweep
 from app.models.types import utcnow
 
 
@@ -46,7 +46,7 @@ def registered_jobs(app) -> tuple[Job, ...]:
 def sweep_lifecycle():
     """Repeat notices, reminders, deemed service and returns that have fallen due."""
     cfg = current_app.config
-    return lifecycle.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
+    return lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
 
 
 JOBS: tuple[Job, ...] = (

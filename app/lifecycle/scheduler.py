@@ -3,7 +3,7 @@
 One APScheduler job per declared job (stable id, one instance at a time, missed runs
 coalesced). Each run happens in a fresh app context, and a failing run is logged and retried at
 the next interval. Correctness does not depend on there being a single scheduler: the jobs
-themselves are safe to run concurrently (see :func:`app.lifecycle.service.sweep`).
+themselves are safe to run concurrently (see :func:`app.lifecycle.sweep.sweep`).
 """
 from __future__ import annotations
 

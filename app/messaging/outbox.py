@@ -49,6 +49,7 @@ NO_UNSUBSCRIBE = {"verification_code", "contact_confirmation", "confirm_email"}
 
 QuietHoursLookup = Callable[[Session, OutboxMessage], "QuietHours | None"]
 _QUIET_KEY = "awizo.quiet_hours"
+_FAILED_KEY = "awizo.failed_alert_hook"
 
 
 @dataclass
@@ -331,10 +332,15 @@ def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> 
     })
 
 
-def _tell_through_other_channel(session: Session, message: OutboxMessage, now: datetime) -> None:
-    from app.messaging import failover
+def set_failed_alert_hook(app, hook: Callable[..., object]) -> None:
+    """``hook(session, message, now=...)`` runs when a message finally fails (the other channel is told)."""
+    app.extensions[_FAILED_KEY] = hook
 
-    failover.tell_through_other_channel(session, message, now=now)
+
+def _tell_through_other_channel(session: Session, message: OutboxMessage, now: datetime) -> None:
+    hook = current_app.extensions.get(_FAILED_KEY)
+    if hook is not None:
+        hook(session, message, now=now)
 
 
 def update_from_provider(session: Session, message: OutboxMessage, status: str, now: datetime, *,

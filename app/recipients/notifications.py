@@ -5,14 +5,11 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from notices import masking
 from notices.messages import NoticeAlert, notice_email_content, notice_sms
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, OutboxMessage
-from app.messaging import suppressions
 from app.messaging.email import enqueue_email
 from app.messaging.outbox import enqueue_message
 from app.recipients.subscriptions import alert_recipients

@@ -8,7 +8,9 @@ from flask import (Response, abort, current_app, flash, make_response, redirect,
 
 from app.delivery.schemas import parse_new_item
 from app.accounts.web import current_user, login_required
+from app.delivery.records import item_record
 from app.extensions import db
+from app.senders.imports import FIELD_TO_COLUMN
 from app.models.types import utcnow
 from app.senders.portal import bp
 from app.senders.chart import status_chart_svg
@@ -163,11 +165,3 @@ def stats():
         for status, n in per_status.items():
             totals[status] = totals.get(status, 0) + n
     return render_template("portal/stats.html", svg=svg, legend=legend, totals=totals, days=days)
-
-
-from app.senders import portal_admin as views_admin
-
-
-from app.senders import portal_import as views_import
-from app.delivery.records import item_record
-from app.senders.imports import FIELD_TO_COLUMN

@@ -207,7 +207,8 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
 def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_server, phone):
     from datetime import timedelta, timezone
 
-    from app.lifecycle import service as lifecycle
+
+    from app.lifecycle import sweep as lifecycle_sweep
 
     context, page = phone
     number, = registered(api, 1)
@@ -215,7 +216,7 @@ def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_ser
     wedge_scan(page, number, "Awizo (adresat nieobecny)")
     wait_all_sent(page, 1)
     with app.app_context():  # eight days on, the scheduler's sweep makes the repeat-notice task
-        lifecycle.sweep(db.session, now=datetime.now(timezone.utc) + timedelta(days=8),
+        lifecycle_sweep.sweep(db.session, now=datetime.now(timezone.utc) + timedelta(days=8),
                         tz=app.config["OPERATOR_TIMEZONE"], base_url=live_server)
         db.session.commit()
     page.goto(f"{live_server}/h/today")

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Item, ItemEvent, OutboxMessage
 from app.models.lifecycle import CarrierTask
 from app.models.types import utcnow
-from app.lifecycle import service as lifecycle
+from app.lifecycle import sweep as lifecycle_sweep
 
 
 class Lifecycle:
@@ -17,7 +17,7 @@ class Lifecycle:
 
     def sweep(self, **kwargs):
         with self.app.app_context():
-            return lifecycle.sweep(db.session, now=utcnow(), tz=self.app.config["OPERATOR_TIMEZONE"],
+            return lifecycle_sweep.sweep(db.session, now=utcnow(), tz=self.app.config["OPERATOR_TIMEZONE"],
                                    base_url=self.app.config["PUBLIC_BASE_URL"], **kwargs)
 
     def _item_id(self, number: str) -> int:

@@ -15,7 +15,7 @@ from datetime import datetime
 from app import create_app
 from app.extensions import db
 from app import events
-from app.lifecycle import service as lifecycle
+from app.lifecycle import sweep as lifecycle_sweep
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     if args.slow:
         events.add_listener(app, lambda session, item, event: time.sleep(args.slow))
     with app.app_context():
-        result = lifecycle.sweep(db.session, now=datetime.fromisoformat(args.now), tz="Europe/Warsaw",
+        result = lifecycle_sweep.sweep(db.session, now=datetime.fromisoformat(args.now), tz="Europe/Warsaw",
                                  base_url="http://awizo.test", batch_size=args.batch, exclusive=not args.shared)
         print(json.dumps({"actions": dict(result.actions), "batches": result.batches,
                           "locked_out": result.locked_out}), flush=True)

@@ -4,10 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-import sqlalchemy as sa
 
-from app.extensions import db
-from app.models import OutboxMessage
 from app.lifecycle.alerts import message_row
 from app.messaging.outbox import enqueue_message
 

@@ -1,9 +1,18 @@
-"""The framework-free core stays framework-free."""
+"""The layout holds: a framework-free core, areas that depend one way, no import cycles.
+
+The import-linter contracts (pyproject.toml, run by ``make lint``) check the layering; these
+tests check what a contract cannot: no cycle between any two modules, imports inside functions
+included, no module over 400 lines, and nothing in ``notices/`` that needs a framework.
+"""
 import ast
 from pathlib import Path
 
+import grimp
+
+ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {"flask", "sqlalchemy", "twilio", "apscheduler", "app", "flask_sqlalchemy", "flask_migrate"}
-NOTICES = Path(__file__).resolve().parents[2] / "notices"
+NOTICES = ROOT / "notices"
+MAX_LINES = 400
 
 
 def test_notices_imports_no_framework_and_nothing_from_app():
@@ -17,3 +26,73 @@ def test_notices_imports_no_framework_and_nothing_from_app():
                 names = [node.module]
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
     assert offenders == []
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iteratively)."""
+    modules = sorted(graph.modules)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for start in modules:
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph.find_modules_directly_imported_by(start))))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in graph.modules:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles_even_through_imports_inside_functions():
+    graph = grimp.build_graph("app", "notices")
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    class Graph:
+        modules = {"a", "b", "c", "d"}
+        edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+
+        def find_modules_directly_imported_by(self, module):
+            return self.edges.get(module, set())
+
+    assert _cycles(Graph()) == [["a", "b", "c"]]
+
+
+def test_no_module_over_400_lines():
+    long = [f"{p.relative_to(ROOT)}: {n}" for p in [*ROOT.glob("app/**/*.py"), *ROOT.glob("notices/**/*.py")]
+            if (n := len(p.read_text().splitlines())) > MAX_LINES]
+    assert long == []

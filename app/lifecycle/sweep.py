@@ -1,0 +1,223 @@
+"""The notice lifecycle: start it when a notice is left, act when steps fall due, stop it.
+
+:func:`sweep` is run periodically by the scheduler. It finds due items through the partial
+index on ``item_lifecycles.next_action_at`` and, in batches of one transaction each, claims a
+step by a conditional UPDATE on ``stage`` and writes everything that step causes — the
+carrier's task, the outbox messages (unique dedupe keys), the item's new status and the item
+events — in that same transaction. On PostgreSQL only one sweeper works at a time (a
+transaction-level advisory lock) and locked rows are skipped, so several workers may run; a
+worker that dies mid-batch leaves nothing behind (its transaction rolls back, the lock goes
+with its connection) and the next sweep takes the batch again. On SQLite one worker is the
+supported set-up.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from notices import lifecycle as rules
+from notices.lifecycle_messages import (
+    reminder_email_content, reminder_sms, repeat_notice_email_content, repeat_notice_sms,
+)
+from app.models import Item, OutboxMessage, PickupPoint, Sender
+from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app import events as item_events
+from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, subscribers_at_addresses
+from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, lifecycle_dates
+
+SWEEP_LOCK_KEY = 0x4177697A6F4C6331  # "AwizoLc1": one sweeper at a time on PostgreSQL
+
+
+# -- the sweep -----------------------------------------------------------------------------
+
+@dataclass
+class SweepResult:
+    actions: Counter = field(default_factory=Counter)
+    batches: int = 0
+    seconds: Counter = field(default_factory=Counter)
+    """Time spent per phase (select, claim, build, write, events, commit), for the benchmark."""
+    locked_out: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.actions.values())
+
+
+def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size: int = 1000,
+          max_batches: int | None = None, exclusive: bool = True) -> SweepResult:
+    """Take every lifecycle step due at ``now``, each exactly once; one transaction per batch.
+
+    Steps that fell due together (a worker was down) are taken in order within the same sweep.
+    Returns what was done; ``locked_out`` if another worker holds the sweep lock. Correctness
+    does not rest on that lock (rows are claimed with ``SKIP LOCKED`` and a conditional UPDATE);
+    ``exclusive=False`` skips it, which the tests use to show exactly that.
+    """
+    result = SweepResult()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    while max_batches is None or result.batches < max_batches:
+        if postgres and exclusive and not session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(SWEEP_LOCK_KEY))):
+            session.rollback()
+            result.locked_out = True
+            return result
+        clock = time.perf_counter()
+        due = session.execute(
+            sa.select(ItemLifecycle.id, ItemLifecycle.stage)
+            .where(ItemLifecycle.next_action_at <= now)
+            .order_by(ItemLifecycle.next_action_at)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        ).all()
+        clock = _tick(result.seconds, "select", clock)
+        if not due:
+            session.rollback()
+            return result
+        claimed = _claim(session, due, now)
+        clock = _tick(result.seconds, "claim", clock)
+        _act(session, claimed, now=now, base_url=base_url, counts=result.actions, seconds=result.seconds)
+        clock = time.perf_counter()
+        session.commit()
+        _tick(result.seconds, "commit", clock)
+        result.batches += 1
+    return result
+
+
+def _tick(seconds: Counter, phase: str, since: float) -> float:
+    now = time.perf_counter()
+    seconds[phase] += now - since
+    return now
+
+
+def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, str]]:
+    """Move each due lifecycle one step on, only if it is still in the stage we read (CAS)."""
+    by_stage: dict[str, list[int]] = {}
+    for row in due:
+        by_stage.setdefault(row.stage, []).append(row.id)
+    L = ItemLifecycle
+    claimed_ids: dict[int, str] = {}
+    for stage, ids in by_stage.items():
+        action = rules.action_of(stage)
+        if action == rules.REPEAT_NOTICE:
+            values = {"stage": sa.case((L.reminder_at.is_not(None), "awaiting_reminder"), else_="awaiting_end"),
+                      "next_action_at": sa.func.coalesce(L.reminder_at, L.end_at), "repeat_notice_done_at": now}
+        elif action == rules.REMINDER:
+            values = {"stage": "awaiting_end", "next_action_at": L.end_at, "reminder_done_at": now}
+        else:
+            values = {"stage": L.end_action, "next_action_at": None, "ended_at": now}
+        rows = session.execute(
+            sa.update(L).where(L.id.in_(ids), L.stage == stage, L.next_action_at <= now)
+            .values(**values).returning(L.id).execution_options(synchronize_session=False)
+        ).scalars().all()
+        claimed_ids.update((i, action) for i in rows)
+    if not claimed_ids:
+        return []
+    contact = getattr(Sender, "contact_email", sa.null())
+    rows = session.execute(
+        sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
+                  L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
+                  Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
+                  Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
+                  Item.country, Sender.name.label("sender_name"), contact.label("sender_email"))
+        .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
+        .where(L.id.in_(list(claimed_ids))).order_by(L.id)
+    ).all()
+    return [(row, claimed_ids[row.id]) for row in rows]
+
+
+def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, base_url, counts: Counter,
+         seconds: Counter) -> None:
+    """Write what each claimed step causes: tasks, outbox messages, statuses, events."""
+    if not claimed:
+        return
+    clock = time.perf_counter()
+    pickups = {p.id: p for p in session.scalars(
+        sa.select(PickupPoint).where(PickupPoint.id.in_({lc.pickup_point_id for lc, _ in claimed}))
+    )}
+    tasks, events, ended = [], [], {}
+    messages = LifecycleOutbox()
+    subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url, now)
+    for lc, action in claimed:
+        alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
+        data = lifecycle_dates(lc)
+        if action == rules.REPEAT_NOTICE:
+            if lc.carrier_id is not None:
+                tasks.append({"item_id": lc.item_id, "carrier_id": lc.carrier_id, "kind": "repeat_notice",
+                              "status": "open", "due_at": lc.repeat_notice_at, "created_at": now})
+            messages.to_recipients(lc, "repeat_notice", alert, repeat_notice_sms, repeat_notice_email_content, now,
+                                   subscribers.get(lc.item_id, ()))
+            kind = EVENT_KIND[action]
+        elif action == rules.REMINDER:
+            if now >= lc.collect_by_at:  # too late to remind; say so in the record instead
+                kind, data = "collection_reminder_skipped", {**data, "reason": "collection deadline already passed"}
+            else:
+                messages.to_recipients(lc, "collection_reminder", alert, reminder_sms, reminder_email_content, now,
+                                       subscribers.get(lc.item_id, ()))
+                kind = EVENT_KIND[action]
+        else:
+            kind = EVENT_KIND[lc.end_action]
+            ended[lc.item_id] = ITEM_STATUS_AT_END[lc.end_action]
+            messages.to_sender(lc, alert, now)
+        counts[kind] += 1
+        events.append({"item_id": lc.item_id, "kind": kind, "occurred_at": now, "data": data})
+    clock = _tick(seconds, "build", clock)
+    _insert_ignore(session, CarrierTask, ["item_id", "kind"], tasks)
+    _insert_ignore(session, OutboxMessage, ["dedupe_key"], messages.rows())
+    for status in set(ended.values()):
+        session.execute(
+            sa.update(Item).where(Item.id.in_([i for i, s in ended.items() if s == status]),
+                                  Item.status == "awaiting_collection")
+            .values(status=status).execution_options(synchronize_session=False)
+        )
+    _tick(seconds, "write", clock)
+    _record_events(session, events, seconds)
+
+
+def _record_events(session: Session, events: list[dict], seconds: Counter) -> None:
+    """Record the batch's events with :func:`app.events.record_events`.
+
+    One INSERT for all of them, then the item-event listeners (the transparency log and the
+    sender callbacks take the whole batch at once where they can).
+    """
+    if not events:
+        return
+    clock = time.perf_counter()
+    items = {i.id: i for i in session.scalars(
+        sa.select(Item).where(Item.id.in_([e["item_id"] for e in events])).options(selectinload(Item.sender)))}
+    item_events.record_events(session, [(items[e["item_id"]], e["kind"], e["occurred_at"], e["data"]) for e in events])
+    _tick(seconds, "events", clock)
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: list[dict]) -> None:
+    """Insert many rows in one statement, skipping rows whose unique key exists.
+
+    PostgreSQL: ``INSERT … SELECT FROM unnest(arrays)`` (one round trip, a few parameters);
+    SQLite: an executemany.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    if not _postgres(session):
+        from sqlalchemy.dialects.sqlite import insert
+
+        session.execute(insert(model).on_conflict_do_nothing(index_elements=conflict_columns), rows)
+        return
+    dialect = session.get_bind().dialect
+    columns = list(rows[0])
+    arrays = ", ".join(f"%(c{i})b::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns))
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
+           f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING")
+    params = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)}
+    for i, c in enumerate(columns):
+        if isinstance(table.c[c].type, sa.JSON):
+            from psycopg.types.json import Json
+
+            params[f"c{i}"] = [None if v is None else Json(v) for v in params[f"c{i}"]]
+    session.connection().exec_driver_sql(sql, params)

@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PRISM_VERSION := 5.14.2
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres setup system-deps tools bench clean
+.PHONY: run test test-sqlite test-postgres setup system-deps tools bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ ifdef TEST_DATABASE_URL
 	@echo "— again on PostgreSQL ($(TEST_DATABASE_URL))"
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 endif
+
+# Style (ruff: pycodestyle, pyflakes, import order, pyupgrade, bugbear …; rules in pyproject.toml),
+# types (mypy, strict for the framework-free core) and the layering (import-linter contracts).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy notices
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH)

@@ -13,6 +13,8 @@ signature is Ed25519 over the body. Anyone holding the public key can check it o
 """
 from __future__ import annotations
 
+from typing import Any
+
 import base64
 import hashlib
 from dataclasses import dataclass
@@ -41,7 +43,7 @@ class TreeHead:
     def time(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp_ms / 1000, tz=timezone.utc)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin, "tree_size": self.tree_size, "root_hash": self.root_hash.hex(),
             "timestamp": self.time.isoformat().replace("+00:00", "Z"), "timestamp_ms": self.timestamp_ms,

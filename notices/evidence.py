@@ -6,6 +6,8 @@ they were checked against. ``check_bundle`` verifies all of it with the log's pu
 """
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from notices import checkpoint, merkle
 FORMAT = "awizo-proof-evidence/1"
 
 
-def canonical(value) -> str:
+def canonical(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, UTF-8 text (hashed as its UTF-8 bytes)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
@@ -34,7 +36,7 @@ def utc(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def commitment(opened: dict, salt: str) -> str:
+def commitment(opened: dict[str, Any], salt: str) -> str:
     """A salted hash hiding personal data in the public log; the sender's proof opens it."""
     return hashlib.sha256(canonical({**opened, "salt": salt}).encode()).hexdigest()
 
@@ -60,7 +62,7 @@ class BundleReport:
         return ok
 
 
-def _check_attempts_shown(report: BundleReport, record: dict, entries: list[dict]) -> None:
+def _check_attempts_shown(report: BundleReport, record: dict[str, Any], entries: list[dict[str, Any]]) -> None:
     """What the page shows about each attempt must be what the log holds."""
     logged = {}
     for entry in entries:
@@ -80,7 +82,7 @@ def _check_attempts_shown(report: BundleReport, record: dict, entries: list[dict
                    if same else f"attempt {shown['id']} on the page differs from the logged entry")
 
 
-def check_bundle(bundle: dict, log_key: Ed25519PublicKey) -> BundleReport:
+def check_bundle(bundle: dict[str, Any], log_key: Ed25519PublicKey) -> BundleReport:
     """Check the tree head signature, every entry's hash and inclusion proof, openings, record."""
     report = BundleReport()
     if bundle.get("format") != FORMAT:

@@ -118,7 +118,7 @@ def action_of(stage: str) -> str | None:
 def due_actions(plan: Plan, stage: str, now: datetime) -> list[str]:
     """Actions due at ``now`` for an item in ``stage``, in the order they must be taken."""
     actions = []
-    while (action := action_of(stage)) and plan.due(action) <= now:
+    while (action := action_of(stage)) and (at := plan.due(action)) is not None and at <= now:
         actions.append(action)
         stage = next_stage(plan, action)
     return actions

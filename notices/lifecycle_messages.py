@@ -30,7 +30,9 @@ class LifecycleAlert:
     sender_reference: str | None = None
 
 
-def _d(value: date) -> str:
+def _d(value: date | None) -> str:
+    if value is None:
+        return "—"
     return f"{value.day:02d}.{value.month:02d}.{value.year}"  # DD.MM.YYYY, as on Polish notices
 
 
@@ -90,7 +92,7 @@ def reminder_sms(alert: LifecycleAlert) -> str:
 
 def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
     en = language_or_default(alert.language) == "en"
-    facts = (
+    facts: tuple[tuple[str, str], ...] = (
         (("Item" if en else "Przesyłka"), alert.tracking_number),
         (("From" if en else "Nadawca"), alert.sender_name or ("—")),
         (("Where" if en else "Gdzie"), f"{alert.pickup_name}, {alert.pickup_address}"),

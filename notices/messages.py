@@ -8,6 +8,8 @@ the application's template, so both parts say the same thing.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -49,7 +51,7 @@ class EmailContent:
     closing: tuple[str, ...] = ()
     link_label: str | None = None
     link_url: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _date(value: datetime) -> str:

@@ -7,6 +7,8 @@ the Polish diacritics. A QR code on the first page opens the public verification
 """
 from __future__ import annotations
 
+from typing import Any
+
 import io
 from datetime import datetime
 from pathlib import Path
@@ -83,7 +85,7 @@ def format_time(value: str | None, tz: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({moment:%H:%M:%S} UTC)"
 
 
-def _both(pair: tuple[str, str] | None, fallback: str = "—") -> str:
+def _both(pair: tuple[str | None, str | None] | None, fallback: str = "—") -> str:
     return f"{pair[0]} / {pair[1]}" if pair else fallback
 
 
@@ -103,7 +105,7 @@ class _Doc:
 
     def __init__(self) -> None:
         self.s = _styles()
-        self.flow: list = []
+        self.flow: list[Any] = []
 
     def p(self, text: str, style: str = "base") -> Paragraph:
         return Paragraph(escape(text), self.s[style])
@@ -122,13 +124,13 @@ class _Doc:
         self.flow.append(table)
 
 
-def _address(address: dict) -> str:
+def _address(address: dict[str, Any]) -> str:
     lines = [address.get("line1"), address.get("line2"),
              " ".join(x for x in (address.get("postal_code"), address.get("city")) if x), address.get("country")]
     return ", ".join(x for x in lines if x)
 
 
-def _header(doc: _Doc, record: dict, now: datetime, tz: str) -> None:
+def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
     qr = Image(io.BytesIO(qr_png(record["verify_url"])), width=38 * mm, height=38 * mm)
     service = record.get("service_name") or {}
     title = [
@@ -147,7 +149,7 @@ def _header(doc: _Doc, record: dict, now: datetime, tz: str) -> None:
     doc.flow.append(table)
 
 
-def _parties(doc: _Doc, record: dict, tz: str) -> None:
+def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     doc.heading("Nadawca i adresat", "Sender and recipient")
     recipient = record["recipient"]
     rows = [("Nadawca", "Sender", record["sender"]["name"])]
@@ -171,7 +173,7 @@ def _parties(doc: _Doc, record: dict, tz: str) -> None:
         doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {deadlines['text']['en']}"))
 
 
-def _attempts(doc: _Doc, record: dict, tz: str) -> None:
+def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     doc.heading("Próby doręczenia", "Delivery attempts")
     if not record["attempts"]:
         doc.flow.append(doc.p("Brak prób doręczenia. / No delivery attempts yet."))
@@ -208,7 +210,7 @@ def _attempts(doc: _Doc, record: dict, tz: str) -> None:
         doc.flow.append(Spacer(1, 2 * mm))
 
 
-def _notifications(doc: _Doc, record: dict, tz: str) -> None:
+def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     doc.heading("Powiadomienia wysłane do adresata", "Notices and alerts sent to the recipient")
     if not record["notifications"]:
         doc.flow.append(doc.p("Nie wysłano powiadomień. / No alerts were sent."))
@@ -225,7 +227,7 @@ def _notifications(doc: _Doc, record: dict, tz: str) -> None:
     doc.flow.append(table)
 
 
-def _evidence(doc: _Doc, evidence: dict) -> None:
+def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
     doc.heading("Dowody kryptograficzne", "Cryptographic evidence")
     sth = evidence["tree_head"]
     doc.flow.append(doc.p(
@@ -255,7 +257,7 @@ def _evidence(doc: _Doc, evidence: dict) -> None:
                               else "inclusion proof: (empty: the tree has one leaf)", "mono"))
 
 
-def _footer(canvas, document) -> None:
+def _footer(canvas: Any, document: Any) -> None:
     canvas.saveState()
     canvas.setFont(FONT, 7)
     canvas.drawString(18 * mm, 10 * mm, "Awizo — dowód doręczenia / proof of delivery")
@@ -263,7 +265,7 @@ def _footer(canvas, document) -> None:
     canvas.restoreState()
 
 
-def render_proof_pdf(record: dict, *, now: datetime, tz: str = "Europe/Warsaw", evidence: dict | None = None) -> bytes:
+def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw", evidence: dict[str, Any] | None = None) -> bytes:
     """Render the proof record; the same inputs always give the same bytes (invariant mode)."""
     _register_fonts()
     out = io.BytesIO()

@@ -7,6 +7,8 @@ after signing is a modification), who signed, and when the TSA says the signatur
 """
 from __future__ import annotations
 
+from typing import Any, Callable, TypeVar
+
 import asyncio
 import io
 from concurrent.futures import ThreadPoolExecutor
@@ -21,16 +23,18 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+_T = TypeVar("_T")
 FIELD_NAME = "AwizoProof"
 SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
 
 
-def _outside_event_loop(fn, *args, **kwargs):
+def _outside_event_loop(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     """pyHanko's synchronous API calls ``asyncio.run``, which fails inside a running event loop
     (an async server, or a test driving a browser): run it on a helper thread in that case."""
     try:
@@ -57,19 +61,19 @@ class PdfSigner:
     key_pem: bytes
     cert_pem: bytes
     tsa_url: str | None = None
-    timestamper: object | None = None  # a pyHanko TimeStamper; overrides tsa_url (tests, bench)
+    timestamper: TimeStamper | None = None  # a pyHanko TimeStamper; overrides tsa_url (tests, bench)
 
     def __post_init__(self) -> None:
         cert = load_certificates(self.cert_pem)[0]
         key = asn1_keys.PrivateKeyInfo.load(asn1_pem.unarmor(self.key_pem)[2])
         self._signer = signers.SimpleSigner(
-            signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([cert]))
+            signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([cert]))  # type: ignore[no-untyped-call]
         if self.timestamper is None and self.tsa_url:
             # The requests-based client: pyHanko's default aiohttp client builds a new HTTP
             # session (and TLS context) for every timestamp, which costs more than the signature.
             from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
-            self.timestamper = RequestsHTTPTimeStamper(self.tsa_url, timeout=10)
+            self.timestamper = RequestsHTTPTimeStamper(self.tsa_url, timeout=10)  # type: ignore[no-untyped-call]
 
     def sign(self, pdf: bytes, *, attachment: bytes | None = None, attachment_name: str = "evidence.json",
              reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None) -> bytes:
@@ -112,7 +116,7 @@ class SignatureReport:
         """Signed by a trusted key, not altered, and nothing added after signing."""
         return self.intact and self.valid and self.trusted and self.whole_file
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "signed": self.signed, "intact": self.intact, "valid": self.valid, "trusted": self.trusted,
             "covers_whole_file": self.whole_file, "signer": self.signer,
@@ -177,5 +181,6 @@ def read_attachment(pdf: bytes, name: str = "evidence.json") -> bytes | None:
     for i in range(0, len(names) - 1, 2):
         if str(names[i]) == name:
             spec = names[i + 1].get_object()
-            return spec["/EF"]["/F"].get_object().data
+            data: bytes = spec["/EF"]["/F"].get_object().data
+            return data
     return None

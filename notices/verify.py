@@ -17,12 +17,14 @@ import json
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from notices import checkpoint
 from notices.evidence import check_bundle, compare_tree_heads
 from notices.signature import check_signature, load_certificates, read_attachment
 
 
-def _saved_head(path: Path, key) -> tuple[checkpoint.TreeHead, list[bytes] | None]:
+def _saved_head(path: Path, key: Ed25519PublicKey) -> tuple[checkpoint.TreeHead, list[bytes] | None]:
     text = path.read_text()
     proof = None
     if text.lstrip().startswith("{"):
@@ -80,13 +82,13 @@ def verify(pdf: bytes, key_pem: bytes | None, tree_head: Path | None = None) -> 
         except (checkpoint.CheckpointError, ValueError, KeyError) as exc:
             say(False, f"saved tree head: {exc}")
         else:
-            finding = compare_tree_heads(report.tree_head, saved, proof)
-            if finding is None:
+            compared = compare_tree_heads(report.tree_head, saved, proof)
+            if compared is None:
                 say(None, f"saved tree head has size {saved.tree_size}, the proof's {report.tree_head.tree_size}: "
                           f"get /api/v1/log/consistency?first={min(saved.tree_size, report.tree_head.tree_size)}"
                           f"&second={max(saved.tree_size, report.tree_head.tree_size)} and add it as consistency_proof")
             else:
-                say(finding.ok, finding.message)
+                say(compared.ok, compared.message)
     item = bundle.get("item")
     lines.insert(0, f"Awizo proof for item {item}, version {bundle.get('version')}, issued {bundle.get('issued_at')}")
     verdict = "ALTERED OR INVALID" if failed else ("NOT FULLY CHECKED" if inconclusive else "AUTHENTIC")

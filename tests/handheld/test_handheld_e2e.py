@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -191,7 +192,8 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     assert number in text and "Placówka pocztowa Warszawa 1" in text
     assert "Do kiedy:" in text and "Until:" in text and "art. 44" in text  # both languages
     record = api.item(number).json
-    deadline = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone()
+    deadline = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone(
+        ZoneInfo(app.config["OPERATOR_TIMEZONE"]))  # the paper says the operator's date, not the machine's
     assert deadline.strftime("%d.%m.%Y") in text
     assert page.evaluate("document.getElementById('paper').getBoundingClientRect().width") == pytest.approx(48 / 25.4 * 96, abs=2)
     page.get_by_role("radio", name="A6", exact=True).check()
@@ -205,8 +207,8 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
 
 
 def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_server, phone):
-    from datetime import timedelta, timezone
-
+    from notices.lifecycle import plan
+    from notices.profiles import get_profile
     from app.services import lifecycle
 
     context, page = phone
@@ -214,9 +216,13 @@ def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_ser
     enrol(page, live_server, new_code(app, api.carrier_id))
     wedge_scan(page, number, "Awizo (adresat nieobecny)")
     wait_all_sent(page, 1)
-    with app.app_context():  # eight days on, the scheduler's sweep makes the repeat-notice task
-        lifecycle.sweep(db.session, now=datetime.now(timezone.utc) + timedelta(days=8),
-                        tz=app.config["OPERATOR_TIMEZONE"], base_url=live_server)
+    notice, = attempts(app)
+    # When the profile's rules make the repeat notice due (08:00 local on the day after the
+    # first-notice period, weekends and holidays counted), the scheduler's sweep makes the task.
+    due = plan(get_profile("pl_official_letter"), notice["occurred_at"], app.config["OPERATOR_TIMEZONE"]).repeat_notice_at
+    with app.app_context():
+        assert lifecycle.sweep(db.session, now=due, tz=app.config["OPERATOR_TIMEZONE"],
+                               base_url=live_server).actions == {"repeat_notice_due": 1}
         db.session.commit()
     page.goto(f"{live_server}/h/today")
     task = page.locator("#tasks-list").get_by_role("link", name=number)

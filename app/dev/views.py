@@ -8,11 +8,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, render_template
 
+from notices.sms import held_text
 from app.adapters import channels, dev_outbox_in_use
 from app.adapters.dev_outbox import DevOutbox
 from app.dev import bp
 from app.extensions import db
 from app.models import OutboxMessage
+from app.models.types import utcnow
+from app.services.outbox import OutboxSettings, held_until
 
 
 def _dev_channels() -> list[str]:
@@ -28,7 +31,11 @@ def outbox():
         sa.select(OutboxMessage).where(OutboxMessage.channel.in_(names))
         .order_by(OutboxMessage.id.desc()).limit(200)
     ).all()
-    return render_template("dev/outbox.html", messages=messages, channels=names)
+    settings, now = OutboxSettings.from_app(current_app), utcnow()
+    zone = current_app.config["OPERATOR_TIMEZONE"]
+    held = {m.id: held_text(until, zone) for m in messages
+            if (until := held_until(db.session, m, now=now, settings=settings)) is not None}
+    return render_template("dev/outbox.html", messages=messages, channels=names, held=held)
 
 
 @bp.get("/outbox/<int:message_id>.html")

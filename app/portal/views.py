@@ -62,7 +62,7 @@ def item(tracking_number: str):
     from app.services.records import item_record
 
     found = _own_item(tracking_number)
-    record = item_record(db.session, found, base_url())
+    record = item_record(db.session, found, base_url(), now=utcnow())
     return render_template("portal/item.html", item=found, record=record)
 
 

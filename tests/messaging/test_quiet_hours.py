@@ -122,3 +122,19 @@ def test_an_sms_held_at_night_says_until_when_wherever_it_is_shown(app, api, cli
         row = client.get("/dev/outbox").get_data(as_text=True).split(f'id="m{sms["id"]}"')[1].split("</article>")[0]
         assert "sent" in row and "held until" not in row
 
+
+def test_make_run_tells_at_night_that_sms_wait_for_morning(app, runner, quiet_hours_on):
+    with time_machine.travel(datetime(2026, 12, 5, 2, 30, tzinfo=WARSAW), tick=False), app.app_context():
+        night = runner.invoke(args=["demo"])
+    assert night.exit_code == 0, night.output
+    assert "SMS are held until 08:00" in night.output
+    assert '"held until 08:00 (quiet hours)"' in night.output
+    with time_machine.travel(datetime(2026, 12, 5, 8, 0, tzinfo=WARSAW), tick=False), app.app_context():
+        morning = runner.invoke(args=["demo"])
+    assert morning.exit_code == 0 and "held until" not in morning.output
+
+
+def test_make_run_says_nothing_of_quiet_hours_that_are_off(app, runner):
+    with time_machine.travel(datetime(2026, 12, 5, 2, 30, tzinfo=WARSAW), tick=False), app.app_context():
+        result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0 and "held until" not in result.output

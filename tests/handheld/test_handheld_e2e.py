@@ -4,7 +4,7 @@ with the positions and device times they were made with."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,10 +19,18 @@ PHONE = {"width": 360, "height": 740}
 WARSAW = {"latitude": 52.2297, "longitude": 21.0122, "accuracy": 9}
 
 
+def device_context(chromium, **options):
+    """A browser context whose clock is the server's: the same clock, except when the suite runs
+    with a moved clock (.ci/at-time), which libfaketime cannot give Chromium (.ci/faketime)."""
+    context = chromium.new_context(**options)
+    context.clock.set_system_time(datetime.now(timezone.utc))
+    return context
+
+
 @pytest.fixture
 def phone(chromium, live_server):
-    context = chromium.new_context(viewport=PHONE, geolocation=WARSAW, permissions=["geolocation"],
-                                   locale="pl-PL", service_workers="allow")
+    context = device_context(chromium, viewport=PHONE, geolocation=WARSAW, permissions=["geolocation"],
+                             locale="pl-PL", service_workers="allow")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield context, page
@@ -159,7 +167,7 @@ def test_typed_number_with_a_wrong_check_digit_is_caught_on_the_device(app, api,
 
 def test_without_a_position_fix_the_scan_says_no_fix(app, api, chromium, live_server):
     number, = registered(api, 1)
-    context = chromium.new_context(viewport=PHONE, locale="pl-PL")  # geolocation permission denied
+    context = device_context(chromium, viewport=PHONE, locale="pl-PL")  # geolocation permission denied
     page = context.new_page()
     page.set_default_timeout(15000)
     enrol(page, live_server, new_code(app, api.carrier_id))

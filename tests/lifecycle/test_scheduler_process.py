@@ -41,7 +41,7 @@ def test_scheduler_process_takes_due_steps_by_itself(app, api, lc):
         assert api.register(tracking_number=number).status_code == 201
         assert api.scan(number, occurred_at=long_ago.isoformat()).status_code == 201
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "LIFECYCLE_SWEEP_SECONDS": "1",
-           "PUBLIC_BASE_URL": "http://awizo.test", "SECRET_KEY": "test-secret-key", "PYTHONPATH": str(ROOT)}
+           "PUBLIC_BASE_URL": "http://awizo.test", "SECRET_KEY": "test-secret-key", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "scheduler"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

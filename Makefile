@@ -2,14 +2,18 @@
 #   make run    set everything up and start web + worker + scheduler on SQLite with demo data
 #   make test   set everything up and run the whole test suite
 # Set TEST_DATABASE_URL=postgresql://... to run the suite against PostgreSQL as well.
+# make test-night runs the lifecycle and quiet-hours tests with the clock moved to NIGHT (libfaketime).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PRISM_VERSION := 5.14.2
 PORT ?= 5000
+# Any moment `date -d` reads; the default is 02:30 tonight in Warsaw, inside the SMS quiet hours.
+NIGHT ?= TZ="Europe/Warsaw" today 02:30
+NIGHT_TESTS ?= tests/lifecycle tests/messaging/test_quiet_hours.py
 
-.PHONY: run test test-sqlite test-postgres setup system-deps tools bench lint clean
+.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +23,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian packages the tests and PDFs need (headless Chromium, fonts with Polish diacritics).
+# Debian packages the tests and PDFs need (headless Chromium, fonts with Polish diacritics,
+# libfaketime for the tests run at another hour).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
-	  echo "Installing chromium, poppler-utils and fonts-dejavu-core (Debian packages)…"; \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 && \
+	  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
+	  echo "Installing chromium, poppler-utils, fonts-dejavu-core and faketime (Debian packages)…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core faketime >/dev/null; }
 
 # The Twilio-compatible server the tests run from ../shared/twilio (Stoplight Prism).
 .tools/node_modules/.bin/prism:
@@ -50,6 +56,14 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy notices
 	$(BIN)/lint-imports
+
+# The same tests at night: nothing may depend on the hour the suite runs at.
+test-night: setup system-deps tools
+	env -u TEST_DATABASE_URL .ci/at-time '$(NIGHT)' $(BIN)/python -m pytest $(NIGHT_TESTS) $(PYTEST_ARGS)
+ifdef TEST_DATABASE_URL
+	@echo "— again on PostgreSQL ($(TEST_DATABASE_URL))"
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) .ci/at-time '$(NIGHT)' $(BIN)/python -m pytest $(NIGHT_TESTS) $(PYTEST_ARGS)
+endif
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH)

@@ -105,3 +105,16 @@ def quiet_hours_end(now: datetime, quiet: QuietHours | None) -> datetime | None:
     if quiet.start <= at < quiet.end:
         return _local_instant(local.date(), quiet.end, zone)
     return None
+
+
+HELD_BY_QUIET_HOURS = {"pl": "wstrzymany do {time} (godziny ciszy)", "en": "held until {time} (quiet hours)"}
+
+
+def held_text(until: datetime, tz: str) -> dict[str, str]:
+    """What a person is told about an SMS that quiet hours hold: both languages, local time.
+
+    ``{"pl": "wstrzymany do 08:00 (godziny ciszy)", "en": "held until 08:00 (quiet hours)"}``;
+    the time is ``until`` on the wall clock of ``tz`` (the operator's time zone on staff pages).
+    """
+    at = until.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+    return {lang: wording.format(time=at) for lang, wording in HELD_BY_QUIET_HOURS.items()}

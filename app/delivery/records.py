@@ -4,16 +4,21 @@
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import masking
 from notices.profiles import PROFILES
+from notices.sms import held_text
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
+from app.messaging.outbox import held_until
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -39,10 +44,17 @@ def attempt_data(attempt: Attempt) -> dict:
     }
 
 
-def notification_data(message: OutboxMessage, public: bool = False) -> dict:
+def notification_data(message: OutboxMessage, public: bool = False, *, held: datetime | None = None,
+                      tz: str | None = None) -> dict:
+    """One alert as plain data; with ``tz``, also whether quiet hours hold it (``held``: until when).
+
+    ``held_until`` (UTC) and ``held_text`` ("held until 08:00 (quiet hours)", in ``tz``) are
+    None unless the SMS is waiting for the end of the recipient's quiet hours.
+    """
     recipient = message.recipient
     if public:
         recipient = masking.phone(recipient) if message.channel == "sms" else masking.email(recipient)
+    holds = {} if tz is None else {"held_until": iso(held), "held_text": held_text(held, tz) if held else None}
     return {
         "id": message.id,
         "channel": message.channel,
@@ -53,6 +65,7 @@ def notification_data(message: OutboxMessage, public: bool = False) -> dict:
         "created_at": iso(message.created_at),
         "sent_at": iso(message.sent_at),
         "updated_at": iso(message.updated_at),
+        **holds,
         **({} if public else {
             "provider": message.provider,
             "provider_message_id": message.provider_message_id,
@@ -63,8 +76,19 @@ def notification_data(message: OutboxMessage, public: bool = False) -> dict:
     }
 
 
-def item_record(session: Session, item: Item, base_url: str, public: bool = False) -> dict:
-    """Everything known about an item, in time order."""
+def _hold(session: Session, message: OutboxMessage, now: datetime | None) -> dict:
+    if now is None:
+        return {}
+    return {"held": held_until(session, message, now=now), "tz": current_app.config["OPERATOR_TIMEZONE"]}
+
+
+def item_record(session: Session, item: Item, base_url: str, public: bool = False,
+                now: datetime | None = None) -> dict:
+    """Everything known about an item, in time order.
+
+    With ``now``, each alert also says whether quiet hours hold it at that moment (pages and the
+    API); without it (a proof, a snapshot kept for years) nothing is said about holds.
+    """
     attempts = session.scalars(
         sa.select(Attempt).where(Attempt.item_id == item.id).order_by(Attempt.occurred_at, Attempt.id)
     ).all()
@@ -110,6 +134,6 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
         "attempts": [attempt_data(a) for a in attempts],
-        "notifications": [notification_data(n, public) for n in notifications],
+        "notifications": [notification_data(n, public, **_hold(session, n, now)) for n in notifications],
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
     }

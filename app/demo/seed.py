@@ -1,7 +1,8 @@
 """Demo data for a first look: ``flask --app wsgi demo`` (run by ``make run``)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import secrets
 
@@ -21,6 +22,7 @@ from notices import s10
 from notices.outcomes import Outcome
 from app.delivery.cli import create_carrier
 from app.senders.cli import create_sender
+from notices.sms import QuietHours, held_text, quiet_hours_end
 
 DEMO_SENDER = "Sąd Rejonowy dla Warszawy-Mokotowa (demo)"
 DEMO_CARRIER = "Anna Nowak (demo)"
@@ -100,6 +102,22 @@ def seed_demo() -> dict:
             "verify_urls": {i.tracking_number: f"{current_app.config['PUBLIC_BASE_URL']}/v/{i.verify_token}" for i in items}}
 
 
+def quiet_hours_notice(config, now: datetime) -> str | None:
+    """The line ``make run`` prints when the default SMS quiet hours hold alerts at ``now``.
+
+    Without it a demo started at night shows alerts that never go out, with no reason given.
+    """
+    zone = config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
+    spec = config.get("SMS_QUIET_HOURS") or "21:00-08:00"
+    until = quiet_hours_end(now, QuietHours.parse(spec, zone))
+    if until is None:
+        return None
+    at = until.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    return (f"Quiet hours now ({spec}, {zone}): SMS are held until {at}, e-mails go out at once. "
+            f"The development outbox shows such an SMS as \"{held_text(until, zone)['en']}\". "
+            "Set SMS_QUIET_HOURS=off to send SMS at any hour.")
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Create demo data and print fresh credentials to try the API with."""
@@ -113,3 +131,6 @@ def demo_command() -> None:
     for number, url in info["verify_urls"].items():
         click.echo(f"Item {number}: {url}")
     click.echo(f"Try: curl -H 'Authorization: Bearer {info['api_key']}' {base}/api/v1/items/{next(iter(info['verify_urls']))}")
+    notice = quiet_hours_notice(current_app.config, utcnow())
+    if notice:
+        click.echo(notice)

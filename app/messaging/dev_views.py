@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, render_template
 
+from notices.sms import held_text
 from app.messaging.providers import channels, dev_outbox_in_use
 from app.messaging.providers.dev_outbox import DevOutbox
 from flask import Blueprint
@@ -15,6 +16,8 @@ from flask import Blueprint
 bp = Blueprint("dev", __name__, url_prefix="/dev", template_folder="templates")
 from app.extensions import db
 from app.models import OutboxMessage
+from app.models.types import utcnow
+from app.messaging.outbox import OutboxSettings, held_until
 
 
 def _dev_channels() -> list[str]:
@@ -30,7 +33,11 @@ def outbox():
         sa.select(OutboxMessage).where(OutboxMessage.channel.in_(names))
         .order_by(OutboxMessage.id.desc()).limit(200)
     ).all()
-    return render_template("dev/outbox.html", messages=messages, channels=names)
+    settings, now = OutboxSettings.from_app(current_app), utcnow()
+    zone = current_app.config["OPERATOR_TIMEZONE"]
+    held = {m.id: held_text(until, zone) for m in messages
+            if (until := held_until(db.session, m, now=now, settings=settings)) is not None}
+    return render_template("dev/outbox.html", messages=messages, channels=names, held=held)
 
 
 @bp.get("/outbox/<int:message_id>.html")

@@ -91,6 +91,24 @@ def set_quiet_hours_lookup(app, lookup: QuietHoursLookup) -> None:
     app.extensions[_QUIET_KEY] = lookup
 
 
+def held_until(session: Session, message: OutboxMessage, *, now: datetime,
+               settings: OutboxSettings | None = None) -> datetime | None:
+    """When a queued SMS that the recipient's quiet hours hold will go out (UTC); else None.
+
+    The same rule the worker applies: a message due at night (or due later, inside the next
+    quiet hours) waits for their end. Pages show this instead of a bare "queued".
+    """
+    if message.channel != "sms" or message.status != "queued" or message.purpose in QUIET_HOURS_EXEMPT:
+        return None
+    settings = settings or OutboxSettings.from_app(current_app)
+    quiet = settings.quiet_hours(session, message)
+    due = message.next_attempt_at or now
+    held = quiet_hours_end(now, quiet)
+    if held is not None and due <= held:  # waiting now (the worker sets it due at their end)
+        return held
+    return quiet_hours_end(due, quiet) if due > now else None  # a retry that will fall in them
+
+
 # -- enqueueing -----------------------------------------------------------------------------
 
 def with_unsubscribe_footer(language: str, recipient: str, body: str, body_html: str | None,

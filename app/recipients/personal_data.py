@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.models import Item, OutboxMessage
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.errors import FieldError, ValidationFailed
+from app.messaging.outbox import held_until
 from app.recipients.subscriptions import _clock, record
 from app.models.suppressions import Suppression
 
@@ -179,8 +180,11 @@ def find_subscribers(session: Session, query: str, limit: int = 50) -> list[Subs
     return list(session.scalars(stmt))
 
 
-def timeline(session: Session, subscriber: Subscriber) -> list[dict]:
-    """Opt-in steps, changes, opt-outs and every alert to the person's contacts, oldest first."""
+def timeline(session: Session, subscriber: Subscriber, *, now: datetime | None = None) -> list[dict]:
+    """Opt-in steps, changes, opt-outs and every alert to the person's contacts, oldest first.
+
+    With ``now``, an alert that quiet hours hold at that moment carries ``held_until`` (UTC).
+    """
     people = [subscriber] + list(subscriber.delegates)
     entries: list[dict] = []
     redacted_ids: set[int] = set()
@@ -193,7 +197,7 @@ def timeline(session: Session, subscriber: Subscriber) -> list[dict]:
                 redacted_ids.update((event.data or {}).get("redacted_messages", []))
         contacts = list(person.contacts)
         for message in _messages_to(session, contacts):
-            entries.append(_message_entry(session, message, who))
+            entries.append(_message_entry(session, message, who, now))
         for s in _suppressions(session, contacts):
             entries.append({"at": s.created_at, "kind": "opted_out", "who": who, "by": s.source or "system",
                             "detail": {"channel": s.channel, "reason": s.reason}})
@@ -203,13 +207,14 @@ def timeline(session: Session, subscriber: Subscriber) -> list[dict]:
     for message_id in sorted(redacted_ids):
         message = session.get(OutboxMessage, message_id)
         if message is not None:
-            entries.append(_message_entry(session, message, "—"))
+            entries.append(_message_entry(session, message, "—", now))
     entries.sort(key=lambda e: (e["at"], e["kind"]))
     return entries
 
 
-def _message_entry(session: Session, message: OutboxMessage, who: str) -> dict:
+def _message_entry(session: Session, message: OutboxMessage, who: str, now: datetime | None) -> dict:
     item = session.get(Item, message.item_id) if message.item_id else None
     return {"at": message.created_at, "kind": f"message_{message.purpose}", "who": who, "by": "system",
             "detail": {"channel": message.channel, "to": message.recipient, "status": message.status,
-                       "error_code": message.error_code, "item": item.tracking_number if item else None}}
+                       "error_code": message.error_code, "item": item.tracking_number if item else None},
+            "held_until": held_until(session, message, now=now) if now is not None else None}

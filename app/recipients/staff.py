@@ -32,7 +32,7 @@ def _person(subscriber_id: int) -> Subscriber:
 def staff_timeline(subscriber_id: int):
     subscriber = _person(subscriber_id)
     return render_template("recipients/staff_timeline.html", s=subscriber,
-                           entries=recipient_data.timeline(db.session, subscriber), letter_code=None)
+                           entries=recipient_data.timeline(db.session, subscriber, now=utcnow()), letter_code=None)
 
 
 @bp.post("/staff/<int:subscriber_id>/letter-code")
@@ -44,4 +44,4 @@ def staff_letter_code(subscriber_id: int):
     code = subscriptions.issue_letter_code(db.session, subscriber, now=utcnow(),
                                            secret=current_app.config["SECRET_KEY"], actor=f"staff:{user.id}")
     return render_template("recipients/staff_timeline.html", s=subscriber,
-                           entries=recipient_data.timeline(db.session, subscriber), letter_code=code)
+                           entries=recipient_data.timeline(db.session, subscriber, now=utcnow()), letter_code=code)

@@ -26,7 +26,7 @@ def _base_url() -> str:
 def register_item():
     new = parse_new_item(json_body())
     item = item_service.register_item(db.session, g.sender, new, now=utcnow())
-    response = make_response(item_record(db.session, item, _base_url()), 201)
+    response = make_response(item_record(db.session, item, _base_url(), now=utcnow()), 201)
     response.headers["Location"] = url_for("items_api.get_item", tracking_number=item.tracking_number)
     return response
 
@@ -35,7 +35,7 @@ def register_item():
 @sender_required
 def get_item(tracking_number: str):
     item = item_service.item_for_sender(db.session, g.sender.id, s10.normalise(tracking_number))
-    return item_record(db.session, item, _base_url())
+    return item_record(db.session, item, _base_url(), now=utcnow())
 
 
 @bp.get("/items/<tracking_number>/proof.pdf")

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from notices.sms import held_text as held_words
 from app.web.i18n import current_language
 
 STATUS_LABELS = {
@@ -40,6 +41,16 @@ def local_time(value, with_seconds: bool = False) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
 
 
+def held_text(until) -> str:
+    """An SMS held by quiet hours until ``until`` (ISO or datetime), in the page's language:
+    "wstrzymany do 08:00 (godziny ciszy)" / "held until 08:00 (quiet hours)", operator's time."""
+    if isinstance(until, str):
+        until = datetime.fromisoformat(until.replace("Z", "+00:00"))
+    words = held_words(until, current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    return words[current_language()]
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["held_text"] = held_text

@@ -67,6 +67,10 @@ SCHEMAS = {
         "status": STR, "attempt_id": nullable(INT), "created_at": nullable(DATETIME), "sent_at": nullable(DATETIME),
         "updated_at": nullable(DATETIME), "provider": nullable(STR), "provider_message_id": nullable(STR),
         "tries": nullable(INT), "last_error": nullable(STR), "error_code": nullable(STR),
+        "held_until": nullable({**DATETIME, "description": "a queued SMS that the recipient's quiet hours hold: "
+                                "when it goes out (null when nothing holds it)"}),
+        "held_text": nullable(obj({"pl": STR, "en": STR}, ["pl", "en"], description="the same in words, operator's "
+                                  "time: \"held until 08:00 (quiet hours)\"")),
     }, ["id", "channel", "status"]),
     "ItemEvent": obj({"kind": STR, "occurred_at": DATETIME, "data": nullable({"type": "object"})}, ["kind", "occurred_at"]),
     "Item": obj({

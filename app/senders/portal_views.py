@@ -64,7 +64,7 @@ def index():
 @login_required(*SENDER_ROLES)
 def item(tracking_number: str):
     found = _own_item(tracking_number)
-    record = item_record(db.session, found, base_url())
+    record = item_record(db.session, found, base_url(), now=utcnow())
     return render_template("portal/item.html", item=found, record=record)
 
 

@@ -6,7 +6,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from notices.signature import read_attachment
 from tests.proofs.pdftools import pdf_text
@@ -33,8 +33,8 @@ def test_bulk_zip_by_date_range_holds_only_the_senders_own_items(api, client, pr
     mine = proofs.item_with_attempt()
     other_key = api.new_sender("Inny Nadawca")
     theirs = api.register(key=other_key).get_json()["tracking_number"]
-    today = datetime.now(timezone.utc).date()
-    url = f"/api/v1/proofs.zip?from={today - timedelta(days=1)}&to={today}"
+    registered = date.fromisoformat(api.item(mine).get_json()["registered_at"][:10])  # the UTC day
+    url = f"/api/v1/proofs.zip?from={registered - timedelta(days=1)}&to={registered}"
     names = zipfile.ZipFile(io.BytesIO(client.get(url, headers=api.auth(api.sender_key)).data)).namelist()
     assert f"proof-{mine}-v1.pdf" in names and not any(theirs in n for n in names)
     refused = client.get(f"/api/v1/proofs.zip?items={theirs}", headers=api.auth(api.sender_key))

@@ -3,6 +3,7 @@ and headless Chromium (Debian's /usr/bin/chromium through Playwright)."""
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import threading
 import uuid
@@ -146,6 +147,9 @@ def playwright_instance():
 
 @pytest.fixture(scope="module")
 def chromium(playwright_instance):
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    # Chromium never runs under libfaketime (its pages do not load there); a test that moves the
+    # clock gives the pages the server's time instead (see test_handheld_e2e.device_context).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LD_PRELOAD", "FAKETIME"))}
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env=env)
     yield browser
     browser.close()

@@ -11,21 +11,37 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from notices.lifecycle import plan
+from notices.profiles import get_profile
 from app.models.types import utcnow
 from tests.conftest import tracking_number
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _notice_whose_repeat_notice_is_due(now):
+    """The latest notice (whole days back) whose repeat notice the profile's rules make due by
+    ``now`` and whose later steps are not: the process runs on the real clock, so the due
+    instant comes from the rules (weekends, holidays, 08:00 local), not from the hour."""
+    profile = get_profile("pl_official_letter")
+    for days in range(8, 30):
+        notice = now - timedelta(days=days)
+        steps = plan(profile, notice, "Europe/Warsaw")
+        if steps.repeat_notice_at <= now - timedelta(minutes=1):
+            assert steps.reminder_at is None or steps.reminder_at > now
+            return notice
+    raise AssertionError("no repeat notice falls due within 30 days")
+
+
 @pytest.mark.slow
 def test_scheduler_process_takes_due_steps_by_itself(app, api, lc):
     number = tracking_number()
-    long_ago = utcnow() - timedelta(days=13)   # the repeat notice is due by now, even after a long holiday
+    long_ago = _notice_whose_repeat_notice_is_due(utcnow())
     with time_machine.travel(long_ago, tick=False):
         assert api.register(tracking_number=number).status_code == 201
         assert api.scan(number, occurred_at=long_ago.isoformat()).status_code == 201
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "LIFECYCLE_SWEEP_SECONDS": "1",
-           "PUBLIC_BASE_URL": "http://awizo.test", "SECRET_KEY": "test-secret-key", "PYTHONPATH": str(ROOT)}
+           "PUBLIC_BASE_URL": "http://awizo.test", "SECRET_KEY": "test-secret-key", "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "scheduler"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -39,7 +39,7 @@ def due_letters(api):
 
 
 def _start(app, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.Popen(
         [sys.executable, "-m", "tests.lifecycle.sweeper", app.config["SQLALCHEMY_DATABASE_URI"],
          AFTER_END.isoformat(), *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

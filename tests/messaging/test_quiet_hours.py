@@ -70,3 +70,71 @@ def test_quiet_hours_end_in_wall_clock_time_across_autumn_dst():
     assert quiet_hours_end(datetime(2026, 10, 25, 8, 0, tzinfo=WARSAW), quiet) is None
     assert quiet_hours_end(datetime(2026, 10, 25, 20, 59, tzinfo=WARSAW), quiet) is None
     assert quiet_hours_end(datetime(2026, 10, 25, 21, 0, tzinfo=WARSAW), None) is None
+
+
+def test_an_sms_held_at_night_says_until_when_wherever_it_is_shown(app, api, client, worker, quiet_hours_on, outbox):
+    from app.accounts import service as accounts
+    from app.extensions import db
+    from app.models import Sender
+    from tests.portal.conftest import login
+
+    night = datetime(2026, 12, 4, 23, 10, tzinfo=WARSAW)   # Friday night; quiet hours end 08:00 CET
+    with time_machine.travel(night, tick=False):
+        number = api.register().get_json()["tracking_number"]
+        verify = api.scan(number).get_json()["verify_url"].split("awizo.test")[1]
+        worker()
+        [sms], [mail] = outbox(channel="sms"), outbox(channel="email")
+        assert (sms["status"], mail["status"]) == ("queued", "sent")
+
+        # The development outbox: both languages on the row, not a bare "queued".
+        page = client.get("/dev/outbox").get_data(as_text=True)
+        row = page.split(f'id="m{sms["id"]}"')[1].split("</article>")[0]
+        assert "wstrzymany do 08:00 (godziny ciszy)" in row and "held until 08:00 (quiet hours)" in row
+        assert "queued" not in row
+        assert "held until" not in page.split(f'id="m{mail["id"]}"')[1].split("</article>")[0]
+
+        # The sender, through the API: the existing fields, and when the SMS goes out.
+        alerts = {n["channel"]: n for n in api.item(number).get_json()["notifications"]}
+        assert alerts["sms"]["status"] == "queued"
+        assert alerts["sms"]["held_until"] == "2026-12-05T07:00:00Z"
+        assert alerts["sms"]["held_text"] == {"pl": "wstrzymany do 08:00 (godziny ciszy)",
+                                              "en": "held until 08:00 (quiet hours)"}
+        assert alerts["email"]["held_until"] is None and alerts["email"]["held_text"] is None
+
+        # The sender in the portal, and anyone holding the QR code.
+        with app.app_context():
+            sender = db.session.get(Sender, api.sender_id)
+            accounts.create_user(db.session, "admin@sender.example.com", "sender_admin", sender, password="pass-word-123")
+        login(client, "admin@sender.example.com", "pass-word-123")
+        portal = client.get(f"/portal/items/{number}?lang=en").get_data(as_text=True)
+        assert "held until 08:00 (quiet hours)" in portal
+        assert "(sms: held until 08:00 (quiet hours))" in portal     # the timeline says so too
+        assert "wstrzymany do 08:00 (godziny ciszy)" in client.get(f"/portal/items/{number}?lang=pl").get_data(as_text=True)
+        assert "held until 08:00 (quiet hours)" in client.get(f"{verify}?lang=en").get_data(as_text=True)
+        assert "wstrzymany do 08:00 (godziny ciszy)" in client.get(f"{verify}?lang=pl").get_data(as_text=True)
+
+    with time_machine.travel(datetime(2026, 12, 5, 8, 0, tzinfo=WARSAW), tick=False):
+        worker()
+        [sms] = outbox(channel="sms")
+        assert sms["status"] == "sent"
+        alerts = {n["channel"]: n for n in api.item(number).get_json()["notifications"]}
+        assert alerts["sms"]["held_until"] is None
+        row = client.get("/dev/outbox").get_data(as_text=True).split(f'id="m{sms["id"]}"')[1].split("</article>")[0]
+        assert "sent" in row and "held until" not in row
+
+
+def test_make_run_tells_at_night_that_sms_wait_for_morning(app, runner, quiet_hours_on):
+    with time_machine.travel(datetime(2026, 12, 5, 2, 30, tzinfo=WARSAW), tick=False), app.app_context():
+        night = runner.invoke(args=["demo"])
+    assert night.exit_code == 0, night.output
+    assert "SMS are held until 08:00" in night.output
+    assert '"held until 08:00 (quiet hours)"' in night.output
+    with time_machine.travel(datetime(2026, 12, 5, 8, 0, tzinfo=WARSAW), tick=False), app.app_context():
+        morning = runner.invoke(args=["demo"])
+    assert morning.exit_code == 0 and "held until" not in morning.output
+
+
+def test_make_run_says_nothing_of_quiet_hours_that_are_off(app, runner):
+    with time_machine.travel(datetime(2026, 12, 5, 2, 30, tzinfo=WARSAW), tick=False), app.app_context():
+        result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0 and "held until" not in result.output

@@ -157,3 +157,31 @@ def test_staff_read_one_timeline_per_person(app, client, rec, api):
     assert number in timeline
     assert timeline.index("subscribed") < timeline.index("message_notice_left") < timeline.index("opted_out")
     assert token  # the person's own link is not needed by staff
+
+
+def test_staff_see_an_alert_held_by_the_persons_quiet_hours_and_until_when(app, client, rec, api):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    night = datetime(2026, 12, 4, 22, 40, tzinfo=ZoneInfo("Europe/Warsaw"))  # quiet hours 21:00–08:00
+    with time_machine.travel(night, tick=False):
+        _confirmed_subscriber(rec)
+        number = rec.item_at(phone=PHONE)
+        assert api.scan(number).status_code == 201
+        with app.app_context():
+            subscriber_id = db.session.scalar(sa.select(Subscriber.id))
+            accounts.create_user(db.session, "staff@example.org", "staff", None, password="staff-password-1")
+            db.session.commit()
+        login_page = client.get("/login").get_data(as_text=True)
+        client.post("/login", data={"email": "staff@example.org", "password": "staff-password-1",
+                                    "csrf_token": csrf_from(login_page)})
+        for lang, words in (("en", "held until 08:00 (quiet hours)"), ("pl", "wstrzymany do 08:00 (godziny ciszy)")):
+            timeline = client.get(f"/alerts/staff/{subscriber_id}?lang={lang}").get_data(as_text=True)
+            entries = timeline.split('data-testid="timeline"')[1].split("<li>")
+            [sms] = [e for e in entries if "message_notice_left" in e and "channel=sms" in e]
+            [mail] = [e for e in entries if "message_notice_left" in e and "channel=email" in e]
+            assert words in sms and "status=queued" not in sms, sms
+            assert "status=sent" in mail or "status=queued" in mail
+            assert "08:00" not in mail

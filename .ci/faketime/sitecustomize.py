@@ -1,0 +1,25 @@
+"""Loaded (through PYTHONPATH) by every Python process that ``.ci/at-time`` starts.
+
+Debian's libfaketime 0.9.10, asked to leave the monotonic clock alone, turns Python 3.11's
+``time.sleep`` (``clock_nanosleep`` with ``TIMER_ABSTIME`` on the monotonic clock) into
+EINVAL (libfaketime issue #426). Faking the monotonic clock instead makes every timed
+``threading`` wait hang (``sem_clockwait`` is not intercepted, libfaketime issue #390). So the
+monotonic clock stays real and ``time.sleep`` waits with ``select``, whose timeout is relative.
+
+Chromium does not load pages under libfaketime at all (navigations time out), so the browser
+fixtures start it without the library and the handheld tests set the pages' clock to the
+server's (``tests/handheld/test_handheld_e2e.py``).
+"""
+import os
+import select
+import time
+
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    def _sleep(seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            select.select([], [], [], left)
+
+    time.sleep = _sleep

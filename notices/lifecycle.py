@@ -18,15 +18,16 @@ from zoneinfo import ZoneInfo
 
 from notices import holidays
 from notices.profiles import ServiceProfile
+from notices.vocabulary import LifecycleAction, LifecycleStage
 
-REPEAT_NOTICE = "repeat_notice"
-REMINDER = "reminder"
-END = "end"
+REPEAT_NOTICE = LifecycleAction.REPEAT_NOTICE.value
+REMINDER = LifecycleAction.REMINDER.value
+END = LifecycleAction.END.value
 ACTIONS = (REPEAT_NOTICE, REMINDER, END)
 
 OPEN_STAGES = tuple(f"awaiting_{a}" for a in ACTIONS)
-FINAL_STAGES = ("deemed_served", "returned", "collected", "stopped")
-STAGES = OPEN_STAGES + FINAL_STAGES
+STAGES = tuple(s.value for s in LifecycleStage)
+FINAL_STAGES = tuple(s for s in STAGES if s not in OPEN_STAGES)
 
 END_OF_DAY = time(23, 59, 59)
 

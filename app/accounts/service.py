@@ -15,7 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from app.models import ApiKey, Invitation, Sender, User
-from app.models.accounts import ROLES, SENDER_ROLES
+from app.models.accounts import ROLES
+from notices.vocabulary import SENDER_ROLES
 from app.security import hash_token, new_token
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.messaging.outbox import enqueue_message

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from notices.outcomes import Outcome, upu_event
+from notices.vocabulary import FINAL_ITEM_STATUSES, ItemStatus
 from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
 from app.lifecycle import service as lifecycle
 from app.recipients import notifications
@@ -20,14 +21,14 @@ from app.events import record_event
 from app.delivery.records import attempt_data
 
 ITEM_STATUS = {
-    Outcome.DELIVERED: "delivered",
-    Outcome.NOTICE_LEFT: "awaiting_collection",
-    Outcome.NO_ACCESS: "awaiting_collection",
-    Outcome.REFUSED: "refused",
-    Outcome.ADDRESS_UNKNOWN: "undeliverable",
-    Outcome.MOVED: "undeliverable",
+    Outcome.DELIVERED: ItemStatus.DELIVERED,
+    Outcome.NOTICE_LEFT: ItemStatus.AWAITING_COLLECTION,
+    Outcome.NO_ACCESS: ItemStatus.AWAITING_COLLECTION,
+    Outcome.REFUSED: ItemStatus.REFUSED,
+    Outcome.ADDRESS_UNKNOWN: ItemStatus.UNDELIVERABLE,
+    Outcome.MOVED: ItemStatus.UNDELIVERABLE,
 }
-FINAL_STATUSES = {"delivered", "refused", "undeliverable", "collected", "returned", "deemed_served"}
+FINAL_STATUSES = FINAL_ITEM_STATUSES
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.organisations import Sender
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import SENDER_ROLES, Role
 
-ROLES = ("staff", "sender_admin", "sender_clerk")
-SENDER_ROLES = ("sender_admin", "sender_clerk")
+ROLES = tuple(r.value for r in Role)
 
 
 class User(db.Model):
@@ -23,7 +23,7 @@ class User(db.Model):
 
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('staff', 'sender_admin', 'sender_clerk')", name="role"),
+        check_in("role", Role),
         sa.CheckConstraint(
             "(role = 'staff' AND sender_id IS NULL) OR (role <> 'staff' AND sender_id IS NOT NULL)",
             name="role_sender",
@@ -56,7 +56,7 @@ class Invitation(db.Model):
 
     __tablename__ = "invitations"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('sender_admin', 'sender_clerk')", name="role"),
+        check_in("role", SENDER_ROLES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

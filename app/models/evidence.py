@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import ProofVariant
 
 
 class LogState(db.Model):
@@ -67,7 +68,7 @@ class ProofVersion(db.Model):
     __tablename__ = "proof_versions"
     __table_args__ = (
         sa.UniqueConstraint("item_id", "variant", "version", name="uq_proof_versions_item_variant_version"),
-        sa.CheckConstraint("variant IN ('sender', 'public')", name="variant"),
+        check_in("variant", ProofVariant),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

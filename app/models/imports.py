@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import ImportStatus
 
 
 class ImportReport(db.Model):
@@ -18,7 +19,7 @@ class ImportReport(db.Model):
     """
 
     __tablename__ = "import_reports"
-    __table_args__ = (sa.CheckConstraint("status IN ('imported', 'rejected')", name="status"),)
+    __table_args__ = (check_in("status", ImportStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sender_id: Mapped[int] = mapped_column(sa.ForeignKey("senders.id"), index=True)

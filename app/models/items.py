@@ -9,13 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.carriers import Carrier, Device, PickupPoint
 from app.models.organisations import Sender
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import ItemStatus, Outcome, UpuEventCode
 
 
 class Item(db.Model):
     """A registered item with its recipient, as the sender supplied it."""
 
     __tablename__ = "items"
+    __table_args__ = (check_in("status", ItemStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_number: Mapped[str] = mapped_column(sa.String(13), unique=True)
@@ -58,7 +60,8 @@ class Attempt(db.Model):
         sa.CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
         sa.CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
         sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
-        sa.CheckConstraint("upu_event IN ('EMI', 'EMH')", name="upu_event"),
+        check_in("upu_event", UpuEventCode),
+        check_in("outcome", Outcome),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

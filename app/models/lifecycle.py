@@ -8,10 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.items import Item
-from app.models.types import UTCDateTime, utcnow
-from notices.lifecycle import STAGES
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import EndAction, LifecycleStage, TaskStatus
 
-_STAGE_LIST = ", ".join(f"'{s}'" for s in STAGES)
 
 
 class ItemLifecycle(db.Model):
@@ -24,8 +23,8 @@ class ItemLifecycle(db.Model):
 
     __tablename__ = "item_lifecycles"
     __table_args__ = (
-        sa.CheckConstraint(f"stage IN ({_STAGE_LIST})", name="stage"),
-        sa.CheckConstraint("end_action IN ('deemed_served', 'returned')", name="end_action"),
+        check_in("stage", LifecycleStage),
+        check_in("end_action", EndAction),
         sa.Index("ix_item_lifecycles_due", "next_action_at",
                  postgresql_where=sa.text("next_action_at IS NOT NULL"),
                  sqlite_where=sa.text("next_action_at IS NOT NULL")),
@@ -63,7 +62,7 @@ class CarrierTask(db.Model):
     __tablename__ = "carrier_tasks"
     __table_args__ = (
         sa.UniqueConstraint("item_id", "kind", name="uq_carrier_tasks_item_kind"),
-        sa.CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+        check_in("status", TaskStatus),
         sa.Index("ix_carrier_tasks_open", "carrier_id", "status", "due_at"),
     )
 

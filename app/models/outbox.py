@@ -8,10 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.items import Attempt, Item
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import MessageChannel, MessageStatus
 
 CHANNELS = ("sms", "email", "webhook")
-STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
+STATUSES = tuple(s.value for s in MessageStatus)
 
 
 class OutboxMessage(db.Model):
@@ -22,11 +23,8 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('sms', 'email', 'webhook')", name="channel"),
-        sa.CheckConstraint(
-            "status IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled')",
-            name="status",
-        ),
+        check_in("channel", MessageChannel),
+        check_in("status", MessageStatus),
         sa.Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import ClaimCodeKind, ContactChannel, DelegateRole, Language, SubscriberStatus
 
-SUBSCRIBER_STATUSES = ("pending", "active", "deleted")
-DELEGATE_ROLES = ("family", "attorney", "other")
+SUBSCRIBER_STATUSES = tuple(s.value for s in SubscriberStatus)
+DELEGATE_ROLES = tuple(r.value for r in DelegateRole)
 
 
 class Subscriber(db.Model):
@@ -24,11 +25,9 @@ class Subscriber(db.Model):
 
     __tablename__ = "subscribers"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('pending', 'active', 'deleted')", name="status"),
-        sa.CheckConstraint("language IN ('pl', 'en')", name="language"),
-        sa.CheckConstraint(
-            "delegate_role IS NULL OR delegate_role IN ('family', 'attorney', 'other')", name="delegate_role"
-        ),
+        check_in("status", SubscriberStatus),
+        check_in("language", Language),
+        check_in("delegate_role", DelegateRole, nullable=True),
         sa.CheckConstraint("principal_id IS NULL OR principal_id <> id", name="not_own_delegate"),
     )
 
@@ -78,7 +77,7 @@ class Contact(db.Model):
 
     __tablename__ = "subscriber_contacts"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('sms', 'email')", name="channel"),
+        check_in("channel", ContactChannel),
         sa.UniqueConstraint("subscriber_id", "channel", "address", name="uq_subscriber_contacts_address"),
     )
 
@@ -102,7 +101,7 @@ class ClaimCode(db.Model):
     """A one-time code proving access to an address: printed on a notice or sent by letter."""
 
     __tablename__ = "claim_codes"
-    __table_args__ = (sa.CheckConstraint("kind IN ('notice', 'letter')", name="kind"),)
+    __table_args__ = (check_in("kind", ClaimCodeKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))

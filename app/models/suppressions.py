@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, check_in, utcnow
+from notices.vocabulary import ContactChannel, SuppressionReason
 
 SUPPRESSION_CHANNELS = ("sms", "email")
 SUPPRESSION_REASONS = ("stop", "unsubscribe", "permanent_error", "bounce", "request")
@@ -22,10 +23,8 @@ class Suppression(db.Model):
 
     __tablename__ = "suppressions"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('sms', 'email')", name="channel"),
-        sa.CheckConstraint(
-            "reason IN ('stop', 'unsubscribe', 'permanent_error', 'bounce', 'request')", name="reason"
-        ),
+        check_in("channel", ContactChannel),
+        check_in("reason", SuppressionReason),
         sa.Index(
             "uq_suppressions_active", "channel", "address", unique=True,
             sqlite_where=sa.text("lifted_at IS NULL"), postgresql_where=sa.text("lifted_at IS NULL"),

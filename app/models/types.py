@@ -1,7 +1,9 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -32,6 +34,16 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def check_in(column: str, values: type[StrEnum] | Iterable[str], name: str | None = None, *,
+             nullable: bool = False) -> sa.CheckConstraint:
+    """A CHECK constraint that ``column`` holds one of ``values`` (an enum of :mod:`notices.vocabulary`)."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    sql = f"{column} IN ({listed})"
+    if nullable:
+        sql = f"{column} IS NULL OR {sql}"
+    return sa.CheckConstraint(sql, name=name or column)
 
 
 def utcnow() -> datetime:

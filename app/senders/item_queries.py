@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from app.models import Item, OutboxMessage
 from app.errors import Problem
 from app.models.types import iso
+from notices.vocabulary import ItemStatus, MessageStatus
 
-STATUSES = ("registered", "awaiting_collection", "delivered", "collected", "refused", "undeliverable",
-            "returned", "deemed_served")
-FAILED_ALERT_STATUSES = ("failed", "undelivered")
+STATUSES = tuple(s.value for s in ItemStatus)
+FAILED_ALERT_STATUSES = (MessageStatus.FAILED.value, MessageStatus.UNDELIVERED.value)
 MAX_PER_PAGE = 200
 
 

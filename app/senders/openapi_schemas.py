@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from app.senders.item_queries import STATUSES
 from notices.outcomes import Outcome
+from notices.vocabulary import ContactChannel, ImportStatus, Language, UpuEventCode
 from notices.profiles import PROFILES
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
@@ -42,7 +43,7 @@ SCHEMAS = {
         "name": {"type": "string", "minLength": 1, "maxLength": 200}, "address": ref("Address"),
         "phone": nullable({"type": "string", "maxLength": 30, "description": "E.164 or national number; SMS alerts"}),
         "email": nullable({"type": "string", "maxLength": 320, "format": "email", "description": "e-mail alerts"}),
-        "language": nullable({"type": "string", "enum": ["pl", "en"], "description": "alert language, default pl"}),
+        "language": nullable({"type": "string", "enum": [lang.value for lang in Language], "description": "alert language, default pl"}),
     }, ["name", "address"]),
     "NewItem": obj({
         "tracking_number": {"type": "string", "pattern": S10, "description": "UPU S10 number; the check digit is verified",
@@ -53,7 +54,7 @@ SCHEMAS = {
     }, ["tracking_number", "service", "recipient"]),
     "Location": obj({"lat": NUM, "lon": NUM, "accuracy_m": nullable(NUM)}, ["lat", "lon"]),
     "PickupPoint": obj({"code": STR, "name": STR, "address": STR, "opening_hours": nullable(STR)}, ["code", "name"]),
-    "UpuEvent": obj({"code": {"type": "string", "enum": ["EMI", "EMH"]}, "reason": nullable(STR), "action": nullable(STR)},
+    "UpuEvent": obj({"code": {"type": "string", "enum": [c.value for c in UpuEventCode]}, "reason": nullable(STR), "action": nullable(STR)},
                     ["code"]),
     "Attempt": obj({
         "id": INT, "outcome": {"type": "string", "enum": [o.value for o in Outcome]}, "upu_event": ref("UpuEvent"),
@@ -63,7 +64,7 @@ SCHEMAS = {
         "device_evidence": nullable({"type": "object"}),
     }, ["id", "outcome", "upu_event", "occurred_at", "recorded_at"]),
     "Notification": obj({
-        "id": INT, "channel": {"type": "string", "enum": ["sms", "email"]}, "purpose": STR, "to": nullable(STR),
+        "id": INT, "channel": {"type": "string", "enum": [c.value for c in ContactChannel]}, "purpose": STR, "to": nullable(STR),
         "status": STR, "attempt_id": nullable(INT), "created_at": nullable(DATETIME), "sent_at": nullable(DATETIME),
         "updated_at": nullable(DATETIME), "provider": nullable(STR), "provider_message_id": nullable(STR),
         "tries": nullable(INT), "last_error": nullable(STR), "error_code": nullable(STR),
@@ -103,7 +104,7 @@ SCHEMAS = {
     }, ["import_id", "status", "registered", "tracking_numbers"], extra=False),
     "ImportReport": obj({
         "id": INT, "source": {"type": "string", "enum": ["csv", "api"]}, "filename": nullable(STR),
-        "status": {"type": "string", "enum": ["imported", "rejected"]}, "total_rows": INT, "rejected_rows": INT,
+        "status": {"type": "string", "enum": [s.value for s in ImportStatus]}, "total_rows": INT, "rejected_rows": INT,
         "errors": {"type": "array", "items": obj({"row": INT, "field": STR, "message": STR}, ["row", "field", "message"])},
         "created_at": DATETIME,
     }, ["id", "source", "status", "total_rows", "rejected_rows", "errors", "created_at"], extra=False),

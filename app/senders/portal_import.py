@@ -12,8 +12,8 @@ from app.models.types import utcnow
 from app.senders.portal import bp
 from app.senders import imports
 from app.errors import ServiceError
+from notices.vocabulary import SENDER_ROLES
 
-SENDER_ROLES = ("sender_admin", "sender_clerk")
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024
 
 

@@ -20,10 +20,10 @@ from app.senders import item_queries
 from app.evidence import proofs
 from app.delivery import items as item_service
 from app.errors import Problem, ServiceError
+from notices.vocabulary import SENDER_ROLES
 from notices import s10
 from notices.profiles import PROFILES
 
-SENDER_ROLES = ("sender_admin", "sender_clerk")
 
 
 def t(pl: str, en: str) -> str:

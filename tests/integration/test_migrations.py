@@ -10,3 +10,30 @@ def test_migrations_match_the_models(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_the_database_refuses_a_status_or_outcome_outside_the_vocabulary(app):
+    """The migrated schema (CHECK on PostgreSQL, triggers on SQLite) holds even against raw SQL."""
+    import pytest
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from tests.conftest import tracking_number
+
+    with app.app_context():
+        sender = db.session.execute(sa.text("INSERT INTO senders (name, created_at) VALUES ('V', CURRENT_TIMESTAMP) RETURNING id")).scalar()
+        db.session.commit()
+        insert = sa.text(
+            "INSERT INTO items (tracking_number, service, sender_id, recipient_name, address_line1, postal_code, city, "
+            "country, language, verify_token, status, created_at) VALUES (:tn, 'pl_registered_letter', :s, 'X', 'Polna 1', "
+            "'00-001', 'Warszawa', 'PL', 'pl', :tok, :status, CURRENT_TIMESTAMP)")
+        db.session.execute(insert, {"tn": tracking_number(), "s": sender, "tok": "t1", "status": "registered"})
+        db.session.commit()
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(insert, {"tn": tracking_number(), "s": sender, "tok": "t2", "status": "lost_in_the_post"})
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(sa.text("UPDATE items SET status = 'lost_in_the_post'"))
+            db.session.commit()
+        db.session.rollback()

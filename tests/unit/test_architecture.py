@@ -96,3 +96,11 @@ def test_no_module_over_400_lines():
     long = [f"{p.relative_to(ROOT)}: {n}" for p in [*ROOT.glob("app/**/*.py"), *ROOT.glob("notices/**/*.py")]
             if (n := len(p.read_text().splitlines())) > MAX_LINES]
     assert long == []
+
+
+def test_every_status_the_vocabulary_knows_has_words_on_the_proof():
+    from notices import proof
+    from notices.vocabulary import ItemStatus, MessageStatus
+
+    assert set(proof.ITEM_STATUSES) == {s.value for s in ItemStatus}
+    assert set(proof.STATUSES) == {s.value for s in MessageStatus}

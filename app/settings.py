@@ -69,6 +69,10 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "OUTBOX_POLL_SECONDS": float(env.get("OUTBOX_POLL_SECONDS") or 2),
         "OUTBOX_BACKOFF_SECONDS": float(env.get("OUTBOX_BACKOFF_SECONDS") or 30),
         "OUTBOX_BACKOFF_MAX_SECONDS": float(env.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
+        # One claimed message's lease (renewed while its send is in flight) and the longest
+        # pause of a worker or scheduler waiting for the database to come back.
+        "OUTBOX_LEASE_SECONDS": float(env.get("OUTBOX_LEASE_SECONDS") or 30),
+        "OUTBOX_MAX_BACKOFF_SECONDS": float(env.get("OUTBOX_MAX_BACKOFF_SECONDS") or 30),
         # Rate limits (Flask-Limiter syntax); counters in Redis when a URL is given.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute",
@@ -77,4 +81,6 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "LIFECYCLE_SWEEP_SECONDS": float(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
         "TREE_HEAD_PUBLISH_SECONDS": float(env.get("TREE_HEAD_PUBLISH_SECONDS") or 300),
         "DEVICE_CLOCK_TOLERANCE_SECONDS": int(env.get("DEVICE_CLOCK_TOLERANCE_SECONDS") or 60),
+        # /metrics asks for this bearer token when it is set.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN"),
     }

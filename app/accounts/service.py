@@ -126,7 +126,7 @@ def invite(session: Session, inviter: User, email: str, role: str, now: datetime
 
 
 def _queue_invitation_email(session: Session, invitation: Invitation, inviter: User, link: str, now: datetime) -> None:
-    from app.messaging.outbox import enqueue_message
+    from app.messaging.enqueue import enqueue_message
 
     sender_name = inviter.sender.name if inviter.sender else "Awizo"
     body = (

@@ -58,6 +58,8 @@ def notification_data(message: OutboxMessage, public: bool = False) -> dict:
         "created_at": iso(message.created_at),
         "sent_at": iso(message.sent_at),
         "updated_at": iso(message.updated_at),
+        # A worker stopped while this message was with the provider, and it was sent again.
+        "possibly_sent_twice": bool(message.possibly_duplicate),
         **({} if public else {
             "provider": message.provider,
             "provider_message_id": message.provider_message_id,

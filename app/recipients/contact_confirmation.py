@@ -99,7 +99,7 @@ def _secret() -> str:
 
 
 def _outbox(session: Session, contact: Contact, purpose: str, body: str, language: str, now: datetime) -> None:
-    from app.messaging.outbox import enqueue_message
+    from app.messaging.enqueue import enqueue_message
 
     enqueue_message(session, channel=contact.channel, recipient=contact.address, purpose=purpose, body=body,
                     language=language, now=now,

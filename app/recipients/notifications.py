@@ -16,7 +16,7 @@ from notices.messages import (
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, OutboxMessage
 from app.messaging import suppressions
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 from app.recipients.subscriptions import alert_recipients
 
 

@@ -80,6 +80,7 @@ SCHEMAS = {
         "status": STR, "attempt_id": nullable(INT), "created_at": nullable(DATETIME), "sent_at": nullable(DATETIME),
         "updated_at": nullable(DATETIME), "provider": nullable(STR), "provider_message_id": nullable(STR),
         "tries": nullable(INT), "last_error": nullable(STR), "error_code": nullable(STR),
+        "possibly_sent_twice": {"type": "boolean", "description": "sent again after a worker stopped mid-send"},
     }, ["id", "channel", "status"]),
     "ItemEvent": obj({"kind": STR, "occurred_at": DATETIME, "data": nullable({"type": "object"})}, ["kind", "occurred_at"]),
     "Item": obj({

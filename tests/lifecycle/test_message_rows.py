@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import OutboxMessage
 from app.lifecycle.alerts import message_row
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 
 NOW = datetime(2026, 3, 31, 6, 0, tzinfo=timezone.utc)
 FIELDS = ("channel", "purpose", "recipient", "language", "subject", "body", "body_html", "headers", "dedupe_key",

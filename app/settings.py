@@ -81,6 +81,8 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "LIFECYCLE_SWEEP_SECONDS": float(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
         "TREE_HEAD_PUBLISH_SECONDS": float(env.get("TREE_HEAD_PUBLISH_SECONDS") or 300),
         "DEVICE_CLOCK_TOLERANCE_SECONDS": int(env.get("DEVICE_CLOCK_TOLERANCE_SECONDS") or 60),
+        # A token-only device sending the same scan again within this many seconds: a replay.
+        "TOKEN_SCAN_REPLAY_WINDOW_SECONDS": float(env.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS") or 600),
         # /metrics asks for this bearer token when it is set.
         "METRICS_TOKEN": env.get("METRICS_TOKEN"),
     }

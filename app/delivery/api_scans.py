@@ -33,6 +33,7 @@ def create_scan():
         db.session, g.device, scan, proof, key, now=now,
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
         clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
+        replay_window_s=current_app.config.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS", 600),
     )
     SCANS.labels("replayed" if result.replayed else scan.outcome.value).inc()
     response = make_response(result.body, result.status_code)

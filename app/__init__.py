@@ -28,7 +28,7 @@ from app.lifecycle import api as lifecycle_api
 from app.lifecycle import jobs as lifecycle_jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
-from app.messaging import dev_views, failover, outbox, providers, twilio_hooks, unsubscribe
+from app.messaging import delivery, dev_views, failover, providers, twilio_hooks, unsubscribe
 from app.messaging.cli import messaging_cli
 from app.messaging.worker import worker_command
 from app.recipients import cli as recipients_cli  # noqa: F401  (commands on the recipients blueprint)
@@ -40,13 +40,13 @@ from app.senders import api_bulk, api_items, api_settings, formatting, openapi, 
 from app.senders import portal_admin, portal_import, portal_views  # noqa: F401  (routes on the portal blueprint)
 from app.senders.cli import senders_cli
 from app.staff import views as staff_views
-from app.web import problems, ratelimit
+from app.web import health, problems, ratelimit
 from notices.sms import QuietHours
 
 API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
                   api_bulk.bp, api_settings.bp, openapi.bp)
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
-                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp)
+                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp)
 CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
               worker_command, messaging_cli, evidence_cli)
 
@@ -77,13 +77,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     evidence_log.install_session_hooks()
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
-    outbox.set_failed_alert_hook(app, failover.tell_through_other_channel)
+    delivery.add_failure_hook(app, failover.tell_through_other_channel)  # a failed alert is told through the other channel
     lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS)
 
+    problems.install(app)  # before the blueprints: it bounds their integer path parameters
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)
         app.register_blueprint(bp)
-    problems.install(app)
     csrf.exempt(twilio_hooks.bp)          # Twilio signs its requests instead
     csrf.exempt(unsubscribe.unsubscribe)  # checks CSRF itself unless it is an RFC 8058 one-click POST
     csrf.exempt(handheld_api.enrol)       # JSON from the device, no session or cookie involved
@@ -104,7 +104,7 @@ def _use_subscribers_quiet_hours(app: Flask) -> None:
     """SMS to a subscriber's number wait for the end of the quiet hours that person chose."""
     default = QuietHours.parse(app.config.get("SMS_QUIET_HOURS") or "21:00-08:00",
                                app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
-    outbox.set_quiet_hours_lookup(app, lambda session, message: subscriptions.quiet_hours_for(session, message, default))
+    delivery.set_quiet_hours_lookup(app, lambda session, message: subscriptions.quiet_hours_for(session, message, default))
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

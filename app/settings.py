@@ -73,6 +73,8 @@ class Settings(BaseModel):
     # Handheld clocks: how far ahead of the server a device may be, and the flagging tolerance.
     MAX_CLOCK_SKEW_SECONDS: int = Field(120, ge=0)
     DEVICE_CLOCK_TOLERANCE_SECONDS: int = Field(60, ge=0)
+    # A token-only device sending the same scan again within this many seconds: a replay.
+    TOKEN_SCAN_REPLAY_WINDOW_SECONDS: float = Field(600.0, ge=0)
     # Outbound messaging: SMS per second per sender number, quiet hours ("off" to disable),
     # worker poll interval, retries and their backoff.
     SMS_RATE_PER_SECOND: float = Field(1.0, gt=0)
@@ -81,6 +83,10 @@ class Settings(BaseModel):
     OUTBOX_POLL_SECONDS: float = Field(2.0, gt=0)
     OUTBOX_BACKOFF_SECONDS: float = Field(30.0, ge=0)
     OUTBOX_BACKOFF_MAX_SECONDS: float = Field(3600.0, ge=0)
+    # One claimed message's lease (renewed while its send is in flight), and the longest pause of a
+    # worker or scheduler waiting for the database to come back.
+    OUTBOX_LEASE_SECONDS: float = Field(30.0, gt=0)
+    OUTBOX_MAX_BACKOFF_SECONDS: float = Field(30.0, gt=0)
     # Sender callbacks.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool = False
     WEBHOOK_TIMEOUT_SECONDS: float = Field(10.0, gt=0)
@@ -101,6 +107,8 @@ class Settings(BaseModel):
     LOG_SIGNING_KEY: str | None = None
     LOG_ORIGIN: str | None = None
     TREE_HEAD_MAX_AGE_SECONDS: int = Field(300, ge=1)
+    # /metrics asks for this bearer token when it is set.
+    METRICS_TOKEN: str | None = None
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod

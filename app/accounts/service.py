@@ -19,7 +19,7 @@ from app.models.accounts import ROLES
 from notices.vocabulary import SENDER_ROLES
 from app.security import hash_token, new_token
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 
 _STRONG = PasswordHasher()  # Argon2id with the library's current recommended parameters
 _CHEAP = PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)  # tests only: PASSWORD_HASH_CHEAP

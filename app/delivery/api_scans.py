@@ -8,6 +8,7 @@ from app.web.api_auth import device_required
 from app.web.problems import ApiError, json_body
 from app.delivery.schemas import parse_scan, parse_timestamp
 from app.extensions import db
+from app.metrics import SCANS
 from app.models.types import utcnow
 from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
 
@@ -32,7 +33,9 @@ def create_scan():
         db.session, g.device, scan, proof, key, now=now,
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
         clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
+        replay_window_s=current_app.config.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS", 600),
     )
+    SCANS.labels("replayed" if result.replayed else scan.outcome.value).inc()
     response = make_response(result.body, result.status_code)
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"

@@ -4,8 +4,12 @@ An enrolled device (one with a public key) must sign every scan over its canonic
 (``notices.scan_signature``) with a sequence number that only goes up. A scan whose signature
 does not verify is refused. A scan that verifies is recorded, and its evidence row carries
 flags for a gap in the sequence, a sequence that goes backwards or repeats, a device clock
-that disagrees with the server's, and a scan time earlier than the previous scan's. Devices
-without a key (token-only clients) keep working as before.
+that disagrees with the server's, and a scan time earlier than the previous scan's.
+
+Replays: a signed scan whose sequence this device already used returns the first answer when
+it is the same scan (whatever its Idempotency-Key), and is refused (409) and flagged on the
+first scan's item when it is a different one. A token-only device (no key: a development
+convenience) sending the same payload again within ``replay_window_s`` gets the first answer.
 """
 from __future__ import annotations
 
@@ -23,10 +27,11 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlalchemy.orm import Session
 
 from notices.scan_signature import SignedScan, canonical_bytes
-from app.models import Attempt, Device
+from app.models import Attempt, Device, IdempotencyRecord, Item
 from app.models.handheld import AttemptDeviceEvidence
 from app.delivery.attempts import ScanInput, ScanResult, record_attempt
-from app.errors import FieldError, Problem, ServiceError, ValidationFailed
+from app.errors import Conflict, FieldError, Problem, ServiceError, ValidationFailed
+from app.events import record_event
 
 
 # A signed scan keeps the device's own time even when the device clock runs ahead of the
@@ -173,8 +178,52 @@ def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed_data: bytes | N
     return write
 
 
+def _first_answer(session: Session, device_id: int, attempt_id: int, at: datetime) -> ScanResult | None:
+    """The answer stored for the request that recorded ``attempt_id`` (written in its transaction)."""
+    for record in session.scalars(sa.select(IdempotencyRecord).where(
+            IdempotencyRecord.device_id == device_id, IdempotencyRecord.created_at == at)):
+        if (record.response or {}).get("id") == attempt_id:
+            return ScanResult(record.status_code, record.response, replayed=True)
+    return None
+
+
+def _signed_replay(session: Session, device: Device, proof: DeviceProof, signed_data: bytes,
+                   now: datetime) -> ScanResult | None:
+    """The first answer for a sequence already used by the same scan; a different scan is refused."""
+    first = session.scalar(sa.select(AttemptDeviceEvidence).where(
+        AttemptDeviceEvidence.device_id == device.id, AttemptDeviceEvidence.sequence == proof.sequence)
+        .order_by(AttemptDeviceEvidence.created_at).limit(1))
+    if first is None:
+        return None
+    if first.canonical_sha256 == hashlib.sha256(signed_data).hexdigest():
+        answer = _first_answer(session, device.id, first.attempt_id, first.created_at)
+        if answer is not None:
+            session.rollback()
+            return answer
+    attempt = session.get(Attempt, first.attempt_id)
+    record_event(session, session.get(Item, attempt.item_id), "device_sequence_reused", now, {
+        "device_id": device.id, "sequence": proof.sequence, "attempt_id": attempt.id})
+    session.commit()
+    raise Conflict(
+        f"Sequence {proof.sequence} of this device was already used for a different scan; "
+        "the attempt it recorded stands and this conflict is on its record.",
+        [FieldError("sequence", "was already used by this device for a different scan")])
+
+
+def _token_replay(session: Session, device: Device, scan: ScanInput, now: datetime,
+                  window_s: float) -> ScanResult | None:
+    record = session.scalar(sa.select(IdempotencyRecord).where(
+        IdempotencyRecord.device_id == device.id, IdempotencyRecord.request_hash == scan.fingerprint(),
+        IdempotencyRecord.created_at >= now - timedelta(seconds=window_s)).order_by(IdempotencyRecord.id).limit(1))
+    if record is None:
+        return None
+    session.rollback()
+    return ScanResult(record.status_code, record.response, replayed=True)
+
+
 def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
-                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float) -> ScanResult:
+                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float,
+                       replay_window_s: float = 600) -> ScanResult:
     """Verify (for enrolled devices), then record the attempt with its device evidence.
 
     A validly signed scan that is refused for another reason (unknown item, item already
@@ -185,9 +234,16 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
     if device.public_key:
         signed_data = verify(device, scan, proof)
         fingerprint = device.key_fingerprint
+        replay = _signed_replay(session, device, proof, signed_data, now)
+        if replay is not None:
+            return replay
     elif proof.signature is not None:
         raise SignatureRejected("This device has no enrolled key, so its scans cannot be signed.",
                                 [FieldError("signature", "this device has no enrolled key")])
+    else:
+        replay = _token_replay(session, device, scan, now, replay_window_s)
+        if replay is not None:
+            return replay
     writer = None
     if signed_data is not None or scan.no_fix:
         writer = _evidence_writer(scan, proof, signed_data, fingerprint, now, clock_tolerance_s)

@@ -18,7 +18,7 @@ from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
-from app.messaging.outbox import held_until
+from app.messaging.delivery import held_until
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -66,6 +66,8 @@ def notification_data(message: OutboxMessage, public: bool = False, *, held: dat
         "sent_at": iso(message.sent_at),
         "updated_at": iso(message.updated_at),
         **holds,
+        # A worker stopped while this message was with the provider, and it was sent again.
+        "possibly_sent_twice": bool(message.possibly_duplicate),
         **({} if public else {
             "provider": message.provider,
             "provider_message_id": message.provider_message_id,

@@ -155,7 +155,7 @@ def parse_scan(data, now: datetime, max_skew_s: int) -> ScanInput:
         problem.raise_if_any()
     number = tracking_number(data.get("tracking_number"), "tracking_number", problem)
     outcome = data.get("outcome")
-    if outcome not in {o.value for o in Outcome}:
+    if not isinstance(outcome, str) or outcome not in {o.value for o in Outcome}:
         problem.add("outcome", f"must be one of: {', '.join(o.value for o in Outcome)}")
         outcome = None
     occurred_at = parse_timestamp(data.get("occurred_at"), "occurred_at", problem, now, max_skew_s)

@@ -1,6 +1,6 @@
 """Alerts of the notice lifecycle, built in bulk for a sweep: outbox rows without a query each.
 
-:func:`message_row` gives exactly the row :func:`app.messaging.outbox.enqueue_message` would
+:func:`message_row` gives exactly the row :func:`app.messaging.enqueue.enqueue_message` would
 write (a test compares them), so a sweep can write thousands of messages in one statement.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
 from notices.messages import email_text
 from app.models import Item, PickupPoint
-from app.messaging import outbox
+from app.messaging import enqueue
 from app.messaging import suppressions
 from app.messaging.email import render_email_html
 from app.models import Subscriber
@@ -38,7 +38,7 @@ _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 def message_row(*, channel: str, recipient: str, purpose: str, body: str, dedupe_key: str, now: datetime,
                 item_id: int, language: str = "pl", subject: str | None = None, body_html: str | None = None,
                 quiet_hours: str | None = None, time_zone: str | None = None, manage_url: str | None = None) -> dict:
-    """An outbox row exactly as :func:`app.messaging.outbox.enqueue_message` would write it.
+    """An outbox row exactly as :func:`app.messaging.enqueue.enqueue_message` would write it.
 
     The same normalised address, unsubscribe footer (text and HTML), preferences link and
     List-Unsubscribe headers, without a query or an ORM object per message, so a sweep can
@@ -47,8 +47,8 @@ def message_row(*, channel: str, recipient: str, purpose: str, body: str, dedupe
     if not (channel == "sms" and _E164.fullmatch(recipient)):  # E.164 already: normalising changes nothing
         recipient = suppressions.normalise_address(channel, recipient)
     headers = None
-    if channel == "email" and purpose not in outbox.NO_UNSUBSCRIBE:
-        body, body_html, headers = outbox.with_unsubscribe_footer(language, recipient, body, body_html, manage_url)
+    if channel == "email" and purpose not in enqueue.NO_UNSUBSCRIBE:
+        body, body_html, headers = enqueue.with_unsubscribe_footer(language, recipient, body, body_html, manage_url)
     return {
         "item_id": item_id, "attempt_id": None, "channel": channel, "purpose": purpose, "recipient": recipient,
         "language": language, "subject": subject, "body": body, "body_html": body_html, "headers": headers,

@@ -1,16 +1,19 @@
 """The scheduler process: ``flask --app wsgi scheduler`` runs the jobs ``create_app`` registered.
 
 One APScheduler job per declared job (stable id, one instance at a time, missed runs
-coalesced). Each run happens in a fresh app context, and a failing run is logged and retried at
-the next interval. Correctness does not depend on there being a single scheduler: the jobs
+coalesced). Each run happens in a fresh app context, and a failing run is logged (one JSON line)
+and retried at the next interval; after a database error the connection pool is emptied, so the
+next run reconnects. Nothing a job does stops the scheduler. Correctness does not depend on there being a single scheduler: the jobs
 themselves are safe to run concurrently (see :func:`app.lifecycle.sweep.sweep`).
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 
 import click
+import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
@@ -18,21 +21,35 @@ from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.lifecycle.jobs import Job, registered_jobs
+from app.metrics import WORKER_ERRORS
 
 log = logging.getLogger("awizo.scheduler")
 
 
-def run_job(app, job: Job):
-    """Run one job body in its own app context; the session is removed afterwards."""
+def run_job(app, job: Job, *, reraise: bool = False):
+    """Run one job body in its own app context; the session is removed afterwards.
+
+    A failure is logged and counted; it is raised again only when ``reraise`` (``--once``).
+    """
     with app.app_context():
         try:
             result = job.func()
             log.info("job %s: %s", job.id, result)
             return result
-        except Exception:
-            db.session.rollback()
-            log.exception("job %s failed", job.id)
-            raise
+        except Exception as exc:
+            database = isinstance(exc, sa.exc.DBAPIError)
+            WORKER_ERRORS.labels("scheduler", "database" if database else "internal").inc()
+            log.exception(json.dumps({"event": "scheduler.job_failed", "job": job.id,
+                                      "error": exc.__class__.__name__}))
+            try:
+                db.session.rollback()
+            except Exception:  # the connection is gone; disposing of the pool below is what matters
+                pass
+            if database:
+                db.engine.dispose()
+            if reraise:
+                raise
+            return None
         finally:
             db.session.remove()
 
@@ -60,7 +77,7 @@ def scheduler_command(once: bool, list_jobs: bool) -> None:
         return
     if once:
         for job in jobs:
-            click.echo(f"{job.id}: {run_job(app, job)}")
+            click.echo(f"{job.id}: {run_job(app, job, reraise=True)}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"Scheduler started with {len(jobs)} job(s): {', '.join(j.id for j in jobs)}")

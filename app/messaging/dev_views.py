@@ -17,7 +17,7 @@ bp = Blueprint("dev", __name__, url_prefix="/dev", template_folder="templates")
 from app.extensions import db
 from app.models import OutboxMessage
 from app.models.types import utcnow
-from app.messaging.outbox import OutboxSettings, held_until
+from app.messaging.delivery import OutboxSettings, held_until
 
 
 def _dev_channels() -> list[str]:

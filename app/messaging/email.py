@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 from app.models import OutboxMessage
 from notices.messages import EmailContent, email_text
 

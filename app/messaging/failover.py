@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from app.messaging import suppressions
 from app.messaging.email import enqueue_email
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 from app.models import Item, OutboxMessage
 from notices import masking
 from notices.messages import email_failed_sms, sms_failed_email
 
 
-def tell_through_other_channel(session: Session, failed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
+def tell_through_other_channel(session: Session, failed: OutboxMessage, now: datetime) -> OutboxMessage | None:
     """When an alert about an item could not be delivered, say so once through the other channel.
 
     Only when the recipient has the other contact and has not stopped it; one message per item

@@ -1,16 +1,42 @@
-"""``flask worker``: the process that sends what the outbox holds."""
+"""``flask worker``: the process that sends what the outbox holds, and keeps doing so.
+
+The worker survives what it can wait out: a dropped database connection or a database that is
+down (it logs, backs off up to ``OUTBOX_MAX_BACKOFF_SECONDS`` and reconnects), a provider that
+fails (the outbox retries the message later) and a bug in one message (that message is put
+back, the others go on). It exits non-zero only when its configuration is wrong.
+"""
 from __future__ import annotations
 
+import json
+import logging
 import signal
 import threading
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
 from app.messaging.providers import channels
 from app.extensions import db
-from app.messaging.outbox import OutboxSettings, run_once
+from app.messaging.delivery import OutboxSettings, run_once
+from app.metrics import WORKER_ERRORS
+
+log = logging.getLogger("awizo.worker")
+
+
+def configure_logging() -> None:
+    """One line per record on stderr, INFO and up (the structured lines are JSON themselves)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("awizo").setLevel(logging.INFO)
+
+
+def _settings(app) -> OutboxSettings:
+    try:
+        return OutboxSettings.from_app(app)
+    except (TypeError, ValueError) as exc:
+        raise click.ClickException(f"outbox configuration is invalid: {exc}") from exc
 
 
 @click.command("worker")
@@ -21,8 +47,10 @@ from app.messaging.outbox import OutboxSettings, run_once
 def worker_command(once: bool, poll_interval: float | None) -> None:
     """Send queued SMS and e-mail, retrying failures; stops cleanly on SIGTERM or Ctrl-C."""
     app = current_app._get_current_object()
-    settings = OutboxSettings.from_app(app)
+    configure_logging()
+    settings = _settings(app)
     interval = poll_interval if poll_interval is not None else float(app.config.get("OUTBOX_POLL_SECONDS") or 2)
+    max_backoff = float(app.config.get("OUTBOX_MAX_BACKOFF_SECONDS") or 30)
     stop = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -30,14 +58,43 @@ def worker_command(once: bool, poll_interval: float | None) -> None:
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     names = ", ".join(f"{name}: {ch.provider}" for name, ch in sorted(channels(app).items())) or "none"
     click.echo(f"Awizo worker: channels {names}; " + ("draining once." if once else f"polling every {interval:g}s."))
-    total = 0
+    total, failures = 0, 0
     try:
         while True:
-            total += run_once(db.session, channels(app), settings, stopping=stop.is_set)
-            if once or stop.wait(interval):
+            try:
+                total += run_once(db.session, channels(app), settings, stopping=stop.is_set)
+                failures = 0
+                wait = interval
+            except sa.exc.DBAPIError as exc:
+                failures += 1
+                wait = min(max_backoff, interval * 2 ** min(failures, 10))
+                WORKER_ERRORS.labels("worker", "database").inc()
+                log.error(json.dumps({"event": "worker.database_error", "error": exc.__class__.__name__,
+                                      "failures": failures, "retry_in": round(wait, 1)}))
+                _reconnect()
+            except Exception as exc:  # anything else: log it, wait, go on
+                failures += 1
+                wait = min(max_backoff, interval * 2 ** min(failures, 10))
+                WORKER_ERRORS.labels("worker", "internal").inc()
+                log.exception(json.dumps({"event": "worker.error", "error": exc.__class__.__name__,
+                                          "retry_in": round(wait, 1)}))
+                _reconnect()
+            if once and failures >= 3:
+                raise click.ClickException("the outbox could not be drained; see the errors above")
+            if (once and failures == 0) or stop.wait(wait):
                 break
     finally:
         db.session.remove()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     click.echo(f"Awizo worker: stopped after handling {total} message(s).")
+
+
+def _reconnect() -> None:
+    """Drop the session and every pooled connection: the next round starts on fresh ones."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; removing the session is what matters
+        pass
+    db.session.remove()
+    db.engine.dispose()

@@ -1,6 +1,7 @@
 """The outbox: every message leaving the system is a row first, sent by the worker later."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,10 +16,19 @@ CHANNELS = ("sms", "email", "webhook")
 STATUSES = tuple(s.value for s in MessageStatus)
 
 
+def new_send_key() -> str:
+    """A random key naming one message for all its tries (e-mail Message-ID, SMS idempotency marker)."""
+    return uuid.uuid4().hex
+
+
 class OutboxMessage(db.Model):
     """An SMS, e-mail or webhook call, written in the transaction of the fact that caused it.
 
     ``dedupe_key`` is unique, so the same fact can never enqueue the same message twice.
+    A worker leases one claimed row at a time (``lease_owner``, ``locked_until``, extended while
+    the send is in flight); ``in_flight_since`` is set while a provider call is under way, so a
+    worker that takes over an expired lease knows the first try's outcome is unknown and sets
+    ``possibly_duplicate``.
     """
 
     __tablename__ = "outbox_messages"
@@ -49,6 +59,10 @@ class OutboxMessage(db.Model):
     tries: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(sa.String(64))
+    in_flight_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_key: Mapped[str] = mapped_column(sa.String(32), default=new_send_key)
+    possibly_duplicate: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     error_code: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,7 @@ from app.models.subscriptions import Contact, RecipientEvent, Subscriber
 from app.security import hash_token
 from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from notices import claim_codes, recipient_messages
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 from app.messaging.email import enqueue_email
 from app.messaging import suppressions
 

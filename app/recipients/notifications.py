@@ -11,7 +11,7 @@ from notices.messages import NoticeAlert, notice_email_content, notice_sms
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, OutboxMessage
 from app.messaging.email import enqueue_email
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 from app.recipients.subscriptions import alert_recipients
 
 

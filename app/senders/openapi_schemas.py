@@ -68,6 +68,7 @@ SCHEMAS = {
         "status": STR, "attempt_id": nullable(INT), "created_at": nullable(DATETIME), "sent_at": nullable(DATETIME),
         "updated_at": nullable(DATETIME), "provider": nullable(STR), "provider_message_id": nullable(STR),
         "tries": nullable(INT), "last_error": nullable(STR), "error_code": nullable(STR),
+        "possibly_sent_twice": {"type": "boolean", "description": "sent again after a worker stopped mid-send"},
         "held_until": nullable({**DATETIME, "description": "a queued SMS that the recipient's quiet hours hold: "
                                 "when it goes out (null when nothing holds it)"}),
         "held_text": nullable(obj({"pl": STR, "en": STR}, ["pl", "en"], description="the same in words, operator's "

@@ -47,6 +47,8 @@ def event_type(kind: str) -> str:
 
 
 def _clean_url(url: str) -> str:
+    if url is not None and not isinstance(url, str):
+        raise ValidationFailed([FieldError("url", "must be an http(s) URL (a string)")])
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:

@@ -1,13 +1,32 @@
-"""API errors as ``application/problem+json`` (RFC 9457), naming the offending field."""
+"""API errors as ``application/problem+json`` (RFC 9457), naming the offending field.
+
+Every JSON route answers errors in this form, also the unexpected ones: a database that is
+unreachable or dropped the connection is a 503 with ``Retry-After``, anything else a 500
+problem; pages get a sentence instead of a stack trace. Input is checked before it reaches
+the database: NUL characters, over-long strings and out-of-range integers in a JSON body, and
+NUL in query parameters, are refused with 422 naming the field; integer path parameters are
+bounded (a larger id is a 404).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-from werkzeug.exceptions import HTTPException
+import logging
 
-from app.errors import FieldError, ServiceError
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException, NotFound as HttpNotFound
+from werkzeug.routing import IntegerConverter
+
+from app.errors import FieldError, ServiceError, ValidationFailed
+from app.web.i18n import current_language
 
 PROBLEM_TYPE = "https://awizo.dev/problems/"
 API_PREFIX = "/api/v1"
+MAX_STRING = 10_000           # no JSON string in any request is longer
+MAX_INTEGER = 2**63 - 1       # nor any integer larger (a BIGINT); columns narrower check their own
+MAX_PATH_INTEGER = 2**31 - 1  # integer path parameters are INTEGER ids or versions
+RETRY_AFTER_SECONDS = 5
+
+log = logging.getLogger("awizo.web")
 
 
 class ApiError(ServiceError):
@@ -57,7 +76,46 @@ def json_body() -> dict:
     if data is None:
         raise ApiError(400, "Bad request", "The body must be JSON (Content-Type: application/json).",
                        "invalid-json", field="body")
+    errors: list[FieldError] = []
+    _check_values(data, "", errors)
+    if errors:
+        raise ValidationFailed(errors[:20])
     return data
+
+
+def _check_values(value, path: str, errors: list[FieldError]) -> None:
+    """Refuse what no field accepts: NUL characters, strings past MAX_STRING, huge integers."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            errors.append(FieldError(path or "body", "must not contain NUL characters"))
+        elif len(value) > MAX_STRING:
+            errors.append(FieldError(path or "body", f"is too long (at most {MAX_STRING} characters)"))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_INTEGER:
+            errors.append(FieldError(path or "body", "is out of range"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                errors.append(FieldError(path or "body", "a key must not contain NUL characters"))
+            _check_values(item, name, errors)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_values(item, f"{path}[{index}]", errors)
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` that answers 404 for a number no id can be, instead of trying other routes."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_PATH_INTEGER)
+        super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if self.max is not None and number > self.max or self.min is not None and number < self.min:
+            raise HttpNotFound()
+        return super().to_python(value)
 
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
@@ -68,6 +126,72 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
     return bp
 
 
+def _is_json_route() -> bool:
+    if request.path.startswith(API_PREFIX + "/") or request.path in ("/readyz", "/healthz") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def tr(pl: str, en: str) -> str:
+    return pl if current_language() == "pl" else en
+
+
+def _page(status: int, sentence: str, headers=None):
+    body = f"<!doctype html><html lang=\"pl\"><meta charset=\"utf-8\"><title>{status}</title><p>{sentence}</p></html>"
+    return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
+
+
+def _database_unavailable(exc: sa.exc.DBAPIError):
+    """The database is unreachable or dropped the connection: try again shortly (503)."""
+    log.error("database unavailable during %s %s: %s", request.method, request.path, exc.__class__.__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _is_json_route():
+        return problem(503, "Service unavailable", "The database is unavailable; try again in a few seconds.",
+                       "service-unavailable", headers=headers)
+    return _page(503, tr("Serwis jest chwilowo niedostępny. Spróbuj ponownie za chwilę.",
+                         "The service is unavailable for a moment. Please try again shortly."), headers)
+
+
+def _database_refused_value(exc: sa.exc.DataError):
+    """A value the database refused (a safety net behind the validation of each field)."""
+    log.warning("database refused a value in %s %s: %s", request.method, request.path, exc.orig)
+    if _is_json_route():
+        return problem(422, "Invalid request", "A value in the request is out of range or not allowed.",
+                       "validation-error")
+    return _page(422, tr("Jedna z podanych wartości jest niedozwolona.", "One of the values given is not allowed."))
+
+
+def _unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return _http_error(exc) if _is_json_route() else exc
+    if isinstance(exc, sa.exc.DBAPIError) and (exc.connection_invalidated or isinstance(
+            exc, (sa.exc.OperationalError, sa.exc.InterfaceError))):
+        return _database_unavailable(exc)
+    log.exception("unexpected error in %s %s", request.method, request.path)
+    if _is_json_route():
+        return problem(500, "Internal server error", "Something went wrong on our side; it has been logged.",
+                       "internal-error")
+    return _page(500, tr("Coś poszło nie tak po naszej stronie. Błąd został zapisany.",
+                         "Something went wrong on our side. The error has been logged."))
+
+
+def _refuse_nul():
+    """NUL in a query or path parameter never reaches a query (PostgreSQL refuses it in text)."""
+    params = list(request.args.items(multi=True)) + list((request.view_args or {}).items())
+    for name, value in params:
+        if "\x00" in name or isinstance(value, str) and "\x00" in value:
+            errors = [FieldError(name.replace("\x00", ""), "must not contain NUL characters")]
+            return problem(422, "Invalid request", f"Invalid value in: {errors[0].field}", "validation-error", errors)
+    return None
+
+
 def install(app) -> None:
+    app.url_map.converters["int"] = BoundedInt
     app.register_error_handler(404, api_not_found_or_method)
     app.register_error_handler(405, api_not_found_or_method)
+    app.register_error_handler(sa.exc.OperationalError, _database_unavailable)
+    app.register_error_handler(sa.exc.InterfaceError, _database_unavailable)
+    app.register_error_handler(sa.exc.DataError, _database_refused_value)
+    app.register_error_handler(Exception, _unexpected)
+    app.before_request(_refuse_nul)

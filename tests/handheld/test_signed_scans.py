@@ -93,17 +93,33 @@ def test_a_scan_arriving_after_a_later_one_is_flagged_as_reordered(device, items
     assert shown["flag_details"][0]["en"].startswith("Scan arrived after")
 
 
-def test_a_replayed_signed_scan_under_a_new_key_is_flagged_and_the_same_key_records_nothing(device, items, app):
+def test_a_replayed_signed_scan_returns_the_first_answer_whatever_its_key(device, items, app, api):
     number, = items()
     payload = device.payload(number)
     first = device.post(payload, key="k-1")
     again = device.post(payload, key="k-1")
     assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
     assert again.json["id"] == first.json["id"]
+    for fresh_key in ("k-2", "k-3", "k-4"):
+        replay = device.post(payload, key=fresh_key)
+        assert replay.status_code == 201 and replay.headers.get("Idempotent-Replayed") == "true"
+        assert replay.json == first.json
     assert attempts_count(app) == 1
-    replay = device.post(payload, key="k-2")
-    assert replay.status_code == 201
-    assert replay.json["device_evidence"]["flags"] == ["sequence_replayed"]
+    assert len(api.item(number).get_json()["attempts"]) == 1  # one physical scan, one attempt on the record
+
+
+def test_a_different_scan_under_a_used_sequence_is_refused_and_flagged_on_the_record(device, items, app, api):
+    number, other = items(2)
+    first = device.post(device.payload(number, sequence=7))
+    assert first.status_code == 201
+    forged = device.post(device.payload(other, sequence=7))
+    assert forged.status_code == 409 and forged.mimetype == "application/problem+json"
+    assert [e["field"] for e in forged.json["errors"]] == ["sequence"]
+    assert attempts_count(app) == 1
+    events = api.item(number).get_json()["events"]
+    [conflict] = [e for e in events if e["kind"] == "device_sequence_reused"]
+    assert conflict["data"]["sequence"] == 7 and conflict["data"]["attempt_id"] == first.json["id"]
+    assert api.item(other).get_json()["attempts"] == []
 
 
 def test_a_scan_dated_before_the_previous_scan_is_flagged(device, items):

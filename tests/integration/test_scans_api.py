@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Attempt, OutboxMessage
-from tests.conftest import tracking_number
+from tests.conftest import scan_payload, tracking_number
 
 
 @pytest.fixture
@@ -177,3 +177,16 @@ def test_no_attempt_after_delivery(api, item):
     late = api.scan(item)
     assert late.status_code == 409
     assert len(api.item(item).json["attempts"]) == 1
+
+
+def test_a_token_only_device_sending_the_same_scan_again_gets_the_first_answer(api, app):
+    number = api.register().get_json()["tracking_number"]
+    payload = scan_payload(number)
+    answers = [api.client.post("/api/v1/scans", json=payload,
+                               headers=api.auth(api.device_token, **{"Idempotency-Key": f"fresh-{n}"}))
+               for n in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert answers[1].headers.get("Idempotent-Replayed") == "true" and answers[1].json == answers[0].json
+    assert len(api.item(number).get_json()["attempts"]) == 1
+    later = api.scan(number)  # a new scan (its own time) is a new attempt
+    assert later.status_code == 201 and later.json["id"] != answers[0].json["id"]

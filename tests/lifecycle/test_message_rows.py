@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from app.lifecycle.alerts import message_row
-from app.messaging.outbox import enqueue_message
+from app.messaging.enqueue import enqueue_message
 
 NOW = datetime(2026, 3, 31, 6, 0, tzinfo=timezone.utc)
 FIELDS = ("channel", "purpose", "recipient", "language", "subject", "body", "body_html", "headers", "dedupe_key",

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from app.messaging.providers import DeliveryResult, register_channel
 from app.extensions import db
 from app.models import OutboxMessage
-from app.messaging.outbox import OutboxSettings, claim_due, enqueue_message, run_once
+from app.messaging.delivery import OutboxSettings, claim_due, run_once
+from app.messaging.enqueue import enqueue_message
 
 
 class CountingChannel:
@@ -41,7 +42,6 @@ def test_two_workers_at_once_send_each_message_exactly_once(app):
     channel = CountingChannel()
     register_channel(app, channel)
     settings = OutboxSettings.from_app(app)
-    settings.batch_size = 3
     errors = []
 
     def work():

@@ -41,7 +41,7 @@ def test_sms_in_quiet_hours_waits_until_8_local_across_spring_dst(api, worker, t
 
 def test_recipients_own_quiet_hours_and_zone_on_the_message(app, worker, twilio_stub, quiet_hours_on, outbox):
     from app.extensions import db
-    from app.messaging.outbox import enqueue_message
+    from app.messaging.enqueue import enqueue_message
 
     late = datetime(2026, 10, 24, 20, 30, tzinfo=timezone.utc)  # 22:30 in Warsaw, 21:30 in London
     with app.app_context():

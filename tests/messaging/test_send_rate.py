@@ -14,7 +14,8 @@ from app.models import OutboxMessage
 from app.models.outbox import SmsSendSlot
 from app.models.types import utcnow
 from app.messaging import send_slots
-from app.messaging.outbox import OutboxSettings, enqueue_message, run_once
+from app.messaging.delivery import OutboxSettings, run_once
+from app.messaging.enqueue import enqueue_message
 from tests.support.twilio_server import TEST_FROM_NUMBER
 
 
@@ -67,7 +68,6 @@ def test_two_workers_share_the_sender_numbers_rate(app_config, prism_server, mon
         try:
             with app.app_context():
                 settings = OutboxSettings.from_app(app)
-                settings.batch_size = 1
                 # A worker that loses a claim race finds nothing this round; it looks again, as
                 # `flask worker` does every poll interval.
                 for _ in range(600):

@@ -82,10 +82,10 @@ def receiver():
 def run_worker(app, hours_later: float = 0):
     from app.messaging.providers import channels
     from app.extensions import db
-    from app.messaging import outbox
+    from app.messaging import delivery
 
     with app.app_context():
-        return outbox.run_once(db.session, channels(app), outbox.OutboxSettings.from_app(app),
+        return delivery.run_once(db.session, channels(app), delivery.OutboxSettings.from_app(app),
                                clock=lambda: utcnow() + timedelta(hours=hours_later))
 
 

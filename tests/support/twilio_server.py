@@ -95,13 +95,22 @@ class TwilioStub:
     """Answers ``POST …/Messages.json`` from a script of responses; records what it got.
 
     Each scripted answer is ``(status, body_dict, headers)``; when the script is empty a
-    normal 201 with a fresh ``SM…`` sid is given.
+    normal 201 with a fresh ``SM…`` sid is given. ``hold_first()`` keeps the next request
+    waiting (the message is taken, the answer not yet given) until ``release()``.
     """
 
     url: str = ""
     script: list = field(default_factory=list)
     requests: list = field(default_factory=list)
     counter: int = 0
+    held: threading.Event | None = None
+
+    def hold_first(self) -> None:
+        self.held = threading.Event()
+
+    def release(self) -> None:
+        if self.held is not None:
+            self.held.set()
 
     def answer_error(self, status: int, code: int, message: str, headers: dict | None = None, times: int = 1):
         body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
@@ -113,7 +122,10 @@ def _stub_handler(stub: TwilioStub):
         def do_POST(self):  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-            stub.requests.append({"path": self.path, "form": form})
+            stub.requests.append({"path": self.path, "form": form, "headers": dict(self.headers)})
+            held, stub.held = stub.held, None
+            if held is not None:
+                held.wait(60)
             if stub.script:
                 status, body, headers = stub.script.pop(0)
             else:

@@ -1,7 +1,8 @@
 """E-mail over SMTP (smtplib): multipart text + HTML, optional STARTTLS and login.
 
-The ``Message-ID`` we generate is kept as the provider id, so a later bounce can be matched
-to its message.
+The ``Message-ID`` is made from the message's ``send_key``, the same for every try, so a copy
+sent again after a crash is recognisable as the same e-mail; it is kept as the provider id, so
+a later bounce can be matched to its message.
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class SmtpMail:
         email["To"] = Address(addr_spec=message.recipient)
         email["Subject"] = message.subject or ""
         email["Date"] = formatdate(localtime=False)
-        email["Message-ID"] = make_msgid(domain=self.domain)
+        send_key = getattr(message, "send_key", None)
+        email["Message-ID"] = f"<{send_key}@{self.domain}>" if send_key else make_msgid(domain=self.domain)
         email["Content-Language"] = message.language or "pl"
         for name, value in (message.headers or {}).items():
             email[name] = value

@@ -3,6 +3,10 @@
 ``api_base_url`` (``TWILIO_API_BASE_URL``) replaces ``https://api.twilio.com`` in every
 request the SDK makes: a regional edge (``https://api.dublin.ie1.twilio.com``) or a
 Twilio-compatible server on loopback for tests.
+
+Every request for one message carries the same ``Idempotency-Key`` header (the message's
+``send_key``): a gateway or Twilio-compatible server that honours it sends a retried request
+once, and anyone reading the request log can tell a retry from a new message.
 """
 from __future__ import annotations
 
@@ -44,12 +48,15 @@ class _ApiHttpClient(TwilioHttpClient):
         super().__init__(timeout=timeout)
         self.base = urlsplit(base_url.rstrip("/")) if base_url else None
         self.last_headers: dict = {}
+        self.idempotency_key: str | None = None
 
     def request(self, method, url, *args, **kwargs):
         if self.base:
             parts = urlsplit(url)
             url = urlunsplit((self.base.scheme, self.base.netloc, self.base.path + parts.path, parts.query, ""))
         self.last_headers = {}
+        if self.idempotency_key and method.upper() == "POST":
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Idempotency-Key": self.idempotency_key}
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = response.headers or {}
         return response
@@ -71,6 +78,7 @@ class TwilioSms:
         self.send_interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
 
     def deliver(self, message) -> DeliveryResult:
+        self.http.idempotency_key = getattr(message, "send_key", None)
         try:
             sent = self.client.messages.create(
                 to=message.recipient, from_=self.from_number, body=message.body,
@@ -80,6 +88,8 @@ class TwilioSms:
             return self._classify(exc)
         except requests.RequestException as exc:
             return DeliveryResult.temporary(self.provider, f"Twilio unreachable: {exc.__class__.__name__}: {exc}")
+        finally:
+            self.http.idempotency_key = None
         return DeliveryResult.sent(self.provider, sent.sid)
 
     def _classify(self, exc: TwilioRestException) -> DeliveryResult:

@@ -1,55 +1,64 @@
-"""The outbox: queue messages with the fact that caused them; deliver, retry, record.
+"""Delivering the outbox: claim one message at a time, send it, retry, record what happened.
 
 Promises:
-- ``enqueue_message`` writes a row in the caller's transaction; the same ``dedupe_key``
-  never gives a second message.
-- ``run_once`` claims due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a conditional
-  UPDATE everywhere) with a lease, so several workers never send the same row and a crashed
-  worker's rows are taken up again when the lease runs out.
+- ``run_once`` claims due rows one by one (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a
+  conditional UPDATE everywhere) with a lease per message (``OUTBOX_LEASE_SECONDS``), renewed
+  while the send is in flight (:mod:`app.messaging.leases`). Several workers never send the
+  same row; a killed worker holds at most the one message it was sending, for one lease.
+- A message taken over from an expired lease whose provider call had started is marked
+  ``possibly_duplicate``: the first try's outcome is unknown. Every try of a message carries
+  the same ``send_key`` (e-mail ``Message-ID``, SMS idempotency marker).
 - A temporary error keeps the message queued with ``last_error`` and a later
   ``next_attempt_at`` (exponential backoff with jitter, never sooner than ``Retry-After``);
   after ``OUTBOX_MAX_ATTEMPTS`` tries, or at once on a permanent error, it is ``failed``.
-  A permanent error that blames the address suppresses it.
+  A permanent error that blames the address suppresses it. A bug in one message's handling
+  puts that message back for later and goes on with the next.
 - Suppressed addresses are checked before every send (the message is ``cancelled``); SMS
   wait for the end of the recipient's quiet hours.
-- A channel with ``rate_key`` and ``send_interval`` (Twilio: the sender number, 1/``SMS_RATE_PER_SECOND``)
-  sends at most once per interval from that key across all workers (``app.messaging.send_slots``).
+- A channel with ``rate_key`` and ``send_interval`` sends at most once per interval from that
+  key across all workers (:mod:`app.messaging.send_slots`).
 - Every status change of a message about an item is recorded as an item event
-  ``notification_status``, so it is part of the item's history.
+  ``notification_status``, and logged as one structured line (:mod:`app.messaging.status_log`).
 """
 from __future__ import annotations
 
+import os
 import random
+import socket
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
-from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from notices.messages import manage_footer, unsubscribe_footer
 from notices.sms import QuietHours, quiet_hours_end
 from app.messaging.providers import DeliveryResult
 from app.models import Item, OutboxMessage
 from app.models.types import utcnow
-from app.messaging import send_slots
-from app.messaging import suppressions
+from app.messaging import send_slots, status_log, suppressions
+from app.messaging.leases import LeaseKeeper
 from app.events import record_event
+from app.metrics import OUTBOX_SENDS
 
 # Sent even to a suppressed address: the one confirmation that the opt-out worked.
 SUPPRESSION_EXEMPT = {"opt_out_confirmation"}
 # Sent at night too: answers to something the person did just now.
 QUIET_HOURS_EXEMPT = {"opt_out_confirmation", "opt_in_confirmation", "verification_code",
                       "confirm_sms", "confirm_email", "subscription_deleted"}
-# E-mails that carry no unsubscribe link (the address is not subscribed to anything yet).
-NO_UNSUBSCRIBE = {"verification_code", "contact_confirmation", "confirm_email"}
 
 QuietHoursLookup = Callable[[Session, OutboxMessage], "QuietHours | None"]
+FailureHook = Callable[[Session, OutboxMessage, datetime], None]
 _QUIET_KEY = "awizo.quiet_hours"
-_FAILED_KEY = "awizo.failed_alert_hook"
+_FAILURE_KEY = "awizo.outbox_failure_hooks"
+
+
+def worker_identity() -> str:
+    """Who holds a lease: host, process and a random part (a restarted process is someone else)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -57,10 +66,11 @@ class OutboxSettings:
     max_attempts: int = 8
     backoff_seconds: float = 30.0
     backoff_max_seconds: float = 3600.0
-    lease_seconds: float = 300.0
-    batch_size: int = 20
+    lease_seconds: float = 30.0
+    owner: str = field(default_factory=worker_identity)
     quiet_hours: QuietHoursLookup = field(default=lambda session, message: QuietHours())
     jitter: Callable[[], float] = field(default=lambda: random.uniform(0.8, 1.2))
+    on_failure: tuple[FailureHook, ...] = ()
 
     @classmethod
     def from_app(cls, app) -> "OutboxSettings":
@@ -82,7 +92,9 @@ class OutboxSettings:
             max_attempts=int(cfg.get("OUTBOX_MAX_ATTEMPTS") or 8),
             backoff_seconds=float(cfg.get("OUTBOX_BACKOFF_SECONDS") or 30),
             backoff_max_seconds=float(cfg.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
+            lease_seconds=float(cfg.get("OUTBOX_LEASE_SECONDS") or 30),
             quiet_hours=resolve,
+            on_failure=tuple(app.extensions.get(_FAILURE_KEY, ())),
         )
 
 
@@ -109,75 +121,12 @@ def held_until(session: Session, message: OutboxMessage, *, now: datetime,
     return quiet_hours_end(due, quiet) if due > now else None  # a retry that will fall in them
 
 
-# -- enqueueing -----------------------------------------------------------------------------
-
-def with_unsubscribe_footer(language: str, recipient: str, body: str, body_html: str | None,
-                            manage_url: str | None) -> tuple[str, str | None, dict]:
-    """An e-mail's body with the unsubscribe (and manage) footer, and its RFC 8058 headers."""
-    url = unsubscribe_url(recipient)
-    footer = unsubscribe_footer(language, url)
-    if manage_url:
-        footer = f"{footer}\n{manage_footer(language, manage_url)}"
-    body = f"{body.rstrip()}\n\n-- \n{footer}\n"
-    if body_html:
-        html_footer = "<footer>" + "".join(
-            f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
-        body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
-            else body_html + html_footer
-    return body, body_html, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+def add_failure_hook(app, hook: FailureHook) -> None:
+    """Call ``hook(session, message, now)`` when a message fails for good (in its transaction)."""
+    app.extensions.setdefault(_FAILURE_KEY, []).append(hook)
 
 
-def enqueue_message(
-    session: Session, *, channel: str, recipient: str, purpose: str, body: str, dedupe_key: str,
-    now: datetime, subject: str | None = None, body_html: str | None = None, language: str = "pl",
-    item_id: int | None = None, attempt_id: int | None = None, headers: dict | None = None,
-    not_before: datetime | None = None, quiet_hours: str | None = None, time_zone: str | None = None,
-    manage_url: str | None = None,
-) -> OutboxMessage:
-    """Queue one message in the caller's transaction (which commits it); idempotent by ``dedupe_key``.
-
-    E-mails get an unsubscribe link in both parts and RFC 8058 one-click headers (plus a link
-    to the recipient's preferences when ``manage_url`` is given). ``quiet_hours``
-    ("21:00-08:00", "off") and ``time_zone`` are the recipient's own, for SMS; None means the
-    configured default.
-    """
-    existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-    if existing is not None:
-        return existing
-    if channel in ("sms", "email"):
-        recipient = suppressions.normalise_address(channel, recipient)
-    headers = dict(headers or {})
-    if channel == "email" and purpose not in NO_UNSUBSCRIBE:
-        body, body_html, unsubscribe_headers = with_unsubscribe_footer(language, recipient, body, body_html, manage_url)
-        for name, value in unsubscribe_headers.items():
-            headers.setdefault(name, value)
-    message = OutboxMessage(
-        item_id=item_id, attempt_id=attempt_id, channel=channel, purpose=purpose, recipient=recipient,
-        language=language, subject=subject, body=body, body_html=body_html, headers=headers or None,
-        dedupe_key=dedupe_key, status="queued", tries=0, next_attempt_at=not_before or now,
-        quiet_hours=quiet_hours, time_zone=time_zone, created_at=now, updated_at=now,
-    )
-    session.add(message)
-    return message
-
-
-def _link_urls(line: str, *urls: str | None) -> str:
-    """``line`` as HTML, with each of ``urls`` in it made a link."""
-    html = str(escape(line))
-    for url in urls:
-        if url:
-            safe = str(escape(url))
-            html = html.replace(safe, f'<a href="{safe}">{safe}</a>')
-    return html
-
-
-def unsubscribe_url(address: str) -> str:
-    cfg = current_app.config
-    token = suppressions.unsubscribe_token(cfg["SECRET_KEY"], "email", address)
-    return f"{cfg['PUBLIC_BASE_URL']}/unsubscribe/{token}"
-
-
-# -- claiming and delivering ----------------------------------------------------------------
+# -- claiming -------------------------------------------------------------------------------
 
 def _due(now: datetime):
     return sa.or_(
@@ -186,18 +135,25 @@ def _due(now: datetime):
     )
 
 
-def claim_due(session: Session, now: datetime, *, limit: int = 20, lease_seconds: float = 300) -> list[int]:
-    """Take up to ``limit`` due messages for this worker; returns their ids (committed)."""
+def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds: float = 30,
+              owner: str = "worker") -> list[int]:
+    """Take up to ``limit`` due messages for ``owner``, each leased for ``lease_seconds`` (committed).
+
+    Taking over an expired lease whose provider call had started (``in_flight_since``) sets
+    ``possibly_duplicate``: that earlier try may have reached the recipient.
+    """
     query = (sa.select(OutboxMessage.id).where(_due(now))
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
+    interrupted = sa.and_(OutboxMessage.status == "sending", OutboxMessage.in_flight_since.is_not(None))
     claimed = []
     for message_id in session.scalars(query).all():
         result = session.execute(
             sa.update(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
-            .values(status="sending", locked_until=now + timedelta(seconds=lease_seconds),
-                    tries=OutboxMessage.tries + 1, updated_at=now)
+            .values(status="sending", locked_until=now + timedelta(seconds=lease_seconds), lease_owner=owner,
+                    possibly_duplicate=sa.or_(OutboxMessage.possibly_duplicate, interrupted),
+                    in_flight_since=None, tries=OutboxMessage.tries + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -209,35 +165,43 @@ def claim_due(session: Session, now: datetime, *, limit: int = 20, lease_seconds
 def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
              clock: Callable[[], datetime] = utcnow, limit: int | None = None,
              stopping: Callable[[], bool] = lambda: False) -> int:
-    """Deliver every message due now; returns how many were handled. Commits as it goes.
+    """Deliver every message due now, one lease at a time; returns how many were handled.
 
-    ``stopping()`` is asked between messages (a worker told to stop finishes the current one;
-    the rest of its claimed batch is taken up again when the lease ends).
+    ``stopping()`` is asked between messages. A database error is raised to the caller (the
+    worker reconnects and backs off); any other error in one message puts that message back
+    for a later try and the run goes on.
     """
     handled = 0
     while (limit is None or handled < limit) and not stopping():
-        batch = settings.batch_size if limit is None else min(settings.batch_size, limit - handled)
-        ids = claim_due(session, clock(), limit=batch, lease_seconds=settings.lease_seconds)
+        ids = claim_due(session, clock(), limit=1, lease_seconds=settings.lease_seconds, owner=settings.owner)
         if not ids:
             break
-        for position, message_id in enumerate(ids):
-            if stopping():
-                _release(session, ids[position:], clock())
-                return handled
-            deliver_claimed(session, message_id, channels, settings, clock=clock)
-            handled += 1
+        try:
+            deliver_claimed(session, ids[0], channels, settings, clock=clock)
+        except sa.exc.DBAPIError:
+            session.rollback()
+            raise
+        except Exception as exc:  # a bug in one message must not stop the others
+            session.rollback()
+            status_log.log_error(ids[0], exc)
+            _retry_later(session, ids[0], settings, clock(), f"{exc.__class__.__name__}: {exc}")
+        handled += 1
     return handled
 
 
-def _release(session: Session, ids: list[int], now: datetime) -> None:
-    """Give claimed but untouched messages back at once (a worker stopping cleanly)."""
-    session.execute(
-        sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == "sending")
-        .values(status="queued", locked_until=None, tries=OutboxMessage.tries - 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+def _retry_later(session: Session, message_id: int, settings: OutboxSettings, now: datetime, error: str) -> None:
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None or message.status != "sending":
+        return
+    message.status, message.locked_until, message.lease_owner = "queued", None, None
+    message.last_error, message.error_code = error[:2000], "internal"
+    message.next_attempt_at = now + timedelta(seconds=backoff_delay(message.tries, settings))
+    message.updated_at = now
+    status_log.log_state(message, "retry")
     session.commit()
 
+
+# -- delivering -----------------------------------------------------------------------------
 
 def deliver_claimed(session: Session, message_id: int, channels: dict, settings: OutboxSettings, *,
                     clock: Callable[[], datetime] = utcnow) -> None:
@@ -250,7 +214,7 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
     if message.channel in ("sms", "email") and message.purpose not in SUPPRESSION_EXEMPT:
         stopped = suppressions.active_suppression(session, message.channel, message.recipient)
         if stopped is not None:
-            message.locked_until = None
+            _unlock(message)
             _set_status(session, message, "cancelled", now, error=f"recipient opted out ({stopped.reason})",
                         code="suppressed")
             session.commit()
@@ -258,10 +222,9 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
     if message.channel == "sms" and message.purpose not in QUIET_HOURS_EXEMPT:
         until = quiet_hours_end(now, settings.quiet_hours(session, message))
         if until is not None:
-            message.status, message.locked_until, message.next_attempt_at = "queued", None, until
-            message.tries -= 1  # waiting for morning is not a failed try
-            message.updated_at = now
+            _requeue_without_a_try(message, until, now)
             _record(session, message, now, status="queued", deferred_until=until.isoformat())
+            status_log.log_state(message, "deferred")
             session.commit()
             return
     channel = channels.get(message.channel)
@@ -271,27 +234,40 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
         slot = send_slots.reserve(session, channel.rate_key, interval, max_wait=min(max(interval, 1.0), 5.0))
         if not slot.reserved:
             # The number's next slot is further away: back in the queue for then (not a failed try).
-            message.status, message.locked_until = "queued", None
-            message.next_attempt_at = now + timedelta(seconds=slot.wait)
-            message.tries -= 1
-            message.updated_at = now
+            _requeue_without_a_try(message, now + timedelta(seconds=slot.wait), now)
             session.commit()
             return
         wait = slot.wait
+    message.in_flight_since = now
     session.commit()  # no transaction stays open while the provider is called
-    if wait > 0:
-        time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
-    if channel is None:
-        result = DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
-    else:
-        try:
-            result = channel.deliver(message)
-        except Exception as exc:  # a channel bug must not lose the message
-            result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
+    status_log.log_state(message, "sending")
+    with LeaseKeeper(session.get_bind(), message.id, settings.owner, settings.lease_seconds):
+        if wait > 0:
+            time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
+        if channel is None:
+            result = DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
+        else:
+            try:
+                result = channel.deliver(message)
+            except Exception as exc:  # a channel bug must not lose the message
+                result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
+    OUTBOX_SENDS.labels(message.channel, result.provider, "sent" if result.ok else
+                        "permanent_error" if result.permanent else "temporary_error").inc()
+    message = session.get(OutboxMessage, message_id, populate_existing=True)
     apply_result(session, message, result, settings, clock())
     session.commit()
-    current_app.logger.info("outbox #%s %s/%s via %s: %s%s", message.id, message.channel, message.purpose,
-                            result.provider, message.status, f" ({result.error})" if result.error else "")
+    status_log.log_state(message, message.status, result)
+
+
+def _unlock(message: OutboxMessage) -> None:
+    message.locked_until, message.lease_owner, message.in_flight_since = None, None, None
+
+
+def _requeue_without_a_try(message: OutboxMessage, at: datetime, now: datetime) -> None:
+    _unlock(message)
+    message.status, message.next_attempt_at = "queued", at
+    message.tries -= 1  # waiting for morning or for the number's rate is not a failed try
+    message.updated_at = now
 
 
 def backoff_delay(tries: int, settings: OutboxSettings, retry_after: float | None = None) -> float:
@@ -303,7 +279,7 @@ def backoff_delay(tries: int, settings: OutboxSettings, retry_after: float | Non
 
 def apply_result(session: Session, message: OutboxMessage, result: DeliveryResult,
                  settings: OutboxSettings, now: datetime) -> None:
-    message.locked_until = None
+    _unlock(message)
     message.provider = result.provider
     if result.ok:
         message.provider_message_id = result.provider_message_id
@@ -322,7 +298,8 @@ def apply_result(session: Session, message: OutboxMessage, result: DeliveryResul
         suppressions.suppress(session, message.channel, message.recipient,
                               "bounce" if message.channel == "email" else "permanent_error",
                               now=now, source=result.provider, detail=result.error)
-    _tell_through_other_channel(session, message, now)
+    for hook in settings.on_failure:
+        hook(session, message, now)
 
 
 def _set_status(session: Session, message: OutboxMessage, status: str, now: datetime, *,
@@ -342,6 +319,8 @@ def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> 
     """
     if message.item_id is None or message.channel not in ("sms", "email"):
         return
+    if message.possibly_duplicate:
+        data["possibly_sent_twice"] = True
     item = session.get(Item, message.item_id)
     record_event(session, item, "notification_status", now, {
         "message_id": message.id, "channel": message.channel, "purpose": message.purpose,
@@ -350,34 +329,32 @@ def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> 
     })
 
 
-def set_failed_alert_hook(app, hook: Callable[..., object]) -> None:
-    """``hook(session, message, now=...)`` runs when a message finally fails (the other channel is told)."""
-    app.extensions[_FAILED_KEY] = hook
-
-
-def _tell_through_other_channel(session: Session, message: OutboxMessage, now: datetime) -> None:
-    hook = current_app.extensions.get(_FAILED_KEY)
-    if hook is not None:
-        hook(session, message, now=now)
-
-
 def update_from_provider(session: Session, message: OutboxMessage, status: str, now: datetime, *,
                          error_code: str | None = None, error: str | None = None,
-                         address_rejected: bool = False) -> bool:
+                         address_rejected: bool = False,
+                         on_failure: tuple[FailureHook, ...] | None = None) -> bool:
     """A provider's later word on a sent message (delivered, undelivered, failed).
 
     Statuses only move forward (a late "sent" never overwrites "delivered"); returns whether
-    anything changed. Does not commit.
+    anything changed. ``on_failure`` hooks (default: the app's) run when it turned undelivered or
+    failed. Does not commit.
     """
     rank = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3, "cancelled": 3}
     current = rank.get(message.status, 0)
     if status == message.status or current >= 3 or rank.get(status, 0) < current:
         return False
     _set_status(session, message, status, now, error=error, code=error_code)
+    status_log.log_state(message, status)
     if status in ("undelivered", "failed"):
         if address_rejected and message.channel in ("sms", "email"):
             suppressions.suppress(session, message.channel, message.recipient,
                                   "bounce" if message.channel == "email" else "permanent_error",
                                   now=now, source=message.provider, detail=error)
-        _tell_through_other_channel(session, message, now)
+        for hook in failure_hooks(current_app) if on_failure is None else on_failure:
+            hook(session, message, now)
     return True
+
+
+def failure_hooks(app) -> tuple[FailureHook, ...]:
+    """The hooks registered with :func:`add_failure_hook` (for callers of :func:`update_from_provider`)."""
+    return tuple(app.extensions.get(_FAILURE_KEY, ()))

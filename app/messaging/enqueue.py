@@ -1,0 +1,95 @@
+"""Writing outbox rows: queue a message with the fact that caused it.
+
+Promises:
+- ``enqueue_message`` writes a row in the caller's transaction; the same ``dedupe_key``
+  never gives a second message.
+- Every row gets a ``send_key`` (a model default) that stays the same for all tries of that
+  message: the e-mail's ``Message-ID`` and the SMS idempotency marker are made from it, so a
+  resend after a crash can be recognised by the receiving side.
+- E-mails carry an unsubscribe link (and RFC 8058 one-click headers) unless they are about an
+  address that is not subscribed to anything yet.
+
+Sending, retrying and recording what happened is :mod:`app.messaging.delivery`.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import escape
+from sqlalchemy.orm import Session
+
+from notices.messages import manage_footer, unsubscribe_footer
+from app.models import OutboxMessage
+from app.messaging import suppressions
+
+# E-mails that carry no unsubscribe link (the address is not subscribed to anything yet).
+NO_UNSUBSCRIBE = {"verification_code", "contact_confirmation", "confirm_email"}
+
+
+def with_unsubscribe_footer(language: str, recipient: str, body: str, body_html: str | None,
+                            manage_url: str | None) -> tuple[str, str | None, dict]:
+    """An e-mail's body with the unsubscribe (and manage) footer, and its RFC 8058 headers."""
+    url = unsubscribe_url(recipient)
+    footer = unsubscribe_footer(language, url)
+    if manage_url:
+        footer = f"{footer}\n{manage_footer(language, manage_url)}"
+    body = f"{body.rstrip()}\n\n-- \n{footer}\n"
+    if body_html:
+        html_footer = "<footer>" + "".join(
+            f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
+        body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
+            else body_html + html_footer
+    return body, body_html, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def enqueue_message(
+    session: Session, *, channel: str, recipient: str, purpose: str, body: str, dedupe_key: str,
+    now: datetime, subject: str | None = None, body_html: str | None = None, language: str = "pl",
+    item_id: int | None = None, attempt_id: int | None = None, headers: dict | None = None,
+    not_before: datetime | None = None, quiet_hours: str | None = None, time_zone: str | None = None,
+    manage_url: str | None = None,
+) -> OutboxMessage:
+    """Queue one message in the caller's transaction (which commits it); idempotent by ``dedupe_key``.
+
+    E-mails get an unsubscribe link in both parts and RFC 8058 one-click headers (plus a link
+    to the recipient's preferences when ``manage_url`` is given). ``quiet_hours``
+    ("21:00-08:00", "off") and ``time_zone`` are the recipient's own, for SMS; None means the
+    configured default.
+    """
+    existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    if channel in ("sms", "email"):
+        recipient = suppressions.normalise_address(channel, recipient)
+    headers = dict(headers or {})
+    if channel == "email" and purpose not in NO_UNSUBSCRIBE:
+        body, body_html, unsubscribe_headers = with_unsubscribe_footer(language, recipient, body, body_html, manage_url)
+        for name, value in unsubscribe_headers.items():
+            headers.setdefault(name, value)
+    message = OutboxMessage(
+        item_id=item_id, attempt_id=attempt_id, channel=channel, purpose=purpose, recipient=recipient,
+        language=language, subject=subject, body=body, body_html=body_html, headers=headers or None,
+        dedupe_key=dedupe_key, status="queued", tries=0,
+        next_attempt_at=not_before or now, quiet_hours=quiet_hours, time_zone=time_zone,
+        created_at=now, updated_at=now,
+    )
+    session.add(message)
+    return message
+
+
+def _link_urls(line: str, *urls: str | None) -> str:
+    """``line`` as HTML, with each of ``urls`` in it made a link."""
+    html = str(escape(line))
+    for url in urls:
+        if url:
+            safe = str(escape(url))
+            html = html.replace(safe, f'<a href="{safe}">{safe}</a>')
+    return html
+
+
+def unsubscribe_url(address: str) -> str:
+    cfg = current_app.config
+    token = suppressions.unsubscribe_token(cfg["SECRET_KEY"], "email", address)
+    return f"{cfg['PUBLIC_BASE_URL']}/unsubscribe/{token}"

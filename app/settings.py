@@ -77,4 +77,13 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "LIFECYCLE_SWEEP_SECONDS": float(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
         "TREE_HEAD_PUBLISH_SECONDS": float(env.get("TREE_HEAD_PUBLISH_SECONDS") or 300),
         "DEVICE_CLOCK_TOLERANCE_SECONDS": int(env.get("DEVICE_CLOCK_TOLERANCE_SECONDS") or 60),
+        # Checks on every attempt (notices.checks): delivery hours in the operator's time zone,
+        # distances in metres, the fastest a courier can travel, and what counts as a burst.
+        "DELIVERY_HOURS": env.get("DELIVERY_HOURS") or "08:00-20:00",
+        "CHECK_FAR_FROM_ADDRESS_MIN_M": float(env.get("CHECK_FAR_FROM_ADDRESS_MIN_M") or 150),
+        "CHECK_DEPOT_RADIUS_M": float(env.get("CHECK_DEPOT_RADIUS_M") or 200),
+        "CHECK_MAX_SPEED_KMH": float(env.get("CHECK_MAX_SPEED_KMH") or 150),
+        "CHECK_BURST_WINDOW_SECONDS": float(env.get("CHECK_BURST_WINDOW_SECONDS") or 60),
+        "CHECK_BURST_MIN_ATTEMPTS": int(env.get("CHECK_BURST_MIN_ATTEMPTS") or 3),
+        "CHECK_POOR_ACCURACY_M": float(env.get("CHECK_POOR_ACCURACY_M") or 100),
     }

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from notices import masking
 from notices.profiles import PROFILES
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.delivery.addresses import location_data
+from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
 
@@ -68,8 +70,14 @@ def notification_data(message: OutboxMessage, public: bool = False) -> dict:
     }
 
 
-def item_record(session: Session, item: Item, base_url: str, public: bool = False) -> dict:
-    """Everything known about an item, in time order."""
+def checked_attempt_data(attempt: Attempt, lang: str) -> dict:
+    """An attempt with its checks and its distance from the address, in words in ``lang``."""
+    return {**attempt_data(attempt), "checks": checks_data(attempt, lang),
+            "distance_from_address": distance_data(attempt, lang)}
+
+
+def item_record(session: Session, item: Item, base_url: str, public: bool = False, lang: str | None = None) -> dict:
+    """Everything known about an item, in time order (checks worded in ``lang``, else the item's language)."""
     attempts = session.scalars(
         sa.select(Attempt).where(Attempt.item_id == item.id).order_by(Attempt.occurred_at, Attempt.id)
     ).all()
@@ -99,6 +107,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
             "address": {
                 "line1": item.address_line1, "line2": item.address_line2,
                 "postal_code": item.postal_code, "city": item.city, "country": item.country,
+                "location": location_data(item.location),
             },
             "phone": item.recipient_phone, "email": item.recipient_email, "language": item.language,
         }
@@ -114,7 +123,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "collect_by": iso(item.collect_by_at),
         "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
-        "attempts": [attempt_data(a) for a in attempts],
+        "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
         "notifications": [notification_data(n, public) for n in notifications],
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
     }

@@ -20,6 +20,7 @@ from notices import addresses as address_keys
 from notices import check_texts
 from notices.checks import AttemptFacts, Depot, OtherScan, Point, Rules, distance_to_address, evaluate, parse_hours
 from notices.outcomes import upu_event
+from app.delivery import addresses
 from app.models import Attempt, AttemptCheck, Item, PaperNoticePrint
 
 log = logging.getLogger(__name__)
@@ -137,8 +138,25 @@ def record_notice_printed(session: Session, attempt: Attempt, device_id: int | N
     check_recorded_attempt(session, attempt.id, rules_config, now)
 
 
+def relocate_if_unmatched(session: Session, item: Item, now: datetime) -> None:
+    """An item the register did not know at registration is looked up again (it may be loaded now)."""
+    location = item.location
+    if location is not None and location.quality != "unmatched":
+        return
+    found = addresses.item_location(session, item.id, None, item.address_line1, item.postal_code, item.city, now)
+    if location is None:
+        session.add(found)
+    elif found.quality != "unmatched":
+        location.latitude, location.longitude = found.latitude, found.longitude
+        location.quality, location.address_point_id, location.located_at = found.quality, found.address_point_id, now
+    session.flush()
+
+
 def rerun_since(session: Session, since: datetime, rules: Rules, now: datetime, batch: int = 500) -> int:
-    """Recompute the checks of every attempt made since ``since``; returns how many. Commits per batch."""
+    """Recompute the checks of every attempt made since ``since``; returns how many. Commits per batch.
+
+    Items the address-point register did not know are looked up again first.
+    """
     done = 0
     last_id = 0
     while True:
@@ -147,6 +165,7 @@ def rerun_since(session: Session, since: datetime, rules: Rules, now: datetime, 
         if not attempts:
             return done
         for attempt in attempts:
+            relocate_if_unmatched(session, attempt.item, now)
             run_checks(session, attempt, rules, now)
         last_id = attempts[-1].id
         done += len(attempts)

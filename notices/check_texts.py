@@ -1,6 +1,18 @@
 """Checks on an attempt in plain words, Polish and English, with their figures filled in."""
 from __future__ import annotations
 
+# Short names of the checks, for tables (PL, EN).
+CODE_NAMES = {
+    "far_from_address": ("daleko od adresu", "far from address"),
+    "at_depot": ("w placówce", "at the depot"),
+    "implausible_speed": ("niemożliwa prędkość", "implausible speed"),
+    "burst": ("seria skanów", "burst"),
+    "outside_hours": ("poza godzinami", "outside hours"),
+    "poor_accuracy": ("słaby GPS", "poor accuracy"),
+    "clock_skew": ("zegar urządzenia", "device clock"),
+    "no_notice_printed": ("bez wydruku awiza", "no notice printed"),
+}
+
 
 def distance(metres: float, lang: str) -> str:
     """``2100`` → "2.1 km" (PL "2,1 km"); under a kilometre to the nearest 10 m ("40 m")."""

@@ -10,7 +10,7 @@ DEPOT = (52.2356, 21.0081)  # the demo pickup point WAW-01, ul. Świętokrzyska 
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "DELIVERY_HOURS": "00:00-23:59:59"}
+    return {**app_config, "DELIVERY_HOURS": "00:00-23:59:59", "PASSWORD_HASH_CHEAP": True}
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from notices.checks import CODES
 from notices.outcomes import Outcome
 from notices.scan_plot import PlotDepot, PlotScan, scan_plot_svg
 from app.models import Attempt, Carrier, Item

@@ -16,6 +16,7 @@ from app import settings
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
 from app.delivery import api_scans, handheld_api, handheld_views
+from app.delivery.checks_cli import addresses_cli, checks_cli
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
 from app.evidence import api_log, api_proofs, keyring, public_views
@@ -48,7 +49,7 @@ API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecyc
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
                    portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp)
 CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
-              worker_command, messaging_cli, evidence_cli)
+              worker_command, messaging_cli, evidence_cli, addresses_cli, checks_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

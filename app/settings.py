@@ -109,6 +109,15 @@ class Settings(BaseModel):
     TREE_HEAD_MAX_AGE_SECONDS: int = Field(300, ge=1)
     # /metrics asks for this bearer token when it is set.
     METRICS_TOKEN: str | None = None
+    # Checks on every attempt (notices.checks): delivery hours in the operator's time zone,
+    # distances in metres, the fastest a courier can travel, and what counts as a burst.
+    DELIVERY_HOURS: str = "08:00-20:00"
+    CHECK_FAR_FROM_ADDRESS_MIN_M: float = Field(150.0, gt=0)
+    CHECK_DEPOT_RADIUS_M: float = Field(200.0, gt=0)
+    CHECK_MAX_SPEED_KMH: float = Field(150.0, gt=0)
+    CHECK_BURST_WINDOW_SECONDS: float = Field(60.0, gt=0)
+    CHECK_BURST_MIN_ATTEMPTS: int = Field(3, ge=2)
+    CHECK_POOR_ACCURACY_M: float = Field(100.0, gt=0)
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod
@@ -126,7 +135,7 @@ class Settings(BaseModel):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Warsaw)") from None
         return value
 
-    @field_validator("SMS_QUIET_HOURS")
+    @field_validator("SMS_QUIET_HOURS", "DELIVERY_HOURS")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
         if value.strip().lower() in ("off", "none"):

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
@@ -18,6 +19,7 @@ from app.recipients import notifications
 from app.recipients.address_proof import issue_claim_code
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.events import record_event
+from app.delivery import checks
 from app.delivery.records import attempt_data
 
 ITEM_STATUS = {
@@ -78,6 +80,7 @@ def record_attempt(
 
     The attempt, the item's new status, the outbox messages for the recipient and the
     idempotency record are written in one transaction. A replay returns the first answer.
+    The checks on the attempt run after that commit and never refuse the scan.
     ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
     """
     fingerprint = scan.fingerprint()
@@ -91,6 +94,7 @@ def record_attempt(
             result = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
                                     fingerprint, now=now, base_url=base_url, tz=tz, on_attempt=on_attempt)
             session.commit()  # the unique (device, key) index decides a race here
+            checks.check_recorded_attempt(session, result.body["id"], current_app.config, now)
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.

@@ -11,7 +11,7 @@ from app.delivery.handheld import bp
 from app.models import Attempt, Item
 from app.models.types import utcnow
 from app.delivery import enrolments
-from app.delivery import paper_notice
+from app.delivery import checks, paper_notice
 from app.errors import NotFound, ServiceError
 
 
@@ -63,4 +63,6 @@ def notice_data(tracking_number: str):
     cfg = current_app.config
     body = paper_notice.notice_data(db.session, item, attempt, base_url=cfg["PUBLIC_BASE_URL"],
                                     tz=cfg["OPERATOR_TIMEZONE"], now=utcnow())
+    # The handheld is producing the paper notice: the attempt is no longer "no notice printed".
+    checks.record_notice_printed(db.session, attempt, g.device.id, cfg, utcnow())
     return jsonify(body)

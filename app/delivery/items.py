@@ -12,6 +12,7 @@ from app.models import Item, Sender
 from app.security import new_verify_token
 from app.errors import Conflict, NotFound
 from app.events import record_event
+from app.delivery.addresses import item_location
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,14 @@ class NewItem:
     phone: str | None
     email: str | None
     language: str = "pl"
+    location: tuple[float, float] | None = None  # (lat, lon) of the address, if the sender knows it
 
 
 def register_item(session: Session, sender: Sender, new: NewItem, now: datetime) -> Item:
-    """Register an item for ``sender``; a tracking number can be registered only once."""
+    """Register an item for ``sender``; a tracking number can be registered only once.
+
+    The recipient's address point is the sender's, or looked up in the address-point register.
+    """
     if session.scalar(sa.select(Item.id).where(Item.tracking_number == new.tracking_number)):
         raise Conflict(f"Item {new.tracking_number} is already registered.")
     item = Item(
@@ -44,6 +49,7 @@ def register_item(session: Session, sender: Sender, new: NewItem, now: datetime)
     )
     session.add(item)
     session.flush()
+    session.add(item_location(session, item.id, new.location, new.address_line1, new.postal_code, new.city, now))
     record_event(session, item, "registered", now, {"sender": sender.name, "service": new.service})
     try:
         session.commit()

@@ -16,6 +16,8 @@ from notices.profiles import PROFILES
 from notices.sms import held_text
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
+from app.delivery.addresses import location_data
+from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
 from app.messaging.delivery import held_until
@@ -78,15 +80,21 @@ def notification_data(message: OutboxMessage, public: bool = False, *, held: dat
     }
 
 
+def checked_attempt_data(attempt: Attempt, lang: str) -> dict:
+    """An attempt with its checks and its distance from the address, in words in ``lang``."""
+    return {**attempt_data(attempt), "checks": checks_data(attempt, lang),
+            "distance_from_address": distance_data(attempt, lang)}
+
+
 def _hold(session: Session, message: OutboxMessage, now: datetime | None) -> dict:
     if now is None:
         return {}
     return {"held": held_until(session, message, now=now), "tz": current_app.config["OPERATOR_TIMEZONE"]}
 
 
-def item_record(session: Session, item: Item, base_url: str, public: bool = False,
+def item_record(session: Session, item: Item, base_url: str, public: bool = False, lang: str | None = None,
                 now: datetime | None = None) -> dict:
-    """Everything known about an item, in time order.
+    """Everything known about an item, in time order (checks worded in ``lang``, else the item's language).
 
     With ``now``, each alert also says whether quiet hours hold it at that moment (pages and the
     API); without it (a proof, a snapshot kept for years) nothing is said about holds.
@@ -120,6 +128,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
             "address": {
                 "line1": item.address_line1, "line2": item.address_line2,
                 "postal_code": item.postal_code, "city": item.city, "country": item.country,
+                "location": location_data(item.location),
             },
             "phone": item.recipient_phone, "email": item.recipient_email, "language": item.language,
         }
@@ -135,7 +144,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "collect_by": iso(item.collect_by_at),
         "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
-        "attempts": [attempt_data(a) for a in attempts],
+        "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
         "notifications": [notification_data(n, public, **_hold(session, n, now)) for n in notifications],
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
     }

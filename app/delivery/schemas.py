@@ -97,6 +97,7 @@ def parse_new_item(data) -> NewItem:
     postal = _text(address, "postal_code", "recipient.address.postal_code", problem, max_len=20) if address else None
     city = _text(address, "city", "recipient.address.city", problem, max_len=100) if address else None
     country = _text(address, "country", "recipient.address.country", problem, max_len=2) if address else None
+    location = _location(address.get("location"), "recipient.address.location", problem) if address else None
     if country is not None:
         country = country.upper()
         if len(country) != 2 or not country.isalpha():
@@ -112,8 +113,20 @@ def parse_new_item(data) -> NewItem:
     return NewItem(
         tracking_number=number, service=service, sender_reference=reference,
         recipient_name=name, address_line1=line1, address_line2=line2, postal_code=postal,
-        city=city, country=country, phone=phone, email=email, language=language.lower(),
+        city=city, country=country, phone=phone, email=email, language=language.lower(), location=location,
     )
+
+
+def _location(value, path: str, problem: Problem) -> tuple[float, float] | None:
+    """Optional ``{"lat", "lon"}`` in WGS84 degrees."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problem.add(path, "must be an object with lat and lon")
+        return None
+    lat = _number(value, "lat", f"{path}.lat", problem, -90, 90)
+    lon = _number(value, "lon", f"{path}.lon", problem, -180, 180)
+    return None if lat is None or lon is None else (lat, lon)
 
 
 def _number(data: dict, key: str, path: str, problem: Problem, low: float, high: float | None) -> float | None:

@@ -5,17 +5,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import secrets
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.models import ApiKey, Carrier, Device, Item, Sender, User
+from app.models import ApiKey, Carrier, Device, Item, PickupPoint, Sender, User
 from app.models.types import utcnow
 from app.security import new_token
 from app.accounts import service as accounts
-from app.delivery import enrolments
+from app.delivery import addresses, enrolments
 from app.delivery.attempts import ScanInput, record_attempt
 from app.delivery.items import NewItem, register_item
 from notices import s10
@@ -25,6 +26,10 @@ from app.senders.cli import create_sender
 from notices.sms import QuietHours, held_text, quiet_hours_end
 
 DEMO_SENDER = "Sąd Rejonowy dla Warszawy-Mokotowa (demo)"
+DATA = Path(__file__).parent / "data"
+# Where the demo carrier's scans were made: at the first address, and at the depot for the second
+# (so the record and /staff/carriers show an "at the depot" attempt).
+DEMO_SCANS = {10_000_001: (52.20468, 21.02276), 10_000_002: (52.23565, 21.00815)}
 DEMO_CARRIER = "Anna Nowak (demo)"
 
 
@@ -71,6 +76,7 @@ def seed_demo() -> dict:
     db.session.commit()
 
     now = utcnow()
+    _demo_address_points(now)
     people = [
         ("Jan Kowalski", "ul. Puławska 17 m. 4", "02-515", "+48601234567", "jan.kowalski@example.com", "pl"),
         ("Maria Wiśniewska", "ul. Wołoska 12", "02-675", "+48602345678", "maria@example.com", "pl"),
@@ -89,9 +95,10 @@ def seed_demo() -> dict:
         ), now=now - timedelta(days=1))
         if serial != 10_000_003:
             device = db.session.scalar(sa.select(Device).where(Device.carrier_id == carrier.id))
+            scanned_at = now - timedelta(hours=2) + timedelta(minutes=20 * (serial - 10_000_001))
             record_attempt(db.session, device, ScanInput(
-                tracking_number=number, outcome=Outcome.NOTICE_LEFT, occurred_at=now - timedelta(hours=2),
-                latitude=52.1935 + serial % 10 / 1000, longitude=21.0165, accuracy_m=9.0,
+                tracking_number=number, outcome=Outcome.NOTICE_LEFT, occurred_at=scanned_at,
+                latitude=DEMO_SCANS[serial][0], longitude=DEMO_SCANS[serial][1], accuracy_m=9.0,
             ), f"demo-{number}", now=now, base_url=current_app.config["PUBLIC_BASE_URL"],
                 tz=current_app.config["OPERATOR_TIMEZONE"])
     items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
@@ -116,6 +123,14 @@ def quiet_hours_notice(config, now: datetime) -> str | None:
     return (f"Quiet hours now ({spec}, {zone}): SMS are held until {at}, e-mails go out at once. "
             f"The development outbox shows such an SMS as \"{held_text(until, zone)['en']}\". "
             "Set SMS_QUIET_HOURS=off to send SMS at any hour.")
+def _demo_address_points(now) -> None:
+    """The sample address-point files (PRG layout and plain CSV), and the depot on the map."""
+    for name in ("address_points_prg.csv", "address_points.csv"):
+        addresses.import_points(db.session, (DATA / name).read_bytes(), now=now)
+    depot = db.session.scalar(sa.select(PickupPoint).where(PickupPoint.code == current_app.config["DEFAULT_PICKUP_POINT_CODE"]))
+    if depot is not None and depot.latitude is None and depot.code == "WAW-01":
+        depot.latitude, depot.longitude = 52.2356, 21.0081  # ul. Świętokrzyska 31/33
+        db.session.commit()
 
 
 @click.command("demo")

@@ -63,7 +63,7 @@ def verify(token: str):
             return response, 404
         return render_template("public/verify_unknown.html"), 404
     base_url, tz = current_app.config["PUBLIC_BASE_URL"], current_app.config["OPERATOR_TIMEZONE"]
-    record = item_record(db.session, item, base_url, public=True, now=utcnow())
+    record = item_record(db.session, item, base_url, public=True, lang=i18n.current_language(), now=utcnow())
     integrity = proofs.integrity_summary(db.session, item, base_url=base_url, now=utcnow(), tz=tz)
     if wants_json():
         return jsonify({**record, "integrity": integrity})

@@ -11,6 +11,7 @@ from app.models.accounts import Invitation, User
 from app.models.webhooks import WebhookDelivery, WebhookEndpoint
 from app.models.imports import ImportReport
 from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app.models.checks import AddressPoint, AttemptCheck, ItemLocation, PaperNoticePrint
 
 __all__ = [
     "ApiKey", "Attempt", "Carrier", "Device", "IdempotencyRecord", "Item", "ItemEvent",

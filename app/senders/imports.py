@@ -20,6 +20,7 @@ from app.models import ImportReport, Item, Sender
 from app.security import new_verify_token
 from app.errors import ServiceError, ValidationFailed
 from app.events import record_events
+from app.delivery.addresses import item_location
 from app.delivery.items import NewItem
 from app.models.types import iso
 from app.delivery.schemas import parse_new_item
@@ -39,6 +40,8 @@ COLUMNS = [
     ("phone", False, "telefon adresata (powiadomienia SMS)", "recipient's phone (SMS alerts)", "+48601234567"),
     ("email", False, "e-mail adresata (powiadomienia e-mail)", "recipient's e-mail (e-mail alerts)", "jan.kowalski@example.com"),
     ("language", False, "język powiadomień: pl lub en (domyślnie pl)", "alert language: pl or en (default pl)", "pl"),
+    ("lat", False, "szerokość geograficzna adresu (WGS84), jeśli znana", "address latitude (WGS84), if known", ""),
+    ("lon", False, "długość geograficzna adresu (WGS84), jeśli znana", "address longitude (WGS84), if known", ""),
 ]
 COLUMN_NAMES = [c[0] for c in COLUMNS]
 # API field path -> CSV column, so a row's errors name the column the clerk sees.
@@ -48,6 +51,7 @@ FIELD_TO_COLUMN = {
     "recipient.address.city": "city", "recipient.address.country": "country",
     "recipient.phone": "phone", "recipient.email": "email", "recipient.language": "language",
     "recipient": "recipient_name", "recipient.address": "address_line1",
+    "recipient.address.location": "lat", "recipient.address.location.lat": "lat", "recipient.address.location.lon": "lon",
 }
 MAX_ROWS = 100_000
 MAX_REPORTED_ERRORS = 5_000
@@ -130,10 +134,24 @@ def csv_row_to_payload(row: dict) -> dict:
         "recipient": {
             "name": value("recipient_name"),
             "address": {"line1": value("address_line1"), "line2": value("address_line2"),
-                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country")},
+                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country"),
+                        "location": location_payload(value("lat"), value("lon"))},
             "phone": value("phone"), "email": value("email"), "language": value("language"),
         },
     }
+
+
+def location_payload(lat: str | None, lon: str | None) -> dict | None:
+    """Text cells as an API ``location``; a cell that is not a number stays text and is reported."""
+    if lat is None and lon is None:
+        return None
+
+    def number(text):
+        try:
+            return float(text.replace(",", ".")) if text is not None else None
+        except ValueError:
+            return text
+    return {"lat": number(lat), "lon": number(lon)}
 
 
 def _validate(session: Session, rows: list[tuple[int, object]], csv_columns: bool,
@@ -194,6 +212,8 @@ def bulk_register(session: Session, sender: Sender, rows: list[tuple[int, object
             # ORM bulk INSERT … RETURNING: one statement per chunk, the items come back persistent.
             items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
                                          [_item_values(sender_id, new, now) for _, new in chunk]))
+            session.add_all([item_location(session, item.id, new.location, new.address_line1, new.postal_code,
+                                           new.city, now) for item, (_, new) in zip(items, chunk)])
             record_events(session, [(item, "registered", now, {"sender": sender_name, "service": item.service})
                                     for item in items])
             session.flush()

@@ -38,6 +38,10 @@ SCHEMAS = {
         "line1": {"type": "string", "minLength": 1, "maxLength": 200}, "line2": nullable({"type": "string", "maxLength": 200}),
         "postal_code": {"type": "string", "minLength": 1, "maxLength": 20}, "city": {"type": "string", "minLength": 1, "maxLength": 100},
         "country": {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
+        "location": nullable(obj({"lat": {"type": "number", "minimum": -90, "maximum": 90},
+                                  "lon": {"type": "number", "minimum": -180, "maximum": 180}}, ["lat", "lon"],
+                                 description="The address point (WGS84); otherwise looked up in the operator's "
+                                             "address-point register")),
     }, ["line1", "postal_code", "city", "country"]),
     "NewRecipient": obj({
         "name": {"type": "string", "minLength": 1, "maxLength": 200}, "address": ref("Address"),
@@ -62,6 +66,10 @@ SCHEMAS = {
         "carrier": obj({"id": INT, "name": STR}), "device": obj({"id": nullable(INT), "label": nullable(STR)}),
         "pickup_point": nullable(ref("PickupPoint")), "collect_by": nullable(DATETIME),
         "device_evidence": nullable({"type": "object"}),
+        "checks": {"type": "array", "description": "checks raised on the attempt: code, a sentence, and figures "
+                   "such as distance_m or speed_kmh", "items": obj({"code": STR, "text": STR}, ["code", "text"])},
+        "distance_from_address": nullable(obj({"m": NUM, "text": STR}, ["m", "text"],
+                                              description="how far from the address point the scan was, in words too")),
     }, ["id", "outcome", "upu_event", "occurred_at", "recorded_at"]),
     "Notification": obj({
         "id": INT, "channel": {"type": "string", "enum": [c.value for c in ContactChannel]}, "purpose": STR, "to": nullable(STR),

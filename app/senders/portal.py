@@ -19,6 +19,7 @@ NAV = [
     ("portal.people", "Osoby", "People", ("sender_admin",)),
     ("staff.index", "Panel operatora", "Operator", ("staff",)),
     ("staff.devices", "Urządzenia", "Devices", ("staff",)),
+    ("staff.carriers", "Listonosze", "Carriers", ("staff",)),
     ("recipients.staff_index", "Adresaci", "Recipients", ("staff",)),
     ("portal.api_reference", "Dokumentacja API", "API reference", ("sender_admin", "sender_clerk", "staff")),
 ]

@@ -17,6 +17,7 @@ from app.senders.chart import status_chart_svg
 from app.web.i18n import current_language
 from app.evidence import bulk_proofs
 from app.senders import item_queries
+from app.senders.imports import location_payload
 from app.evidence import proofs
 from app.delivery import items as item_service
 from app.errors import Problem, ServiceError
@@ -95,7 +96,8 @@ def _form_payload(form) -> dict:
         "recipient": {
             "name": value("recipient_name"),
             "address": {"line1": value("address_line1"), "line2": value("address_line2"),
-                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country")},
+                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country"),
+                        "location": location_payload(value("lat"), value("lon"))},
             "phone": value("phone"), "email": value("email"), "language": value("language"),
         },
     }

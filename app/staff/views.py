@@ -1,6 +1,9 @@
 """Device enrolment, listing and revocation for operator staff (role ``staff``)."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from app.accounts.web import current_user, login_required
@@ -9,6 +12,10 @@ from app.models.types import utcnow
 from app.delivery import enrolments
 from app.errors import ServiceError
 from app.delivery.paper_notice import qr_svg
+from app.staff import carriers as carrier_checks
+from app.web.i18n import current_language
+from notices.check_texts import CODE_NAMES
+from notices.checks import CODES
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -50,3 +57,28 @@ def revoke(device_id: int):
     flash(f"Urządzenie #{device.id} ({device.label}) odwołane. / Device #{device.id} ({device.label}) revoked.",
           "ok")
     return redirect(url_for("staff.devices"))
+
+
+@bp.get("/carriers")
+@login_required("staff")
+def carriers():
+    """Per carrier and day: attempts, "not home" against the depot, flagged checks, cases, a plot."""
+    tz = current_app.config["OPERATOR_TIMEZONE"]
+    error = None
+    day = datetime.now(ZoneInfo(tz)).date()
+    if request.args.get("day"):
+        try:
+            day = date.fromisoformat(request.args["day"])
+        except ValueError:
+            error = "day"
+    rows = carrier_checks.carrier_day_report(db.session, day, tz, carrier_checks.case_counts_of(current_app))
+    chosen = request.args.get("carrier", type=int) or (rows[0].carrier_id if rows else None)
+    chosen_row = next((r for r in rows if r.carrier_id == chosen), None)
+    lang = current_language()
+    plot = None
+    if chosen_row is not None:
+        title = (f"Skany: {chosen_row.name}, {day:%d.%m.%Y}" if lang == "pl"
+                 else f"Scans by {chosen_row.name} on {day:%d.%m.%Y}")
+        plot = carrier_checks.carrier_day_plot(db.session, chosen, day, tz, title)
+    return render_template("staff/carriers.html", rows=rows, day=day, error=error, chosen=chosen_row, plot=plot,
+                           codes=CODES, code_names=CODE_NAMES), (422 if error else 200)

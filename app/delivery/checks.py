@@ -1,0 +1,202 @@
+"""Checks on every attempt: gathered from the database, judged by ``notices.checks``, stored.
+
+The checks run right after an attempt is committed, in their own transaction, so a failure
+here never refuses or delays the scan (``flask checks rerun`` catches up). Their results are
+one :class:`AttemptCheck` row per attempt, replaced whenever they are recomputed: when a later
+scan joins a burst, when the handheld prints the paper notice, or on a rerun.
+
+``checks_for_attempt(session, attempt)`` is the public shape other areas (cases) show.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from notices import addresses as address_keys
+from notices import check_texts
+from notices.checks import AttemptFacts, Depot, OtherScan, Point, Rules, distance_to_address, evaluate, parse_hours
+from notices.outcomes import upu_event
+from app.delivery import addresses
+from app.models import Attempt, AttemptCheck, Item, PaperNoticePrint
+
+log = logging.getLogger(__name__)
+
+
+def rules_from_config(config) -> Rules:
+    """Thresholds from the app's configuration (see ``app.settings``)."""
+    start, end = parse_hours(config.get("DELIVERY_HOURS") or "08:00-20:00")
+    return Rules(
+        min_far_m=float(config.get("CHECK_FAR_FROM_ADDRESS_MIN_M", 150)),
+        depot_radius_m=float(config.get("CHECK_DEPOT_RADIUS_M", 200)),
+        max_speed_kmh=float(config.get("CHECK_MAX_SPEED_KMH", 150)),
+        burst_window_s=float(config.get("CHECK_BURST_WINDOW_SECONDS", 60)),
+        burst_min_attempts=int(config.get("CHECK_BURST_MIN_ATTEMPTS", 3)),
+        poor_accuracy_m=float(config.get("CHECK_POOR_ACCURACY_M", 100)),
+        clock_tolerance_s=float(config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60)),
+        hours_start=start, hours_end=end, timezone=config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
+    )
+
+
+def address_point(item: Item) -> Point | None:
+    location = getattr(item, "location", None)
+    if location is None or location.latitude is None:
+        return None
+    return Point(location.latitude, location.longitude)
+
+
+def address_key(item: Item) -> str:
+    """Where an attempt was meant to happen, to tell "different addresses" apart."""
+    point = address_point(item)
+    if point is not None:
+        return f"{point.lat:.4f},{point.lon:.4f}"
+    return address_keys.item_key(item.address_line1, item.postal_code, item.city) or f"item:{item.id}"
+
+
+def _other(attempt: Attempt) -> OtherScan:
+    return OtherScan(attempt.id, attempt.occurred_at, address_key(attempt.item),
+                     attempt.latitude, attempt.longitude, attempt.accuracy_m)
+
+
+def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFacts:
+    """Everything the rules need about one attempt, as plain data."""
+    carrier_scans = sa.select(Attempt).where(Attempt.carrier_id == attempt.carrier_id, Attempt.id != attempt.id)
+    previous = session.scalar(carrier_scans.where(
+        Attempt.latitude.is_not(None),
+        sa.or_(Attempt.occurred_at < attempt.occurred_at,
+               sa.and_(Attempt.occurred_at == attempt.occurred_at, Attempt.id < attempt.id)))
+        .order_by(Attempt.occurred_at.desc(), Attempt.id.desc()).limit(1))
+    window = timedelta(seconds=rules.burst_window_s)
+    neighbours = session.scalars(carrier_scans.where(
+        Attempt.occurred_at.between(attempt.occurred_at - window, attempt.occurred_at + window))).all()
+    depots = []
+    for point in (attempt.carrier.default_pickup_point, attempt.pickup_point):
+        if point is not None and point.latitude is not None and all(d.code != point.code for d in depots):
+            depots.append(Depot(point.code, point.latitude, point.longitude))
+    evidence = getattr(attempt, "device_evidence", None)
+    printed = session.scalar(sa.select(sa.func.count()).select_from(PaperNoticePrint)
+                             .where(PaperNoticePrint.attempt_id == attempt.id))
+    return AttemptFacts(
+        occurred_at=attempt.occurred_at,
+        leaves_notice=upu_event(attempt.outcome).leaves_notice,
+        address_key=address_key(attempt.item),
+        location=None if attempt.latitude is None else Point(attempt.latitude, attempt.longitude),
+        accuracy_m=attempt.accuracy_m,
+        address=address_point(attempt.item),
+        depots=tuple(depots),
+        previous=_other(previous) if previous is not None else None,
+        neighbours=tuple(_other(n) for n in neighbours),
+        clock_skew_s=evidence.clock_skew_s if evidence is not None else None,
+        notice_printed=bool(printed),
+    )
+
+
+def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime) -> AttemptCheck:
+    """Compute the attempt's checks and store them (replacing earlier ones); flushes, no commit."""
+    facts = gather_facts(session, attempt, rules)
+    distance = distance_to_address(facts)
+    row = session.get(AttemptCheck, attempt.id)
+    if row is None:
+        row = AttemptCheck(attempt_id=attempt.id)
+        session.add(row)
+    row.checked_at = now
+    row.distance_m = None if distance is None else round(distance, 1)
+    row.results = [check.as_dict() for check in evaluate(facts, rules)]
+    session.flush()
+    return row
+
+
+def check_recorded_attempt(session: Session, attempt_id: int, rules_config, now: datetime) -> None:
+    """After a scan is committed: check it (and the carrier's scans around it, for bursts).
+
+    Any failure is logged and rolled back; the scan itself is already safe.
+    """
+    try:
+        rules = rules_from_config(rules_config)
+        attempt = session.get(Attempt, attempt_id)
+        row = run_checks(session, attempt, rules, now)
+        if any(r["code"] == "burst" for r in row.results):
+            window = timedelta(seconds=rules.burst_window_s)
+            for other in session.scalars(sa.select(Attempt).where(
+                    Attempt.carrier_id == attempt.carrier_id, Attempt.id != attempt.id,
+                    Attempt.occurred_at.between(attempt.occurred_at - window, attempt.occurred_at + window))):
+                run_checks(session, other, rules, now)
+        session.commit()
+    except Exception:  # noqa: BLE001  (checks must never refuse a scan that is already recorded)
+        session.rollback()
+        log.exception("checks on attempt %s failed; run `flask checks rerun` to retry", attempt_id)
+
+
+def record_notice_printed(session: Session, attempt: Attempt, device_id: int | None, rules_config,
+                          now: datetime) -> None:
+    """The handheld produced the paper notice for ``attempt``: note it and re-check. Commits."""
+    session.add(PaperNoticePrint(attempt_id=attempt.id, device_id=device_id, printed_at=now))
+    session.commit()
+    check_recorded_attempt(session, attempt.id, rules_config, now)
+
+
+def relocate_if_unmatched(session: Session, item: Item, now: datetime) -> None:
+    """An item the register did not know at registration is looked up again (it may be loaded now)."""
+    location = item.location
+    if location is not None and location.quality != "unmatched":
+        return
+    found = addresses.item_location(session, item.id, None, item.address_line1, item.postal_code, item.city, now)
+    if location is None:
+        session.add(found)
+    elif found.quality != "unmatched":
+        location.latitude, location.longitude = found.latitude, found.longitude
+        location.quality, location.address_point_id, location.located_at = found.quality, found.address_point_id, now
+    session.flush()
+
+
+def rerun_since(session: Session, since: datetime, rules: Rules, now: datetime, batch: int = 500) -> int:
+    """Recompute the checks of every attempt made since ``since``; returns how many. Commits per batch.
+
+    Items the address-point register did not know are looked up again first.
+    """
+    done = 0
+    last_id = 0
+    while True:
+        attempts = session.scalars(sa.select(Attempt).where(Attempt.occurred_at >= since, Attempt.id > last_id)
+                                   .order_by(Attempt.id).limit(batch)).all()
+        if not attempts:
+            return done
+        for attempt in attempts:
+            relocate_if_unmatched(session, attempt.item, now)
+            run_checks(session, attempt, rules, now)
+        last_id = attempts[-1].id
+        done += len(attempts)
+        session.commit()
+
+
+def checks_data(attempt: Attempt, lang: str = "pl") -> list[dict]:
+    """The stored checks of an attempt: ``[{"code", "text", ...figures}]`` (text in ``lang``)."""
+    row = getattr(attempt, "check_result", None)
+    if row is None:
+        return []
+    return [{"code": r["code"], "text": check_texts.text(r, lang), **{k: v for k, v in r.items() if k != "code"}}
+            for r in row.results]
+
+
+def distance_data(attempt: Attempt, lang: str = "pl") -> dict | None:
+    """``{"m": 2100.0, "text": "scanned 2.1 km from your address"}`` or None when unknown."""
+    row = getattr(attempt, "check_result", None)
+    if row is None or row.distance_m is None:
+        return None
+    return {"m": row.distance_m, "text": check_texts.distance_sentence(row.distance_m, lang)}
+
+
+def checks_for_attempt(session: Session, attempt: Attempt, lang: str = "pl") -> list[dict]:
+    """The checks of one attempt in the public JSON shape ``[{"code", "text", ...figures}]``.
+
+    Uses the stored results; an attempt never checked yet (an old one, or checks that
+    failed) is checked now with the app's rules, without storing anything.
+    """
+    if getattr(attempt, "check_result", None) is not None:
+        return checks_data(attempt, lang)
+    rules = rules_from_config(current_app.config)
+    return [{"code": c.code, "text": check_texts.text(c.as_dict(), lang), **c.figures}
+            for c in evaluate(gather_facts(session, attempt, rules), rules)]

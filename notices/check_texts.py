@@ -1,0 +1,71 @@
+"""Checks on an attempt in plain words, Polish and English, with their figures filled in."""
+from __future__ import annotations
+
+# Short names of the checks, for tables (PL, EN).
+CODE_NAMES = {
+    "far_from_address": ("daleko od adresu", "far from address"),
+    "at_depot": ("w placówce", "at the depot"),
+    "implausible_speed": ("niemożliwa prędkość", "implausible speed"),
+    "burst": ("seria skanów", "burst"),
+    "outside_hours": ("poza godzinami", "outside hours"),
+    "poor_accuracy": ("słaby GPS", "poor accuracy"),
+    "clock_skew": ("zegar urządzenia", "device clock"),
+    "no_notice_printed": ("bez wydruku awiza", "no notice printed"),
+}
+
+
+def distance(metres: float, lang: str) -> str:
+    """``2100`` → "2.1 km" (PL "2,1 km"); under a kilometre to the nearest 10 m ("40 m")."""
+    if metres < 1000:
+        return f"{int(round(metres, -1)) if metres >= 10 else int(round(metres))} m"
+    text = f"{metres / 1000:.1f} km"
+    return text.replace(".", ",") if lang == "pl" else text
+
+
+def distance_sentence(metres: float, lang: str) -> str:
+    """The distance from the address as the record page says it."""
+    if lang == "pl":
+        return f"zeskanowano {distance(metres, lang)} od Twojego adresu"
+    return f"scanned {distance(metres, lang)} from your address"
+
+
+def _number(value, lang: str) -> str:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", ",") if lang == "pl" else text
+
+
+def text(check: dict, lang: str) -> str:
+    """The sentence for one check (``{"code", ...figures}``) in ``lang`` ("pl" or "en")."""
+    pl = lang == "pl"
+    code = check["code"]
+    f = {k: _number(v, lang) for k, v in check.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if code == "far_from_address":
+        d, t = distance(check["distance_m"], lang), distance(check["threshold_m"], lang)
+        return (f"Skan wykonano {d} od adresu adresata (dopuszczalne do {t})." if pl
+                else f"Scanned {d} from the recipient's address (allowed up to {t}).")
+    if code == "at_depot":
+        d = distance(check["depot_distance_m"], lang)
+        return (f"Skan wykonano w placówce {check['pickup_point']} ({d} od niej), a nie pod adresem." if pl
+                else f"Scanned at the depot / pickup point {check['pickup_point']} ({d} from it), not at the address.")
+    if code == "implausible_speed":
+        d = distance(check["distance_m"], lang)
+        return (f"Poprzedni skan doręczyciela był {d} dalej i {f['seconds']} s wcześniej: to {f['speed_kmh']} km/h, "
+                "prędkość nieosiągalna dla doręczyciela." if pl
+                else f"The carrier's previous scan was {d} away and {f['seconds']} s earlier: {f['speed_kmh']} km/h, "
+                "a speed no courier reaches.")
+    if code == "burst":
+        return (f"{f['attempts']} prób doręczenia pod {f['addresses']} różnymi adresami w ciągu {f['window_s']} s." if pl
+                else f"{f['attempts']} attempts at {f['addresses']} different addresses within {f['window_s']} s.")
+    if code == "outside_hours":
+        return (f"Skan o {check['local_time']}, poza godzinami doręczeń ({check['hours']})." if pl
+                else f"Scanned at {check['local_time']}, outside delivery hours ({check['hours']}).")
+    if code == "poor_accuracy":
+        return (f"Niska dokładność pozycji GPS: ±{f['accuracy_m']} m (próg {f['limit_m']} m)." if pl
+                else f"Poor GPS accuracy: ±{f['accuracy_m']} m (limit {f['limit_m']} m).")
+    if code == "clock_skew":
+        return (f"Zegar urządzenia różnił się od zegara serwera o {f['skew_s']} s (tolerancja {f['tolerance_s']} s)." if pl
+                else f"The device clock differed from the server clock by {f['skew_s']} s (tolerance {f['tolerance_s']} s).")
+    if code == "no_notice_printed":
+        return ("Odnotowano pozostawienie awiza, ale na urządzeniu nie wydrukowano awiza papierowego." if pl
+                else "A notice was recorded as left, but no paper notice was printed on the handheld.")
+    return code.replace("_", " ")

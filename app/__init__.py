@@ -15,7 +15,9 @@ from flask import Flask
 from app import evidence, settings
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
-from app.delivery import api_scans, handheld_api, handheld_views, public_views
+from app.cases import cli as cases_cli_module, queries as case_queries
+from app.cases import staff_views as case_staff_views, views as case_views, api as case_api
+from app.delivery import api_scans, handheld_api, handheld_views, public_views, records
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
 from app.evidence import api_log, api_proofs
@@ -40,11 +42,12 @@ from app.web import problems, ratelimit
 from notices.sms import QuietHours
 
 API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
-                  api_bulk.bp, api_settings.bp, openapi.bp)
+                  api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp)
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
-                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp)
+                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, case_views.bp,
+                   case_staff_views.bp)
 CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
-              worker_command, messaging_cli, evidence_cli)
+              worker_command, messaging_cli, evidence_cli, cases_cli_module.cases_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -68,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     evidence.init_app(app)       # transparency log of item events, signing keys
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
+    records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record
 
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)
@@ -76,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(twilio_hooks.bp)          # Twilio signs its requests instead
     csrf.exempt(unsubscribe.unsubscribe)  # checks CSRF itself unless it is an RFC 8058 one-click POST
     csrf.exempt(handheld_api.enrol)       # JSON from the device, no session or cookie involved
+    csrf.exempt(case_views.file_case)     # JSON needs none (the record link is the capability); forms are checked
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import masking
@@ -68,6 +69,14 @@ def notification_data(message: OutboxMessage, public: bool = False) -> dict:
     }
 
 
+_SECTIONS_KEY = "awizo.record_sections"
+
+
+def add_record_section(app, section) -> None:
+    """Let a higher area add to every record: ``section(session, item, public) -> dict``."""
+    app.extensions.setdefault(_SECTIONS_KEY, []).append(section)
+
+
 def item_record(session: Session, item: Item, base_url: str, public: bool = False) -> dict:
     """Everything known about an item, in time order."""
     attempts = session.scalars(
@@ -102,7 +111,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
             },
             "phone": item.recipient_phone, "email": item.recipient_email, "language": item.language,
         }
-    return {
+    record = {
         "tracking_number": item.tracking_number,
         "service": item.service,
         "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None,
@@ -118,3 +127,6 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "notifications": [notification_data(n, public) for n in notifications],
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
     }
+    for section in current_app.extensions.get(_SECTIONS_KEY, []):
+        record.update(section(session, item, public))
+    return record

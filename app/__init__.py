@@ -15,7 +15,7 @@ from flask import Flask
 from app import evidence, settings
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
-from app.cases import cli as cases_cli_module, queries as case_queries
+from app.cases import cli as cases_cli_module, escalation as case_escalation, queries as case_queries
 from app.cases import staff_views as case_staff_views, views as case_views, api as case_api
 from app.delivery import api_scans, handheld_api, handheld_views, public_views, records
 from app.delivery.cli import carriers_cli
@@ -23,7 +23,7 @@ from app.demo.seed import demo_command
 from app.evidence import api_log, api_proofs
 from app.evidence.cli import evidence_cli
 from app.extensions import csrf, db, migrate
-from app.lifecycle import api as lifecycle_api
+from app.lifecycle import api as lifecycle_api, jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
 from app.messaging import dev_views, outbox, providers, twilio_hooks, unsubscribe
@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
     records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record
+    app.extensions[jobs.CASE_ESCALATION_KEY] = case_escalation.run_escalation
 
     for bp in API_BLUEPRINTS:
         csrf.exempt(bp)

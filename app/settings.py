@@ -77,4 +77,9 @@ def from_env(instance_path: str, env: os._Environ | dict | None = None) -> dict:
         "LIFECYCLE_SWEEP_SECONDS": float(env.get("LIFECYCLE_SWEEP_SECONDS") or 60),
         "TREE_HEAD_PUBLISH_SECONDS": float(env.get("TREE_HEAD_PUBLISH_SECONDS") or 300),
         "DEVICE_CLOCK_TOLERANCE_SECONDS": int(env.get("DEVICE_CLOCK_TOLERANCE_SECONDS") or 60),
+        # Complaints: the operator's answer target (working days), escalation sweep, filing limits.
+        "CASE_TARGET_WORKING_DAYS": int(env.get("CASE_TARGET_WORKING_DAYS") or 5),
+        "CASE_ESCALATION_SECONDS": float(env.get("CASE_ESCALATION_SECONDS") or 300),
+        "CASE_RATE_LIMIT_PER_RECORD": env.get("CASE_RATE_LIMIT_PER_RECORD") or "5 per hour",
+        "CASE_RATE_LIMIT_PER_CLIENT": env.get("CASE_RATE_LIMIT_PER_CLIENT") or "20 per hour",
     }

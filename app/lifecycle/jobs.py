@@ -41,9 +41,20 @@ def publish_tree_head():
     return publish()
 
 
+CASE_ESCALATION_KEY = "awizo.jobs.case_escalation"
+
+
+def escalate_cases():
+    """Cases past their due date: escalate with a new date and tell the recipient (wired in create_app)."""
+    run = current_app.extensions.get(CASE_ESCALATION_KEY)
+    return run(current_app) if run else []
+
+
 JOBS: tuple[Job, ...] = (
     Job("lifecycle-sweep", sweep_lifecycle, "LIFECYCLE_SWEEP_SECONDS",
         "Take the notice-lifecycle steps that are due (repeat notice, reminder, deemed service, return)."),
     Job("publish-tree-head", publish_tree_head, "TREE_HEAD_PUBLISH_SECONDS",
         "Sign and publish the transparency log's current tree head."),
+    Job("case-escalation", escalate_cases, "CASE_ESCALATION_SECONDS",
+        "Escalate complaints not decided by their due date and tell the recipient the new date."),
 )

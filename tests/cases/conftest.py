@@ -66,6 +66,13 @@ class Cases:
             db.session.expunge_all()
             return case
 
+    def case_token(self, number: str) -> str:
+        """The case link's token, as the messages carry it."""
+        from app.cases.links import case_token
+
+        case = self.case(number)
+        return case_token(self.app.config["SECRET_KEY"], case.link_nonce)
+
     def confirm_email(self, address: str) -> None:
         """Open the confirmation link from the e-mail and press its button."""
         message = [m for m in self.messages("confirm_email") if m.recipient == address][-1]

@@ -1,9 +1,17 @@
 """Filing a case from the record link: the JSON contract, the number, the history, who is told."""
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
+import sqlalchemy as sa
+
+from app.accounts import service as accounts
+from app.extensions import db
+from app.models import Sender
 from notices import case_numbers
+from tests.cases.conftest import PASSWORD, csrf_from
 
 
 def test_a_case_filed_as_json_gets_a_number_a_link_and_a_due_date(cases, client):
@@ -67,8 +75,6 @@ def test_the_form_needs_its_csrf_token_and_json_does_not(cases, client):
     no_token = client.post(f"/v/{token}/cases", data={"kind": "was_home", "message": "x", "contact": "a@example.com"})
     assert no_token.status_code == 400
     page = client.get(f"/v/{token}/cases/new")
-    from tests.cases.conftest import csrf_from
-
     filed = client.post(f"/v/{token}/cases", data={
         "csrf_token": csrf_from(page.text), "kind": "was_home", "message": "Byłem w domu cały dzień.",
         "contact_channel": "email", "contact": "jan@example.com"})
@@ -96,8 +102,6 @@ def test_a_phone_contact_is_confirmed_by_the_code_in_the_first_sms(cases, client
     code = re.search(r"(?:Kod|Code) (\d{6})", sms.body).group(1)
     path = filed["case_url"].replace("http://awizo.test", "")
     page = client.get(path)
-    from tests.cases.conftest import csrf_from
-
     wrong = client.post(f"{path}/confirm", data={"csrf_token": csrf_from(page.text), "code": "000000"})
     assert wrong.status_code == 422
     right = client.post(f"{path}/confirm", data={"csrf_token": csrf_from(page.text), "code": code})
@@ -116,3 +120,42 @@ def test_the_sender_is_told_at_once_and_sees_the_case_on_the_item(cases, api):
     assert [e["kind"] for e in item["events"]][-1] == "case.opened"
     public = cases.client.get(f"/v/{token}", headers={"Accept": "application/json"}).json
     assert "cases" not in public and public["notice_finding"] is None
+
+
+def test_alerts_carry_a_complaint_link_and_the_alerts_page_leads_to_the_form(cases, client):
+    number, token, _ = cases.item_with_notice()
+    (mail,) = [m for m in cases.messages("notice_left", channel="email")]
+    assert f"/v/{token}/cases/new?from=alert" in mail.body
+    assert 'href="/cases/find' in client.get("/alerts/").text
+    page = client.get("/cases/find")
+    unknown = client.post("/cases/find", data={"csrf_token": csrf_from(page.text), "link": "http://x/v/nope"})
+    assert unknown.status_code == 422
+    found = client.post("/cases/find", data={"csrf_token": csrf_from(page.text), "link": f"http://awizo.test/v/{token}"})
+    assert found.status_code == 303 and f"/v/{token}/cases/new" in found.headers["Location"]
+    form = client.get(found.headers["Location"])
+    assert 'name="from" value="alerts_page"' in form.text and number in form.text
+
+
+def test_the_sender_downloads_the_evidence_bundle_of_its_own_case_only(cases, app, api):
+    _, token, _ = cases.item_with_notice()
+    number = cases.file(token).json["case_number"]
+    sender = app.test_client()
+    page = sender.get("/login")
+    sender.post("/login", data={"email": "admin@sender.example.com", "password": PASSWORD,
+                                "csrf_token": csrf_from(page.text)})
+    answer = sender.get(f"/portal/cases/{number}/bundle.zip")
+    assert answer.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(answer.data)).namelist()
+    assert f"{number}.json" in names and "log-inclusion-proofs.json" in names
+    assert any(n.startswith("proof-") and n.endswith(".pdf") for n in names)
+    recipient = cases.client.get(f"/c/{cases.case_token(number)}/bundle.zip")
+    assert recipient.status_code == 200
+    api.new_sender("Inny Nadawca")
+    with app.app_context():
+        other = db.session.scalar(sa.select(Sender).where(Sender.name == "Inny Nadawca"))
+        accounts.create_user(db.session, "admin@other.example.com", "sender_admin", other, password=PASSWORD)
+    stranger = app.test_client()
+    page = stranger.get("/login")
+    stranger.post("/login", data={"email": "admin@other.example.com", "password": PASSWORD,
+                                  "csrf_token": csrf_from(page.text)})
+    assert stranger.get(f"/portal/cases/{number}/bundle.zip").status_code == 404

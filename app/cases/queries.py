@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.cases.evidence import ChecksForAttempt, gather
 from app.cases.notify import notice_found_not_left
@@ -98,8 +98,10 @@ def case_counts_by_carrier(session: Session, day: date, tz: str = "Europe/Warsaw
     zone = ZoneInfo(tz)
     start = datetime.combine(day, time(0), zone).astimezone(timezone.utc)
     end = start + timedelta(days=1)
-    last_attempt = (sa.select(Attempt.id).where(Attempt.item_id == Case.item_id)
-                    .order_by(Attempt.occurred_at.desc(), Attempt.id.desc()).limit(1).scalar_subquery())
+    latest = aliased(Attempt)
+    last_attempt = (sa.select(latest.id).where(latest.item_id == Case.item_id)
+                    .order_by(latest.occurred_at.desc(), latest.id.desc()).limit(1)
+                    .correlate(Case).scalar_subquery())
     attempt_id = sa.func.coalesce(Case.attempt_id, last_attempt)
     rows = session.execute(
         sa.select(Attempt.carrier_id, Case.status, Case.decision)

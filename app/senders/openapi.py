@@ -93,6 +93,13 @@ SCHEMAS = {
         "attempts": {"type": "array", "items": ref("Attempt")},
         "notifications": {"type": "array", "items": ref("Notification")},
         "events": {"type": "array", "items": ref("ItemEvent")},
+        "cases": {"type": "array", "description": "complaints about this item (see case.* webhook events)",
+                  "items": obj({"case_number": STR, "status": STR, "kind": STR, "decision": nullable(STR),
+                                "due_at": DATETIME}, ["case_number", "status"])},
+        "notice_finding": nullable(obj({"case_number": STR, "decision": STR, "decided_at": DATETIME,
+                                        "text": obj({"pl": STR, "en": STR})}, ["case_number"],
+                                       description="an upheld complaint found the notice was not left: "
+                                                   "the deemed-service date is contested")),
     }, ["tracking_number", "service", "status", "recipient", "registered_at", "verify_url", "attempts",
         "notifications", "events"], description="The whole record of an item: attempts, alerts and their statuses, events."),
     "ItemSummary": obj({
@@ -313,6 +320,22 @@ def paths() -> dict:
                     "security": DEVICE,
                     "responses": {**json_ok(obj({"tasks": {"type": "array", "items": {"type": "object"}}}, ["tasks"])),
                                   **problems(401, 403)}},
+        },
+        "/statements": {
+            "get": {"operationId": "listStatements", "tags": ["Carriers"],
+                    "summary": "Statements the operator asked the device's carrier for (complaints)", "security": DEVICE,
+                    "responses": {**json_ok(obj({"statements": {"type": "array", "items": {"type": "object"}}},
+                                                ["statements"])), **problems(401, 403)}},
+        },
+        "/statements/{statement_id}": {
+            "post": {"operationId": "answerStatement", "tags": ["Carriers"], "summary": "Answer a statement request",
+                     "security": DEVICE,
+                     "parameters": [{"name": "statement_id", "in": "path", "required": True,
+                                     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+                     "requestBody": body(obj({"answer": {"type": "string", "minLength": 1, "maxLength": 4000}},
+                                             ["answer"])),
+                     "responses": {**json_ok(obj({"id": INT, "answered_at": DATETIME}), "Answered", 201),
+                                   **problems(400, 401, 403, 404, 409, 422)}},
         },
         "/webhooks": {
             "get": {"operationId": "listWebhooks", "tags": ["Webhooks"], "summary": "Your callback endpoints",

@@ -20,6 +20,7 @@ NAV = [
     ("staff.index", "Panel operatora", "Operator", ("staff",)),
     ("staff.devices", "Urządzenia", "Devices", ("staff",)),
     ("recipients.staff_index", "Adresaci", "Recipients", ("staff",)),
+    ("staff_cases.queue", "Reklamacje", "Cases", ("staff",)),
     ("portal.api_reference", "Dokumentacja API", "API reference", ("sender_admin", "sender_clerk", "staff")),
 ]
 

@@ -130,7 +130,7 @@ def _send_confirmation(session: Session, case: Case, url: str, settings: CaseSet
         case.contact_secret_expires_at = now + timedelta(minutes=SMS_CODE_MINUTES)
         enqueue_message(session, channel="sms", recipient=case.contact_address, purpose="confirm_sms",
                         body=case_messages.confirm_sms(case.language, case.number, code, SMS_CODE_MINUTES),
-                        dedupe_key=key, now=now, language=case.language, item_id=case.item_id)
+                        dedupe_key=key, now=now, language=case.language)
     else:
         token = secrets.token_urlsafe(32)
         case.contact_secret_hash = hash_token(token)
@@ -138,7 +138,7 @@ def _send_confirmation(session: Session, case: Case, url: str, settings: CaseSet
         content = case_messages.confirm_email(case.language, case.number, f"{settings.base_url}/c/confirm/{token}",
                                               url, EMAIL_LINK_HOURS)
         enqueue_email(session, content, recipient=case.contact_address, purpose="confirm_email", dedupe_key=key,
-                      now=now, item_id=case.item_id)
+                      now=now)
     add_entry(session, case, "confirmation_sent", now, actor="system", visible=False,
               data={"channel": case.contact_channel})
 

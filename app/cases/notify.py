@@ -62,12 +62,12 @@ def tell_recipient(session: Session, case: Case, entry: CaseEntry, settings: Cas
         body = case_messages.status_sms(case.language, case.number, case.status, url, due, settings.tz,
                                         decision=case.decision)
         enqueue_message(session, channel="sms", recipient=case.contact_address, purpose="case_update", body=body,
-                        dedupe_key=key, now=now, language=case.language, item_id=case.item_id)
+                        dedupe_key=key, now=now, language=case.language)
     else:
         content = case_messages.status_email(case.language, case.number, case.status, url, due, settings.tz,
                                              note=note, decision=case.decision, reason=case.decision_reason)
         enqueue_email(session, content, recipient=case.contact_address, purpose="case_update", dedupe_key=key,
-                      now=now, item_id=case.item_id)
+                      now=now)
 
 
 def tell_sender(session: Session, case: Case, event: str, entry: CaseEntry, settings: CaseSettings,

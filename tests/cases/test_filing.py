@@ -120,6 +120,7 @@ def test_the_sender_is_told_at_once_and_sees_the_case_on_the_item(cases, api):
     assert [e["kind"] for e in item["events"]][-1] == "case.opened"
     public = cases.client.get(f"/v/{token}", headers={"Accept": "application/json"}).json
     assert "cases" not in public and public["notice_finding"] is None
+    assert {n["purpose"] for n in public["notifications"]} == {"notice_left"}  # the case's messages stay with the case
 
 
 def test_alerts_carry_a_complaint_link_and_the_alerts_page_leads_to_the_form(cases, client):

@@ -24,8 +24,20 @@ from notices import masking
 ChecksForAttempt = Callable[[Session, Attempt], list[dict]]
 
 
+_CHECKS_KEY = "awizo.cases.checks_for_attempt"
+
+
 def no_checks(session: Session, attempt: Attempt) -> list[dict]:
     return []
+
+
+def set_checks_for_attempt(app, checks_for_attempt: ChecksForAttempt) -> None:
+    """Wire the checks on attempts (``checks_for_attempt(session, attempt) -> [{"code", "text", …figures}]``)."""
+    app.extensions[_CHECKS_KEY] = checks_for_attempt
+
+
+def checks_for_attempt_of(app) -> ChecksForAttempt:
+    return app.extensions.get(_CHECKS_KEY) or no_checks
 
 
 def _log_inclusion(session: Session, attempt: Attempt, tree_size: int | None) -> dict | None:

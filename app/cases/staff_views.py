@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, jsonify, redir
 from app.accounts.web import current_user, login_required
 from app.cases import handling, letters, metrics, queries
 from app.cases.context import CaseSettings
+from app.cases.evidence import checks_for_attempt_of
 from app.cases.letters import attach_letter
 from app.errors import NotFound, ServiceError
 from app.extensions import db
@@ -14,7 +15,6 @@ from app.models.types import utcnow
 from notices.cases import DECISIONS, KINDS, STATUSES
 
 bp = Blueprint("staff_cases", __name__, template_folder="templates")
-CHECKS_KEY = "awizo.cases.checks_for_attempt"
 
 
 def _case(number: str):
@@ -51,7 +51,7 @@ def case_metrics():
 def case(number: str):
     found = _case(number)
     data = queries.case_data(db.session, found, internal=True,
-                             checks_for_attempt=current_app.extensions.get(CHECKS_KEY))
+                             checks_for_attempt=checks_for_attempt_of(current_app))
     return render_template("cases/staff_case.html", case=data, kinds=KINDS, statuses=STATUSES, decisions=DECISIONS)
 
 

@@ -14,6 +14,7 @@ from wtforms import ValidationError
 
 from app.cases import filing, letters, queries
 from app.cases.context import CaseSettings
+from app.cases.evidence import checks_for_attempt_of
 from app.cases.links import case_by_token
 from app.delivery import items as item_service
 from app.delivery.records import item_record
@@ -28,7 +29,6 @@ from notices.cases import DECISIONS, KINDS, STATUSES
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 bp.app_context_processor(i18n.template_context)
-CHECKS_KEY = "awizo.cases.checks_for_attempt"
 
 
 def record_limit() -> str:
@@ -51,7 +51,7 @@ def _wants_json() -> bool:
 
 
 def checks_for_attempt():
-    return current_app.extensions.get(CHECKS_KEY)
+    return checks_for_attempt_of(current_app)
 
 
 @bp.errorhandler(ServiceError)

@@ -134,3 +134,22 @@ def test_a_case_past_its_due_date_is_escalated_once_with_a_new_date(cases, app):
     (told,) = cases.messages("case_update")
     assert new_due.astimezone(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y") in told.body
     assert number in told.subject
+
+
+def test_the_queue_is_ordered_by_due_date_and_filters_by_kind_and_owner(cases, app):
+    _, token, _ = cases.item_with_notice()
+    first = cases.file(token).json["case_number"]
+    second = cases.file(token, kind="wrong_pickup_point").json["case_number"]
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.number == second))
+        case.due_at = case.due_at - timedelta(days=2)  # due sooner: first in the queue
+        db.session.commit()
+    staff = cases.staff_client()
+    queue = staff.get("/staff/cases").text
+    assert queue.index(second) < queue.index(first)
+    only_pickup = staff.get("/staff/cases?kind=wrong_pickup_point").text
+    assert second in only_pickup and first not in only_pickup
+    _act(staff, first, "assign")
+    mine = staff.get("/staff/cases?mine=1").text
+    assert first in mine and second not in mine
+    assert cases.client.get("/staff/cases").status_code == 302  # not signed in

@@ -15,7 +15,14 @@ from flask import Flask
 from app import settings
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
-from app.delivery import api_scans, handheld_api, handheld_views
+from app.cases import api as case_api
+from app.cases import evidence as case_evidence
+from app.cases import jobs as case_jobs
+from app.cases import queries as case_queries
+from app.cases import staff_views as case_staff_views
+from app.cases import views as case_views
+from app.cases.cli import cases_cli
+from app.delivery import api_scans, checks, handheld_api, handheld_views, records
 from app.delivery.checks_cli import addresses_cli, checks_cli
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
@@ -40,16 +47,18 @@ from app.recipients.blueprint import bp as recipients_bp
 from app.senders import api_bulk, api_items, api_settings, formatting, openapi, portal, webhooks
 from app.senders import portal_admin, portal_import, portal_views  # noqa: F401  (routes on the portal blueprint)
 from app.senders.cli import senders_cli
+from app.staff import carriers
 from app.staff import views as staff_views
 from app.web import health, problems, ratelimit
 from notices.sms import QuietHours
 
 API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
-                  api_bulk.bp, api_settings.bp, openapi.bp)
+                  api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp)
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
-                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp)
+                   portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp, case_views.bp,
+                   case_staff_views.bp)
 CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
-              worker_command, messaging_cli, evidence_cli, addresses_cli, checks_cli)
+              worker_command, messaging_cli, evidence_cli, addresses_cli, checks_cli, cases_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -79,7 +88,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
     delivery.add_failure_hook(app, failover.tell_through_other_channel)  # a failed alert is told through the other channel
-    lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS)
+    lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS + case_jobs.JOBS)
+    records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record
+    case_evidence.set_checks_for_attempt(app, checks.checks_for_attempt)  # a case shows the attempt's checks
+    carriers.set_case_counts(app, case_queries.case_counts_between)  # /staff/carriers counts each carrier's cases
 
     problems.install(app)  # before the blueprints: it bounds their integer path parameters
     for bp in API_BLUEPRINTS:
@@ -88,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(twilio_hooks.bp)          # Twilio signs its requests instead
     csrf.exempt(unsubscribe.unsubscribe)  # checks CSRF itself unless it is an RFC 8058 one-click POST
     csrf.exempt(handheld_api.enrol)       # JSON from the device, no session or cookie involved
+    csrf.exempt(case_views.file_case)     # JSON needs none (the record link is the capability); forms are checked
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
 

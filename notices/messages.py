@@ -91,8 +91,10 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
                 ("Collect it at", f"{alert.pickup_name}, {alert.pickup_address}"),
                 ("Collect by", _date(alert.deadline_local)),
             ),
-            closing=(consequence,) + ((f"Alerts for every item to your address: {alert.signup_url}",)
-                                      if alert.signup_url else ()),
+            closing=(consequence,
+                     f"No paper notice in your mailbox? File a complaint, you get a case number at once: "
+                     f"{alert.verify_url}/cases/new?from=alert")
+            + ((f"Alerts for every item to your address: {alert.signup_url}",) if alert.signup_url else ()),
             link_label="The record of this delivery attempt",
             link_url=alert.verify_url,
         )
@@ -114,8 +116,10 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
             ("Odbiór w", f"{alert.pickup_name}, {alert.pickup_address}"),
             ("Odbierz do", _date(alert.deadline_local)),
         ),
-        closing=(consequence,) + ((f"Alerty o wszystkich przesyłkach na Twój adres: {alert.signup_url}",)
-                                  if alert.signup_url else ()),
+        closing=(consequence,
+                 f"Nie ma awizo w skrzynce? Złóż reklamację, numer dostaniesz od razu: "
+                 f"{alert.verify_url}/cases/new?from=alert")
+        + ((f"Alerty o wszystkich przesyłkach na Twój adres: {alert.signup_url}",) if alert.signup_url else ()),
         link_label="Zapis tej próby doręczenia",
         link_url=alert.verify_url,
     )

@@ -147,6 +147,10 @@ def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
     table = Table([[title, qr]], colWidths=[130 * mm, 42 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     doc.flow.append(table)
+    finding = record.get("notice_finding")
+    if finding:  # an upheld complaint: the deemed-service date is contested
+        doc.flow.append(Spacer(1, 2 * mm))
+        doc.flow.append(doc.p(f"{finding['text']['pl']} / {finding['text']['en']}", "h2"))
 
 
 def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:

@@ -80,6 +80,14 @@ def notification_data(message: OutboxMessage, public: bool = False, *, held: dat
     }
 
 
+_SECTIONS_KEY = "awizo.record_sections"
+
+
+def add_record_section(app, section) -> None:
+    """Let a higher area add to every record: ``section(session, item, public) -> dict``."""
+    app.extensions.setdefault(_SECTIONS_KEY, []).append(section)
+
+
 def checked_attempt_data(attempt: Attempt, lang: str) -> dict:
     """An attempt with its checks and its distance from the address, in words in ``lang``."""
     return {**attempt_data(attempt), "checks": checks_data(attempt, lang),
@@ -132,7 +140,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
             },
             "phone": item.recipient_phone, "email": item.recipient_email, "language": item.language,
         }
-    return {
+    record = {
         "tracking_number": item.tracking_number,
         "service": item.service,
         "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None,
@@ -148,3 +156,6 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "notifications": [notification_data(n, public, **_hold(session, n, now)) for n in notifications],
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
     }
+    for section in current_app.extensions.get(_SECTIONS_KEY, []):
+        record.update(section(session, item, public))
+    return record

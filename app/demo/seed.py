@@ -16,6 +16,10 @@ from app.models import ApiKey, Carrier, Device, Item, PickupPoint, Sender, User
 from app.models.types import utcnow
 from app.security import new_token
 from app.accounts import service as accounts
+from app.cases.context import CaseSettings
+from app.cases.filing import NewCase, file_case
+from app.cases.links import case_url
+from app.models.cases import Case
 from app.delivery import addresses, enrolments
 from app.delivery.attempts import ScanInput, record_attempt
 from app.delivery.items import NewItem, register_item
@@ -102,10 +106,12 @@ def seed_demo() -> dict:
             ), f"demo-{number}", now=now, base_url=current_app.config["PUBLIC_BASE_URL"],
                 tz=current_app.config["OPERATOR_TIMEZONE"])
     items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
+    case_url = _demo_case(items[0] if items else None, now)
     logins = {email: _demo_login(email, role, sender if role != "staff" else None) for email, role in DEMO_USERS}
     enrolment, code = enrolments.create_enrolment(db.session, carrier.id, "demo phone", created_by="demo", now=now)
     return {"api_key": api_key, "device_token": device_token, "logins": logins,
             "enrol_url": f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}",
+            "case_url": case_url,
             "verify_urls": {i.tracking_number: f"{current_app.config['PUBLIC_BASE_URL']}/v/{i.verify_token}" for i in items}}
 
 
@@ -131,6 +137,17 @@ def _demo_address_points(now) -> None:
     if depot is not None and depot.latitude is None and depot.code == "WAW-01":
         depot.latitude, depot.longitude = 52.2356, 21.0081  # ul. Świętokrzyska 31/33
         db.session.commit()
+def _demo_case(item: Item | None, now) -> str | None:
+    """One open complaint, so the staff queue and the case page have something to show."""
+    if item is None:
+        return None
+    settings = CaseSettings.from_app()
+    case = db.session.scalar(sa.select(Case).where(Case.item_id == item.id))
+    if case is None:
+        case, _ = file_case(db.session, item, NewCase(
+            kind="was_home", message="Byłem w domu cały dzień, nikt nie dzwonił, awizo nie było w skrzynce.",
+            channel="email", address=item.recipient_email or "demo@example.com", filed_from="record"), settings, now=now)
+    return case_url(settings.base_url, settings.secret, case)
 
 
 @click.command("demo")
@@ -145,6 +162,8 @@ def demo_command() -> None:
     click.echo(f"Handheld: open {info['enrol_url']} (one-time enrolment link, 30 minutes)")
     for number, url in info["verify_urls"].items():
         click.echo(f"Item {number}: {url}")
+    if info.get("case_url"):
+        click.echo(f"Complaint (case page): {info['case_url']}")
     click.echo(f"Try: curl -H 'Authorization: Bearer {info['api_key']}' {base}/api/v1/items/{next(iter(info['verify_urls']))}")
     notice = quiet_hours_notice(current_app.config, utcnow())
     if notice:

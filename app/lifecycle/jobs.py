@@ -49,6 +49,7 @@ def sweep_lifecycle():
     return lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
 
 
+
 JOBS: tuple[Job, ...] = (
     Job("lifecycle-sweep", sweep_lifecycle, "LIFECYCLE_SWEEP_SECONDS",
         "Take the notice-lifecycle steps that are due (repeat notice, reminder, deemed service, return)."),

@@ -17,3 +17,4 @@ __all__ = [
     "ApiKey", "Attempt", "Carrier", "Device", "IdempotencyRecord", "Item", "ItemEvent",
     "OutboxMessage", "PickupPoint", "Sender",
 ]
+from app.models.cases import Case, CaseEntry, CaseNumberCounter, CarrierStatement

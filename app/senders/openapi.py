@@ -153,6 +153,22 @@ def paths() -> dict:
                     "responses": {**json_ok(obj({"tasks": {"type": "array", "items": {"type": "object"}}}, ["tasks"])),
                                   **problems(401, 403)}},
         },
+        "/statements": {
+            "get": {"operationId": "listStatements", "tags": ["Carriers"],
+                    "summary": "Statements the operator asked the device's carrier for (complaints)", "security": DEVICE,
+                    "responses": {**json_ok(obj({"statements": {"type": "array", "items": {"type": "object"}}},
+                                                ["statements"])), **problems(401, 403)}},
+        },
+        "/statements/{statement_id}": {
+            "post": {"operationId": "answerStatement", "tags": ["Carriers"], "summary": "Answer a statement request",
+                     "security": DEVICE,
+                     "parameters": [{"name": "statement_id", "in": "path", "required": True,
+                                     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+                     "requestBody": body(obj({"answer": {"type": "string", "minLength": 1, "maxLength": 4000}},
+                                             ["answer"])),
+                     "responses": {**json_ok(obj({"id": INT, "answered_at": DATETIME}), "Answered", 201),
+                                   **problems(400, 401, 403, 404, 409, 422)}},
+        },
         "/webhooks": {
             "get": {"operationId": "listWebhooks", "tags": ["Webhooks"], "summary": "Your callback endpoints",
                     "security": SENDER, "responses": {**json_ok(obj({

@@ -90,6 +90,13 @@ SCHEMAS = {
         "recipient": obj({"name": STR, "address": obj({}), "phone": nullable(STR), "email": nullable(STR),
                           "language": nullable(STR)}, ["name", "address"]),
         "registered_at": DATETIME, "collect_by": nullable(DATETIME), "verify_url": {"type": "string", "format": "uri"},
+        "cases": {"type": "array", "description": "complaints about this item (see case.* webhook events)",
+                  "items": obj({"case_number": STR, "status": STR, "kind": STR, "decision": nullable(STR),
+                                "due_at": DATETIME}, ["case_number", "status"])},
+        "notice_finding": nullable(obj({"case_number": STR, "decision": STR, "decided_at": DATETIME,
+                                        "text": obj({"pl": STR, "en": STR})}, ["case_number"],
+                                       description="an upheld complaint found the notice was not left: "
+                                                   "the deemed-service date is contested")),
         "deadlines": nullable({"type": "object", "description": "collection and deemed-service dates once a notice was left"}),
         "attempts": {"type": "array", "items": ref("Attempt")},
         "notifications": {"type": "array", "items": ref("Notification")},

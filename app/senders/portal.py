@@ -21,6 +21,7 @@ NAV = [
     ("staff.devices", "Urządzenia", "Devices", ("staff",)),
     ("staff.carriers", "Listonosze", "Carriers", ("staff",)),
     ("recipients.staff_index", "Adresaci", "Recipients", ("staff",)),
+    ("staff_cases.queue", "Reklamacje", "Cases", ("staff",)),
     ("portal.api_reference", "Dokumentacja API", "API reference", ("sender_admin", "sender_clerk", "staff")),
 ]
 

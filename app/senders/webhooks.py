@@ -37,13 +37,17 @@ EVENT_TYPES = {
     "item.collected": ("Przesyłka odebrana", "Item collected"),
     "item.deemed_served": ("Doręczenie zastępcze (fikcja doręczenia)", "Deemed served"),
     "item.returned_to_sender": ("Zwrot do nadawcy", "Returned to sender"),
+    "case.opened": ("Reklamacja złożona", "Complaint opened"),
+    "case.updated": ("Zmiana w reklamacji", "Complaint updated"),
+    "case.decided": ("Reklamacja rozpatrzona", "Complaint decided"),
 }
 TEST_EVENT_TYPE = "webhook.test"
 MAX_ENDPOINTS_PER_SENDER = 20
 
 
 def event_type(kind: str) -> str:
-    return f"item.{kind}"
+    """``item.<kind>``; kinds that already name their family (``case.opened``) keep their name."""
+    return kind if "." in kind else f"item.{kind}"
 
 
 def _clean_url(url: str) -> str:
@@ -62,7 +66,7 @@ def _clean_types(types) -> list[str]:
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise ValidationFailed([FieldError("event_types", "must be a list of event type names")])
     types = sorted(set(t.strip() for t in types if t.strip()))
-    unknown = [t for t in types if t != "*" and not t.startswith("item.")]
+    unknown = [t for t in types if t != "*" and not t.startswith(("item.", "case."))]
     if unknown or len(types) > 50:
         raise ValidationFailed([FieldError("event_types", f"unknown event types: {', '.join(unknown)}; "
                                            "use '*' or names starting with 'item.'")])

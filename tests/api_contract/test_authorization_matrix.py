@@ -40,6 +40,8 @@ def operations(w):
         ("POST", "/scans", DEVICE, "/api/v1/scans", lambda: scan_payload(n, outcome="refused")),
         ("POST", "/items/{tracking_number}/collection", DEVICE, f"/api/v1/items/{n}/collection", lambda: {}),
         ("GET", "/tasks", DEVICE, "/api/v1/tasks", None),
+        ("GET", "/statements", DEVICE, "/api/v1/statements", None),
+        ("POST", "/statements/{statement_id}", DEVICE, "/api/v1/statements/1", lambda: {"answer": "x"}),
         ("POST", "/proofs/verify", PUBLIC, "/api/v1/proofs/verify", None),
         ("GET", "/log/tree-head", PUBLIC, "/api/v1/log/tree-head", None),
         ("GET", "/log/keys.pem", PUBLIC, "/api/v1/log/keys.pem", None),

@@ -28,9 +28,11 @@ def day_of_scans(app, api, depot):
     # Yesterday at noon in the operator's time zone: the whole day's scans fall on one date whenever the test runs.
     zone = ZoneInfo(app.config["OPERATOR_TIMEZONE"])
     start = datetime.combine(datetime.now(zone).date() - timedelta(days=1), time(12, 0), zone)
+    api.anna_tokens = []
     for n in range(3):
         home = {"lat": HOME["lat"] + (1.5 + n * 0.3) / KM_PER_DEG_LAT, "lon": HOME["lon"]}
-        number, _ = register(api, at_home(location=home))
+        number, token = register(api, at_home(location=home))
+        api.anna_tokens.append(token)
         at_depot = {"lat": DEPOT[0], "lon": DEPOT[1] + n * 0.0002, "accuracy_m": 8.0}
         assert api.scan(number, occurred_at=(start + timedelta(minutes=n * 5)).isoformat(),
                         location=at_depot).status_code == 201
@@ -67,8 +69,8 @@ def test_the_carrier_scanning_at_the_depot_stands_out(app, api, day_of_scans):
     assert '<span data-check="far_from_address">far from address: 3</span>' in anna
     assert '<span data-check="at_depot">at the depot: 3</span>' in anna
     assert "25% (57%)" in piotr and '<td class="flagged">0</td>' in piotr and "above-average" not in piotr
-    # Without the cases area there is no cases column.
-    assert "Cases open / upheld" not in html
+    # No complaint was filed about either of them.
+    assert "Cases open / upheld" in html and "<td>0 / 0</td>" in anna and "<td>0 / 0</td>" in piotr
 
     # The plot (Anna is first, so chosen by default): three red scans at the depot, three address points.
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
@@ -91,6 +93,15 @@ def test_case_counts_come_from_the_function_the_cases_area_hands_in(app, api, da
     carrier_ids, length = seen[0]
     assert len(carrier_ids) == 2 and api.carrier_id in carrier_ids
     assert length in (timedelta(hours=23), timedelta(hours=24), timedelta(hours=25))  # one local day
+
+
+def test_a_complaint_about_an_attempt_counts_against_its_carrier(app, api, day_of_scans):
+    """The cases area's own counts, wired by create_app: one open complaint about Anna's scan."""
+    filed = api.client.post(f"/v/{api.anna_tokens[0]}/cases", json={
+        "kind": "no_notice_found", "message": "Nie było awizo w skrzynce.", "contact": {"email": "jan@example.org"}})
+    assert filed.status_code == 201, filed.json
+    html = staff_client(app).get(f"/staff/carriers?day={day_of_scans}&lang=en").text
+    assert "<td>1 / 0</td>" in row(html, "Anna Listonosz") and "<td>0 / 0</td>" in row(html, "Piotr Doręczyciel")
 
 
 def test_a_day_with_no_attempts_a_bad_day_and_someone_who_is_not_staff(app, api, day_of_scans):

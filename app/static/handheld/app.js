@@ -331,6 +331,44 @@
       });
       $("tasks").hidden = !(tasks && tasks.length);
     }
+    /* Questions about a complaint (GET /api/v1/statements): the carrier answers them here. */
+    function showStatements(identity, items) {
+      var list = $("statements-list");
+      list.textContent = "";
+      (items || []).forEach(function (q) {
+        var li = document.createElement("li");
+        li.className = "statement";
+        var head = document.createElement("p");
+        head.textContent = q.case_number + " · " + q.tracking_number + ": " + q.question;
+        li.appendChild(head);
+        var box = document.createElement("textarea");
+        box.rows = 3;
+        box.setAttribute("aria-label", tr("Twoje wyjaśnienia", "Your statement"));
+        li.appendChild(box);
+        var send = document.createElement("button");
+        send.type = "button";
+        send.textContent = tr("Wyślij wyjaśnienia", "Send statement");
+        send.addEventListener("click", function () {
+          if (!box.value.trim()) return;
+          send.disabled = true;
+          fetch(body.dataset.statementsUrl + "/" + q.id, {method: "POST", headers: {
+            "Authorization": "Bearer " + identity.token, "Content-Type": "application/json"},
+            body: JSON.stringify({answer: box.value})}).then(function (r) {
+            if (r.ok) { li.textContent = q.case_number + ": " + tr("wyjaśnienia wysłane", "statement sent"); }
+            else { send.disabled = false; }
+          }).catch(function () { send.disabled = false; });
+        });
+        li.appendChild(send);
+        list.appendChild(li);
+      });
+      $("statements").hidden = !(items && items.length);
+    }
+    Store.identity().then(function (identity) {
+      if (!identity || !navigator.onLine || !body.dataset.statementsUrl) return;
+      fetch(body.dataset.statementsUrl, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+        if (r.ok) return r.json().then(function (data) { showStatements(identity, data.statements || []); });
+      }).catch(function () {});
+    });
     /* Repeat notices to leave (GET /api/v1/tasks), kept on the device for use offline. */
     Store.tasks().then(showTasks);
     Store.identity().then(function (identity) {

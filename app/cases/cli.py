@@ -1,0 +1,41 @@
+"""``flask cases list`` and ``flask cases decide CASE_NUMBER DECISION --reason TEXT``."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.cases import handling, queries
+from app.cases.context import CaseSettings
+from app.cases.letters import attach_letter
+from app.errors import ServiceError
+from app.extensions import db
+from app.models.types import utcnow
+from notices.cases import DECISIONS, OPEN_STATUSES
+
+cases_cli = AppGroup("cases", help="Complaints: list the queue, decide a case.")
+
+
+@cases_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Decided cases too.")
+def list_cases(show_all: bool) -> None:
+    """Cases by due date: number, status, kind, item, due."""
+    for case in queries.queue(db.session, status="all" if show_all else None):
+        overdue = " OVERDUE" if case.status in OPEN_STATUSES and case.due_at < utcnow() else ""
+        click.echo(f"{case.number}\t{case.status}\t{case.kind}\t{case.item.tracking_number}\t"
+                   f"{case.due_at.isoformat()}{overdue}")
+
+
+@cases_cli.command("decide")
+@click.argument("case_number")
+@click.argument("decision", type=click.Choice(list(DECISIONS)))
+@click.option("--reason", required=True, help="Why; the recipient and the sender read it.")
+def decide(case_number: str, decision: str, reason: str) -> None:
+    """Decide a case; the recipient and the sender are told, the letter is signed and attached."""
+    try:
+        case = handling.case_by_number(db.session, case_number)
+        handling.decide(db.session, case, decision, reason, user_id=None, settings=CaseSettings.from_app(current_app),
+                        now=utcnow(), on_decided=attach_letter)
+    except ServiceError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(f"{case.number}\t{case.status}\t{case.decision}")

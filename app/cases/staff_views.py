@@ -1,0 +1,99 @@
+"""The operator's case console: the queue by due date, one case with its evidence, actions, metrics."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+
+from app.accounts.web import current_user, login_required
+from app.cases import handling, letters, metrics, queries
+from app.cases.context import CaseSettings
+from app.cases.evidence import checks_for_attempt_of
+from app.cases.letters import attach_letter
+from app.errors import NotFound, ServiceError
+from app.extensions import db
+from app.models.accounts import SENDER_ROLES
+from app.models.types import utcnow
+from notices.cases import DECISIONS, KINDS, STATUSES
+
+bp = Blueprint("staff_cases", __name__, template_folder="templates")
+
+
+def _case(number: str):
+    try:
+        return handling.case_by_number(db.session, number)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/staff/cases")
+@login_required("staff")
+def queue():
+    args = request.args
+    user = current_user()
+    cases = queries.queue(db.session, status=args.get("status") or None, kind=args.get("kind") or None,
+                          mine=user.id if args.get("mine") else None,
+                          overdue_at=utcnow() if args.get("overdue") else None)
+    return render_template("cases/staff_queue.html", cases=cases, kinds=KINDS, statuses=STATUSES,
+                           filters=args, now=utcnow())
+
+
+@bp.get("/staff/cases/metrics")
+@login_required("staff")
+def case_metrics():
+    data = metrics.case_metrics(db.session, now=utcnow())
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if best == "application/json" or request.args.get("format") == "json":
+        return jsonify(data)
+    return render_template("cases/staff_metrics.html", metrics=data, kinds=KINDS)
+
+
+@bp.get("/staff/cases/<number>")
+@login_required("staff")
+def case(number: str):
+    found = _case(number)
+    data = queries.case_data(db.session, found, internal=True,
+                             checks_for_attempt=checks_for_attempt_of(current_app))
+    return render_template("cases/staff_case.html", case=data, kinds=KINDS, statuses=STATUSES, decisions=DECISIONS)
+
+
+@bp.post("/staff/cases/<number>/<any(assign, note, ask, decide):action>")
+@login_required("staff")
+def act(number: str, action: str):
+    found, user, form = _case(number), current_user(), request.form
+    settings, now = CaseSettings.from_app(), utcnow()
+    try:
+        if action == "assign":
+            handling.assign(db.session, found, user.id, settings, now=now)
+        elif action == "note":
+            handling.add_note(db.session, found, form.get("body"), visible=form.get("visible") == "1",
+                              user_id=user.id, settings=settings, now=now)
+        elif action == "ask":
+            handling.ask_carrier(db.session, found, form.get("question"), user_id=user.id, settings=settings, now=now)
+        else:
+            handling.decide(db.session, found, form.get("decision"), form.get("reason"), user_id=user.id,
+                            settings=settings, now=now, on_decided=attach_letter)
+        flash("Zapisano. / Saved.", "ok")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.detail, "error")
+    return redirect(url_for("staff_cases.case", number=number))
+
+
+@bp.get("/staff/cases/<number>/letter.pdf")
+@login_required("staff")
+def letter(number: str):
+    found = _case(number)
+    if found.letter_pdf is None:
+        abort(404)
+    return Response(found.letter_pdf, mimetype="application/pdf")
+
+
+@bp.get("/portal/cases/<number>/bundle.zip")
+@login_required(*SENDER_ROLES)
+def sender_bundle(number: str):
+    """The sender of the item downloads the evidence bundle (with the sender's proof)."""
+    found = _case(number)
+    if found.item.sender_id != current_user().sender_id:
+        abort(404)
+    data = letters.evidence_bundle(db.session, found, variant="sender", now=utcnow())
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{number}-evidence.zip"'})

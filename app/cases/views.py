@@ -1,0 +1,192 @@
+"""Recipients' case pages: file a case from the record link, follow it on the case link.
+
+``POST /v/<token>/cases`` takes JSON (no CSRF: the record link is the capability) or the form
+(which carries its CSRF token); both are limited per record and per client address.
+"""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from app.cases import filing, letters, queries
+from app.cases.context import CaseSettings
+from app.cases.evidence import checks_for_attempt_of
+from app.cases.links import case_by_token
+from app.delivery import items as item_service
+from app.delivery.records import item_record
+from app.errors import NotFound, ServiceError, ValidationFailed
+from app.extensions import db
+from app.models.types import utcnow
+from app.web import i18n
+from app.web.i18n import current_language
+from app.web.problems import problem
+from app.web.ratelimit import limiter
+from notices.cases import DECISIONS, KINDS, STATUSES
+
+bp = Blueprint("cases", __name__, template_folder="templates")
+bp.app_context_processor(i18n.template_context)
+
+
+def record_limit() -> str:
+    return current_app.config.get("CASE_RATE_LIMIT_PER_RECORD") or "5 per hour"
+
+
+def client_limit() -> str:
+    return current_app.config.get("CASE_RATE_LIMIT_PER_CLIENT") or "20 per hour"
+
+
+def _per_record() -> str:
+    return "case-record:" + hashlib.sha256((request.view_args or {}).get("token", "").encode()).hexdigest()[:32]
+
+
+def _wants_json() -> bool:
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def checks_for_attempt():
+    return checks_for_attempt_of(current_app)
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    if _wants_json():
+        return problem(exc.status, exc.title, exc.detail, exc.slug, exc.errors)
+    return render_template("cases/problem.html", error=exc), exc.status
+
+
+@bp.errorhandler(429)
+def _too_many(exc):
+    if not _wants_json():
+        return exc
+    answer = problem(429, "Too many requests", "Too many cases from this link or address; try again later.",
+                     "too-many-requests")
+    for name, value in exc.get_response().headers.items():
+        if name.lower().startswith(("retry-after", "x-ratelimit")):
+            answer.headers[name] = value
+    return answer
+
+
+def _item(token: str):
+    try:
+        return item_service.item_by_verify_token(db.session, token)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/v/<token>/cases/new")
+def new_case(token: str):
+    item = _item(token)
+    record = item_record(db.session, item, current_app.config["PUBLIC_BASE_URL"], public=True)
+    return render_template("cases/new.html", record=record, token=token, kinds=KINDS, errors={}, form={
+        "attempt_id": request.args.get("attempt", ""), "kind": request.args.get("kind", "no_notice_found"),
+        "from": request.args.get("from", "record")})
+
+
+@bp.post("/v/<token>/cases")
+@limiter.limit(record_limit, key_func=_per_record)
+@limiter.limit(client_limit)
+def file_case(token: str):
+    item = _item(token)
+    settings = CaseSettings.from_app()
+    if request.is_json:
+        new = filing.parse_new_case(request.get_json(silent=True), language=current_language(), filed_from="api")
+        case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
+        body = {"case_number": case.number, "case_url": url, "status": case.status,
+                "due_at": case.due_at.isoformat().replace("+00:00", "Z")}
+        return body, 201, {"Location": url}
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError as exc:
+        raise CSRFError(str(exc)) from None
+    form = request.form
+    data = {"kind": form.get("kind"), "attempt_id": form.get("attempt_id"), "message": form.get("message"),
+            "contact": {form.get("contact_channel") or "email": form.get("contact")}}
+    try:
+        new = filing.parse_new_case(data, language=current_language(), filed_from=form.get("from") or "record")
+        case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
+    except ValidationFailed as exc:
+        record = item_record(db.session, item, settings.base_url, public=True)
+        return render_template("cases/new.html", record=record, token=token, kinds=KINDS, form=form,
+                               errors={e.field: e.message for e in exc.errors}), 422
+    return redirect(urlsplit(url).path + f"?lang={current_language()}&new=1", code=303)
+
+
+@bp.get("/c/<token>")
+def case_page(token: str):
+    case = case_by_token(db.session, token)
+    data = queries.case_data(db.session, case, checks_for_attempt=checks_for_attempt())
+    if _wants_json():
+        return jsonify(data)
+    return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
+                           decisions=DECISIONS, new=request.args.get("new"), code_error=None)
+
+
+@bp.post("/c/<token>/confirm")
+@limiter.limit(client_limit)
+def confirm_code(token: str):
+    settings = CaseSettings.from_app()
+    try:
+        filing.confirm_code(db.session, token, request.form.get("code", ""), settings, now=utcnow())
+    except ServiceError as exc:
+        case = case_by_token(db.session, token)
+        data = queries.case_data(db.session, case, checks_for_attempt=checks_for_attempt())
+        return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
+                               decisions=DECISIONS, new=None, code_error=exc.errors[0].message if exc.errors
+                               else "locked"), exc.status
+    return redirect(url_for("cases.case_page", token=token, lang=current_language()), code=303)
+
+
+@bp.route("/c/confirm/<link_token>", methods=["GET", "POST"])
+def confirm_email(link_token: str):
+    """The e-mail link shows a button; only pressing it confirms (mail scanners open links)."""
+    now = utcnow()
+    try:
+        case = filing.email_link_case(db.session, link_token, now)
+    except ValidationFailed:
+        return render_template("cases/confirm_email.html", invalid=True), 404
+    if request.method == "POST":
+        filing.confirm_email_link(db.session, link_token, now=now)
+        return render_template("cases/confirm_email.html", invalid=False, done=True, number=case.number)
+    return render_template("cases/confirm_email.html", invalid=False, done=False, number=case.number,
+                           link_token=link_token)
+
+
+@bp.route("/cases/find", methods=["GET", "POST"])
+def find_record():
+    """From the alerts page: paste the record link (from the alert or the QR code) to open a case."""
+    error = None
+    if request.method == "POST":
+        text = (request.form.get("link") or "").strip()
+        token = urlsplit(text).path.rstrip("/").split("/")[-1] if "/" in text else text
+        try:
+            item_service.item_by_verify_token(db.session, token)
+            return redirect(url_for("cases.new_case", token=token, lang=current_language(), **{"from": "alerts_page"}),
+                            code=303)
+        except NotFound:
+            error = "unknown_link"
+    return render_template("cases/find.html", error=error), (422 if error else 200)
+
+
+@bp.get("/c/<token>/letter.pdf")
+def letter(token: str):
+    case = case_by_token(db.session, token)
+    if case.letter_pdf is None:
+        abort(404)
+    return Response(case.letter_pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{case.number}.pdf"'})
+
+
+@bp.get("/c/<token>/bundle.zip")
+def bundle(token: str):
+    case = case_by_token(db.session, token)
+    number = case.number
+    data = letters.evidence_bundle(db.session, case, variant="public", now=utcnow())
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{number}-evidence.zip"'})

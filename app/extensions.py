@@ -1,9 +1,11 @@
 """Extensions, created unbound and bound to the app in ``create_app``."""
+from typing import TYPE_CHECKING, cast
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints, so migrations (and SQLite batch rebuilds) can refer to them.
 NAMING_CONVENTION = {
@@ -19,6 +21,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    class _Database(SQLAlchemy):
+        # The request-scoped session forwards every method of the Session it wraps; services take
+        # a Session, so that is what type checkers are told they get.
+        session: Session  # type: ignore[assignment]
+
+
+db = cast("_Database", SQLAlchemy(model_class=Base))
+
+if TYPE_CHECKING:
+    Model = Base  # what the models really derive from (db.Model adds Flask-SQLAlchemy's query helpers)
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()

@@ -5,6 +5,8 @@ Takes the case as the case page shows it (``case_data``) and ``now``; returns PD
 """
 from __future__ import annotations
 
+from typing import Any
+
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -30,7 +32,7 @@ TEXT = {
 }
 
 
-def render_letter_pdf(case: dict, *, language: str, now: datetime, tz: str = "Europe/Warsaw") -> bytes:
+def render_letter_pdf(case: dict[str, Any], *, language: str, now: datetime, tz: str = "Europe/Warsaw") -> bytes:
     _register_fonts()
     lang = language if language in TEXT else "pl"
     t = TEXT[lang]

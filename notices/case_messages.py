@@ -67,7 +67,7 @@ def status_email(language: str, case_number: str, status: str, case_url: str, du
     if decision:
         what = label(DECISIONS, decision, lang)
         subject = f"Complaint {case_number} decided: {what}" if en else f"Reklamacja {case_number} rozpatrzona: {what}"
-        paragraphs = ((f"Decision: {what}." if en else f"Decyzja: {what}."),)
+        paragraphs: tuple[str, ...] = ((f"Decision: {what}." if en else f"Decyzja: {what}."),)
         if reason:
             paragraphs += ((f"Reason: {reason}" if en else f"Uzasadnienie: {reason}"),)
         paragraphs += (("The signed decision letter and the evidence are on the case page."
@@ -94,7 +94,7 @@ def sender_email(case_number: str, event: str, tracking_number: str, kind: str, 
     what = {"opened": ("Nowa reklamacja", "New complaint"), "updated": ("Zmiana w reklamacji", "Complaint updated"),
             "decided": ("Reklamacja rozpatrzona", "Complaint decided")}[event]
     subject = f"{what[0]} / {what[1]}: {case_number} ({tracking_number})"
-    paragraphs = (f"{label(KINDS, kind, 'pl')} / {label(KINDS, kind, 'en')}",
+    paragraphs: tuple[str, ...] = (f"{label(KINDS, kind, 'pl')} / {label(KINDS, kind, 'en')}",
                   f"Stan / Status: {label(STATUSES, status, 'pl')} / {label(STATUSES, status, 'en')}")
     if decision:
         paragraphs += (f"Decyzja / Decision: {label(DECISIONS, decision, 'pl')} / {label(DECISIONS, decision, 'en')}",)

@@ -68,7 +68,7 @@ def escalated_due(previous_due: datetime, statutory_at: datetime, tz: str, *,
     return min(_end_of(day, zone), statutory_at)
 
 
-def label(table: dict, code: str, language: str) -> str:
+def label(table: dict[str, tuple[str, str]], code: str, language: str) -> str:
     pair = table.get(code)
     if pair is None:
         return code

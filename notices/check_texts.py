@@ -1,6 +1,8 @@
 """Checks on an attempt in plain words, Polish and English, with their figures filled in."""
 from __future__ import annotations
 
+from typing import Any
+
 # Short names of the checks, for tables (PL, EN).
 CODE_NAMES = {
     "far_from_address": ("daleko od adresu", "far from address"),
@@ -29,12 +31,12 @@ def distance_sentence(metres: float, lang: str) -> str:
     return f"scanned {distance(metres, lang)} from your address"
 
 
-def _number(value, lang: str) -> str:
+def _number(value: object, lang: str) -> str:
     text = f"{value:g}" if isinstance(value, float) else str(value)
     return text.replace(".", ",") if lang == "pl" else text
 
 
-def text(check: dict, lang: str) -> str:
+def text(check: dict[str, Any], lang: str) -> str:
     """The sentence for one check (``{"code", ...figures}``) in ``lang`` ("pl" or "en")."""
     pl = lang == "pl"
     code = check["code"]
@@ -68,4 +70,4 @@ def text(check: dict, lang: str) -> str:
     if code == "no_notice_printed":
         return ("Odnotowano pozostawienie awiza, ale na urządzeniu nie wydrukowano awiza papierowego." if pl
                 else "A notice was recorded as left, but no paper notice was printed on the handheld.")
-    return code.replace("_", " ")
+    return str(code).replace("_", " ")

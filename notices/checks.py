@@ -7,6 +7,8 @@ callers gather the facts; nothing here reads a database or a clock.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -100,9 +102,9 @@ class AttemptFacts:
 @dataclass(frozen=True)
 class Check:
     code: str
-    figures: dict = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, **self.figures}
 
 
@@ -147,7 +149,7 @@ def _at_depot(facts: AttemptFacts, rules: Rules) -> Check | None:
 
 def _speed(facts: AttemptFacts, rules: Rules) -> Check | None:
     previous = facts.previous
-    if facts.location is None or previous is None or previous.lat is None:
+    if facts.location is None or previous is None or previous.lat is None or previous.lon is None:
         return None
     distance = haversine_m(previous.lat, previous.lon, facts.location.lat, facts.location.lon)
     # Only the distance the two fixes' accuracies cannot explain counts.

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from psycopg.types.json import Json
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from notices import lifecycle as rules
@@ -205,9 +207,7 @@ def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: l
         return
     table = model.__table__
     if not _postgres(session):
-        from sqlalchemy.dialects.sqlite import insert
-
-        session.execute(insert(model).on_conflict_do_nothing(index_elements=conflict_columns), rows)
+        session.execute(sqlite_insert(model).on_conflict_do_nothing(index_elements=conflict_columns), rows)
         return
     dialect = session.get_bind().dialect
     columns = list(rows[0])
@@ -217,7 +217,5 @@ def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: l
     params = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)}
     for i, c in enumerate(columns):
         if isinstance(table.c[c].type, sa.JSON):
-            from psycopg.types.json import Json
-
             params[f"c{i}"] = [None if v is None else Json(v) for v in params[f"c{i}"]]
     session.connection().exec_driver_sql(sql, params)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.organisations import Sender
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import SENDER_ROLES, Role
@@ -14,7 +14,7 @@ from notices.vocabulary import SENDER_ROLES, Role
 ROLES = tuple(r.value for r in Role)
 
 
-class User(db.Model):
+class User(Model):
     """A person with a password. Staff belong to the operator; everyone else to one sender.
 
     ``password_hash`` is an Argon2id hash (argon2-cffi); it is empty only for an account that
@@ -51,7 +51,7 @@ class User(db.Model):
         return self.role == "sender_admin"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A link a sender admin sends to a new colleague; only the token's hash is stored."""
 
     __tablename__ = "invitations"

@@ -6,11 +6,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class PickupPoint(db.Model):
+class PickupPoint(Model):
     """A post office or locker where an item waits after a notice was left."""
 
     __tablename__ = "pickup_points"
@@ -24,7 +24,7 @@ class PickupPoint(db.Model):
     longitude: Mapped[float | None] = mapped_column(sa.Float)
 
 
-class Carrier(db.Model):
+class Carrier(Model):
     """A person who delivers items; scans come from one of the carrier's devices."""
 
     __tablename__ = "carriers"
@@ -38,7 +38,7 @@ class Carrier(db.Model):
     devices: Mapped[list["Device"]] = relationship(back_populates="carrier")
 
 
-class Device(db.Model):
+class Device(Model):
     """A handheld used by a carrier, authenticated by a bearer token stored hashed."""
 
     __tablename__ = "devices"

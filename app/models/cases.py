@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.accounts import User
 from app.models.carriers import Carrier
 from app.models.items import Attempt, Item
@@ -18,7 +18,7 @@ _STATUSES = ", ".join(f"'{s}'" for s in STATUSES)
 _DECISIONS = ", ".join(f"'{d}'" for d in DECISIONS)
 
 
-class CaseNumberCounter(db.Model):
+class CaseNumberCounter(Model):
     """The last serial given out in a year; one atomic UPDATE per case makes numbers unique
     across every web process and worker (the row lock serialises concurrent filings)."""
 
@@ -28,7 +28,7 @@ class CaseNumberCounter(db.Model):
     last_serial: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
-class Case(db.Model):
+class Case(Model):
     """A complaint about an item (or one of its attempts), with its contact and its clock.
 
     The case link is a capability like the record link: only its hash is stored, the token
@@ -80,7 +80,7 @@ class Case(db.Model):
     entries: Mapped[list["CaseEntry"]] = relationship(back_populates="case", order_by="CaseEntry.id")
 
 
-class CaseEntry(db.Model):
+class CaseEntry(Model):
     """One line of a case's history: a status change, a message, a note, a statement, a decision.
 
     ``visible`` entries are shown to the recipient (and the sender); internal notes are not.
@@ -104,7 +104,7 @@ class CaseEntry(db.Model):
     case: Mapped[Case] = relationship(back_populates="entries")
 
 
-class CarrierStatement(db.Model):
+class CarrierStatement(Model):
     """A question to the carrier who made the disputed attempt, shown as a task on the handheld."""
 
     __tablename__ = "carrier_statements"

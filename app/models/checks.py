@@ -6,12 +6,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.items import Attempt, Item
 from app.models.types import UTCDateTime, utcnow
 
 
-class AddressPoint(db.Model):
+class AddressPoint(Model):
     """One address of the operator's address-point register (PRG or a plain CSV), in WGS84.
 
     ``match_key`` is the normalised ``city|street|number|postal code`` (``notices.addresses``);
@@ -42,7 +42,7 @@ class AddressPoint(db.Model):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ItemLocation(db.Model):
+class ItemLocation(Model):
     """Where an item's recipient lives: given by the sender or looked up in the register.
 
     ``quality``: "given" (the sender supplied the point), "exact" (street, number, postal code
@@ -67,7 +67,7 @@ class ItemLocation(db.Model):
     item: Mapped[Item] = relationship(backref=backref("location", uselist=False))
 
 
-class AttemptCheck(db.Model):
+class AttemptCheck(Model):
     """The checks last computed for one attempt: each raised check with its figures.
 
     ``results`` is a list of ``{"code", ...figures}``; ``distance_m`` the distance from the
@@ -85,7 +85,7 @@ class AttemptCheck(db.Model):
     attempt: Mapped[Attempt] = relationship(backref=backref("check_result", uselist=False))
 
 
-class PaperNoticePrint(db.Model):
+class PaperNoticePrint(Model):
     """The handheld produced the printable paper notice for an attempt (once per fetch)."""
 
     __tablename__ = "paper_notice_prints"

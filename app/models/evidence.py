@@ -6,12 +6,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import ProofVariant
 
 
-class LogState(db.Model):
+class LogState(Model):
     """One row holding the log's size; locked while appending so leaves are numbered in order."""
 
     __tablename__ = "log_state"
@@ -20,7 +20,7 @@ class LogState(db.Model):
     tree_size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-class LogEntry(db.Model):
+class LogEntry(Model):
     """Leaf ``index`` of the log: the canonical JSON of one item event and its RFC 9162 leaf hash.
 
     ``opening`` keeps what a commitment in the entry hides (the recipient's name and address
@@ -39,7 +39,7 @@ class LogEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LogNode(db.Model):
+class LogNode(Model):
     """The root of a perfect subtree: leaves ``[index * 2**level, (index + 1) * 2**level)``."""
 
     __tablename__ = "log_nodes"
@@ -49,7 +49,7 @@ class LogNode(db.Model):
     hash: Mapped[str] = mapped_column(sa.String(64))
 
 
-class SignedTreeHead(db.Model):
+class SignedTreeHead(Model):
     """A published checkpoint: tree size, root hash and time, signed with the log's Ed25519 key."""
 
     __tablename__ = "log_tree_heads"
@@ -62,7 +62,7 @@ class SignedTreeHead(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ProofVersion(db.Model):
+class ProofVersion(Model):
     """A proof PDF as issued: the same bytes are served until a new event makes a new version."""
 
     __tablename__ = "proof_versions"

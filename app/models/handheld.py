@@ -6,13 +6,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.carriers import Carrier, Device
 from app.models.items import Attempt
 from app.models.types import UTCDateTime, utcnow
 
 
-class DeviceEnrolment(db.Model):
+class DeviceEnrolment(Model):
     """A one-time code staff hand to a new handheld; only its hash is stored, and it expires."""
 
     __tablename__ = "device_enrolments"
@@ -31,7 +31,7 @@ class DeviceEnrolment(db.Model):
     device: Mapped[Device | None] = relationship()
 
 
-class AttemptDeviceEvidence(db.Model):
+class AttemptDeviceEvidence(Model):
     """What the device proved about one attempt: its signed sequence number and what looked wrong.
 
     One row per attempt made by a signing handheld, or by any client that reported "no fix".

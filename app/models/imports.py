@@ -6,12 +6,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import ImportStatus
 
 
-class ImportReport(db.Model):
+class ImportReport(Model):
     """What a bulk import did: all rows registered (``imported``) or none (``rejected``).
 
     ``errors`` lists ``{"row", "field", "message"}`` for every rejected row (rows numbered

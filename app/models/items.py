@@ -6,14 +6,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.carriers import Carrier, Device, PickupPoint
 from app.models.organisations import Sender
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import ItemStatus, Outcome, UpuEventCode
 
 
-class Item(db.Model):
+class Item(Model):
     """A registered item with its recipient, as the sender supplied it."""
 
     __tablename__ = "items"
@@ -48,7 +48,7 @@ class Item(db.Model):
         return f"{base_url}/v/{self.verify_token}"
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One delivery attempt: append-only evidence, never updated or deleted.
 
     Keeps the time the device says it happened (``occurred_at``) and the time the server
@@ -86,7 +86,7 @@ class Attempt(db.Model):
     pickup_point: Mapped[PickupPoint | None] = relationship()
 
 
-class ItemEvent(db.Model):
+class ItemEvent(Model):
     """A fact about an item other than an attempt (registered, collected, deemed served…)."""
 
     __tablename__ = "item_events"
@@ -98,7 +98,7 @@ class ItemEvent(db.Model):
     data: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Model):
     """The first answer given to a device for an ``Idempotency-Key``, replayed on retries."""
 
     __tablename__ = "idempotency_keys"

@@ -6,14 +6,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.items import Item
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import EndAction, LifecycleStage, TaskStatus
 
 
 
-class ItemLifecycle(db.Model):
+class ItemLifecycle(Model):
     """One per item with a notice: its dates (fixed when the notice was left) and its stage.
 
     ``stage`` names the next step or how the lifecycle ended; ``next_action_at`` is when that
@@ -56,7 +56,7 @@ class ItemLifecycle(db.Model):
     item: Mapped[Item] = relationship()
 
 
-class CarrierTask(db.Model):
+class CarrierTask(Model):
     """Work for a carrier's handheld, e.g. leaving a repeat notice; one per item and kind."""
 
     __tablename__ = "carrier_tasks"

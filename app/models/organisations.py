@@ -6,11 +6,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class Sender(db.Model):
+class Sender(Model):
     """An organisation that posts registered items (a court, a tax office, a company)."""
 
     __tablename__ = "senders"
@@ -22,7 +22,7 @@ class Sender(db.Model):
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="sender")
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     """A sender's API key. Only a SHA-256 hash of the key is stored; ``prefix`` identifies it."""
 
     __tablename__ = "api_keys"

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.items import Attempt, Item
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import MessageChannel, MessageStatus
@@ -21,7 +21,7 @@ def new_send_key() -> str:
     return uuid.uuid4().hex
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An SMS, e-mail or webhook call, written in the transaction of the fact that caused it.
 
     ``dedupe_key`` is unique, so the same fact can never enqueue the same message twice.
@@ -73,7 +73,7 @@ class OutboxMessage(db.Model):
     attempt: Mapped[Attempt | None] = relationship()
 
 
-class SmsSendSlot(db.Model):
+class SmsSendSlot(Model):
     """The next moment one sender number may send an SMS, shared by every worker process.
 
     ``next_at_us`` is in microseconds since the Unix epoch (plain integer arithmetic works the

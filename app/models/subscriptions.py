@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import ClaimCodeKind, ContactChannel, DelegateRole, Language, SubscriberStatus
 
@@ -20,7 +20,7 @@ SUBSCRIBER_STATUSES = tuple(s.value for s in SubscriberStatus)
 DELEGATE_ROLES = tuple(r.value for r in DelegateRole)
 
 
-class Subscriber(db.Model):
+class Subscriber(Model):
     """A person who wants alerts: the holder of an address, or a delegate of one."""
 
     __tablename__ = "subscribers"
@@ -68,7 +68,7 @@ class Subscriber(db.Model):
         return self.principal_id is not None
 
 
-class Contact(db.Model):
+class Contact(Model):
     """A phone number or e-mail address of a subscriber, with its confirmation state.
 
     The SMS code and the e-mail link token are stored only as keyed hashes. After
@@ -97,7 +97,7 @@ class Contact(db.Model):
     subscriber: Mapped[Subscriber] = relationship(back_populates="contacts")
 
 
-class ClaimCode(db.Model):
+class ClaimCode(Model):
     """A one-time code proving access to an address: printed on a notice or sent by letter."""
 
     __tablename__ = "claim_codes"
@@ -117,7 +117,7 @@ class ClaimCode(db.Model):
     used_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subscribers.id", ondelete="SET NULL"))
 
 
-class RecipientEvent(db.Model):
+class RecipientEvent(Model):
     """One entry of a person's history: opt-in steps, changes, opt-outs, export, deletion."""
 
     __tablename__ = "recipient_events"

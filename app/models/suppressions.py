@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import ContactChannel, SuppressionReason
 
@@ -14,7 +14,7 @@ SUPPRESSION_CHANNELS = ("sms", "email")
 SUPPRESSION_REASONS = ("stop", "unsubscribe", "permanent_error", "bounce", "request")
 
 
-class Suppression(db.Model):
+class Suppression(Model):
     """One opt-out or block of a channel + address (E.164 phone or lower-cased e-mail).
 
     Lifting keeps the row (``lifted_at``) so the history of opt-outs and opt-ins stays; at

@@ -6,13 +6,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.organisations import Sender
 from app.models.outbox import OutboxMessage
 from app.models.types import UTCDateTime, utcnow
 
 
-class WebhookEndpoint(db.Model):
+class WebhookEndpoint(Model):
     """A URL of a sender's system that receives signed item events.
 
     ``secret`` is kept readable because every call is signed with it (HMAC-SHA256); it is
@@ -37,7 +37,7 @@ class WebhookEndpoint(db.Model):
         return self.disabled_at is None and ("*" in self.event_types or kind in self.event_types)
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One event for one endpoint. The outbox message carries it and keeps its send status,
     tries, last error (the HTTP status in ``error_code``) and next retry: the delivery log."""
 

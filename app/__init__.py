@@ -45,7 +45,7 @@ from app.recipients import subscriptions
 from app.recipients import views as recipients_views  # noqa: F401  (routes on the recipients blueprint)
 from app.recipients.blueprint import bp as recipients_bp
 from app.senders import api_bulk, api_items, api_settings, formatting, openapi, portal, webhooks
-from app.senders import portal_admin, portal_import, portal_views  # noqa: F401  (routes on the portal blueprint)
+from app.senders import organisation, portal_admin, portal_import, portal_views  # noqa: F401  (routes on the portal blueprint)
 from app.senders.cli import senders_cli
 from app.staff import carriers
 from app.staff import views as staff_views
@@ -53,7 +53,7 @@ from app.web import health, problems, ratelimit
 from notices.sms import QuietHours
 
 API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
-                  api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp)
+                  api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp, organisation.api)
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
                    portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp, case_views.bp,
                    case_staff_views.bp)

@@ -117,13 +117,12 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, st
         claimed_ids.update((i, action) for i in rows)
     if not claimed_ids:
         return []
-    contact = getattr(Sender, "contact_email", sa.null())
     rows = session.execute(
         sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
                   L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
                   Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
                   Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
-                  Item.country, Sender.name.label("sender_name"), contact.label("sender_email"))
+                  Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
         .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
         .where(L.id.in_(list(claimed_ids))).order_by(L.id)
     ).all()

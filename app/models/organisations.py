@@ -17,6 +17,9 @@ class Sender(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # Where Awizo writes to the organisation (deemed service, returns, complaints); set in the
+    # portal or with PATCH /api/v1/sender.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="sender")

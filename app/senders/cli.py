@@ -5,9 +5,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import ApiKey, Sender
 from app.security import new_token
+from app.senders.organisation import normalise_contact_email, set_contact_email
 
 senders_cli = AppGroup("senders", help="Manage sender organisations.")
 
@@ -25,10 +27,17 @@ def create_sender(name: str, key_name: str = "default") -> tuple[Sender, str]:
 @senders_cli.command("create")
 @click.argument("name")
 @click.option("--key-name", default="default", help="A name for the API key.")
-def senders_create(name: str, key_name: str) -> None:
+@click.option("--contact-email", help="Where deemed service, returns and complaints are told.")
+def senders_create(name: str, key_name: str, contact_email: str | None) -> None:
     """Create a sender organisation and print its new API key (shown only once)."""
     if db.session.scalar(sa.select(Sender.id).where(Sender.name == name)):
         raise click.ClickException(f"a sender named {name!r} already exists")
+    try:
+        contact = normalise_contact_email(contact_email)
+    except ValidationFailed as exc:
+        raise click.BadParameter(exc.errors[0].message, param_hint="--contact-email") from None
     sender, key = create_sender(name, key_name)
+    if contact:
+        set_contact_email(db.session, sender, contact)
     click.echo(f"Created sender #{sender.id} {sender.name}. API key (shown once, store it now):")
     click.echo(key)

@@ -13,7 +13,7 @@ from flask import current_app
 from app.web.problems import api_blueprint
 from app.senders.imports import COLUMNS
 from app.senders.item_queries import MAX_PER_PAGE, STATUSES
-from app.senders.openapi_schemas import DATETIME, INT, MAX_ID, SCHEMAS, STR, obj, ref
+from app.senders.openapi_schemas import DATETIME, INT, MAX_ID, SCHEMAS, STR, nullable, obj, ref
 
 bp = api_blueprint("openapi", __name__)
 
@@ -203,6 +203,17 @@ def paths() -> dict:
                                                  "page": INT, "per_page": INT, "total": INT},
                                                 ["deliveries", "page", "per_page", "total"], extra=False)),
                                   **problems(404, 422, *SENDER_ERRORS)}},
+        },
+        "/sender": {
+            "get": {"operationId": "getSender", "tags": ["Organisation"], "security": SENDER,
+                    "summary": "The key's organisation: its name and contact e-mail",
+                    "responses": {**json_ok(ref("Sender")), **problems(*SENDER_ERRORS)}},
+            "patch": {"operationId": "updateSender", "tags": ["Organisation"], "security": SENDER,
+                      "summary": "Set or clear the contact e-mail (deemed service, returns and complaints are told there)",
+                      "requestBody": body(obj({"contact_email": nullable({"type": "string", "maxLength": 320,
+                                                                            "format": "email"})},
+                                              ["contact_email"], extra=False)),
+                      "responses": {**json_ok(ref("Sender")), **problems(400, 422, *SENDER_ERRORS)}},
         },
         "/api-keys": {
             "get": {"operationId": "listApiKeys", "tags": ["API keys"], "security": SENDER,

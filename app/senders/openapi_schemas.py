@@ -30,6 +30,8 @@ DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 
 SCHEMAS = {
+    "Sender": obj({"name": STR, "contact_email": nullable({"type": "string", "format": "email"})},
+                  ["name", "contact_email"]),
     "Problem": obj({
         "type": STR, "title": STR, "status": INT, "detail": STR, "instance": STR,
         "errors": {"type": "array", "items": obj({"field": STR, "message": STR}, ["field", "message"])},

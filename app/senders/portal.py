@@ -17,6 +17,7 @@ NAV = [
     ("portal.webhooks", "Powiadomienia zwrotne", "Webhooks", ("sender_admin",)),
     ("portal.api_keys", "Klucze API", "API keys", ("sender_admin",)),
     ("portal.people", "Osoby", "People", ("sender_admin",)),
+    ("portal.organisation", "Organizacja", "Organisation", ("sender_admin",)),
     ("staff.index", "Panel operatora", "Operator", ("staff",)),
     ("staff.devices", "Urządzenia", "Devices", ("staff",)),
     ("staff.carriers", "Listonosze", "Carriers", ("staff",)),

@@ -34,6 +34,8 @@ def operations(w):
         ("POST", "/webhooks/{endpoint_id}/test", SENDER, f"/api/v1/webhooks/{w.webhook_a}/test", None),
         ("GET", "/webhooks/{endpoint_id}/deliveries", SENDER, f"/api/v1/webhooks/{w.webhook_a}/deliveries", None),
         ("DELETE", "/webhooks/{endpoint_id}", SENDER, f"/api/v1/webhooks/{w.webhook_a}", None),
+        ("GET", "/sender", SENDER, "/api/v1/sender", None),
+        ("PATCH", "/sender", SENDER, "/api/v1/sender", lambda: {"contact_email": "b@example.org"}),
         ("GET", "/api-keys", SENDER, "/api/v1/api-keys", None),
         ("POST", "/api-keys", SENDER, "/api/v1/api-keys", lambda: {"name": "b"}),
         ("DELETE", "/api-keys/{key_id}", SENDER, f"/api/v1/api-keys/{w.key_id_a}", None),
@@ -92,6 +94,8 @@ def test_sender_b_cannot_reach_anything_of_sender_a(api, world):
             assert world.webhook_a not in [e["id"] for e in response.get_json()["webhooks"]]
         elif path == "/api-keys" and method == "GET":
             assert world.key_id_a not in [k["id"] for k in response.get_json()["api_keys"]]
+        elif path == "/sender":  # the key's own organisation, never A's
+            assert response.status_code == 200 and response.get_json()["name"] == "Urząd Beta"
         elif path == "/proofs.zip":
             assert response.status_code == 422 and "not registered by this sender" in response.get_json()["errors"][0]["message"]
         else:  # creating things of its own is allowed

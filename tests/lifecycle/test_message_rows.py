@@ -48,7 +48,7 @@ def test_lifecycle_sms_fit_two_segments_and_keep_every_fact(language, pickup):
 
 
 def test_sender_is_told_by_e_mail_of_deemed_service_where_it_has_an_address(app):
-    """Senders have no contact address yet; the sweep selects one as ``sender_email`` once they do."""
+    """The sweep selects the sender's contact address as ``sender_email``; without one nothing is written."""
     from datetime import date
     from types import SimpleNamespace
 

@@ -138,6 +138,18 @@ def live_server(app):
     server.stop()
 
 
+def browser_env() -> dict:
+    """Chromium's environment: never under libfaketime, where its pages do not load (.ci/at-time)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("LD_PRELOAD", "FAKETIME"))}
+
+
+def with_server_clock(context):
+    """The pages of ``context`` read the server's clock (the same one, unless the suite runs with a
+    moved clock, which Chromium does not get): a device whose clock is right."""
+    context.clock.set_system_time(datetime.now(timezone.utc))
+    return context
+
+
 @pytest.fixture(scope="module")
 def playwright_instance():
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -147,9 +159,7 @@ def playwright_instance():
 
 @pytest.fixture(scope="module")
 def chromium(playwright_instance):
-    # Chromium never runs under libfaketime (its pages do not load there); a test that moves the
-    # clock gives the pages the server's time instead (see test_handheld_e2e.device_context).
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LD_PRELOAD", "FAKETIME"))}
-    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env=env)
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                                                  env=browser_env())
     yield browser
     browser.close()

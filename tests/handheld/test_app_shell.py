@@ -1,7 +1,7 @@
 """The handheld is installable and its shell works offline; closing the browser loses nothing."""
 from __future__ import annotations
 
-from tests.handheld.conftest import CHROMIUM, CHROMIUM_ARGS, new_code
+from tests.handheld.conftest import CHROMIUM, CHROMIUM_ARGS, browser_env, new_code, with_server_clock
 from tests.handheld.test_handheld_e2e import PHONE, WARSAW, attempts, enrol, registered, wait_all_sent, wedge_scan
 
 
@@ -36,7 +36,8 @@ def test_scans_queued_offline_survive_closing_the_browser(app, api, playwright_i
     def open_phone():
         context = playwright_instance.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, viewport=PHONE,
-            geolocation=WARSAW, permissions=["geolocation"], locale="pl-PL")
+            geolocation=WARSAW, permissions=["geolocation"], locale="pl-PL", env=browser_env())
+        with_server_clock(context)
         page = context.pages[0] if context.pages else context.new_page()
         page.set_default_timeout(15000)
         return context, page

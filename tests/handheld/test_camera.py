@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import tracking_number
-from tests.handheld.conftest import CHROMIUM, CHROMIUM_ARGS, new_code
+from tests.handheld.conftest import CHROMIUM, CHROMIUM_ARGS, browser_env, new_code, with_server_clock
 from tests.handheld.fake_camera import barcode_video
 from tests.handheld.test_handheld_e2e import PHONE, WARSAW, enrol, wait_all_sent
 
@@ -16,7 +16,7 @@ def camera_browser(playwright_instance, tmp_path):
     video = barcode_video(number, tmp_path / "barcode.y4m")
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + [
         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
+        f"--use-file-for-fake-video-capture={video}"], env=browser_env())
     yield browser, number
     browser.close()
 
@@ -24,8 +24,8 @@ def camera_browser(playwright_instance, tmp_path):
 def test_the_camera_reads_an_s10_barcode_and_offers_the_outcomes(app, api, live_server, camera_browser):
     browser, number = camera_browser
     assert api.register(tracking_number=number).status_code == 201
-    context = browser.new_context(viewport=PHONE, geolocation=WARSAW, permissions=["geolocation", "camera"],
-                                  locale="pl-PL")
+    context = with_server_clock(browser.new_context(viewport=PHONE, geolocation=WARSAW,
+                                                    permissions=["geolocation", "camera"], locale="pl-PL"))
     page = context.new_page()
     page.set_default_timeout(20000)
     enrol(page, live_server, new_code(app, api.carrier_id))

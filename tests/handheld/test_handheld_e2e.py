@@ -4,7 +4,7 @@ with the positions and device times they were made with."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,18 +13,15 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Attempt, Item
 from tests.conftest import tracking_number
-from tests.handheld.conftest import new_code
+from tests.handheld.conftest import new_code, with_server_clock
 
 PHONE = {"width": 360, "height": 740}
 WARSAW = {"latitude": 52.2297, "longitude": 21.0122, "accuracy": 9}
 
 
 def device_context(chromium, **options):
-    """A browser context whose clock is the server's: the same clock, except when the suite runs
-    with a moved clock (.ci/at-time), which libfaketime cannot give Chromium (.ci/faketime)."""
-    context = chromium.new_context(**options)
-    context.clock.set_system_time(datetime.now(timezone.utc))
-    return context
+    """A phone whose clock is right, i.e. the server's (see ``with_server_clock``)."""
+    return with_server_clock(chromium.new_context(**options))
 
 
 @pytest.fixture

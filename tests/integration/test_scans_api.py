@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from app.extensions import db
 from app.models import Attempt, OutboxMessage
@@ -22,14 +23,14 @@ def item(api):
 
 def test_notice_left_is_recorded_with_both_times_position_and_deadline(api, item):
     occurred = datetime(2026, 11, 20, 10, 15, tzinfo=timezone(timedelta(hours=1)))
-    response = api.scan(item, occurred_at=occurred.isoformat(),
-                        location={"lat": 52.2297, "lon": 21.0122, "accuracy_m": 12})
+    with time_machine.travel(occurred + timedelta(minutes=3), tick=False):  # sent three minutes later
+        response = api.scan(item, occurred_at=occurred.isoformat(),
+                            location={"lat": 52.2297, "lon": 21.0122, "accuracy_m": 12})
     assert response.status_code == 201, response.json
     body = response.json
     assert body["upu_event"] == {"code": "EMH", "reason": "addressee_absent", "action": "notice_left_item_held"}
     assert body["occurred_at"] == "2026-11-20T09:15:00Z"
-    recorded = datetime.fromisoformat(body["recorded_at"].replace("Z", "+00:00"))
-    assert abs(recorded - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert body["recorded_at"] == "2026-11-20T09:18:00Z"
     assert body["location"] == {"lat": 52.2297, "lon": 21.0122, "accuracy_m": 12.0}
     assert body["carrier"]["name"] == "Anna Listonosz"
     assert body["pickup_point"]["code"] == "WAW-01"

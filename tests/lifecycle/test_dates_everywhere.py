@@ -1,7 +1,10 @@
 """Everyone sees the dates: the record page, the proof, the paper notice and the alerts."""
 import io
+from datetime import datetime
 
+import pytest
 import sqlalchemy as sa
+import time_machine
 from pypdf import PdfReader
 
 from app.extensions import db
@@ -9,6 +12,13 @@ from app.models import OutboxMessage
 from tests.conftest import tracking_number
 
 NOTICE_AT = "2026-11-20T10:00:00+01:00"   # a Friday; day 14 is Friday 4 December 2026
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The notice is recorded an hour after it was left (a scan from the future is refused)."""
+    with time_machine.travel(datetime.fromisoformat("2026-11-20T11:00:00+01:00"), tick=False):
+        yield
 
 
 def test_collection_deadline_and_deemed_service_are_shown_in_plain_words(api, app):

@@ -53,6 +53,22 @@ def current_user() -> User | None:
     return g.user
 
 
+def signed_in() -> User:
+    """The person behind a view guarded by :func:`login_required` (who is never missing there)."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
+def signed_in_sender_id() -> int:
+    """The organisation of the signed-in sender admin or clerk (staff have none: 403)."""
+    sender_id = signed_in().sender_id
+    if sender_id is None:
+        abort(403)
+    return sender_id
+
+
 def login_required(*roles: str):
     """Only signed-in people (with one of ``roles``, when given) may open the view."""
     if len(roles) == 1 and callable(roles[0]):

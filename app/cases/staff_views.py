@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from app.accounts.web import current_user, login_required
+from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.cases import handling, letters, metrics, queries
 from app.cases.context import CaseSettings
 from app.cases.evidence import checks_for_attempt_of
@@ -28,7 +28,7 @@ def _case(number: str):
 @login_required("staff")
 def queue():
     args = request.args
-    user = current_user()
+    user = signed_in()
     cases = queries.queue(db.session, status=args.get("status") or None, kind=args.get("kind") or None,
                           mine=user.id if args.get("mine") else None,
                           overdue_at=utcnow() if args.get("overdue") else None)
@@ -58,7 +58,7 @@ def case(number: str):
 @bp.post("/staff/cases/<number>/<any(assign, note, ask, decide):action>")
 @login_required("staff")
 def act(number: str, action: str):
-    found, user, form = _case(number), current_user(), request.form
+    found, user, form = _case(number), signed_in(), request.form
     settings, now = CaseSettings.from_app(), utcnow()
     try:
         if action == "assign":
@@ -92,7 +92,7 @@ def letter(number: str):
 def sender_bundle(number: str):
     """The sender of the item downloads the evidence bundle (with the sender's proof)."""
     found = _case(number)
-    if found.item.sender_id != current_user().sender_id:
+    if found.item.sender_id != signed_in_sender_id():
         abort(404)
     data = letters.evidence_bundle(db.session, found, variant="sender", now=utcnow())
     return Response(data, mimetype="application/zip",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 
-from app.accounts.web import current_user, login_required
+from app.accounts.web import login_required, signed_in
 from app.extensions import db
 from app.models.subscriptions import Subscriber
 from app.models.types import utcnow
@@ -40,7 +40,7 @@ def staff_timeline(subscriber_id: int):
 def staff_letter_code(subscriber_id: int):
     """Issue a code to be printed in a letter to the address; shown once, stored hashed."""
     subscriber = _person(subscriber_id)
-    user = current_user()
+    user = signed_in()
     code = subscriptions.issue_letter_code(db.session, subscriber, now=utcnow(),
                                            secret=current_app.config["SECRET_KEY"], actor=f"staff:{user.id}")
     return render_template("recipients/staff_timeline.html", s=subscriber,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from wtforms import EmailField
 from wtforms.validators import Length, Optional
 
-from app.accounts.web import current_user, login_required
+from app.accounts.web import login_required, signed_in_sender_id
 from app.errors import FieldError, ValidationFailed
 from app.extensions import db
 from app.models import Sender
@@ -72,9 +72,7 @@ class OrganisationForm(FlaskForm):
 @portal_bp.route("/organisation", methods=["GET", "POST"])
 @login_required("sender_admin")
 def organisation():
-    user = current_user()
-    assert user is not None and user.sender is not None  # login_required("sender_admin") guarantees both
-    sender = user.sender
+    sender = db.session.get_one(Sender, signed_in_sender_id())
     form = OrganisationForm(data={"contact_email": sender.contact_email})
     error, saved = None, False
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
-from app.accounts.web import current_user, login_required, sign_in
+from app.accounts.web import login_required, sign_in, signed_in, signed_in_sender_id
 from app.extensions import db
 from app.models import ApiKey, Invitation, User
 from app.models.types import utcnow
@@ -37,7 +37,7 @@ def _error_text(exc: ServiceError) -> str:
 @bp.get("/webhooks")
 @login_required(*ADMIN)
 def webhooks():
-    endpoints = hooks.list_endpoints(db.session, current_user().sender_id)
+    endpoints = hooks.list_endpoints(db.session, signed_in_sender_id())
     return render_template("portal/webhooks.html", endpoints=endpoints, event_types=hooks.EVENT_TYPES,
                            shown=_take_shown_once(), error=None)
 
@@ -47,10 +47,10 @@ def webhooks():
 def create_webhook():
     types = request.form.getlist("event_types") or ["*"]
     try:
-        endpoint = hooks.create_endpoint(db.session, current_user().sender_id, request.form.get("url", ""),
+        endpoint = hooks.create_endpoint(db.session, signed_in_sender_id(), request.form.get("url", ""),
                                          types, request.form.get("description") or None, utcnow())
     except ServiceError as exc:
-        endpoints = hooks.list_endpoints(db.session, current_user().sender_id)
+        endpoints = hooks.list_endpoints(db.session, signed_in_sender_id())
         return render_template("portal/webhooks.html", endpoints=endpoints, event_types=hooks.EVENT_TYPES,
                                shown=None, error=_error_text(exc)), 422
     _show_once("webhook_secret", endpoint.secret)
@@ -59,7 +59,7 @@ def create_webhook():
 
 def _own_endpoint(endpoint_id: int):
     try:
-        return hooks.endpoint_for_sender(db.session, current_user().sender_id, endpoint_id)
+        return hooks.endpoint_for_sender(db.session, signed_in_sender_id(), endpoint_id)
     except ServiceError:
         return None
 
@@ -72,7 +72,7 @@ def webhook(endpoint_id: int):
         return render_template("portal/not_found.html"), 404
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) >= 1 else 1
-    rows, total = hooks.deliveries(db.session, current_user().sender_id, endpoint.id, limit=50, offset=(page - 1) * 50)
+    rows, total = hooks.deliveries(db.session, signed_in_sender_id(), endpoint.id, limit=50, offset=(page - 1) * 50)
     return render_template("portal/webhook.html", endpoint=endpoint, deliveries=[hooks.delivery_data(d) for d in rows],
                            total=total, page=page, pages=max(1, -(-total // 50)), shown=_take_shown_once(),
                            event_types=hooks.EVENT_TYPES)
@@ -117,7 +117,7 @@ def webhook_delete(endpoint_id: int):
 @bp.get("/api-keys")
 @login_required(*ADMIN)
 def api_keys():
-    keys = db.session.scalars(db.select(ApiKey).where(ApiKey.sender_id == current_user().sender_id)
+    keys = db.session.scalars(db.select(ApiKey).where(ApiKey.sender_id == signed_in_sender_id())
                               .order_by(ApiKey.revoked_at.is_not(None), ApiKey.id.desc())).all()
     return render_template("portal/api_keys.html", keys=keys, shown=_take_shown_once(), error=None)
 
@@ -126,7 +126,7 @@ def api_keys():
 @login_required(*ADMIN)
 def create_api_key():
     try:
-        created = accounts.create_api_key(db.session, current_user().sender_id, request.form.get("name", ""), utcnow())
+        created = accounts.create_api_key(db.session, signed_in_sender_id(), request.form.get("name", ""), utcnow())
     except ServiceError as exc:
         flash(_error_text(exc), "error")
         return redirect(url_for("portal.api_keys"))
@@ -138,7 +138,7 @@ def create_api_key():
 @login_required(*ADMIN)
 def revoke_api_key(key_id: int):
     try:
-        key = accounts.revoke_api_key(db.session, current_user().sender_id, key_id, utcnow())
+        key = accounts.revoke_api_key(db.session, signed_in_sender_id(), key_id, utcnow())
     except ServiceError:
         return render_template("portal/not_found.html"), 404
     flash(t(f"Klucz „{key.name}” unieważniony.", f"Key “{key.name}” revoked."), "ok")
@@ -150,7 +150,7 @@ def revoke_api_key(key_id: int):
 @bp.get("/people")
 @login_required(*ADMIN)
 def people():
-    sender_id = current_user().sender_id
+    sender_id = signed_in_sender_id()
     users = db.session.scalars(db.select(User).where(User.sender_id == sender_id).order_by(User.email)).all()
     invitations = db.session.scalars(db.select(Invitation).where(
         Invitation.sender_id == sender_id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
@@ -162,7 +162,7 @@ def people():
 @login_required(*ADMIN)
 def invite():
     try:
-        _, token = accounts.invite(db.session, current_user(), request.form.get("email", ""),
+        _, token = accounts.invite(db.session, signed_in(), request.form.get("email", ""),
                                    request.form.get("role", "sender_clerk"), utcnow(), link_for=_invitation_link)
     except ServiceError as exc:
         flash(_error_text(exc), "error")
@@ -179,7 +179,7 @@ def _invitation_link(token: str) -> str:
 @login_required(*ADMIN)
 def revoke_invitation(invitation_id: int):
     try:
-        accounts.revoke_invitation(db.session, current_user().sender_id, invitation_id, utcnow())
+        accounts.revoke_invitation(db.session, signed_in_sender_id(), invitation_id, utcnow())
     except ServiceError:
         return render_template("portal/not_found.html"), 404
     return redirect(url_for("portal.people"))
@@ -189,7 +189,7 @@ def revoke_invitation(invitation_id: int):
 @login_required(*ADMIN)
 def set_user_state(user_id: int, action: str):
     try:
-        accounts.set_disabled(db.session, current_user(), user_id, action == "disable", utcnow())
+        accounts.set_disabled(db.session, signed_in(), user_id, action == "disable", utcnow())
     except ServiceError as exc:
         flash(_error_text(exc), "error")
     return redirect(url_for("portal.people"))

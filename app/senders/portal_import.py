@@ -5,7 +5,7 @@ import json
 
 from flask import Response, redirect, render_template, request, stream_with_context, url_for
 
-from app.accounts.web import current_user, login_required
+from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.extensions import db
 from app.models import ImportReport
 from app.models.types import utcnow
@@ -18,7 +18,7 @@ MAX_UPLOAD_BYTES = 40 * 1024 * 1024
 
 
 def _page(error: str | None = None, status: int = 200):
-    reports = db.session.scalars(db.select(ImportReport).where(ImportReport.sender_id == current_user().sender_id)
+    reports = db.session.scalars(db.select(ImportReport).where(ImportReport.sender_id == signed_in_sender_id())
                                  .order_by(ImportReport.id.desc()).limit(10)).all()
     return render_template("portal/import.html", columns=imports.COLUMNS, reports=reports, error=error), status
 
@@ -58,7 +58,7 @@ def import_upload():
             return Response(json.dumps({"phase": "error", "error": error}) + "\n", status=422,
                             mimetype="application/x-ndjson")
         return _page(error, 422)
-    user = current_user()
+    user = signed_in()
     steps = imports.bulk_register(db.session, user.sender, rows, now=utcnow(), user_id=user.id,
                                   source="csv", filename=(upload.filename or "")[:200])
     if not streaming:
@@ -81,7 +81,7 @@ def import_upload():
 @login_required(*SENDER_ROLES)
 def import_report(report_id: int):
     try:
-        report = imports.report_for_sender(db.session, current_user().sender_id, report_id)
+        report = imports.report_for_sender(db.session, signed_in_sender_id(), report_id)
     except ServiceError:
         return render_template("portal/not_found.html"), 404
     return render_template("portal/import_report.html", report=report)

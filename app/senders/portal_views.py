@@ -7,7 +7,7 @@ from flask import (Response, abort, current_app, flash, make_response, redirect,
                    stream_with_context, url_for)
 
 from app.delivery.schemas import parse_new_item
-from app.accounts.web import current_user, login_required
+from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.delivery.records import item_record
 from app.extensions import db
 from app.senders.imports import FIELD_TO_COLUMN
@@ -36,7 +36,7 @@ def base_url() -> str:
 
 
 def sender_id() -> int:
-    return current_user().sender_id
+    return signed_in_sender_id()
 
 
 @bp.get("/")
@@ -110,7 +110,7 @@ def new_item():
     if request.method == "POST":
         try:
             new = parse_new_item(_form_payload(request.form))
-            registered = item_service.register_item(db.session, current_user().sender, new, now=utcnow())
+            registered = item_service.register_item(db.session, signed_in().sender, new, now=utcnow())
         except ServiceError as exc:
             errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
         else:

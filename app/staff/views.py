@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from app.accounts.web import current_user, login_required
+from app.accounts.web import login_required, signed_in
 from app.extensions import db
 from app.models.types import utcnow
 from app.delivery import enrolments
@@ -41,7 +41,7 @@ def enrol():
         carrier_id = 0
     try:
         enrolment, code = enrolments.create_enrolment(
-            db.session, carrier_id, request.form.get("label", ""), created_by=current_user().email, now=utcnow())
+            db.session, carrier_id, request.form.get("label", ""), created_by=signed_in().email, now=utcnow())
     except ServiceError as exc:
         flash(exc.detail, "error")
         return redirect(url_for("staff.devices"))

@@ -10,14 +10,13 @@ from app.delivery.schemas import parse_new_item
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.delivery.records import item_record
 from app.extensions import db
-from app.senders.imports import FIELD_TO_COLUMN
+from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.models.types import utcnow
 from app.senders.portal import bp
 from app.senders.chart import status_chart_svg
 from app.web.i18n import current_language
 from app.evidence import bulk_proofs
 from app.senders import item_queries
-from app.senders.imports import location_payload
 from app.evidence import proofs
 from app.delivery import items as item_service
 from app.errors import Problem, ServiceError
@@ -89,18 +88,8 @@ def _own_item(tracking_number: str):
 
 
 def _form_payload(form) -> dict:
-    value = lambda key: (form.get(key) or "").strip() or None  # noqa: E731
-    return {
-        "tracking_number": value("tracking_number"), "service": value("service"),
-        "sender_reference": value("sender_reference"),
-        "recipient": {
-            "name": value("recipient_name"),
-            "address": {"line1": value("address_line1"), "line2": value("address_line2"),
-                        "postal_code": value("postal_code"), "city": value("city"), "country": value("country"),
-                        "location": location_payload(value("lat"), value("lon"))},
-            "phone": value("phone"), "email": value("email"), "language": value("language"),
-        },
-    }
+    """The portal's form is the CSV row by another road: the same fields, the same payload."""
+    return csv_row_to_payload({key: (value or "").strip() for key, value in form.items()})
 
 
 @bp.route("/items/new", methods=["GET", "POST"])

@@ -180,10 +180,6 @@ def load(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"invalid configuration: {problems}") from None
 
 
-def from_env(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """The Flask config mapping built from the environment (kept for callers that want a dict)."""
-    return load(env).flask_config(instance_path)
-
 
 def install(app, settings: Settings) -> None:
     app.extensions[_KEY] = settings

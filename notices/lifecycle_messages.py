@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from notices.messages import EmailContent, email_text, language_or_default
+from notices.messages import EmailContent, language_or_default
 from notices.sms import fit_segments
 
 SMS_MAX_SEGMENTS = 2
@@ -128,19 +128,7 @@ def reminder_email_content(alert: LifecycleAlert) -> EmailContent:
     return _recipient_email(alert, "reminder")
 
 
-def repeat_notice_email(alert: LifecycleAlert) -> tuple[str, str]:
-    content = repeat_notice_email_content(alert)
-    return content.subject, email_text(content)
 
-
-def reminder_email(alert: LifecycleAlert) -> tuple[str, str]:
-    content = reminder_email_content(alert)
-    return content.subject, email_text(content)
-
-
-def outcome_email(alert: LifecycleAlert, outcome: str) -> tuple[str, str]:
-    content = outcome_email_content(alert, outcome)
-    return content.subject, email_text(content)
 
 
 def outcome_email_content(alert: LifecycleAlert, outcome: str) -> EmailContent:

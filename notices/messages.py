@@ -139,11 +139,6 @@ def email_text(content: EmailContent) -> str:
     return "\n".join(lines) + "\n"
 
 
-def notice_email(alert: NoticeAlert) -> tuple[str, str]:
-    """Subject and plain-text body of the notice e-mail."""
-    content = notice_email_content(alert)
-    return content.subject, email_text(content)
-
 
 def unsubscribe_footer(language: str, url: str) -> str:
     if language_or_default(language) == "en":

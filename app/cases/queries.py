@@ -11,7 +11,7 @@ from app.cases.evidence import ChecksForAttempt, gather
 from app.cases.notify import notice_found_not_left
 from app.models.types import iso
 from app.models import Attempt, Item
-from app.models.cases import Case, CaseEntry
+from app.models.cases import Case
 from notices.cases import KINDS, OPEN_STATUSES
 
 
@@ -121,7 +121,3 @@ def case_counts_between(session: Session, carrier_ids: list[int] | None, start: 
         if decision in ("upheld", "partly_upheld"):
             entry["upheld"] += 1
     return counts
-
-
-def entries_count(session: Session, case_id: int) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(CaseEntry).where(CaseEntry.case_id == case_id))

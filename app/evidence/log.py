@@ -182,9 +182,6 @@ def tree_size(session: Session) -> int:
     return session.scalar(sa.select(LogState.tree_size).where(LogState.id == 1)) or 0
 
 
-def tree(session: Session) -> merkle.Tree:
-    return merkle.Tree(node_reader(session))
-
 
 def root(session: Session, size: int) -> bytes:
     return planned(session, lambda node: merkle.Tree(node).root(size))

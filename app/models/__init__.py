@@ -1,20 +1,24 @@
 """All models, imported here so Alembic and the app see the whole schema."""
+from app.models.accounts import Invitation, User
 from app.models.carriers import Carrier, Device, PickupPoint
-from app.models.items import Attempt, IdempotencyRecord, Item, ItemEvent
-from app.models.organisations import ApiKey, Sender
-from app.models.outbox import OutboxMessage
+from app.models.cases import Case, CaseEntry, CaseNumberCounter, CarrierStatement
+from app.models.checks import AddressPoint, AttemptCheck, ItemLocation, PaperNoticePrint
 from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead
 from app.models.handheld import AttemptDeviceEvidence, DeviceEnrolment
+from app.models.imports import ImportReport
+from app.models.items import Attempt, IdempotencyRecord, Item, ItemEvent
+from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app.models.organisations import ApiKey, Sender
+from app.models.outbox import OutboxMessage
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression
-from app.models.accounts import Invitation, User
 from app.models.webhooks import WebhookDelivery, WebhookEndpoint
-from app.models.imports import ImportReport
-from app.models.lifecycle import CarrierTask, ItemLifecycle
-from app.models.checks import AddressPoint, AttemptCheck, ItemLocation, PaperNoticePrint
 
 __all__ = [
-    "ApiKey", "Attempt", "Carrier", "Device", "IdempotencyRecord", "Item", "ItemEvent",
-    "OutboxMessage", "PickupPoint", "Sender",
+    "AddressPoint", "ApiKey", "Attempt", "AttemptCheck", "AttemptDeviceEvidence", "Carrier",
+    "CarrierStatement", "CarrierTask", "Case", "CaseEntry", "CaseNumberCounter", "ClaimCode", "Contact",
+    "Device", "DeviceEnrolment", "IdempotencyRecord", "ImportReport", "Invitation", "Item", "ItemEvent",
+    "ItemLifecycle", "ItemLocation", "LogEntry", "LogNode", "LogState", "OutboxMessage", "PaperNoticePrint",
+    "PickupPoint", "ProofVersion", "RecipientEvent", "Sender", "SignedTreeHead", "Subscriber", "Suppression",
+    "User", "WebhookDelivery", "WebhookEndpoint",
 ]
-from app.models.cases import Case, CaseEntry, CaseNumberCounter, CarrierStatement

@@ -79,10 +79,3 @@ def device_required(view):
     return wrapper
 
 
-def touch(principal) -> None:
-    """Record last use without an extra transaction (committed with the request's work)."""
-    now = utcnow()
-    if isinstance(principal, ApiKey):
-        principal.last_used_at = now
-    else:
-        principal.last_seen_at = now

@@ -22,10 +22,15 @@ class Base(DeclarativeBase):
 
 
 if TYPE_CHECKING:
+    class _ScopedSession(Session):
+        """The request-scoped session: every method of the Session it wraps, and ``remove``."""
+
+        def remove(self) -> None: ...
+
     class _Database(SQLAlchemy):
-        # The request-scoped session forwards every method of the Session it wraps; services take
-        # a Session, so that is what type checkers are told they get.
-        session: Session  # type: ignore[assignment]
+        # Services take a Session; the scoped session forwards each of its methods, so that is
+        # what type checkers are told they get.
+        session: _ScopedSession  # type: ignore[assignment]
 
 
 db = cast("_Database", SQLAlchemy(model_class=Base))

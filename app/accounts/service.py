@@ -85,7 +85,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     ok = password_matches(user.password_hash if user else None, password or "")
     if not ok or user is None or user.disabled_at is not None:
         return None
-    if _hasher().check_needs_rehash(user.password_hash):
+    if user.password_hash and _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     session.commit()

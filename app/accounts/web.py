@@ -125,7 +125,7 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data, utcnow())
+        user = accounts.authenticate(db.session, form.email.data or "", form.password.data or "", utcnow())
         if user is not None:
             sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or landing_url(user))
@@ -144,10 +144,10 @@ def logout():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@login_required()
 def account():
     """The signed-in person's account; changing the password ends their other sessions."""
-    user, error, changed = current_user(), None, False
+    user, error, changed = signed_in(), None, False
     if request.method == "POST":
         if request.form.get("new_password") != request.form.get("new_password_confirm"):
             error = "Nowe hasła się różnią. / The new passwords differ."

@@ -11,6 +11,9 @@ Only ``Action: failed`` with a permanent ``Status: 5.x.x`` counts as a bounce; `
 """
 from __future__ import annotations
 
+from email.message import EmailMessage
+from typing import cast
+
 import email
 import email.policy
 import re
@@ -56,7 +59,7 @@ def _typed(value: str) -> str:
 def _status_blocks(part: Message) -> list[Message]:
     payload = part.get_payload()
     if isinstance(payload, list):
-        return payload
+        return [block for block in payload if isinstance(block, Message)]
     text = payload if isinstance(payload, str) else ""
     return [email.message_from_string(block.strip() + "\n", policy=email.policy.default)
             for block in re.split(r"\r?\n\s*\r?\n", text) if block.strip()]
@@ -71,7 +74,7 @@ def _original_message_id(report: Message) -> str | None:
             if isinstance(inner, Message) and inner.get("Message-ID"):
                 return str(inner["Message-ID"]).strip()
         elif kind == "text/rfc822-headers":
-            headers = email.message_from_string(part.get_content(), policy=email.policy.default)
+            headers = email.message_from_string(cast(EmailMessage, part).get_content(), policy=email.policy.default)
             if headers.get("Message-ID"):
                 return str(headers["Message-ID"]).strip()
     return None
@@ -81,7 +84,7 @@ def parse_dsn(raw: bytes) -> list[DsnRecipient]:
     """The per-recipient reports of one DSN; ``[]`` for anything that is not a DSN."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if message.get_content_type() != "multipart/report" or \
-            (message.get_param("report-type") or "").lower() != "delivery-status":
+            str(message.get_param("report-type") or "").lower() != "delivery-status":
         return []
     status_part = next((p for p in message.walk() if p.get_content_type() == "message/delivery-status"), None)
     if status_part is None:

@@ -149,7 +149,7 @@ def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds:
     interrupted = sa.and_(OutboxMessage.status == "sending", OutboxMessage.in_flight_since.is_not(None))
     claimed = []
     for message_id in session.scalars(query).all():
-        result = session.execute(
+        result = session.connection().execute(
             sa.update(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
             .values(status="sending", locked_until=now + timedelta(seconds=lease_seconds), lease_owner=owner,
                     possibly_duplicate=sa.or_(OutboxMessage.possibly_duplicate, interrupted),
@@ -190,7 +190,7 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
 
 
 def _retry_later(session: Session, message_id: int, settings: OutboxSettings, now: datetime, error: str) -> None:
-    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    message = session.get_one(OutboxMessage, message_id, populate_existing=True)
     if message is None or message.status != "sending":
         return
     message.status, message.locked_until, message.lease_owner = "queued", None, None
@@ -206,7 +206,7 @@ def _retry_later(session: Session, message_id: int, settings: OutboxSettings, no
 def deliver_claimed(session: Session, message_id: int, channels: dict, settings: OutboxSettings, *,
                     clock: Callable[[], datetime] = utcnow) -> None:
     """Send one claimed message (unless suppressed or in quiet hours) and record the outcome."""
-    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    message = session.get_one(OutboxMessage, message_id, populate_existing=True)
     if message is None or message.status != "sending":
         session.rollback()
         return
@@ -229,7 +229,7 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
             return
     channel = channels.get(message.channel)
     wait = 0.0
-    if channel is not None and getattr(channel, "send_interval", 0) and getattr(channel, "rate_key", None):
+    if channel is not None and getattr(channel, "send_interval", None) and getattr(channel, "rate_key", None):
         interval = channel.send_interval
         slot = send_slots.reserve(session, channel.rate_key, interval, max_wait=min(max(interval, 1.0), 5.0))
         if not slot.reserved:
@@ -241,7 +241,7 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
     message.in_flight_since = now
     session.commit()  # no transaction stays open while the provider is called
     status_log.log_state(message, "sending")
-    with LeaseKeeper(session.get_bind(), message.id, settings.owner, settings.lease_seconds):
+    with LeaseKeeper(session.get_bind().engine, message.id, settings.owner, settings.lease_seconds):
         if wait > 0:
             time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
         if channel is None:
@@ -253,7 +253,7 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
                 result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
     OUTBOX_SENDS.labels(message.channel, result.provider, "sent" if result.ok else
                         "permanent_error" if result.permanent else "temporary_error").inc()
-    message = session.get(OutboxMessage, message_id, populate_existing=True)
+    message = session.get_one(OutboxMessage, message_id, populate_existing=True)
     apply_result(session, message, result, settings, clock())
     session.commit()
     status_log.log_state(message, message.status, result)
@@ -321,7 +321,7 @@ def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> 
         return
     if message.possibly_duplicate:
         data["possibly_sent_twice"] = True
-    item = session.get(Item, message.item_id)
+    item = session.get_one(Item, message.item_id)
     record_event(session, item, "notification_status", now, {
         "message_id": message.id, "channel": message.channel, "purpose": message.purpose,
         "provider": message.provider, "provider_message_id": message.provider_message_id,

@@ -22,12 +22,12 @@ def tell_through_other_channel(session: Session, failed: OutboxMessage, now: dat
     """
     if failed.item_id is None or failed.purpose != "notice_left":
         return None
-    item = session.get(Item, failed.item_id)
+    item = session.get_one(Item, failed.item_id)
     base_url = current_app.config["PUBLIC_BASE_URL"]
     if failed.channel == "sms" and item.recipient_email:
         if suppressions.is_suppressed(session, "email", item.recipient_email):
             return None
-        content = sms_failed_email(item.language, item.tracking_number, masking.phone(failed.recipient),
+        content = sms_failed_email(item.language, item.tracking_number, masking.phone(failed.recipient) or "",
                                    item.verify_url(base_url))
         return enqueue_email(session, content, recipient=item.recipient_email, purpose="channel_failed",
                              dedupe_key=f"channel-failed:{item.id}:sms", now=now, item_id=item.id)

@@ -46,7 +46,7 @@ def _settings(app) -> OutboxSettings:
 @with_appcontext
 def worker_command(once: bool, poll_interval: float | None) -> None:
     """Send queued SMS and e-mail, retrying failures; stops cleanly on SIGTERM or Ctrl-C."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's LocalProxy
     configure_logging()
     settings = _settings(app)
     interval = poll_interval if poll_interval is not None else float(app.config.get("OUTBOX_POLL_SECONDS") or 2)

@@ -27,6 +27,7 @@ def _principal():
     """The API key or device behind the bearer token (one query: the prefix tells which)."""
     token = _bearer()
     digest = hash_token(token)
+    principal: Device | ApiKey | None
     if token.startswith("awz_dt_"):
         principal = db.session.scalar(
             sa.select(Device)

@@ -56,7 +56,7 @@ def _private_address(host: str) -> bool:
     except socket.gaierror:
         return False  # the request will fail and be retried with a clear error
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
             return True
     return False

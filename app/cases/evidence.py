@@ -85,7 +85,7 @@ def attempt_evidence(session: Session, attempt: Attempt, checks_for_attempt: Che
 def gather(session: Session, case: Case, checks_for_attempt: ChecksForAttempt | None = None) -> dict:
     """The case's evidence as plain data (personal data of others masked)."""
     checks_for_attempt = checks_for_attempt or no_checks
-    item = session.get(Item, case.item_id)
+    item = session.get_one(Item, case.item_id)
     query = sa.select(Attempt).where(Attempt.item_id == item.id).order_by(Attempt.occurred_at, Attempt.id)
     if case.attempt_id is not None:
         query = query.where(Attempt.id == case.attempt_id)

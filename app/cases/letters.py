@@ -38,10 +38,10 @@ def evidence_bundle(session: Session, case: Case, *, variant: str, now: datetime
     """A zip: letter (when decided), current proof (``variant`` sender|public), log proofs, raw JSON."""
     base_url = current_app.config["PUBLIC_BASE_URL"]
     tz = current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
-    item = session.get(Item, case.item_id)
+    item = session.get_one(Item, case.item_id)
     number = case.number
     proof = issue_proof(session, item, variant=variant, base_url=base_url, now=now, tz=tz)
-    case = session.get(Case, case.id)  # issuing a proof commits; read the case again
+    case = session.get_one(Case, case.id)  # issuing a proof commits; read the case again
     data = case_data(session, case, checks_for_attempt=checks_for_attempt_of(current_app))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:

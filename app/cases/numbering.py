@@ -7,6 +7,8 @@ that loses the race (unique key) simply retries the UPDATE.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.models.cases import CaseNumberCounter
 from notices import case_numbers
 
-_TABLE = CaseNumberCounter.__table__
+_TABLE = cast(sa.Table, CaseNumberCounter.__table__)
 
 
 def _bump(session: Session, year: int) -> int | None:
@@ -31,4 +33,6 @@ def next_case_number(session: Session, year: int) -> str:
         insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(_TABLE)
         session.execute(insert.values(year=year, last_serial=0).on_conflict_do_nothing(index_elements=["year"]))
         serial = _bump(session, year)
+    if serial is None:  # the row was just made (by us or a concurrent filing): it cannot be missing
+        raise RuntimeError(f"no case-number counter for {year}")
     return case_numbers.make(year, serial)

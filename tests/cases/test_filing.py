@@ -160,3 +160,12 @@ def test_the_sender_downloads_the_evidence_bundle_of_its_own_case_only(cases, ap
     stranger.post("/login", data={"email": "admin@other.example.com", "password": PASSWORD,
                                   "csrf_token": csrf_from(page.text)})
     assert stranger.get(f"/portal/cases/{number}/bundle.zip").status_code == 404
+
+
+def test_a_sender_with_a_contact_address_is_told_there_instead_of_its_admins(cases, api):
+    assert api.client.patch("/api/v1/sender", json={"contact_email": "biuro@sad.example.com"},
+                            headers=api.auth(api.sender_key)).status_code == 200
+    _, token, _ = cases.item_with_notice()
+    filed = cases.file(token).json
+    (mail,) = cases.messages("case_opened")
+    assert mail.recipient == "biuro@sad.example.com" and filed["case_number"] in mail.subject

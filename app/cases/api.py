@@ -7,7 +7,7 @@ from app.cases import handling
 from app.cases.context import CaseSettings
 from app.errors import FieldError, ValidationFailed
 from app.extensions import db
-from app.models.types import utcnow
+from app.models.types import iso, utcnow
 from app.web.api_auth import device_required
 from app.web.problems import api_blueprint, json_body
 
@@ -30,4 +30,4 @@ def answer_statement(statement_id: int):
         raise ValidationFailed([FieldError("answer", "must be a string")])
     statement = handling.answer_statement(db.session, g.device.carrier_id, statement_id, answer,
                                           device_id=g.device.id, settings=CaseSettings.from_app(), now=utcnow())
-    return {"id": statement.id, "answered_at": statement.answered_at.isoformat()}, 201
+    return {"id": statement.id, "answered_at": iso(statement.answered_at)}, 201

@@ -73,7 +73,8 @@ def parse_new_case(data, *, language: str = "pl", filed_from: str = "record") ->
     elif len(message) > MAX_MESSAGE:
         problem.add("message", f"must be at most {MAX_MESSAGE} characters")
     contact = data.get("contact")
-    channel = address = None
+    channel: str | None = None
+    address: str | None = None
     if not isinstance(contact, dict) or bool(contact.get("email")) == bool(contact.get("phone")):
         problem.add("contact", "give exactly one of contact.email or contact.phone")
     elif contact.get("email"):
@@ -90,6 +91,7 @@ def parse_new_case(data, *, language: str = "pl", filed_from: str = "record") ->
     if lang not in ("pl", "en"):
         problem.add("language", "must be pl or en")
     problem.raise_if_any()
+    assert kind is not None and channel is not None and address is not None  # else a problem was raised
     return NewCase(kind=kind, message=message, channel=channel, address=address, attempt_id=attempt_id,
                    language=lang, filed_from=filed_from if filed_from in FILED_FROM else "record")
 

@@ -1,6 +1,8 @@
 """Reading cases: the one history, the staff queue, cases of an item, counts per carrier."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -26,7 +28,7 @@ def history(case: Case, *, internal: bool = False) -> list[dict]:
 def case_data(session: Session, case: Case, *, internal: bool = False,
               checks_for_attempt: ChecksForAttempt | None = None) -> dict:
     """The case as the recipient's page and its JSON show it (``internal``: the staff view)."""
-    data = {
+    data: dict[str, Any] = {
         "case_number": case.number,
         "status": case.status,
         "kind": case.kind,
@@ -77,7 +79,7 @@ def record_section(session: Session, item: Item, public: bool) -> dict:
     """What an item's record says about its cases: the list (sender only) and an upheld finding."""
     cases = cases_of_item(session, item.id)
     finding = next((c for c in cases if notice_found_not_left(c)), None)
-    section = {"notice_finding": None if finding is None else {
+    section: dict[str, Any] = {"notice_finding": None if finding is None else {
         "case_number": finding.number, "decision": finding.decision, "decided_at": iso(finding.decided_at),
         "text": {"pl": f"Reklamacja {finding.number}: ustalono, że awizo nie zostało pozostawione. "
                        "Data doręczenia zastępczego jest zakwestionowana.",

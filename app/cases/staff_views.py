@@ -64,12 +64,12 @@ def act(number: str, action: str):
         if action == "assign":
             handling.assign(db.session, found, user.id, settings, now=now)
         elif action == "note":
-            handling.add_note(db.session, found, form.get("body"), visible=form.get("visible") == "1",
+            handling.add_note(db.session, found, form.get("body", ""), visible=form.get("visible") == "1",
                               user_id=user.id, settings=settings, now=now)
         elif action == "ask":
-            handling.ask_carrier(db.session, found, form.get("question"), user_id=user.id, settings=settings, now=now)
+            handling.ask_carrier(db.session, found, form.get("question", ""), user_id=user.id, settings=settings, now=now)
         else:
-            handling.decide(db.session, found, form.get("decision"), form.get("reason"), user_id=user.id,
+            handling.decide(db.session, found, form.get("decision", ""), form.get("reason", ""), user_id=user.id,
                             settings=settings, now=now, on_decided=attach_letter)
         flash("Zapisano. / Saved.", "ok")
     except ServiceError as exc:

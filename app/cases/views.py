@@ -167,8 +167,8 @@ def find_record():
         token = urlsplit(text).path.rstrip("/").split("/")[-1] if "/" in text else text
         try:
             item_service.item_by_verify_token(db.session, token)
-            return redirect(url_for("cases.new_case", token=token, lang=current_language(), **{"from": "alerts_page"}),
-                            code=303)
+            target = url_for("cases.new_case", token=token, lang=current_language()) + "&from=alerts_page"
+            return redirect(target, code=303)
         except NotFound:
             error = "unknown_link"
     return render_template("cases/find.html", error=error), (422 if error else 200)

@@ -98,7 +98,7 @@ def seed_demo() -> dict:
             city="Warszawa", country="PL", phone=phone, email=email, language=lang,
         ), now=now - timedelta(days=1))
         if serial != 10_000_003:
-            device = db.session.scalar(sa.select(Device).where(Device.carrier_id == carrier.id))
+            device = db.session.scalars(sa.select(Device).where(Device.carrier_id == carrier.id)).one()
             scanned_at = now - timedelta(hours=2) + timedelta(minutes=20 * (serial - 10_000_001))
             record_attempt(db.session, device, ScanInput(
                 tracking_number=number, outcome=Outcome.NOTICE_LEFT, occurred_at=scanned_at,

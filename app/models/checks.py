@@ -64,7 +64,7 @@ class ItemLocation(Model):
     address_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("address_points.id"))
     located_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    item: Mapped[Item] = relationship(backref=backref("location", uselist=False))
+    item: Mapped[Item] = relationship(back_populates="location")
 
 
 class AttemptCheck(Model):

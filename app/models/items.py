@@ -1,6 +1,8 @@
 """Registered items, the delivery attempts made for them, and their other events."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +12,9 @@ from app.extensions import Model
 from app.models.carriers import Carrier, Device, PickupPoint
 from app.models.organisations import Sender
 from app.models.types import UTCDateTime, check_in, utcnow
+
+if TYPE_CHECKING:
+    from app.models.checks import ItemLocation
 from notices.vocabulary import ItemStatus, Outcome, UpuEventCode
 
 
@@ -42,6 +47,8 @@ class Item(Model):
     attempts: Mapped[list["Attempt"]] = relationship(
         back_populates="item", order_by="Attempt.id", viewonly=True
     )
+
+    location: Mapped["ItemLocation | None"] = relationship(back_populates="item", uselist=False)
 
     def verify_url(self, base_url: str) -> str:
         """The public record behind the QR code on the paper notice and the proof."""

@@ -25,6 +25,8 @@ def enqueue_notice_alerts(
     pickup = attempt.pickup_point
     profile = PROFILES.get(item.service)
     zone = ZoneInfo(tz)
+    if attempt.collect_by_at is None:  # only attempts that left a notice are alerted
+        raise ValueError(f"attempt {attempt.id} left no notice")
     deadline_local = attempt.collect_by_at.astimezone(zone)
     alert = NoticeAlert(
         tracking_number=item.tracking_number,

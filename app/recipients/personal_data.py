@@ -116,7 +116,7 @@ def export_data(session: Session, subscriber: Subscriber, *, now: datetime) -> d
         data["delegates"] = [_person_dict(session, d) for d in subscriber.delegates if d.status != "deleted"]
         data["claim_codes"] = [
             {"kind": c.kind, "issued_at": _iso(c.issued_at), "used_at": _iso(c.used_at),
-             "item": session.get(Item, c.item_id).tracking_number if c.item_id else None}
+             "item": session.get_one(Item, c.item_id).tracking_number if c.item_id else None}
             for c in session.scalars(sa.select(ClaimCode).where(ClaimCode.used_by_id == subscriber.id))
         ]
     data["exported_at"] = now.isoformat()
@@ -205,9 +205,9 @@ def timeline(session: Session, subscriber: Subscriber, *, now: datetime | None =
                 entries.append({"at": s.lifted_at, "kind": "opted_in_again", "who": who,
                                 "by": s.lifted_by or "system", "detail": {"channel": s.channel}})
     for message_id in sorted(redacted_ids):
-        message = session.get(OutboxMessage, message_id)
-        if message is not None:
-            entries.append(_message_entry(session, message, "—", now))
+        redacted = session.get(OutboxMessage, message_id)
+        if redacted is not None:
+            entries.append(_message_entry(session, redacted, "—", now))
     entries.sort(key=lambda e: (e["at"], e["kind"]))
     return entries
 

@@ -124,11 +124,11 @@ def subscribe(session: Session, signup: SignUp, *, secret: str, base_url: str, n
     Without a valid code and without asking for a letter nothing is stored.
     """
     errors: list[FieldError] = []
-    name = _text(signup.name, "name", errors, 200)
-    line1 = _text(signup.line1, "line1", errors, 200)
+    name = _text(signup.name, "name", errors, 200) or ""  # required: a missing one is in errors
+    line1 = _text(signup.line1, "line1", errors, 200) or ""  # required: a missing one is in errors
     line2 = _text(signup.line2, "line2", errors, 200, required=False)
-    postal = _text(signup.postal_code, "postal_code", errors, 20)
-    city = _text(signup.city, "city", errors, 100)
+    postal = _text(signup.postal_code, "postal_code", errors, 20) or ""  # required: a missing one is in errors
+    city = _text(signup.city, "city", errors, 100) or ""  # required: a missing one is in errors
     country = (signup.country or "PL").strip().upper()[:2]
     language = signup.language if signup.language in ("pl", "en") else "pl"
     quiet_start = _clock(signup.quiet_start, "quiet_start", errors)
@@ -171,7 +171,7 @@ def add_delegate(session: Session, principal: Subscriber, *, name: str, role: st
     if principal.is_delegate:
         raise ValidationFailed([FieldError("delegate", "delegate_of_delegate")])
     errors: list[FieldError] = []
-    name = _text(name, "delegate_name", errors, 200)
+    name = _text(name, "delegate_name", errors, 200) or ""  # required: a missing one is in errors
     found = []
     phone_value = normalise_phone(phone, principal.country or "PL", errors, "delegate_phone")
     email_value = normalise_email(email, errors, "delegate_email")

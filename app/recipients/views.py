@@ -85,7 +85,7 @@ def manage(token: str):
 
 def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
     lang = current_language()
-    errors = errors_for(exc, lang) if exc else {"locked": sentence(key, lang)}
+    errors = errors_for(exc, lang) if exc else {"locked": sentence(key or "locked", lang)}
     return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
                            failed_form=form, welcome=False, submitted=request.form,
                            stopped=_stopped(subscriber)), 422

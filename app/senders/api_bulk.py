@@ -1,6 +1,8 @@
 """Items for senders, beyond one item: the list with filters and pages, bulk registration."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, g, make_response, request, url_for
 
 from app.web.problems import api_blueprint
@@ -23,7 +25,7 @@ def _base_url() -> str:
 
 
 def _page_links(endpoint: str, page: int, per_page: int, total: int) -> dict:
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args.pop("page", None)
     args["per_page"] = per_page
     last = max(1, -(-total // per_page))
@@ -63,6 +65,8 @@ def register_items_bulk():
     rows = list(enumerate(items))
     done = imports.run(imports.bulk_register(db.session, g.sender, rows, now=utcnow(), source="api"))
     report = done.report
+    if report is None:
+        raise RuntimeError("a finished import has a report")
     if report.status == "rejected":
         raise BulkRejected(report)
     response = make_response({"import_id": report.id, "status": report.status, "registered": report.total_rows,

@@ -31,7 +31,7 @@ def create_webhook():
     body = json_body()
     if not isinstance(body, dict):
         raise ApiError(422, "Invalid request", "The body must be a JSON object.", "validation-error", field="body")
-    endpoint = hooks.create_endpoint(db.session, g.sender.id, body.get("url"), body.get("event_types"),
+    endpoint = hooks.create_endpoint(db.session, g.sender.id, body.get("url", ""), body.get("event_types"),
                                      body.get("description"), utcnow())
     response = make_response(hooks.endpoint_data(endpoint, with_secret=True), 201)
     response.headers["Location"] = url_for("sender_settings_api.get_webhook", endpoint_id=endpoint.id)

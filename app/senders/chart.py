@@ -25,7 +25,7 @@ def status_chart_svg(counts: dict[str, dict[str, int]], first: date, last: date,
              f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
     used = []
     for i, day in enumerate(days):
-        y = TOP + plot_h
+        y: float = TOP + plot_h
         per_status = counts.get(day.isoformat(), {})
         for status, colour in COLOURS.items():
             n = per_status.get(status, 0)

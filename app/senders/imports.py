@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -113,7 +113,7 @@ def read_csv(data: bytes) -> list[tuple[int, dict]]:
     if missing:
         raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
                              "Download the template to see them all.")
-    rows = []
+    rows: list[tuple[int, dict]] = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue
@@ -154,7 +154,7 @@ def location_payload(lat: str | None, lon: str | None) -> dict | None:
     return {"lat": number(lat), "lon": number(lon)}
 
 
-def _validate(session: Session, rows: list[tuple[int, object]], csv_columns: bool,
+def _validate(session: Session, rows: Sequence[tuple[int, object]], csv_columns: bool,
               ) -> Iterator[Progress | tuple[list[tuple[int, NewItem]], list[RowError]]]:
     valid: list[tuple[int, NewItem]] = []
     errors: list[RowError] = []
@@ -185,7 +185,7 @@ def _validate(session: Session, rows: list[tuple[int, object]], csv_columns: boo
     yield valid, errors
 
 
-def bulk_register(session: Session, sender: Sender, rows: list[tuple[int, object]], *, now: datetime,
+def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, object]], *, now: datetime,
                   user_id: int | None = None, source: str = "csv", filename: str | None = None,
                   ) -> Iterator[Progress]:
     """Validate every row, then register all of them in one transaction, or none.
@@ -201,6 +201,8 @@ def bulk_register(session: Session, sender: Sender, rows: list[tuple[int, object
             yield step
         else:
             result = step
+    if result is None:
+        raise RuntimeError("validation ended without a result")
     valid, errors = result
     if errors:
         session.rollback()
@@ -238,6 +240,8 @@ def run(steps: Iterable[Progress]) -> Progress:
     last = None
     for last in steps:
         pass
+    if last is None:
+        raise ValueError("an import yields at least its final report")
     return last
 
 

@@ -112,7 +112,7 @@ def find_items(session: Session, sender_id: int, filters: ItemFilters, now: date
                page: int = 1, per_page: int = 50) -> tuple[list[Item], int]:
     """One page of the sender's items, newest first, and how many match in all."""
     query = items_query(sender_id, filters, now)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
     items = session.scalars(query.order_by(Item.created_at.desc(), Item.id.desc())
                             .limit(per_page).offset((page - 1) * per_page)).all()
     return list(items), total

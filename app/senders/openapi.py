@@ -39,8 +39,8 @@ def body(schema: dict, required: bool = True) -> dict:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
-SENDER = [{"senderKey": []}]
-DEVICE = [{"deviceToken": []}]
+SENDER: list[dict[str, list[str]]] = [{"senderKey": []}]
+DEVICE: list[dict[str, list[str]]] = [{"deviceToken": []}]
 NUMBER = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
           "description": "UPU S10 item number"}
 ENDPOINT_ID = {"name": "endpoint_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}}

@@ -70,8 +70,8 @@ def webhook(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) >= 1 else 1
+    asked = request.args.get("page", "1")
+    page = int(asked) if asked.isdigit() and int(asked) >= 1 else 1
     rows, total = hooks.deliveries(db.session, signed_in_sender_id(), endpoint.id, limit=50, offset=(page - 1) * 50)
     return render_template("portal/webhook.html", endpoint=endpoint, deliveries=[hooks.delivery_data(d) for d in rows],
                            total=total, page=page, pages=max(1, -(-total // 50)), shown=_take_shown_once(),

@@ -1,13 +1,15 @@
 """CSV import pages: the documented columns, a template, the upload with progress, the report."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 
 from flask import Response, redirect, render_template, request, stream_with_context, url_for
 
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.extensions import db
-from app.models import ImportReport
+from app.models import ImportReport, Sender
 from app.models.types import utcnow
 from app.senders.portal import bp
 from app.senders import imports
@@ -47,7 +49,7 @@ def import_upload():
         error = "Wybierz plik CSV. / Choose a CSV file."
     elif len(data) > MAX_UPLOAD_BYTES:
         error = "Plik jest za duży (maks. 40 MB). / The file is too large (max 40 MB)."
-    rows = []
+    rows: Sequence[tuple[int, object]] = []
     if error is None:
         try:
             rows = imports.read_csv(data)
@@ -59,10 +61,12 @@ def import_upload():
                             mimetype="application/x-ndjson")
         return _page(error, 422)
     user = signed_in()
-    steps = imports.bulk_register(db.session, user.sender, rows, now=utcnow(), user_id=user.id,
-                                  source="csv", filename=(upload.filename or "")[:200])
+    steps = imports.bulk_register(db.session, db.session.get_one(Sender, signed_in_sender_id()), rows, now=utcnow(), user_id=user.id,
+                                  source="csv", filename=((upload.filename if upload else None) or "")[:200])
     if not streaming:
         report = imports.run(steps).report
+        if report is None:
+            raise RuntimeError("a finished import has a report")
         return redirect(url_for("portal.import_report", report_id=report.id))
 
     def progress():

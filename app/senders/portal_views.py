@@ -1,6 +1,8 @@
 """Portal pages for following items: the list, one item, registering one, proofs, the chart."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import timedelta
 
 from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
@@ -10,6 +12,7 @@ from app.delivery.schemas import parse_new_item
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.delivery.records import item_record
 from app.extensions import db
+from app.models import Sender
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.models.types import utcnow
 from app.senders.portal import bp
@@ -49,7 +52,7 @@ def index():
         filters, page = item_queries.ItemFilters(), 1
     items, total = item_queries.find_items(db.session, sender_id(), filters, utcnow(), page=page, per_page=per_page)
     failed = item_queries.failed_alert_item_ids(db.session, [i.id for i in items])
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.pop("page", None)
     pages = max(1, -(-total // per_page))
     return render_template(
@@ -99,7 +102,7 @@ def new_item():
     if request.method == "POST":
         try:
             new = parse_new_item(_form_payload(request.form))
-            registered = item_service.register_item(db.session, signed_in().sender, new, now=utcnow())
+            registered = item_service.register_item(db.session, db.session.get_one(Sender, sender_id()), new, now=utcnow())
         except ServiceError as exc:
             errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
         else:
@@ -130,6 +133,7 @@ def proofs_zip():
                 problem.add("registered_from", t("podaj obie daty albo zaznacz przesyłki na liście",
                                                  "give both dates or tick items in the list"))
             problem.raise_if_any()
+            assert filters.registered_from and filters.registered_to  # both, or the problem above was raised
             window = (item_queries.start_of(filters.registered_from),
                       item_queries.start_of(filters.registered_to + timedelta(days=1)))
         ids = bulk_proofs.select_items(db.session, sender_id(), numbers=numbers, window=window)
@@ -145,8 +149,8 @@ def proofs_zip():
 @bp.get("/stats")
 @login_required(*SENDER_ROLES)
 def stats():
-    days = request.args.get("days", "30")
-    days = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
+    asked = request.args.get("days", "30")
+    days = int(asked) if asked.isdigit() and 1 <= int(asked) <= 366 else 30
     today = utcnow().date()
     first = today - timedelta(days=days - 1)
     counts = item_queries.status_by_day(db.session, sender_id(), first, today)

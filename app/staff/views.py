@@ -76,7 +76,7 @@ def carriers():
     chosen_row = next((r for r in rows if r.carrier_id == chosen), None)
     lang = current_language()
     plot = None
-    if chosen_row is not None:
+    if chosen_row is not None and chosen is not None:
         title = (f"Skany: {chosen_row.name}, {day:%d.%m.%Y}" if lang == "pl"
                  else f"Scans by {chosen_row.name} on {day:%d.%m.%Y}")
         plot = carrier_checks.carrier_day_plot(db.session, chosen, day, tz, title)

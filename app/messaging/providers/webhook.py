@@ -21,7 +21,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from app.messaging.providers.base import DeliveryResult
@@ -72,7 +72,7 @@ class WebhookChannel:
     name = "webhook"
     provider = "http"
 
-    def __init__(self, secret_for: Callable[[object], str | None], *, timeout_s: float = 10.0,
+    def __init__(self, secret_for: Callable[[Any], str | None], *, timeout_s: float = 10.0,
                  allow_private_networks: bool = False, clock: Callable[[], float] = time.time):
         self.secret_for = secret_for
         self.timeout_s = timeout_s

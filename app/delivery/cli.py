@@ -52,7 +52,8 @@ def create_carrier(name: str, pickup_code: str | None = None, device_label: str 
 def carriers_create(name: str, pickup_code: str | None, device_label: str) -> None:
     """Create a carrier with a device and print the device token (shown only once)."""
     carrier, token = create_carrier(name, pickup_code, device_label)
-    click.echo(f"Created carrier #{carrier.id} {carrier.name} (pickup point {carrier.default_pickup_point.code}). "
+    point = carrier.default_pickup_point.code if carrier.default_pickup_point else "none"
+    click.echo(f"Created carrier #{carrier.id} {carrier.name} (pickup point {point}). "
                "Device token (shown once, store it now):")
     click.echo(token)
 

@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.evidence.keyfiles import log_signing_key, pdf_signing_material, public_key_pem
 from notices.checkpoint import load_public_key
+from pyhanko.sign.timestamps import TimeStamper
 from notices.signature import PdfSigner, load_certificates
 
 _KEY = "awizo.evidence"
@@ -21,7 +22,7 @@ class EvidenceKeys:
 
     instance_path: str
     config: dict
-    timestamper: object | None = None  # tests and the benchmark may hand in a pyHanko TimeStamper
+    timestamper: TimeStamper | None = None  # tests and the benchmark may hand in their own
 
     @cached_property
     def log_key(self):

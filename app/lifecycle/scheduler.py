@@ -69,7 +69,7 @@ def build_scheduler(app, blocking: bool = True):
 @with_appcontext
 def scheduler_command(once: bool, list_jobs: bool) -> None:
     """Run the periodic jobs (lifecycle sweep, …) until stopped."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's LocalProxy
     jobs = registered_jobs(app)
     if list_jobs:
         for job in jobs:

@@ -51,7 +51,7 @@ QUIET_HOURS_EXEMPT = {"opt_out_confirmation", "opt_in_confirmation", "verificati
                       "confirm_sms", "confirm_email", "subscription_deleted"}
 
 QuietHoursLookup = Callable[[Session, OutboxMessage], "QuietHours | None"]
-FailureHook = Callable[[Session, OutboxMessage, datetime], None]
+FailureHook = Callable[[Session, OutboxMessage, datetime], object]
 _QUIET_KEY = "awizo.quiet_hours"
 _FAILURE_KEY = "awizo.outbox_failure_hooks"
 

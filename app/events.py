@@ -6,8 +6,8 @@ consequences are committed together or not at all.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -43,7 +43,7 @@ def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict 
     events = list(session.scalars(
         sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True),
         [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]))
-    pairs = [(item, event) for (item, *_), event in zip(facts, events)]
+    pairs = [(item, event) for (item, *_), event in zip(facts, events, strict=True)]
     for listener in current_app.extensions.get(_KEY, []):
         batch = getattr(listener, "batch", None)
         if batch is not None:

@@ -67,14 +67,12 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from app import create_app
-    from app.senders.cli import create_sender
+    from app import create_app, events
     from app.extensions import db
     from app.models import Item, OutboxMessage
     from app.models.types import utcnow
-    from app import events
-    from app.senders import imports
-    from app.senders import webhooks
+    from app.senders import imports, webhooks
+    from app.senders.cli import create_sender
 
     url, drop = _database_url(args.database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "PUBLIC_BASE_URL": "http://bench.local"})

@@ -37,7 +37,7 @@ def _tsa_process(conn, directory: str) -> None:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed(fn, n: int) -> tuple[list[float], list[float]]:
@@ -59,10 +59,11 @@ def line(name: str, walls: list[float], cpus: list[float], base_cpu: float | Non
 
 
 def make_app(url: str, tsa_url: str, tsa_cert: str, keydir: str):
-    from app.evidence.keyfiles import pkcs8, self_signed
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.evidence.keyfiles import pkcs8, self_signed
 
     key = ec.generate_private_key(ec.SECP256R1())
     Path(keydir, "k.pem").write_bytes(pkcs8(key))
@@ -81,13 +82,13 @@ def make_app(url: str, tsa_url: str, tsa_cert: str, keydir: str):
 
 
 def bench_proofs(app, n: int) -> None:
-    from notices.evidence import check_bundle
-    from notices.proof import render_proof_pdf
-    from notices.signature import PdfSigner, check_signature, read_attachment
+    from app.evidence import proofs
     from app.evidence.keyring import keys
     from app.extensions import db
     from app.models import Item
-    from app.evidence import proofs
+    from notices.evidence import check_bundle
+    from notices.proof import render_proof_pdf
+    from notices.signature import PdfSigner, check_signature, read_attachment
     from tests.conftest import Api
 
     api = Api(app, app.test_client())
@@ -173,10 +174,10 @@ def fill_log(path: str, size: int) -> None:
 def bench_log(app, db_path: str | None, size: int, n: int = 200) -> None:
     import random
 
+    from app.events import record_event
     from app.evidence import log as evidence_log
     from app.extensions import db
     from app.models import Item
-    from app.events import record_event
 
     if db_path is None:
         print("log benchmark needs SQLite (pass no --database-url)")

@@ -106,7 +106,7 @@ def main() -> None:
                 " occurred_at timestamptz, latitude float, longitude float, accuracy_m float, idempotency_key varchar(200))")
         setup = subprocess.run([str(BIN / "python"), "-c", _SETUP], cwd=ROOT, env=env, check=True,
                                capture_output=True, text=True)
-        sender_key, device_token, count = setup.stdout.split()
+        _sender_key, device_token, count = setup.stdout.split()
         numbers = [s10.make("RR", 20_000_000 + i) for i in range(int(count))]
 
         port = free_port()

@@ -90,9 +90,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from flask_migrate import upgrade
 
-    from app import create_app
+    from app import create_app, events
     from app.extensions import db
-    from app import events
     from app.lifecycle import sweep as lifecycle_sweep
 
     admin_url = _admin_url()

@@ -5,11 +5,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.accounts import service as accounts
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import Sender
 from app.models.accounts import ROLES
-from app.accounts import service as accounts
-from app.errors import ServiceError
 
 users_cli = AppGroup("users", help="Manage people who sign in (operator staff, sender admins and clerks).")
 

@@ -10,16 +10,16 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_app_context
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from app.models import ApiKey, Invitation, Sender, User
-from app.models.accounts import ROLES
-from notices.vocabulary import SENDER_ROLES
-from app.security import hash_token, new_token
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.messaging.enqueue import enqueue_message
+from app.models import ApiKey, Invitation, Sender, User
+from app.models.accounts import ROLES
+from app.security import hash_token, new_token
+from notices.vocabulary import SENDER_ROLES
 
 _STRONG = PasswordHasher()  # Argon2id with the library's current recommended parameters
 _CHEAP = PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)  # tests only: PASSWORD_HASH_CHEAP

@@ -23,13 +23,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.web.problems import api_not_found_or_method
+from app.accounts import service as accounts
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
+from app.web.problems import api_not_found_or_method
 from app.web.ratelimit import limiter, login_limit, submitted_email
-from app.accounts import service as accounts
-from app.errors import ServiceError
 
 bp = Blueprint("auth", __name__)
 

@@ -16,7 +16,7 @@ class CaseSettings:
     target_working_days: int = DEFAULT_TARGET_WORKING_DAYS
 
     @classmethod
-    def from_app(cls, app=None) -> "CaseSettings":
+    def from_app(cls, app=None) -> CaseSettings:
         cfg = (app or current_app).config
         return cls(base_url=cfg["PUBLIC_BASE_URL"], secret=cfg["SECRET_KEY"],
                    tz=cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",

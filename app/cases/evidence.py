@@ -8,17 +8,17 @@ that went out and whether they were delivered, and the item's status.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.delivery.device_evidence import evidence_data
-from app.models.types import iso
 from app.evidence.log import inclusion, latest_tree_head
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
-from app.models.evidence import LogEntry
 from app.models.cases import Case
+from app.models.evidence import LogEntry
+from app.models.types import iso
 from notices import masking
 
 ChecksForAttempt = Callable[[Session, Attempt], list[dict]]

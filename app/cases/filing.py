@@ -20,11 +20,11 @@ from app.cases.context import CaseSettings
 from app.cases.links import case_by_token, case_token, case_url, new_nonce
 from app.cases.notify import add_entry, tell_sender
 from app.errors import FieldError, Problem, ValidationFailed
+from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
 from app.models import Attempt, Item
 from app.models.cases import Case
 from app.recipients.contact_confirmation import Locked, normalise_email, normalise_phone
-from app.messaging.email import enqueue_email
 from app.security import hash_token
 from notices import case_messages, claim_codes
 from notices.cases import KINDS, due_dates

@@ -5,8 +5,8 @@ Every status change reaches the recipient (through their confirmed contact) and 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session

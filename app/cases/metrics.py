@@ -19,7 +19,7 @@ def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(1, -(-int(round(share * 1000)) * len(ordered) // 1000))
+    rank = max(1, -(-round(share * 1000) * len(ordered) // 1000))
     return ordered[min(rank, len(ordered)) - 1]
 
 

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.cases.context import CaseSettings
 from app.cases.links import case_url, portal_url
-from app.models.types import iso
 from app.events import record_event
+from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
 from app.models import Item, Sender
 from app.models.accounts import User
 from app.models.cases import Case, CaseEntry
-from app.messaging.email import enqueue_email
+from app.models.types import iso
 from notices import case_messages
 from notices.cases import NOTICE_KINDS
 

@@ -1,9 +1,8 @@
 """Reading cases: the one history, the staff queue, cases of an item, counts per carrier."""
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -11,9 +10,9 @@ from sqlalchemy.orm import Session, aliased
 
 from app.cases.evidence import ChecksForAttempt, gather
 from app.cases.notify import notice_found_not_left
-from app.models.types import iso
 from app.models import Attempt, Item
 from app.models.cases import Case
+from app.models.types import iso
 from notices.cases import KINDS, OPEN_STATUSES
 
 

@@ -1,32 +1,31 @@
 """Demo data for a first look: ``flask --app wsgi demo`` (run by ``make run``)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 
-from app.extensions import db
-from app.models import ApiKey, Carrier, Device, Item, PickupPoint, Sender, User
-from app.models.types import utcnow
-from app.security import new_token
 from app.accounts import service as accounts
 from app.cases.context import CaseSettings
 from app.cases.filing import NewCase, file_case
 from app.cases.links import case_url
-from app.models.cases import Case
 from app.delivery import addresses, enrolments
 from app.delivery.attempts import ScanInput, record_attempt
+from app.delivery.cli import create_carrier
 from app.delivery.items import NewItem, register_item
+from app.extensions import db
+from app.models import ApiKey, Carrier, Device, Item, PickupPoint, Sender, User
+from app.models.cases import Case
+from app.models.types import utcnow
+from app.security import new_token
+from app.senders.cli import create_sender
 from notices import s10
 from notices.outcomes import Outcome
-from app.delivery.cli import create_carrier
-from app.senders.cli import create_sender
 from notices.sms import QuietHours, held_text, quiet_hours_end
 
 DEMO_SENDER = "Sąd Rejonowy dla Warszawy-Mokotowa (demo)"
@@ -108,7 +107,7 @@ def seed_demo() -> dict:
     items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
     case_url = _demo_case(items[0] if items else None, now)
     logins = {email: _demo_login(email, role, sender if role != "staff" else None) for email, role in DEMO_USERS}
-    enrolment, code = enrolments.create_enrolment(db.session, carrier.id, "demo phone", created_by="demo", now=now)
+    _, code = enrolments.create_enrolment(db.session, carrier.id, "demo phone", created_by="demo", now=now)
     return {"api_key": api_key, "device_token": device_token, "logins": logins,
             "enrol_url": f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}",
             "case_url": case_url,

@@ -11,17 +11,16 @@ Only ``Action: failed`` with a permanent ``Status: 5.x.x`` counts as a bounce; `
 """
 from __future__ import annotations
 
-from email.message import EmailMessage
-from typing import cast
-
 import email
 import email.policy
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import Message
+from email.message import EmailMessage, Message
+from typing import cast
 
 from sqlalchemy.orm import Session
+
 from app.messaging.sms_status import record_email_bounce
 
 

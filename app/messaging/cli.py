@@ -7,8 +7,8 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.models.types import utcnow
 from app.messaging.bounces import apply_dsns
+from app.models.types import utcnow
 
 messaging_cli = AppGroup("messaging", help="Outbound messaging: late e-mail bounces.")
 

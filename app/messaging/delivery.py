@@ -27,22 +27,22 @@ import random
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from notices.sms import QuietHours, quiet_hours_end
-from app.messaging.providers import DeliveryResult
-from app.models import Item, OutboxMessage
-from app.models.types import utcnow
+from app.events import record_event
 from app.messaging import send_slots, status_log, suppressions
 from app.messaging.leases import LeaseKeeper
-from app.events import record_event
+from app.messaging.providers import DeliveryResult
 from app.metrics import OUTBOX_SENDS
+from app.models import Item, OutboxMessage
+from app.models.types import utcnow
+from notices.sms import QuietHours, quiet_hours_end
 
 # Sent even to a suppressed address: the one confirmation that the opt-out worked.
 SUPPRESSION_EXEMPT = {"opt_out_confirmation"}
@@ -73,7 +73,7 @@ class OutboxSettings:
     on_failure: tuple[FailureHook, ...] = ()
 
     @classmethod
-    def from_app(cls, app) -> "OutboxSettings":
+    def from_app(cls, app) -> OutboxSettings:
         cfg = app.config
         default_quiet = QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"),
                                          cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")

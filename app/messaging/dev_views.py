@@ -6,18 +6,17 @@ so a production deployment with Twilio and SMTP configured never shows it.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 
-from notices.sms import held_text
+from app.extensions import db
+from app.messaging.delivery import OutboxSettings, held_until
 from app.messaging.providers import channels, dev_outbox_in_use
 from app.messaging.providers.dev_outbox import DevOutbox
-from flask import Blueprint
-
-bp = Blueprint("dev", __name__, url_prefix="/dev", template_folder="templates")
-from app.extensions import db
 from app.models import OutboxMessage
 from app.models.types import utcnow
-from app.messaging.delivery import OutboxSettings, held_until
+from notices.sms import held_text
+
+bp = Blueprint("dev", __name__, url_prefix="/dev", template_folder="templates")
 
 
 def _dev_channels() -> list[str]:

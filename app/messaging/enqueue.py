@@ -20,9 +20,9 @@ from flask import current_app
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from notices.messages import manage_footer, unsubscribe_footer
-from app.models import OutboxMessage
 from app.messaging import suppressions
+from app.models import OutboxMessage
+from notices.messages import manage_footer, unsubscribe_footer
 
 # E-mails that carry no unsubscribe link (the address is not subscribed to anything yet).
 NO_UNSUBSCRIBE = {"verification_code", "contact_confirmation", "confirm_email"}

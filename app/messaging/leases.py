@@ -43,7 +43,7 @@ class LeaseKeeper:
             except sa.exc.DBAPIError:
                 continue  # the database is away; the next renewal tries again
 
-    def __enter__(self) -> "LeaseKeeper":
+    def __enter__(self) -> LeaseKeeper:
         self._thread.start()
         return self
 

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from notices.messages import OPT_IN_SMS, OPT_OUT_SMS
-from app.models.suppressions import Suppression
 from app.messaging import suppressions
 from app.messaging.enqueue import enqueue_message
+from app.models.suppressions import Suppression
+from notices.messages import OPT_IN_SMS, OPT_OUT_SMS
 
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "REVOKE", "OPTOUT", "CANCEL"}
 START_WORDS = {"START", "UNSTOP"}

@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.messaging.delivery import update_from_provider
 from app.messaging.providers.twilio_sms import ADDRESS_ERRORS
 from app.models import OutboxMessage
-from app.messaging.delivery import update_from_provider
 
 # Twilio's MessageStatus → ours. Earlier stages (accepted, queued, sending) say nothing new.
 TWILIO_STATUS = {"sent": "sent", "delivered": "delivered", "read": "delivered",

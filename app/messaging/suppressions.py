@@ -9,9 +9,8 @@ from datetime import datetime
 
 import phonenumbers
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
 
 from app.models.suppressions import Suppression
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
 from app.extensions import db
+from app.messaging import opt_outs, sms_status
 from app.models.types import utcnow
-from app.messaging import opt_outs
-from app.messaging import sms_status
-from flask import Blueprint
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/webhooks/twilio")
 

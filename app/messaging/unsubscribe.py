@@ -1,16 +1,14 @@
 """Unsubscribe pages (Polish and English) and the RFC 8058 one-click endpoint."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from notices import masking
 from app.extensions import db
+from app.messaging import opt_outs, suppressions
 from app.models.types import utcnow
-from app.messaging import opt_outs
-from app.messaging import suppressions
-from flask import Blueprint
+from notices import masking
 
 bp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
 

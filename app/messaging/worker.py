@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.messaging.providers import channels
 from app.extensions import db
 from app.messaging.delivery import OutboxSettings, run_once
+from app.messaging.providers import channels
 from app.metrics import WORKER_ERRORS
 
 log = logging.getLogger("awizo.worker")

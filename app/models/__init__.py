@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.accounts import Invitation, User
 from app.models.carriers import Carrier, Device, PickupPoint
-from app.models.cases import Case, CaseEntry, CaseNumberCounter, CarrierStatement
+from app.models.cases import CarrierStatement, Case, CaseEntry, CaseNumberCounter
 from app.models.checks import AddressPoint, AttemptCheck, ItemLocation, PaperNoticePrint
 from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead
 from app.models.handheld import AttemptDeviceEvidence, DeviceEnrolment

@@ -35,7 +35,7 @@ class Carrier(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     default_pickup_point: Mapped[PickupPoint | None] = relationship()
-    devices: Mapped[list["Device"]] = relationship(back_populates="carrier")
+    devices: Mapped[list[Device]] = relationship(back_populates="carrier")
 
 
 class Device(Model):

@@ -77,7 +77,7 @@ class Case(Model):
     item: Mapped[Item] = relationship()
     attempt: Mapped[Attempt | None] = relationship()
     assigned_to: Mapped[User | None] = relationship()
-    entries: Mapped[list["CaseEntry"]] = relationship(back_populates="case", order_by="CaseEntry.id")
+    entries: Mapped[list[CaseEntry]] = relationship(back_populates="case", order_by="CaseEntry.id")
 
 
 class CaseEntry(Model):

@@ -1,9 +1,8 @@
 """Registered items, the delivery attempts made for them, and their other events."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,11 +43,11 @@ class Item(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     sender: Mapped[Sender] = relationship()
-    attempts: Mapped[list["Attempt"]] = relationship(
+    attempts: Mapped[list[Attempt]] = relationship(
         back_populates="item", order_by="Attempt.id", viewonly=True
     )
 
-    location: Mapped["ItemLocation | None"] = relationship(back_populates="item", uselist=False)
+    location: Mapped[ItemLocation | None] = relationship(back_populates="item", uselist=False)
 
     def verify_url(self, base_url: str) -> str:
         """The public record behind the QR code on the paper notice and the proof."""

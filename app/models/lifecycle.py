@@ -12,7 +12,6 @@ from app.models.types import UTCDateTime, check_in, utcnow
 from notices.vocabulary import EndAction, LifecycleStage, TaskStatus
 
 
-
 class ItemLifecycle(Model):
     """One per item with a notice: its dates (fixed when the notice was left) and its stage.
 

@@ -22,7 +22,7 @@ class Sender(Model):
     contact_email: Mapped[str | None] = mapped_column(sa.String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    api_keys: Mapped[list["ApiKey"]] = relationship(back_populates="sender")
+    api_keys: Mapped[list[ApiKey]] = relationship(back_populates="sender")
 
 
 class ApiKey(Model):

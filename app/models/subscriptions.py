@@ -57,9 +57,9 @@ class Subscriber(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    principal: Mapped["Subscriber | None"] = relationship(remote_side=[id], back_populates="delegates")
-    delegates: Mapped[list["Subscriber"]] = relationship(back_populates="principal", order_by="Subscriber.id")
-    contacts: Mapped[list["Contact"]] = relationship(
+    principal: Mapped[Subscriber | None] = relationship(remote_side=[id], back_populates="delegates")
+    delegates: Mapped[list[Subscriber]] = relationship(back_populates="principal", order_by="Subscriber.id")
+    contacts: Mapped[list[Contact]] = relationship(
         back_populates="subscriber", order_by="Contact.id", cascade="all, delete-orphan"
     )
 

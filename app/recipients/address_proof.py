@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.errors import FieldError, ValidationFailed
 from app.models import Item
 from app.models.subscriptions import ClaimCode, Subscriber
 from app.recipients.contact_confirmation import LOCK_MINUTES, Locked, _secret, record
-from app.errors import FieldError, ValidationFailed
 from notices import claim_codes
 
 CLAIM_CODE_DAYS = 60

@@ -7,8 +7,8 @@ from flask import current_app
 from app.extensions import db
 from app.models.subscriptions import Subscriber
 from app.models.types import utcnow
-from app.recipients.blueprint import bp
 from app.recipients import subscriptions
+from app.recipients.blueprint import bp
 from notices.recipient_messages import letter_text
 
 

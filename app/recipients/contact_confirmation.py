@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
+from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
+from app.messaging import suppressions
+from app.messaging.email import enqueue_email
+from app.messaging.enqueue import enqueue_message
 from app.models.subscriptions import Contact, RecipientEvent, Subscriber
 from app.security import hash_token
-from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from notices import claim_codes, recipient_messages
-from app.messaging.enqueue import enqueue_message
-from app.messaging.email import enqueue_email
-from app.messaging import suppressions
 
 SMS_CODE_MINUTES = 10
 EMAIL_LINK_HOURS = 48

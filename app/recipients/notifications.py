@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from notices.messages import NoticeAlert, notice_email_content, notice_sms
-from notices.profiles import PROFILES
-from app.models import Attempt, Item, OutboxMessage
 from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
+from app.models import Attempt, Item, OutboxMessage
 from app.recipients.subscriptions import alert_recipients
+from notices.messages import NoticeAlert, notice_email_content, notice_sms
+from notices.profiles import PROFILES
 
 
 def enqueue_notice_alerts(

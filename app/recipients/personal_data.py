@@ -12,12 +12,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Item, OutboxMessage
-from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.errors import FieldError, ValidationFailed
 from app.messaging.delivery import held_until
-from app.recipients.subscriptions import _clock, record
+from app.models import Item, OutboxMessage
+from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression
+from app.recipients.subscriptions import _clock, record
 
 REDACTED = "[redacted]"
 

@@ -7,9 +7,9 @@ from app.accounts.web import login_required, signed_in
 from app.extensions import db
 from app.models.subscriptions import Subscriber
 from app.models.types import utcnow
-from app.recipients.blueprint import bp
 from app.recipients import personal_data as recipient_data
 from app.recipients import subscriptions
+from app.recipients.blueprint import bp
 
 
 @bp.get("/staff/")

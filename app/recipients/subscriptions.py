@@ -20,18 +20,41 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from app.errors import FieldError, NotFound, ValidationFailed
 from app.models import Item, OutboxMessage
 from app.models.subscriptions import Contact, Subscriber
 from app.recipients.address_proof import (  # noqa: F401 (re-exported: the interface of opting in)
-    CLAIM_CODE_DAYS, LETTER_CODE_DAYS, MAX_CLAIM_FAILURES, _redeem, _verify_address, issue_claim_code,
-    issue_letter_code, item_address_key, letters_due, verify_address,
+    CLAIM_CODE_DAYS,
+    LETTER_CODE_DAYS,
+    MAX_CLAIM_FAILURES,
+    _redeem,
+    _verify_address,
+    issue_claim_code,
+    issue_letter_code,
+    item_address_key,
+    letters_due,
+    verify_address,
 )
 from app.recipients.contact_confirmation import (  # noqa: F401
-    EMAIL_LINK_HOURS, LOCK_MINUTES, MAX_CODE_FAILURES, MAX_SECRETS_SENT, SMS_CODE_MINUTES, Locked, _clock,
-    _secret, _text, confirm_by_phone, confirm_email_link, confirm_sms_code, email_link_contact,
-    normalise_email, normalise_phone, record, resend_confirmation, send_confirmation,
+    EMAIL_LINK_HOURS,
+    LOCK_MINUTES,
+    MAX_CODE_FAILURES,
+    MAX_SECRETS_SENT,
+    SMS_CODE_MINUTES,
+    Locked,
+    _clock,
+    _secret,
+    _text,
+    confirm_by_phone,
+    confirm_email_link,
+    confirm_sms_code,
+    email_link_contact,
+    normalise_email,
+    normalise_phone,
+    record,
+    resend_confirmation,
+    send_confirmation,
 )
-from app.errors import FieldError, NotFound, ValidationFailed
 from notices import claim_codes
 from notices.sms import QuietHours
 

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.messaging import suppressions
 from app.models.subscriptions import Contact
 from app.models.types import utcnow
-from app.web.i18n import current_language
-from app.web.ratelimit import limiter
-from app.recipients.blueprint import bp
-from app.recipients.texts import errors_for, sentence
 from app.recipients import personal_data as recipient_data
 from app.recipients import subscriptions
-from app.errors import NotFound, ValidationFailed
+from app.recipients.blueprint import bp
 from app.recipients.subscriptions import Locked, SignUp
-from app.messaging import suppressions
-
+from app.recipients.texts import errors_for, sentence
+from app.web.i18n import current_language
+from app.web.ratelimit import limiter
 
 
 def CODE_LIMIT() -> str:

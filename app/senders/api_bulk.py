@@ -5,15 +5,12 @@ from typing import Any
 
 from flask import current_app, g, make_response, request, url_for
 
-from app.web.problems import api_blueprint
-from app.web.api_auth import sender_required
-from app.web.problems import ApiError, json_body
+from app.errors import FieldError, Problem
 from app.extensions import db
 from app.models.types import utcnow
-from app.senders import imports
-from app.senders import item_queries
-from app.errors import Problem
-from app.errors import FieldError
+from app.senders import imports, item_queries
+from app.web.api_auth import sender_required
+from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("sender_items_api", __name__)
 

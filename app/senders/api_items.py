@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from flask import current_app, g, make_response, url_for
 
-from app.web.problems import api_blueprint
-from app.web.api_auth import sender_required
-from app.web.problems import json_body
+from app.delivery import items as item_service
+from app.delivery.records import item_record
 from app.delivery.schemas import parse_new_item
+from app.evidence import proofs
 from app.extensions import db
 from app.models.types import utcnow
-from app.delivery import items as item_service
-from app.evidence import proofs
-from app.delivery.records import item_record
+from app.web.api_auth import sender_required
+from app.web.problems import api_blueprint, json_body
 from notices import s10
 
 bp = api_blueprint("items_api", __name__)

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from flask import g, make_response, request, url_for
 
-from app.web.problems import api_blueprint
-from app.web.api_auth import sender_required
-from app.web.problems import ApiError, json_body
+from app.accounts import service as accounts
+from app.errors import Problem
 from app.extensions import db
 from app.models import ApiKey
-from app.models.types import utcnow
-from app.accounts import service as accounts
+from app.models.types import iso, utcnow
 from app.senders import webhooks as hooks
-from app.errors import Problem
 from app.senders.item_queries import parse_page
-from app.models.types import iso
+from app.web.api_auth import sender_required
+from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("sender_settings_api", __name__)
 

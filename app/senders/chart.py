@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+
 from markupsafe import Markup, escape
 
 COLOURS = {

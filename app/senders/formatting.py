@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from notices.sms import held_text as held_words
 from app.web.i18n import current_language
+from notices.sms import held_text as held_words
 
 STATUS_LABELS = {
     "registered": ("zarejestrowana", "registered"),

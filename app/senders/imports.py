@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import ImportReport, Item, Sender
-from app.security import new_verify_token
-from app.errors import ServiceError, ValidationFailed
-from app.events import record_events
 from app.delivery.addresses import item_location
 from app.delivery.items import NewItem
-from app.models.types import iso
 from app.delivery.schemas import parse_new_item
-from app.errors import NotFound
+from app.errors import NotFound, ServiceError, ValidationFailed
+from app.events import record_events
+from app.models import ImportReport, Item, Sender
+from app.models.types import iso
+from app.security import new_verify_token
 
 # CSV columns, in template order: (column, required, meaning PL, meaning EN, example)
 COLUMNS = [
@@ -215,7 +214,7 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
             items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
                                          [_item_values(sender_id, new, now) for _, new in chunk]))
             session.add_all([item_location(session, item.id, new.location, new.address_line1, new.postal_code,
-                                           new.city, now) for item, (_, new) in zip(items, chunk)])
+                                           new.city, now) for item, (_, new) in zip(items, chunk, strict=True)])
             record_events(session, [(item, "registered", now, {"sender": sender_name, "service": item.service})
                                     for item in items])
             session.flush()
@@ -238,8 +237,8 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
 def run(steps: Iterable[Progress]) -> Progress:
     """Consume a bulk import's progress and return its last step (with the report)."""
     last = None
-    for last in steps:
-        pass
+    for step in steps:
+        last = step
     if last is None:
         raise ValueError("an import yields at least its final report")
     return last

@@ -11,8 +11,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Item, OutboxMessage
 from app.errors import Problem
+from app.models import Item, OutboxMessage
 from app.models.types import iso
 from notices.vocabulary import ItemStatus, MessageStatus
 

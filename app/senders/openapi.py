@@ -10,10 +10,10 @@ from functools import cache
 
 from flask import current_app
 
-from app.web.problems import api_blueprint
 from app.senders.imports import COLUMNS
 from app.senders.item_queries import MAX_PER_PAGE, STATUSES
 from app.senders.openapi_schemas import DATETIME, INT, MAX_ID, SCHEMAS, STR, nullable, obj, ref
+from app.web.problems import api_blueprint
 
 bp = api_blueprint("openapi", __name__)
 

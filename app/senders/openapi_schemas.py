@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from app.senders.item_queries import STATUSES
 from notices.outcomes import Outcome
-from notices.vocabulary import ContactChannel, ImportStatus, Language, UpuEventCode
 from notices.profiles import PROFILES
+from notices.vocabulary import ContactChannel, ImportStatus, Language, UpuEventCode
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 S10 = r"^[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}$"

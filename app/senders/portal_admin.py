@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
+from app.accounts import service as accounts
 from app.accounts.web import login_required, sign_in, signed_in, signed_in_sender_id
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import ApiKey, Invitation, User
 from app.models.types import utcnow
+from app.senders import webhooks as hooks
 from app.senders.portal import bp
 from app.senders.portal_views import t
-from app.accounts import service as accounts
-from app.senders import webhooks as hooks
-from app.errors import ServiceError
 
 ADMIN = ("sender_admin",)
 

@@ -1,19 +1,18 @@
 """CSV import pages: the documented columns, a template, the upload with progress, the report."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import json
+from collections.abc import Sequence
 
 from flask import Response, redirect, render_template, request, stream_with_context, url_for
 
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import ImportReport, Sender
 from app.models.types import utcnow
-from app.senders.portal import bp
 from app.senders import imports
-from app.errors import ServiceError
+from app.senders.portal import bp
 from notices.vocabulary import SENDER_ROLES
 
 MAX_UPLOAD_BYTES = 40 * 1024 * 1024

@@ -1,32 +1,39 @@
 """Portal pages for following items: the list, one item, registering one, proofs, the chart."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from datetime import timedelta
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
-from flask import (Response, abort, current_app, flash, make_response, redirect, render_template, request,
-                   stream_with_context, url_for)
-
-from app.delivery.schemas import parse_new_item
-from app.accounts.web import login_required, signed_in, signed_in_sender_id
+from app.accounts.web import login_required, signed_in_sender_id
+from app.delivery import items as item_service
 from app.delivery.records import item_record
+from app.delivery.schemas import parse_new_item
+from app.errors import Problem, ServiceError
+from app.evidence import bulk_proofs, proofs
 from app.extensions import db
 from app.models import Sender
-from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.models.types import utcnow
-from app.senders.portal import bp
-from app.senders.chart import status_chart_svg
-from app.web.i18n import current_language
-from app.evidence import bulk_proofs
 from app.senders import item_queries
-from app.evidence import proofs
-from app.delivery import items as item_service
-from app.errors import Problem, ServiceError
-from notices.vocabulary import SENDER_ROLES
+from app.senders.chart import status_chart_svg
+from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
+from app.senders.portal import bp
+from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
-
+from notices.vocabulary import SENDER_ROLES
 
 
 def t(pl: str, en: str) -> str:

@@ -6,26 +6,25 @@ them through :class:`app.messaging.providers.webhook.WebhookChannel` (signed, re
 """
 from __future__ import annotations
 
-from typing import cast
-
 import json
 import secrets
 import uuid
 from datetime import datetime
+from typing import cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session, scoped_session
 
-from app.models import Item, ItemEvent, OutboxMessage, WebhookDelivery, WebhookEndpoint
 from app.errors import FieldError, NotFound, ValidationFailed
-from app.models.types import iso
 from app.events import add_listener
-from app.messaging.providers import register_channel
-from app.messaging.providers.webhook import WebhookChannel
 from app.evidence.log import current_tree_head
 from app.extensions import db
+from app.messaging.providers import register_channel
+from app.messaging.providers.webhook import WebhookChannel
+from app.models import Item, ItemEvent, OutboxMessage, WebhookDelivery, WebhookEndpoint
+from app.models.types import iso
 
 # Public event types: "item." + the kind of the item event. Other kinds are delivered too
 # (to endpoints subscribed to "*" or to that type); these are the ones documented today.
@@ -67,7 +66,7 @@ def _clean_types(types) -> list[str]:
         return ["*"]
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise ValidationFailed([FieldError("event_types", "must be a list of event type names")])
-    types = sorted(set(t.strip() for t in types if t.strip()))
+    types = sorted({t.strip() for t in types if t.strip()})
     unknown = [t for t in types if t != "*" and not t.startswith(("item.", "case."))]
     if unknown or len(types) > 50:
         raise ValidationFailed([FieldError("event_types", f"unknown event types: {', '.join(unknown)}; "

@@ -8,17 +8,17 @@ whose attempts are disputed. Case counts come from a function the cases area han
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from app.models import Attempt, Carrier, Item
 from notices.outcomes import Outcome
 from notices.scan_plot import PlotDepot, PlotScan, scan_plot_svg
-from app.models import Attempt, Carrier, Item
 
 # (session, carrier ids, start, end) -> {carrier_id: {"open": n, "upheld": n}}
 CaseCounts = Callable[[Session, list[int], datetime, datetime], dict[int, dict[str, int]]]

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from app.accounts.web import login_required, signed_in
+from app.delivery import enrolments
+from app.delivery.paper_notice import qr_svg
+from app.errors import ServiceError
 from app.extensions import db
 from app.models.types import utcnow
-from app.delivery import enrolments
-from app.errors import ServiceError
-from app.delivery.paper_notice import qr_svg
 from app.staff import carriers as carrier_checks
 from app.web.i18n import current_language
 from notices.check_texts import CODE_NAMES

@@ -4,14 +4,14 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import g, request
+from sqlalchemy.orm import joinedload
 
-from app.web.problems import ApiError
 from app.extensions import db
 from app.models import ApiKey, Carrier, Device
 from app.models.types import utcnow
 from app.security import hash_token
+from app.web.problems import ApiError
 
 
 def _bearer() -> str:

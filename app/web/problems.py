@@ -13,7 +13,8 @@ import logging
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
-from werkzeug.exceptions import HTTPException, NotFound as HttpNotFound
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.routing import IntegerConverter
 
 from app.errors import FieldError, ServiceError, ValidationFailed
@@ -113,7 +114,7 @@ class BoundedInt(IntegerConverter):
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        if self.max is not None and number > self.max or self.min is not None and number < self.min:
+        if (self.max is not None and number > self.max) or (self.min is not None and number < self.min):
             raise HttpNotFound()
         return super().to_python(value)
 
@@ -180,7 +181,7 @@ def _refuse_nul():
     """NUL in a query or path parameter never reaches a query (PostgreSQL refuses it in text)."""
     params = list(request.args.items(multi=True)) + list((request.view_args or {}).items())
     for name, value in params:
-        if "\x00" in name or isinstance(value, str) and "\x00" in value:
+        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
             errors = [FieldError(name.replace("\x00", ""), "must not contain NUL characters")]
             return problem(422, "Invalid request", f"Invalid value in: {errors[0].field}", "validation-error", errors)
     return None

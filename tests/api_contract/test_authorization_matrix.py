@@ -18,7 +18,7 @@ def operations(w):
     """(method, documented path, kind, concrete URL for sender A's resources, JSON body or None)."""
     n = w.number_a
     return [
-        ("POST", "/items", SENDER, "/api/v1/items", lambda: item_payload()),
+        ("POST", "/items", SENDER, "/api/v1/items", item_payload),
         ("GET", "/items", SENDER, "/api/v1/items", None),
         ("POST", "/items/bulk", SENDER, "/api/v1/items/bulk", lambda: {"items": [item_payload()]}),
         ("GET", "/imports/{import_id}", SENDER, f"/api/v1/imports/{w.import_a}", None),

@@ -20,7 +20,7 @@ def live(app, cases):
 
 
 def test_a_recipient_files_a_case_on_a_phone_and_staff_decide_it(live, cases):
-    number, token, _ = cases.item_with_notice()
+    _, token, _ = cases.item_with_notice()
     seen: dict = {}
 
     def on_phone(page):

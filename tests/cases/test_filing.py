@@ -15,7 +15,7 @@ from tests.cases.conftest import PASSWORD, csrf_from
 
 
 def test_a_case_filed_as_json_gets_a_number_a_link_and_a_due_date(cases, client):
-    number, token, attempt_id = cases.item_with_notice()
+    _, token, attempt_id = cases.item_with_notice()
     answer = cases.file(token, attempt_id=attempt_id)
     assert answer.status_code == 201, answer.text
     body = answer.json
@@ -125,7 +125,7 @@ def test_the_sender_is_told_at_once_and_sees_the_case_on_the_item(cases, api):
 
 def test_alerts_carry_a_complaint_link_and_the_alerts_page_leads_to_the_form(cases, client):
     number, token, _ = cases.item_with_notice()
-    (mail,) = [m for m in cases.messages("notice_left", channel="email")]
+    (mail,) = cases.messages("notice_left", channel="email")
     assert f"/v/{token}/cases/new?from=alert" in mail.body
     assert 'href="/cases/find' in client.get("/alerts/").text
     page = client.get("/cases/find")

@@ -115,9 +115,8 @@ def test_attempts_cannot_be_edited_or_deleted_even_in_the_database(api, item, ap
     api.scan(item)
     with app.app_context():
         for statement in ("UPDATE attempts SET latitude = 0", "DELETE FROM attempts"):
-            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-                with db.engine.begin() as conn:
-                    conn.exec_driver_sql(statement)
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+                conn.exec_driver_sql(statement)
         assert db.session.scalar(sa.select(Attempt.latitude)) == 52.2297
 
 

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.messaging.providers import DeliveryResult, register_channel
 from app.extensions import db
-from app.models import OutboxMessage
 from app.messaging.delivery import OutboxSettings, claim_due, run_once
 from app.messaging.enqueue import enqueue_message
+from app.messaging.providers import DeliveryResult, register_channel
+from app.models import OutboxMessage
 
 
 class CountingChannel:

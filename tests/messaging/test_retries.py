@@ -84,7 +84,7 @@ def test_server_errors_back_off_exponentially_then_give_up(api, worker, twilio_s
     sms = _sms(outbox)
     assert sms["status"] == "failed" and sms["tries"] == 5  # OUTBOX_MAX_ATTEMPTS in these tests
     assert len(twilio_stub.requests) == 5
-    assert all(later > earlier for earlier, later in zip(delays, delays[1:]))  # growing waits
+    assert all(later > earlier for earlier, later in zip(delays, delays[1:], strict=False))  # growing waits
     assert 20 <= delays[0] <= 40  # first wait about OUTBOX_BACKOFF_SECONDS (30 s ± jitter)
     told = [m for m in smtp_server.to("jan.kowalski@example.com") if "SMS" in m["Subject"]]
     assert len(told) == 1

@@ -8,14 +8,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app import create_app
-from app.messaging.providers import channels
 from app.extensions import db
-from app.models import OutboxMessage
-from app.models.outbox import SmsSendSlot
-from app.models.types import utcnow
 from app.messaging import send_slots
 from app.messaging.delivery import OutboxSettings, run_once
 from app.messaging.enqueue import enqueue_message
+from app.messaging.providers import channels
+from app.models import OutboxMessage
+from app.models.outbox import SmsSendSlot
+from app.models.types import utcnow
 from tests.support.twilio_server import TEST_FROM_NUMBER
 
 
@@ -101,9 +101,9 @@ def test_two_workers_share_the_sender_numbers_rate(app_config, prism_server, mon
     # before its slot (a worker sleeps until its reservation).
     assert len(reserved) == count
     slots_us = sorted(round(s * 1_000_000) for s in reserved)
-    assert all(b - a >= interval_us for a, b in zip(slots_us, slots_us[1:])), slots_us
+    assert all(b - a >= interval_us for a, b in zip(slots_us, slots_us[1:], strict=False)), slots_us
     assert next_at_us >= slots_us[-1] + interval_us
-    assert all(sent >= slot - 0.002 for sent, slot in zip(sorted(delivered), sorted(reserved)))
+    assert all(sent >= slot - 0.002 for sent, slot in zip(sorted(delivered), sorted(reserved), strict=True))
     for app in apps:
         with app.app_context():
             db.engine.dispose()

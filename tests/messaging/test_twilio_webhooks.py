@@ -132,9 +132,9 @@ def test_stop_then_an_attempt_gives_no_sms_but_an_email_and_start_resumes(api, w
 def test_a_late_email_bounce_is_visible_and_the_recipient_is_told_by_sms(api, worker, app, twilio_stub,
                                                                          smtp_server, outbox):
     from app.extensions import db
-    from app.models.types import utcnow
     from app.messaging.sms_status import record_email_bounce
     from app.messaging.suppressions import is_suppressed
+    from app.models.types import utcnow
 
     number, sent = _alerted_item(api, worker)
     with app.app_context():

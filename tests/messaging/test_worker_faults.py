@@ -66,7 +66,7 @@ def _items_with_alerts(api, count: int) -> list[str]:
 
 def test_worker_killed_mid_send_loses_nothing_and_flags_the_one_message_it_was_sending(
         api, app, client, outbox, twilio_stub, smtp_server):
-    numbers = _items_with_alerts(api, 4)
+    _items_with_alerts(api, 4)
     assert len(outbox(channel="sms")) == 4 and len(outbox(channel="email")) == 4
     twilio_stub.hold_first()  # the first SMS reaches "Twilio", whose answer never comes back to this worker
     first = _worker(app, twilio_stub, smtp_server)

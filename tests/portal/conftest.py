@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from app.extensions import db
 from app.accounts import service as accounts
+from app.extensions import db
 
 
 class People:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+
 import pytest
 
 from app.senders.imports import COLUMN_NAMES

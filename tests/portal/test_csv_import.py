@@ -91,7 +91,7 @@ def test_streamed_progress_ends_with_the_report(people, api):
     lines = [json.loads(line) for line in response.data.decode().splitlines()]
     phases = [line["phase"] for line in lines]
     assert phases[0] == "validating" and "saving" in phases and phases[-1] == "done"
-    assert all(a["done"] <= b["done"] for a, b in zip(lines, lines[1:]) if a["phase"] == b["phase"])
+    assert all(a["done"] <= b["done"] for a, b in zip(lines, lines[1:], strict=False) if a["phase"] == b["phase"])
     assert lines[-1]["status"] == "imported" and lines[-1]["report_url"].startswith("/portal/imports/")
     assert item_count(api) == 1200
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.conftest import item_payload, tracking_number
+from tests.conftest import tracking_number
 from tests.portal.conftest import csrf_from, post_form
 
 
@@ -60,7 +60,7 @@ def test_list_filters_by_status_and_failed_alerts(app, people, api):
         message.status = "failed"
         db.session.commit()
     failed_page = client.get("/portal/?alerts_failed=true").text
-    assert waiting in failed_page and "alert failed" in failed_page or "powiadomienie nieudane" in failed_page
+    assert (waiting in failed_page and "alert failed" in failed_page) or "powiadomienie nieudane" in failed_page
 
 
 def test_list_pages(people, api):

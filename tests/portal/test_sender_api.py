@@ -1,7 +1,7 @@
 """The sender API beyond one item: list with filters and pages, bulk registration, keys, webhooks."""
 from __future__ import annotations
 
-from tests.conftest import item_payload, tracking_number
+from tests.conftest import item_payload
 
 
 def test_list_items_pages_and_filters(api):

@@ -80,9 +80,9 @@ def receiver():
 
 
 def run_worker(app, hours_later: float = 0):
-    from app.messaging.providers import channels
     from app.extensions import db
     from app.messaging import delivery
+    from app.messaging.providers import channels
 
     with app.app_context():
         return delivery.run_once(db.session, channels(app), delivery.OutboxSettings.from_app(app),

@@ -73,8 +73,8 @@ def test_a_contact_given_by_a_sender_is_used_for_that_item_only(rec, api):
 
 
 def test_the_settings_page_shows_a_stop_sent_by_sms(app, client, rec):
-    from app.models.types import utcnow
     from app.messaging import suppressions
+    from app.models.types import utcnow
 
     token = _confirmed_subscriber(rec)
     assert "Odpisz START" not in client.get(f"/alerts/m/{token}").get_data(as_text=True)

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models.subscriptions import Contact, Subscriber
 from app.models.types import utcnow
 from app.recipients import subscriptions
-from app.errors import ValidationFailed
 from tests.recipients.conftest import errors_in
 
 PHONE = "+48601234999"

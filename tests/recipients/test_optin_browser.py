@@ -92,8 +92,8 @@ def _double_opt_in(page, live_server, rec, code, later_item):
 
 
 def test_every_recipient_page_is_accessible_at_360_px(live_server, in_browser, rec, app):
-    from app.extensions import db
     from app.accounts import service as accounts
+    from app.extensions import db
 
     token = rec.signed_up(proof="letter")
     with app.app_context():

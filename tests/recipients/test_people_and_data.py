@@ -5,12 +5,12 @@ import json
 
 import sqlalchemy as sa
 
+from app.accounts import service as accounts
 from app.extensions import db
+from app.messaging import suppressions
 from app.models import Attempt, OutboxMessage
 from app.models.subscriptions import Contact, Subscriber
 from app.models.types import utcnow
-from app.accounts import service as accounts
-from app.messaging import suppressions
 from tests.recipients.conftest import csrf_from, errors_in
 
 PHONE = "+48601234999"

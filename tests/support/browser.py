@@ -51,7 +51,7 @@ def run_in_chromium(scenario, *, timeout_ms: int = 15_000, **context_options) ->
                     scenario(page)
                 finally:
                     browser.close()
-        except BaseException as exc:  # noqa: BLE001  (handed back to the test thread)
+        except BaseException as exc:
             failure.append(exc)
 
     thread = threading.Thread(target=target)

@@ -12,16 +12,16 @@ from tests.support.twilio_server import free_port
 
 
 class _Handler:
-    def __init__(self, server: "SmtpServer"):
+    def __init__(self, server: SmtpServer):
         self.server = server
 
-    async def handle_RCPT(self, smtp_server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, smtp_server, session, envelope, address, rcpt_options):
         if address.lower() in self.server.reject:
             return self.server.reject[address.lower()]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, smtp_server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, smtp_server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append(message)

@@ -60,7 +60,7 @@ def prism_server(tmp_path_factory):
         pytest.fail(f"prism is not installed at {PRISM}: npm install --prefix .tools @stoplight/prism-cli")
     port = free_port()
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
-    log = open(log_path, "wb")
+    log = open(log_path, "wb")  # noqa: SIM115  (prism writes to it until the fixture stops it)
     process = subprocess.Popen([str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)],
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -119,7 +119,7 @@ class TwilioStub:
 
 def _stub_handler(stub: TwilioStub):
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             stub.requests.append({"path": self.path, "form": form, "headers": dict(self.headers)})

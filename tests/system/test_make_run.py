@@ -37,7 +37,7 @@ def start_system(tmp_path):
                if not k.startswith(("TWILIO_", "SMTP_", "TEST_DATABASE")) and k != "DATABASE_URL"}
         env.update(DATABASE_URL=f"sqlite:///{tmp_path / f'awizo-{port}.sqlite3'}", PORT=str(port),
                    OUTBOX_POLL_SECONDS="0.5", **settings)
-        log = open(tmp_path / f"run-{port}.log", "w+")
+        log = open(tmp_path / f"run-{port}.log", "w+")  # noqa: SIM115  (closed when the system stops)
         proc = subprocess.Popen([sys.executable, "-m", "app.demo.devrun", "--port", str(port)], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         started.append((proc, log))

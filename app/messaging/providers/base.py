@@ -35,17 +35,17 @@ class DeliveryResult:
     address_rejected: bool = False  # the address itself is bad or opted out: suppress it
 
     @classmethod
-    def sent(cls, provider: str, provider_message_id: str | None) -> "DeliveryResult":
+    def sent(cls, provider: str, provider_message_id: str | None) -> DeliveryResult:
         return cls(True, provider, provider_message_id)
 
     @classmethod
     def temporary(cls, provider: str, error: str, code: str | None = None,
-                  retry_after: float | None = None) -> "DeliveryResult":
+                  retry_after: float | None = None) -> DeliveryResult:
         return cls(False, provider, error=error, error_code=code, retry_after=retry_after)
 
     @classmethod
     def permanent_failure(cls, provider: str, error: str, code: str | None = None,
-                          address_rejected: bool = False) -> "DeliveryResult":
+                          address_rejected: bool = False) -> DeliveryResult:
         return cls(False, provider, error=error, error_code=code, permanent=True,
                    address_rejected=address_rejected)
 

@@ -21,7 +21,8 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from app.messaging.providers.base import DeliveryResult

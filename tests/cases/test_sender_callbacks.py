@@ -1,23 +1,13 @@
 """The sender's system receives signed case events; checks on attempts join the gathered evidence."""
 from __future__ import annotations
 
-import pytest
-
 from app.cases import set_checks_for_attempt
-from tests.portal.test_webhook_delivery import Receiver, run_worker
+from tests.portal import test_webhook_delivery as webhooks
+from tests.portal.test_webhook_delivery import run_worker
 
-
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "WEBHOOK_ALLOW_PRIVATE_NETWORKS": True, "WEBHOOK_TIMEOUT_SECONDS": 5}
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    receiver.start()
-    yield receiver
-    receiver.stop()
+# The same local receiver and settings as the webhook delivery tests.
+app_config = webhooks.app_config
+receiver = webhooks.receiver
 
 
 def test_the_senders_system_gets_a_signed_case_opened_event(app, api, cases, receiver):

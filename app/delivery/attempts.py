@@ -144,7 +144,8 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     repeat_notice = False
     if event.leaves_notice:
         issue_claim_code(session, item, now=now, attempt_id=attempt.id)  # printed on this notice
-        repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now)[1]
+        repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now,
+                                                  base_url=base_url)[1]
     elif item.status in FINAL_STATUSES:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
     if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due

@@ -233,3 +233,12 @@ def not_established_sentence(language: str) -> str:
                 "notice being left in time. The letter is returned to the sender.")
     return ("Przesyłka nie została odebrana, a doręczenia NIE uznaje się za dokonane: brak zapisu, że powtórne "
             "awizo zostało pozostawione w terminie. Pismo wraca do nadawcy.")
+
+
+def late_record_sentence(language: str, claimed: datetime, recorded: datetime) -> str:
+    """When the notice reached the system long after the time the carrier gave (local times)."""
+    if language_or_default(language) == "en":
+        return (f"The carrier gave {_dt(claimed)} as the time of the notice, but it reached the system only on "
+                f"{_dt(recorded)}; the dates above run from the time the carrier gave.")
+    return (f"Doręczyciel podał {_dt(claimed)} jako czas pozostawienia awiza, ale trafiło ono do systemu dopiero "
+            f"{_dt(recorded)}; terminy powyżej liczą się od czasu podanego przez doręczyciela.")

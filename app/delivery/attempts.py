@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +31,9 @@ ITEM_STATUS = {
     Outcome.MOVED: ItemStatus.UNDELIVERABLE,
 }
 FINAL_STATUSES = FINAL_ITEM_STATUSES
+# An attempt may not be claimed before its item was registered; a few minutes' margin covers
+# the clocks of the sender's system and of the handheld being slightly apart.
+REGISTRATION_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         raise NotFound(f"No item {scan.tracking_number} is registered.")
     if item.status in FINAL_STATUSES:
         raise Conflict(f"Item {item.tracking_number} is already {item.status.replace('_', ' ')}.")
+    if scan.occurred_at < item.created_at - REGISTRATION_MARGIN:
+        raise ValidationFailed([FieldError("occurred_at", "is before the item was registered "
+                                           f"({item.created_at.isoformat()}): an attempt cannot precede it")])
     event = upu_event(scan.outcome)
     carrier = device.carrier
     pickup = None

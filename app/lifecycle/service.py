@@ -9,11 +9,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
-    deadline_sentence, not_established_sentence, repeat_notice_left_email_content, repeat_notice_left_sms,
+    deadline_sentence, late_record_sentence, not_established_sentence, repeat_notice_left_email_content, repeat_notice_left_sms,
 )
 from notices.profiles import PROFILES
 from notices.vocabulary import FINAL_ITEM_STATUSES, ItemStatus
@@ -211,12 +212,19 @@ def item_deadlines(session: Session, item: Item) -> dict | None:
     not_established = item.status == NOT_ESTABLISHED
     text = {lang: not_established_sentence(lang) if not_established
             else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")}
+    recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
+    delay = (recorded_at - lc.notice_at).total_seconds() if recorded_at else 0
+    if delay > current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600):
+        zone = ZoneInfo(current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+        claimed, seen = (t.astimezone(zone).replace(tzinfo=None) for t in (lc.notice_at, recorded_at))
+        text = {lang: f"{sentence} {late_record_sentence(lang, claimed, seen)}" for lang, sentence in text.items()}
     return {
         **lifecycle_dates(lc),
         "stage": lc.stage,
         "next_action_at": iso(lc.next_action_at),
         "collected_at": iso(lc.collected_at),
         "ended_at": iso(lc.ended_at),
+        "notice_recorded_at": iso(recorded_at),
         "repeat_notice_left_at": iso(lc.repeat_notice_done_at),
         "deemed_service": None if lc.deemed_served_on is None else (
             "not_established" if not_established else "established" if item.status == "deemed_served" else "pending"),

@@ -47,7 +47,7 @@ def day_of_scans(app, api, depot):
                             occurred_at=(start + timedelta(minutes=10 * n, seconds=40)).isoformat(),
                             location={**home, "accuracy_m": 6.0}).status_code == 201
             if outcome == "notice_left":
-                assert api.client.get(f"/h/api/notice/{number}", headers=api.auth(piotr)).status_code == 200
+                assert api.client.post(f"/h/api/notice/{number}/printed", headers=api.auth(piotr)).status_code == 201
     with app.app_context():
         accounts.create_user(db.session, "staff@operator.example.com", "staff", None, password=PASSWORD)
     return start.date().isoformat()

@@ -208,6 +208,15 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     assert page.evaluate("document.getElementById('paper').getBoundingClientRect().width") == pytest.approx(105 / 25.4 * 96, abs=2)
     shot = Image.open(io.BytesIO(paper.locator(".qr").screenshot()))
     assert zxingcpp.read_barcode(shot).text == record["verify_url"]
+    # Showing the notice recorded nothing; printing it does (the browser's print dialog is not tested).
+    assert [c["code"] for c in record["attempts"][0]["checks"]] == ["no_notice_printed"]
+    page.evaluate("window.print = function () {}")
+    page.get_by_role("button", name="Drukuj").click()
+    for _ in range(50):
+        if not api.item(number).json["attempts"][0]["checks"]:
+            break
+        page.wait_for_timeout(100)
+    assert api.item(number).json["attempts"][0]["checks"] == []
     context.set_offline(True)  # kept on the device: a reprint needs no network
     live_server.stop()
     page.reload()

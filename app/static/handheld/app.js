@@ -51,7 +51,13 @@
         var queued = scans.filter(function (s) { return s.state === "queued"; });
         return queued.reduce(function (chain, scan) {
           return chain.then(function (goOn) { return goOn === false ? false : send(identity, scan); });
-        }, Promise.resolve(true));
+        }, Promise.resolve(true)).then(function () {
+          // Prints made while the network was down are reported once it is back.
+          return scans.filter(function (s) { return s.printPending && s.state === "sent"; })
+            .reduce(function (chain, scan) {
+              return chain.then(function () { return reportPrinted(identity, scan); });
+            }, Promise.resolve());
+        });
       });
     }).catch(function () {}).then(function () {
       syncing = null;
@@ -87,6 +93,14 @@
     }, function () { return false; });  // no network: keep it queued
   }
   setInterval(function () { if (navigator.onLine) sync(); }, 15000);
+
+  /* POST …/printed: the paper notice for this scan was printed (reading the notice records nothing). */
+  function reportPrinted(identity, scan) {
+    var url = body.dataset.noticeUrl.replace(/TN$/, encodeURIComponent(scan.payload.tracking_number)) + "/printed";
+    return fetch(url, {method: "POST", headers: {"Authorization": "Bearer " + (scan.token || identity.token)}})
+      .then(function (r) { return r.ok; }, function () { return false; })
+      .then(function (ok) { scan.printPending = !ok; return Store.putScan(scan); });
+  }
 
   /* Resolves when the service worker is active (the shell is cached), or after 15 s. */
   function shellReady() {
@@ -399,7 +413,15 @@
       radio.addEventListener("change", function () { setFormat(radio.value); });
     });
     setFormat("roll58");
-    $("print").addEventListener("click", function () { window.print(); });
+    var current = null;
+    $("print").addEventListener("click", function () {
+      window.print();
+      if (!current) return;
+      current.printPending = true;
+      Store.putScan(current).then(function () {
+        return Store.identity().then(function (identity) { if (identity) return reportPrinted(identity, current); });
+      });
+    });
 
     function block(text, language) {
       var section = document.createElement("section");
@@ -452,6 +474,7 @@
     Promise.all([Store.identity(), Store.getScan(key)]).then(function (both) {
       var identity = both[0], scan = both[1];
       if (!identity || !scan) { message.textContent = tr("Nie znaleziono skanu.", "Scan not found."); return; }
+      current = scan;
       if (scan.notice) { render(scan.notice); return; }
       if (scan.state !== "sent") {
         message.textContent = tr("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).",

@@ -13,6 +13,7 @@ from app.models.types import iso, utcnow
 from app.delivery import enrolments
 from app.delivery import checks, paper_notice
 from app.errors import NotFound, ServiceError
+from notices import masking
 
 
 @bp.errorhandler(ServiceError)
@@ -45,6 +46,19 @@ def enrol():
 @device_required
 def me():
     return jsonify(_device_data(g.device))
+
+
+@bp.get("/api/item/<tracking_number>")
+@device_required
+def item_at_the_door(tracking_number: str):
+    """The addressee's masked name and address, for the carrier to check the door before recording."""
+    item = db.session.scalar(sa.select(Item).where(Item.tracking_number == tracking_number.upper()))
+    if item is None:
+        raise NotFound(f"No item {tracking_number} is registered.")
+    address = ", ".join(p for p in (item.address_line1, item.address_line2,
+                                    f"{item.postal_code or ''} {item.city or ''}".strip()) if p)
+    return jsonify({"tracking_number": item.tracking_number, "status": item.status,
+                    "addressee": {"name": masking.door_name(item.recipient_name), "address": address}})
 
 
 def _noticed_attempt(tracking_number: str) -> tuple[Item, Attempt]:

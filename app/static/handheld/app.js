@@ -239,7 +239,25 @@
         $("current-number").textContent = current;
         $("outcome").hidden = false;
         $("last").hidden = true;
-        document.querySelector(".outcome").focus();
+        $("scan-form").hidden = true;  // the outcomes take the screen: all of them without scrolling
+        showAddressee(identity, current);
+        // Never an outcome button: a scanner's trailing Enter would record "delivered".
+        $("outcome-heading").focus();
+        window.scrollTo(0, 0);
+      }
+      function showAddressee(identity, number) {
+        var el = $("addressee");
+        el.textContent = tr("Adresat: sprawdzam…", "Addressee: checking…");
+        var url = body.dataset.itemUrl.replace(/TN$/, encodeURIComponent(number));
+        fetch(url, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+          return r.json().then(function (data) {
+            if (current !== number) return;
+            if (!r.ok) { el.textContent = data.detail || r.statusText; return; }
+            el.textContent = tr("Adresat: ", "Addressee: ") + data.addressee.name + ", " + data.addressee.address;
+          });
+        }).catch(function () {
+          if (current === number) el.textContent = tr("Adresat: niedostępny bez sieci", "Addressee: not available offline");
+        });
       }
       window.AwizoChoose = function (text) { input.value = text; choose(text); };
       $("scan-form").addEventListener("submit", function (event) { event.preventDefault(); choose(input.value); });
@@ -248,18 +266,31 @@
       function reset() {
         current = null;
         $("outcome").hidden = true;
+        $("scan-form").hidden = false;
         input.value = "";
         input.focus();
+      }
+      function saving(busy) {
+        $("outcome").setAttribute("aria-busy", busy ? "true" : "false");
+        Array.prototype.forEach.call(document.querySelectorAll(".outcome"), function (b) { b.disabled = busy; });
+        if (busy) {
+          var el = $("gps-state");
+          el.textContent = tr("Zapisuję… czekam na pozycję GPS (do 10 s)", "Saving… waiting for a GPS fix (up to 10 s)");
+          el.className = "gps saving";
+        }
       }
       Array.prototype.forEach.call(document.querySelectorAll(".outcome"), function (button) {
         button.addEventListener("click", function () {
           if (!current) return;
           var number = current, outcome = button.dataset.outcome;
           current = null;  // one tap, one scan
+          saving(true);
           recording = recording.then(function () {
             return record(identity, number, outcome, $("pickup-point").value.trim().toUpperCase());
           }).then(function (scan) {
+            saving(false);
             $("outcome").hidden = true;
+            $("scan-form").hidden = false;
             $("last").hidden = false;
             $("last-text").textContent = tr("Zapisano", "Recorded") + ": " + number + " — " + outcomeText(outcome) +
               " (" + tr("skan nr", "scan no.") + " " + scan.sequence + (scan.payload.no_fix ? ", " + tr("bez pozycji", "no fix") : "") + ")";
@@ -270,6 +301,8 @@
             input.focus();
             return refreshCount().then(sync);
           }).catch(function (e) {
+            saving(false);
+            $("scan-form").hidden = false;
             error.textContent = tr("Nie udało się zapisać skanu: ", "Could not record the scan: ") + e.message;
           });
         });

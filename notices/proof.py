@@ -230,7 +230,7 @@ def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     header = [doc.p(t, "small") for t in ("Kanał / Channel", "Do / To", "Utworzono / Created",
                                           "Wysłano / Sent", "Stan / Status")]
     rows = [header] + [[
-        doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or "—", "small"),
+        doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or ("adresat zapisany / recipient opted in" if n.get("opted_in") else "—"), "small"),
         doc.p(format_time(n.get("created_at"), tz), "small"), doc.p(format_time(n.get("sent_at"), tz), "small"),
         doc.p(_both(STATUSES.get(n["status"]), n["status"]), "small"),
     ] for n in record["notifications"]]

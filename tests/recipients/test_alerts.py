@@ -82,3 +82,22 @@ def test_the_settings_page_shows_a_stop_sent_by_sms(app, client, rec):
         suppressions.suppress(db.session, "sms", PHONE, "stop", now=utcnow(), source="inbound_sms")
         db.session.commit()
     assert "Odpisz START" in client.get(f"/alerts/m/{token}").get_data(as_text=True)
+
+
+def test_the_sender_sees_its_own_contacts_not_those_the_recipient_registered(app, rec, api):
+    from tests.proofs.pdftools import pdf_text
+
+    _confirmed_subscriber(rec)
+    number = rec.item_at()  # the sender gave no phone or e-mail for this item
+    assert api.scan(number).status_code in (200, 201)
+    record = api.item(number).get_json()
+    alerts = [n for n in record["notifications"] if n["purpose"] == "notice_left"]
+    assert {n["channel"] for n in alerts} == {"sms", "email"}
+    assert all(n["to"] is None and n["opted_in"] for n in alerts)
+    assert record["recipient"]["opted_in"] == ["email", "sms"]
+    text = str(record)
+    assert PHONE not in text and EMAIL not in text
+
+    portal_proof = api.client.get(f"/api/v1/items/{number}/proof.pdf", headers=api.auth(api.sender_key))
+    proof = " ".join(pdf_text(portal_proof.data).split())
+    assert PHONE not in proof and EMAIL not in proof and "recipient opted in" in proof

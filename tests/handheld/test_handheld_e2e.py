@@ -251,7 +251,7 @@ def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_ser
 
 
 def test_a_scanners_trailing_enter_records_nothing_and_every_outcome_fits_the_screen(app, api, live_server, phone):
-    context, page = phone
+    _, page = phone
     number, = registered(api, 1)
     enrol(page, live_server, new_code(app, api.carrier_id))
     page.locator("#tracking").focus()
@@ -271,7 +271,7 @@ def test_a_scanners_trailing_enter_records_nothing_and_every_outcome_fits_the_sc
     # At 360x740 all six outcomes are on the screen without scrolling.
     rects = page.evaluate("""Array.from(document.querySelectorAll('.outcome')).map(b => {
         const r = b.getBoundingClientRect(); return [r.top, r.bottom]; })""")
-    assert len(rects) == 6 and all(0 <= top and bottom <= 740 for top, bottom in rects), rects
+    assert len(rects) == 6 and all(top >= 0 and bottom <= 740 for top, bottom in rects), rects
     assert page.evaluate("window.scrollY") == 0
 
     # Waiting for a GPS fix shows "saving…" and no second tap is possible meanwhile.

@@ -35,9 +35,7 @@ def test_bulk_rows_equal_what_enqueue_message_writes(db_session, kwargs):
 @pytest.mark.parametrize("language", ["pl", "en"])
 @pytest.mark.parametrize("pickup", ["Poczta 1", "Placówka pocztowa Warszawa 1", "Urząd Pocztowy " + "Nowa Huta " * 8, ""])
 def test_lifecycle_sms_fit_two_segments_and_keep_every_fact(language, pickup):
-    from datetime import date
-
-    from datetime import datetime
+    from datetime import date, datetime
 
     from notices.lifecycle_messages import LifecycleAlert, reminder_sms, repeat_notice_left_sms, repeat_notice_sms
     from notices.sms import count_segments

@@ -100,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(twilio_hooks.bp)          # Twilio signs its requests instead
     csrf.exempt(unsubscribe.unsubscribe)  # checks CSRF itself unless it is an RFC 8058 one-click POST
     csrf.exempt(handheld_api.enrol)       # JSON from the device, no session or cookie involved
+    csrf.exempt(handheld_api.notice_printed)  # the device's bearer token, no session or cookie involved
     csrf.exempt(case_views.file_case)     # JSON needs none (the record link is the capability); forms are checked
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)

@@ -118,6 +118,8 @@ class Settings(BaseModel):
     CHECK_BURST_WINDOW_SECONDS: float = Field(60.0, gt=0)
     CHECK_BURST_MIN_ATTEMPTS: int = Field(3, ge=2)
     CHECK_POOR_ACCURACY_M: float = Field(100.0, gt=0)
+    # late_record: an attempt reaching the system this long after its claimed time (offline handhelds).
+    CHECK_LATE_RECORD_TOLERANCE_SECONDS: float = Field(3600.0, gt=0)
     # Complaints: the operator's answer target (working days), escalation sweep, filing limits.
     CASE_TARGET_WORKING_DAYS: int = Field(5, ge=1, le=21)
     CASE_ESCALATION_SECONDS: float = Field(300.0, gt=0)

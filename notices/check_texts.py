@@ -13,7 +13,21 @@ CODE_NAMES = {
     "poor_accuracy": ("słaby GPS", "poor accuracy"),
     "clock_skew": ("zegar urządzenia", "device clock"),
     "no_notice_printed": ("bez wydruku awiza", "no notice printed"),
+    "late_record": ("zapis z opóźnieniem", "recorded late"),
 }
+
+
+def duration(seconds: float, lang: str) -> str:
+    """``273600`` → "3 d 4 h" (PL "3 dni 4 godz."); under a day in hours and minutes."""
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    if lang == "pl":
+        parts = [f"{days} {'dzień' if days == 1 else 'dni'}" if days else "", f"{hours} godz." if hours else "",
+                 f"{minutes} min" if minutes and not days else ""]
+    else:
+        parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
+    return " ".join(p for p in parts if p) or ("0 min")
 
 
 def distance(metres: float, lang: str) -> str:
@@ -70,4 +84,8 @@ def text(check: dict[str, Any], lang: str) -> str:
     if code == "no_notice_printed":
         return ("Odnotowano pozostawienie awiza, ale na urządzeniu nie wydrukowano awiza papierowego." if pl
                 else "A notice was recorded as left, but no paper notice was printed on the handheld.")
+    if code == "late_record":
+        delay, tolerance = duration(check["delay_s"], lang), duration(check["tolerance_s"], lang)
+        return (f"Próbę zapisano w systemie {delay} po czasie podanym przez doręczyciela (tolerancja {tolerance})." if pl
+                else f"The attempt reached the system {delay} after the time the carrier gave (tolerance {tolerance}).")
     return str(code).replace("_", " ")

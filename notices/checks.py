@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 EARTH_RADIUS_M = 6_371_008.8
 
 CODES = ("far_from_address", "at_depot", "implausible_speed", "burst", "outside_hours",
-         "poor_accuracy", "clock_skew", "no_notice_printed")
+         "poor_accuracy", "clock_skew", "no_notice_printed", "late_record")
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float, radius_m: float = EARTH_RADIUS_M) -> float:
@@ -40,6 +40,7 @@ class Rules:
     burst_min_attempts: int = 3        # …holding at least this many attempts at 2+ addresses
     poor_accuracy_m: float = 100.0     # poor_accuracy: a reported accuracy worse than this
     clock_tolerance_s: float = 60.0    # clock_skew: device vs server clock
+    late_record_tolerance_s: float = 3600.0  # late_record: claimed time vs arrival (offline handhelds)
     hours_start: time = time(8, 0)     # outside_hours: delivery hours in the operator's zone
     hours_end: time = time(20, 0)
     timezone: str = "Europe/Warsaw"
@@ -97,6 +98,7 @@ class AttemptFacts:
     neighbours: tuple[OtherScan, ...] = ()    # the carrier's other scans around this one
     clock_skew_s: float | None = None         # device clock minus server clock at sending
     notice_printed: bool = False
+    recorded_at: datetime | None = None       # when the system saw the attempt
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ def distance_to_address(facts: AttemptFacts) -> float | None:
 
 def evaluate(facts: AttemptFacts, rules: Rules) -> list[Check]:
     """Every check the attempt raises, in the order of :data:`CODES`."""
-    raised = [rule(facts, rules) for rule in (_far, _at_depot, _speed, _burst, _hours, _accuracy, _clock, _printed)]
+    raised = [rule(facts, rules) for rule in (_far, _at_depot, _speed, _burst, _hours, _accuracy, _clock, _printed,
+                                          _late)]
     return [check for check in raised if check is not None]
 
 
@@ -198,3 +201,19 @@ def _printed(facts: AttemptFacts, rules: Rules) -> Check | None:
     if not facts.leaves_notice or facts.notice_printed:
         return None
     return Check("no_notice_printed", {"printed": False})
+
+
+def _late(facts: AttemptFacts, rules: Rules) -> Check | None:
+    """The attempt reached the system long after the time the carrier claims for it.
+
+    An offline handheld legitimately sends late, within the tolerance; beyond it, the recipient's
+    days may already be running out before anyone could tell him.
+    """
+    if facts.recorded_at is None:
+        return None
+    delay = (facts.recorded_at - facts.occurred_at).total_seconds()
+    if delay <= rules.late_record_tolerance_s:
+        return None
+    return Check("late_record", {"delay_s": round(delay), "tolerance_s": round(rules.late_record_tolerance_s),
+                                 "occurred_at": facts.occurred_at.isoformat(),
+                                 "recorded_at": facts.recorded_at.isoformat()})

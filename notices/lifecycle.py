@@ -128,3 +128,36 @@ def due_actions(plan: Plan, stage: str, now: datetime) -> list[str]:
 def collection_deadline(profile: ServiceProfile, notice_at: datetime, tz: str) -> datetime:
     """The last moment to collect (end of the hold's last day, local time), as an aware datetime."""
     return plan(profile, notice_at, tz).collect_by_at
+
+
+REPEAT_NOTICE_GRACE_WORKING_DAYS = 1
+"""A repeat notice counts if left on the day it falls due or by the end of the next working day."""
+
+MISSING = "missing"
+LATE = "late"
+
+
+def repeat_notice_window(profile: ServiceProfile, repeat_notice_at: datetime, tz: str) -> tuple[datetime, datetime]:
+    """From when and until when a left repeat notice counts as *the* repeat notice (aware UTC).
+
+    It opens at the start of the local day the repeat notice falls due (the day after the
+    first-notice period) and closes at the end of the next working day.
+    """
+    zone = ZoneInfo(tz)
+    due_day = repeat_notice_at.astimezone(zone).date()
+    last_day = holidays.add_days(profile.country, due_day, REPEAT_NOTICE_GRACE_WORKING_DAYS, working=True)
+    return _local(due_day, time(0), zone), _local(last_day, END_OF_DAY, zone)
+
+
+def repeat_notice_problem(profile: ServiceProfile, repeat_notice_at: datetime | None,
+                          left_at: datetime | None, tz: str) -> str | None:
+    """Why deemed service cannot rest on the repeat notice: ``"missing"``, ``"late"``, or ``None``.
+
+    KPA art. 44 needs both notices actually left. ``None`` when the profile has no repeat
+    notice or it was left within :func:`repeat_notice_window`.
+    """
+    if repeat_notice_at is None or not profile.repeat_notice:
+        return None
+    if left_at is None:
+        return MISSING
+    return LATE if left_at > repeat_notice_window(profile, repeat_notice_at, tz)[1] else None

@@ -6,7 +6,7 @@ operator's time zone); SMS texts stay within two segments (see :mod:`notices.sms
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from notices.messages import EmailContent, language_or_default
@@ -28,12 +28,23 @@ class LifecycleAlert:
     language: str = "pl"
     deemed_served_on: date | None = None
     sender_reference: str | None = None
+    repeat_notice_left_at: datetime | None = None
+    """When the carrier left the repeat notice, in the operator's local time."""
 
 
 def _d(value: date | None) -> str:
     if value is None:
         return "—"
     return f"{value.day:02d}.{value.month:02d}.{value.year}"  # DD.MM.YYYY, as on Polish notices
+
+
+def _day_and_time(value: datetime | None) -> str:
+    """DD.MM HH:MM, short enough for an SMS (the year is in the deadline next to it)."""
+    return "—" if value is None else f"{value.day:02d}.{value.month:02d} {value.hour:02d}:{value.minute:02d}"
+
+
+def _dt(value: datetime | None) -> str:
+    return "—" if value is None else f"{_d(value.date())} {value.hour:02d}:{value.minute:02d}"
 
 
 def _consequence(alert: LifecycleAlert, en: bool) -> str:
@@ -49,8 +60,11 @@ def _consequence(alert: LifecycleAlert, en: bool) -> str:
 
 
 SMS_TEMPLATES = {
-    ("repeat_notice", "en"): "Awizo: REPEAT NOTICE. Item {number} still awaits at {pickup} until {deadline}. {url}",
-    ("repeat_notice", "pl"): "Awizo (powtórne): {number} czeka w {pickup} do {deadline}. {url}",
+    ("repeat_notice", "en"): "Awizo: a repeat notice is due. Item {number} awaits at {pickup} until {deadline}. {url}",
+    ("repeat_notice", "pl"): "Powtórne awizo należne: {number} w {pickup} do {deadline}. {url}",
+    ("repeat_notice_left", "en"): "Awizo: repeat notice left {left}. Item {number} awaits at {pickup} until "
+                                  "{deadline}. {url}",
+    ("repeat_notice_left", "pl"): "Powtórne awizo {left}: {number} w {pickup} do {deadline}. {url}",
     ("reminder", "en"): "Awizo: last day tomorrow ({deadline}) to collect {number} at {pickup}. {url}",
     ("reminder", "pl"): "Awizo: {number} odbierz do jutra ({deadline}) w {pickup}. {url}",
 }
@@ -67,7 +81,8 @@ def _fitted_pickup(template: str, pickup: str, number_len: int, url_len: int) ->
 
     def render(value: str) -> str:
         used.append(value)
-        return template.format(number="R" * number_len, pickup=value, deadline="00.00.0000", url="x" * url_len)
+        return template.format(number="R" * number_len, pickup=value, deadline="00.00.0000", url="x" * url_len,
+                               left="00.00 00:00")
 
     fit_segments(render, pickup, SMS_MAX_SEGMENTS)
     return used[-1]
@@ -75,7 +90,8 @@ def _fitted_pickup(template: str, pickup: str, number_len: int, url_len: int) ->
 
 def _sms(kind: str, alert: LifecycleAlert) -> str:
     template = SMS_TEMPLATES[(kind, language_or_default(alert.language))]
-    values = {"number": alert.tracking_number, "deadline": _d(alert.collect_by), "url": alert.verify_url}
+    values = {"number": alert.tracking_number, "deadline": _d(alert.collect_by), "url": alert.verify_url,
+              "left": _day_and_time(alert.repeat_notice_left_at)}
     if not (alert.tracking_number + alert.verify_url).isascii() or any(c in "^{}\\[~]|" for c in alert.verify_url):
         return fit_segments(lambda pickup: template.format(pickup=pickup, **values), alert.pickup_name, SMS_MAX_SEGMENTS)
     pickup = _fitted_pickup(template, alert.pickup_name, len(alert.tracking_number), len(alert.verify_url))
@@ -84,6 +100,10 @@ def _sms(kind: str, alert: LifecycleAlert) -> str:
 
 def repeat_notice_sms(alert: LifecycleAlert) -> str:
     return _sms("repeat_notice", alert)
+
+
+def repeat_notice_left_sms(alert: LifecycleAlert) -> str:
+    return _sms("repeat_notice_left", alert)
 
 
 def reminder_sms(alert: LifecycleAlert) -> str:
@@ -104,9 +124,16 @@ def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
         subject = (f"Repeat notice: item {alert.tracking_number} still awaits collection" if en
                    else f"Powtórne awizo: przesyłka {alert.tracking_number} nadal czeka na odbiór")
         heading = "Repeat notice" if en else "Powtórne awizo"
-        first = ("Your registered item has not been collected yet. A repeat notice is being left at your address."
-                 if en else "Twoja przesyłka polecona nie została jeszcze odebrana. Pod Twoim adresem zostaje "
-                 "pozostawione powtórne awizo.")
+        first = ("Your registered item has not been collected yet. A repeat notice is due to be left at your "
+                 "address; you will be told when the carrier has left it." if en else
+                 "Twoja przesyłka polecona nie została jeszcze odebrana. Przypada termin pozostawienia "
+                 "powtórnego awizo pod Twoim adresem; napiszemy, gdy doręczyciel je pozostawi.")
+    elif kind == "repeat_notice_left":
+        subject = (f"Repeat notice left: item {alert.tracking_number} still awaits collection" if en
+                   else f"Powtórne awizo pozostawione: przesyłka {alert.tracking_number} czeka na odbiór")
+        heading = "Repeat notice left" if en else "Powtórne awizo pozostawione"
+        first = (f"A repeat notice was left at your address at {_dt(alert.repeat_notice_left_at)}." if en else
+                 f"Powtórne awizo zostało pozostawione pod Twoim adresem {_dt(alert.repeat_notice_left_at)}.")
     else:
         subject = (f"Tomorrow is the last day to collect item {alert.tracking_number}" if en
                    else f"Jutro mija termin odbioru przesyłki {alert.tracking_number}")
@@ -122,6 +149,10 @@ def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
 
 def repeat_notice_email_content(alert: LifecycleAlert) -> EmailContent:
     return _recipient_email(alert, "repeat_notice")
+
+
+def repeat_notice_left_email_content(alert: LifecycleAlert) -> EmailContent:
+    return _recipient_email(alert, "repeat_notice_left")
 
 
 def reminder_email_content(alert: LifecycleAlert) -> EmailContent:
@@ -143,6 +174,17 @@ def outcome_email_content(alert: LifecycleAlert, outcome: str) -> EmailContent:
                  "being returned to you." if en else
                  f"Przesyłka nie została odebrana do {_d(alert.collect_by)}. Doręczenie uważa się za dokonane "
                  f"{_d(alert.deemed_served_on)} (art. 44 KPA); pismo wraca do nadawcy.")
+    elif outcome == "deemed_service_not_established":
+        subject = (f"Item {alert.tracking_number}{ref} not collected: deemed service NOT established" if en
+                   else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: brak podstaw do uznania doręczenia")
+        first = (f"The item was not collected by {_d(alert.collect_by)}, but service cannot be deemed made: "
+                 "there is no record of the repeat notice being left at the address in time (Code of "
+                 "Administrative Procedure, art. 44 needs both notices). Do not treat the letter as served; "
+                 "it is being returned to you." if en else
+                 f"Przesyłka nie została odebrana do {_d(alert.collect_by)}, ale doręczenia nie można uznać "
+                 "za dokonane: brak zapisu, że powtórne awizo zostało w terminie pozostawione pod adresem "
+                 "(art. 44 KPA wymaga obu awizo). Prosimy nie traktować pisma jako doręczonego; "
+                 "pismo wraca do nadawcy.")
     else:
         subject = (f"Item {alert.tracking_number}{ref} not collected: returned to sender" if en
                    else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: zwrot do nadawcy")
@@ -170,3 +212,21 @@ def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | 
         text += (f" Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(deemed_served_on)} "
                  "— ze skutkiem prawnym takim jak odbiór.")
     return text
+
+
+def not_established_sentence(language: str) -> str:
+    """For the record of an uncollected official letter whose repeat notice is not evidenced."""
+    if language_or_default(language) == "en":
+        return ("The item was not collected, and service is NOT deemed made: there is no record of the repeat "
+                "notice being left in time. The letter is returned to the sender.")
+    return ("Przesyłka nie została odebrana, a doręczenia NIE uznaje się za dokonane: brak zapisu, że powtórne "
+            "awizo zostało pozostawione w terminie. Pismo wraca do nadawcy.")
+
+
+def late_record_sentence(language: str, claimed: datetime, recorded: datetime) -> str:
+    """When the notice reached the system long after the time the carrier gave (local times)."""
+    if language_or_default(language) == "en":
+        return (f"The carrier gave {_dt(claimed)} as the time of the notice, but it reached the system only on "
+                f"{_dt(recorded)}; the dates above run from the time the carrier gave.")
+    return (f"Doręczyciel podał {_dt(claimed)} jako czas pozostawienia awiza, ale trafiło ono do systemu dopiero "
+            f"{_dt(recorded)}; terminy powyżej liczą się od czasu podanego przez doręczyciela.")

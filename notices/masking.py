@@ -38,3 +38,16 @@ def postal_code(code: str | None) -> str | None:
     if not code:
         return None
     return code[:2] + "*" * (len(code) - 2)
+
+
+def door_name(name: str | None) -> str:
+    """Enough of the addressee's name to check a door or a mailbox, not the whole of it.
+
+    ``"Jan Kowalski"`` → ``"J. Kow*****"``: the first name's initial, the surname's first three letters.
+    """
+    parts = [p for p in (name or "").split() if p]
+    if not parts:
+        return "—"
+    surname = parts[-1]
+    shown = surname[:3] + "*" * max(0, len(surname) - 3)
+    return shown if len(parts) == 1 else f"{parts[0][0].upper()}. {shown}"

@@ -39,12 +39,17 @@ EVENT_KINDS = {
     "registered": ("Przesyłka zarejestrowana", "Item registered"),
     "attempt_recorded": ("Próba doręczenia", "Delivery attempt"),
     "notification_status": ("Zmiana stanu powiadomienia", "Alert status changed"),
+    "repeat_notice_left": ("Powtórne awizo pozostawione", "Repeat notice left"),
+    "deemed_service_not_established": ("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)",
+                                       "Deemed service not established (no repeat notice)"),
 }
 ITEM_STATUSES = {
     "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),
     "delivered": ("doręczona", "delivered"), "refused": ("odmowa przyjęcia", "refused"),
     "undeliverable": ("nie do doręczenia", "undeliverable"), "collected": ("odebrana", "collected"),
     "returned": ("zwrócona do nadawcy", "returned to sender"), "deemed_served": ("uznana za doręczoną", "deemed served"),
+    "deemed_service_not_established": ("doręczenia nie uznano za dokonane (brak powtórnego awizo)",
+                                       "deemed service not established (no repeat notice)"),
 }
 STATUSES = {
     "queued": ("w kolejce", "queued"), "sending": ("wysyłanie", "sending"), "sent": ("wysłano", "sent"),
@@ -168,7 +173,10 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         ("Termin odbioru", "Collect by", format_time(record.get("collect_by"), tz)),
     ]
     deadlines = record.get("deadlines") or {}
-    if deadlines.get("deemed_served_on"):
+    if deadlines.get("deemed_service") == "not_established":
+        rows.append(("Doręczenie uznane za dokonane", "Deemed served",
+                     "NIE — brak powtórnego awizo w terminie / NOT — no repeat notice left in time"))
+    elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
         rows.append(("Doręczenie uznane za dokonane", "Deemed served on",
                      f"{day}.{month}.{year} (jeśli nieodebrana / if not collected)"))
@@ -222,7 +230,7 @@ def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     header = [doc.p(t, "small") for t in ("Kanał / Channel", "Do / To", "Utworzono / Created",
                                           "Wysłano / Sent", "Stan / Status")]
     rows = [header] + [[
-        doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or "—", "small"),
+        doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or ("adresat zapisany / recipient opted in" if n.get("opted_in") else "—"), "small"),
         doc.p(format_time(n.get("created_at"), tz), "small"), doc.p(format_time(n.get("sent_at"), tz), "small"),
         doc.p(_both(STATUSES.get(n["status"]), n["status"]), "small"),
     ] for n in record["notifications"]]

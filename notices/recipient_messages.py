@@ -5,6 +5,9 @@ diacritics); the code is never part of a link, so link scanners cannot confirm f
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from notices.messages import EmailContent, language_or_default
 
 
@@ -53,3 +56,58 @@ def letter_text(language: str, name: str, code: str, signup_url: str) -> str:
     return (f"Szanowna Pani / Szanowny Panie {name},\n\npoproszono o powiadomienia Awizo o przesyłkach "
             f"na ten adres.\nJeśli to Ty, wpisz ten kod na stronie {signup_url} : {code}\n"
             "Jeśli to nie Ty, zignoruj ten list.\n")
+
+
+def _day(value: date) -> str:
+    return f"{value.day:02d}.{value.month:02d}.{value.year}"
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """An item already waiting for a recipient who has just opted in."""
+
+    tracking_number: str
+    sender_name: str
+    collect_by: date | None
+    deemed_served_on: date | None
+    url: str
+
+
+def waiting_items_sms(language: str, items: list[WaitingItem]) -> str:
+    """One SMS: how many items wait, the nearest last day, the record of that item."""
+    first = min(items, key=lambda i: i.collect_by or date.max)
+    day = _day(first.collect_by) if first.collect_by else "—"
+    if language_or_default(language) == "en":
+        return f"Awizo: {len(items)} item(s) already await you; {first.tracking_number} until {day}. {first.url}"
+    return f"Awizo: czeka już na Ciebie {len(items)} przes.; {first.tracking_number} do {day}. {first.url}"
+
+
+def waiting_items_email(language: str, items: list[WaitingItem]) -> EmailContent:
+    """Every waiting item with its sender, last day and (official letters) deemed-service date."""
+    en = language_or_default(language) == "en"
+    lines = []
+    for item in sorted(items, key=lambda i: i.collect_by or date.max):
+        until = _day(item.collect_by) if item.collect_by else "—"
+        if en:
+            line = f"{item.tracking_number} from {item.sender_name}: collect by {until}"
+            if item.deemed_served_on:
+                line += f"; if not collected, deemed served on {_day(item.deemed_served_on)}"
+        else:
+            line = f"{item.tracking_number} od: {item.sender_name}: odbiór do {until}"
+            if item.deemed_served_on:
+                line += f"; jeśli nieodebrana, uznana za doręczoną {_day(item.deemed_served_on)}"
+        lines.append(f"{line} — {item.url}")
+    first = min(items, key=lambda i: i.collect_by or date.max)
+    if en:
+        return EmailContent(
+            language="en", subject=f"{len(items)} registered item(s) already await you",
+            heading="Items already waiting for you",
+            paragraphs=("Your alerts are on. These items were left for you before you opted in:", *lines),
+            link_label="The nearest deadline's record", link_url=first.url,
+        )
+    return EmailContent(
+        language="pl", subject=f"Czekające na Ciebie przesyłki: {len(items)}",
+        heading="Przesyłki, które już na Ciebie czekają",
+        paragraphs=("Powiadomienia są włączone. Te przesyłki awizowano, zanim się zapisałeś(-aś):", *lines),
+        link_label="Historia przesyłki z najbliższym terminem", link_url=first.url,
+    )

@@ -22,10 +22,13 @@ class ItemStatus(StrEnum):
     UNDELIVERABLE = "undeliverable"
     RETURNED = "returned"
     DEEMED_SERVED = "deemed_served"
+    DEEMED_SERVICE_NOT_ESTABLISHED = "deemed_service_not_established"
+    """Not collected, and deemed service cannot be claimed: the repeat notice is missing or late."""
 
 
 FINAL_ITEM_STATUSES = frozenset({ItemStatus.DELIVERED, ItemStatus.REFUSED, ItemStatus.UNDELIVERABLE,
-                                 ItemStatus.COLLECTED, ItemStatus.RETURNED, ItemStatus.DEEMED_SERVED})
+                                 ItemStatus.COLLECTED, ItemStatus.RETURNED, ItemStatus.DEEMED_SERVED,
+                                 ItemStatus.DEEMED_SERVICE_NOT_ESTABLISHED})
 
 
 class UpuEventCode(StrEnum):

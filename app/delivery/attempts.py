@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +31,9 @@ ITEM_STATUS = {
     Outcome.MOVED: ItemStatus.UNDELIVERABLE,
 }
 FINAL_STATUSES = FINAL_ITEM_STATUSES
+# An attempt may not be claimed before its item was registered; a few minutes' margin covers
+# the clocks of the sender's system and of the handheld being slightly apart.
+REGISTRATION_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         raise NotFound(f"No item {scan.tracking_number} is registered.")
     if item.status in FINAL_STATUSES:
         raise Conflict(f"Item {item.tracking_number} is already {item.status.replace('_', ' ')}.")
+    if scan.occurred_at < item.created_at - REGISTRATION_MARGIN:
+        raise ValidationFailed([FieldError("occurred_at", "is before the item was registered "
+                                           f"({item.created_at.isoformat()}): an attempt cannot precede it")])
     event = upu_event(scan.outcome)
     carrier = device.carrier
     pickup = None
@@ -144,7 +150,8 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     repeat_notice = False
     if event.leaves_notice:
         issue_claim_code(session, item, now=now, attempt_id=attempt.id)  # printed on this notice
-        repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now)[1]
+        repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now,
+                                                  base_url=base_url)[1]
     elif item.status in FINAL_STATUSES:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
     if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due

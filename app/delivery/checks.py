@@ -37,6 +37,7 @@ def rules_from_config(config) -> Rules:
         burst_min_attempts=int(config.get("CHECK_BURST_MIN_ATTEMPTS", 3)),
         poor_accuracy_m=float(config.get("CHECK_POOR_ACCURACY_M", 100)),
         clock_tolerance_s=float(config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60)),
+        late_record_tolerance_s=float(config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)),
         hours_start=start, hours_end=end, timezone=config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
     )
 
@@ -91,6 +92,7 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
         neighbours=tuple(_other(n) for n in neighbours),
         clock_skew_s=evidence.clock_skew_s if evidence is not None else None,
         notice_printed=bool(printed),
+        recorded_at=attempt.recorded_at,
     )
 
 

@@ -9,10 +9,11 @@ from app.web.problems import json_body, problem
 from app.extensions import db
 from app.delivery.handheld import bp
 from app.models import Attempt, Item
-from app.models.types import utcnow
+from app.models.types import iso, utcnow
 from app.delivery import enrolments
 from app.delivery import checks, paper_notice
 from app.errors import NotFound, ServiceError
+from notices import masking
 
 
 @bp.errorhandler(ServiceError)
@@ -47,10 +48,21 @@ def me():
     return jsonify(_device_data(g.device))
 
 
-@bp.get("/api/notice/<tracking_number>")
+@bp.get("/api/item/<tracking_number>")
 @device_required
-def notice_data(tracking_number: str):
-    """What the paper notice says; only for an item this carrier left a notice for."""
+def item_at_the_door(tracking_number: str):
+    """The addressee's masked name and address, for the carrier to check the door before recording."""
+    item = db.session.scalar(sa.select(Item).where(Item.tracking_number == tracking_number.upper()))
+    if item is None:
+        raise NotFound(f"No item {tracking_number} is registered.")
+    address = ", ".join(p for p in (item.address_line1, item.address_line2,
+                                    f"{item.postal_code or ''} {item.city or ''}".strip()) if p)
+    return jsonify({"tracking_number": item.tracking_number, "status": item.status,
+                    "addressee": {"name": masking.door_name(item.recipient_name), "address": address}})
+
+
+def _noticed_attempt(tracking_number: str) -> tuple[Item, Attempt]:
+    """The item and this carrier's latest notice-leaving attempt for it, or 404."""
     item = db.session.scalar(sa.select(Item).where(Item.tracking_number == tracking_number.upper()))
     attempt = None
     if item is not None:
@@ -60,9 +72,24 @@ def notice_data(tracking_number: str):
             .order_by(Attempt.id.desc()).limit(1))
     if attempt is None:
         raise NotFound(f"This carrier left no notice for {tracking_number}.")
+    return item, attempt
+
+
+@bp.get("/api/notice/<tracking_number>")
+@device_required
+def notice_data(tracking_number: str):
+    """What the paper notice says; only for an item this carrier left a notice for. Reads only."""
+    item, attempt = _noticed_attempt(tracking_number)
     cfg = current_app.config
-    body = paper_notice.notice_data(db.session, item, attempt, base_url=cfg["PUBLIC_BASE_URL"],
-                                    tz=cfg["OPERATOR_TIMEZONE"], now=utcnow())
-    # The handheld is producing the paper notice: the attempt is no longer "no notice printed".
-    checks.record_notice_printed(db.session, attempt, g.device.id, cfg, utcnow())
-    return jsonify(body)
+    return jsonify(paper_notice.notice_data(db.session, item, attempt, base_url=cfg["PUBLIC_BASE_URL"],
+                                            tz=cfg["OPERATOR_TIMEZONE"], now=utcnow()))
+
+
+@bp.post("/api/notice/<tracking_number>/printed")
+@device_required
+def notice_printed(tracking_number: str):
+    """The handheld printed the paper notice: the attempt is no longer "no notice printed"."""
+    _, attempt = _noticed_attempt(tracking_number)
+    now = utcnow()
+    checks.record_notice_printed(db.session, attempt, g.device.id, current_app.config, now)
+    return jsonify({"attempt_id": attempt.id, "printed_at": iso(now)}), 201

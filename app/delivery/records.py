@@ -21,6 +21,7 @@ from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
 from app.messaging.delivery import held_until
+from app.messaging.suppressions import normalise_address
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -153,9 +154,28 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
         "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
-        "notifications": [notification_data(n, public, **_hold(session, n, now)) for n in notifications],
+        "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],
+                                     item, public),
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
     }
+    if not public:
+        recipient["opted_in"] = sorted({n["channel"] for n in record["notifications"] if n.get("opted_in")})
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))
     return record
+
+
+def _for_sender(notifications: list[dict], item: Item, public: bool) -> list[dict]:
+    """The sender sees the contacts it supplied; alerts to contacts the recipient (or a delegate)
+    registered with the operator show only that someone opted in, on which channel."""
+    if public:
+        return notifications
+    supplied = {normalise_address("sms", item.recipient_phone) if item.recipient_phone else None,
+                normalise_address("email", item.recipient_email) if item.recipient_email else None}
+    shown = []
+    for n in notifications:
+        if n["to"] in supplied:
+            shown.append(n)
+        else:
+            shown.append({**n, "to": None, "opted_in": True})
+    return shown

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
 from notices.messages import email_text
-from app.models import Item, PickupPoint
+from app.models import Item, PickupPoint, Sender, User
+from app.models.lifecycle import ItemLifecycle
 from app.messaging import enqueue
 from app.messaging import suppressions
 from app.messaging.email import render_email_html
@@ -31,6 +32,21 @@ def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> Li
         collect_by=lc.collect_by, verify_url=f"{base_url}/v/{lc.verify_token}", language=lc.language,
         deemed_served_on=lc.deemed_served_on, sender_reference=lc.sender_reference,
     )
+
+
+def lifecycle_rows(session: Session, lifecycle_ids: list[int]) -> list[sa.Row]:
+    """The lifecycles with what their alerts need of the item and the sender, in one query."""
+    L = ItemLifecycle
+    return session.execute(
+        sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
+                  L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
+                  L.repeat_notice_done_at, Item.sender_id,
+                  Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
+                  Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
+                  Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
+        .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
+        .where(L.id.in_(lifecycle_ids)).order_by(L.id)
+    ).all()
 
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
@@ -94,12 +110,29 @@ class LifecycleOutbox:
                 self._email(email(own), recipient=person.address, dedupe_key=key, manage_url=person.manage_url,
                             **common)
 
-    def to_sender(self, lc, alert: LifecycleAlert, now: datetime) -> None:
-        """An e-mail to the sender's contact address, where the sender has one."""
-        if lc.sender_email:
-            self._email(outcome_email_content(alert, lc.end_action), recipient=lc.sender_email,
-                        purpose=f"sender_{lc.end_action}", now=now, item_id=lc.item_id,
-                        dedupe_key=f"item:{lc.item_id}:{lc.end_action}:sender_email")
+    def to_sender(self, lc, alert: LifecycleAlert, now: datetime, outcome: str | None = None,
+                  admins: tuple[str, ...] = ()) -> None:
+        """An e-mail to the sender's contact address, or to its ``admins`` where it gave none."""
+        outcome = outcome or lc.end_action
+        told = [(lc.sender_email, "sender_email")] if lc.sender_email else \
+            [(address, f"sender_admin:{address}") for address in admins]
+        for address, who in told:
+            self._email(outcome_email_content(alert, outcome), recipient=address,
+                        purpose=f"sender_{outcome}", now=now, item_id=lc.item_id,
+                        dedupe_key=f"item:{lc.item_id}:{outcome}:{who}")
+
+
+def sender_admin_emails(session: Session, sender_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """The e-mail addresses of the senders' active administrators, for what they must not miss."""
+    found: dict[int, tuple[str, ...]] = {}
+    if not sender_ids:
+        return found
+    for sender_id, email in session.execute(
+        sa.select(User.sender_id, User.email).where(User.sender_id.in_(sender_ids), User.role == "sender_admin",
+                                                    User.disabled_at.is_(None)).order_by(User.id)
+    ):
+        found[sender_id] = (*found.get(sender_id, ()), email)
+    return found
 
 
 def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: datetime) -> dict[int, list]:

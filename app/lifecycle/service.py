@@ -4,34 +4,37 @@ The periodic part (taking the steps that fall due) is :mod:`app.lifecycle.sweep`
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
-    deadline_sentence,
+    deadline_sentence, late_record_sentence, not_established_sentence, repeat_notice_left_email_content, repeat_notice_left_sms,
 )
 from notices.profiles import PROFILES
+from notices.vocabulary import FINAL_ITEM_STATUSES, ItemStatus
 from app.models import Attempt, Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.types import iso
 from app.errors import Conflict, NotFound
 from app.events import record_event
+from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_rows, subscribers_at_addresses
 
 LIFECYCLE_PURPOSES = ("repeat_notice", "collection_reminder")
-ITEM_STATUS_AT_END = {"deemed_served": "deemed_served", "returned": "returned"}
+NOT_ESTABLISHED = ItemStatus.DEEMED_SERVICE_NOT_ESTABLISHED.value
+ITEM_STATUS_AT_END = {"deemed_served": "deemed_served", "returned": "returned", NOT_ESTABLISHED: NOT_ESTABLISHED}
 EVENT_KIND = {
     rules.REPEAT_NOTICE: "repeat_notice_due",
     rules.REMINDER: "collection_reminder",
     "deemed_served": "deemed_served",
     "returned": "returned_to_sender",
+    NOT_ESTABLISHED: NOT_ESTABLISHED,
 }
-
-
-
-
 
 # -- starting, stopping, collecting ----------------------------------------------------------
 
@@ -47,16 +50,19 @@ def collection_deadline_for_notice(session: Session, item: Item, notice_at: date
     return rules.plan(PROFILES[item.service], notice_at, tz).collect_by_at
 
 
-def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, now: datetime) -> tuple[ItemLifecycle, bool]:
+def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, now: datetime,
+                    base_url: str) -> tuple[ItemLifecycle, bool]:
     """Give an item its schedule when a notice is left; returns ``(lifecycle, is_repeat_notice)``.
 
-    A later notice for an item whose lifecycle is running is its repeat notice: the dates stay
-    those of the first notice (KPA: 14 days from the *first* notice) and the carrier's task is done.
+    A later notice for an item whose lifecycle is running keeps the dates of the first notice
+    (KPA: 14 days from the *first* notice). Left from the day the repeat notice falls due, it is
+    the repeat notice: its time is kept as evidence, the carrier's task is done, and the
+    recipient is told it was left (see :func:`record_repeat_notice`).
     """
     current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if current is not None:
         if current.stage in rules.OPEN_STAGES:
-            _close_tasks(session, item.id, "done", now, attempt_id=attempt.id)
+            record_repeat_notice(session, item, current, attempt, tz=tz, now=now, base_url=base_url)
         return current, True
     profile = PROFILES[item.service]
     plan = rules.plan(profile, attempt.occurred_at, tz)
@@ -73,6 +79,38 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
     session.flush()
     record_event(session, item, "lifecycle_started", now, lifecycle_dates(lifecycle))
     return lifecycle, False
+
+
+def record_repeat_notice(session: Session, item: Item, lifecycle: ItemLifecycle, attempt: Attempt, *, tz: str,
+                         now: datetime, base_url: str) -> bool:
+    """Keep a notice left from the repeat notice's day as the repeat notice; ``True`` if it is one.
+
+    Only the first such notice counts. Writes the event and the "repeat notice was left at
+    <time>" alerts in the caller's transaction; a notice left earlier is a second attempt
+    within the first-notice period and changes nothing here.
+    """
+    if lifecycle.repeat_notice_at is None or lifecycle.repeat_notice_done_at is not None:
+        return False
+    opens, _ = rules.repeat_notice_window(PROFILES[lifecycle.profile], lifecycle.repeat_notice_at, tz)
+    if attempt.occurred_at < opens:
+        return False
+    lifecycle.repeat_notice_done_at = attempt.occurred_at
+    _close_tasks(session, item.id, "done", now, attempt_id=attempt.id)
+    session.flush()
+    record_event(session, item, "repeat_notice_left", now, {
+        "attempt_id": attempt.id, "left_at": iso(attempt.occurred_at), "recorded_at": iso(attempt.recorded_at),
+        "late": rules.repeat_notice_problem(PROFILES[lifecycle.profile], lifecycle.repeat_notice_at,
+                                            attempt.occurred_at, tz) == rules.LATE,
+    })
+    row = lifecycle_rows(session, [lifecycle.id])[0]
+    alert = replace(lifecycle_alert(row, session.get(PickupPoint, row.pickup_point_id), base_url),
+                    repeat_notice_left_at=attempt.occurred_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None))
+    outbox = LifecycleOutbox()
+    subscribers = subscribers_at_addresses(session, [row], base_url, now).get(item.id, ())
+    outbox.to_recipients(row, "repeat_notice_left", alert, repeat_notice_left_sms, repeat_notice_left_email_content,
+                         now, subscribers)
+    session.add_all(OutboxMessage(**message) for message in outbox.rows())
+    return True
 
 
 def stop_lifecycle(session: Session, item: Item, reason: str, *, now: datetime) -> bool:
@@ -171,24 +209,42 @@ def item_deadlines(session: Session, item: Item) -> dict | None:
     lc = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if lc is None:
         return None
+    not_established = item.status == NOT_ESTABLISHED
+    text = {lang: not_established_sentence(lang) if not_established
+            else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")}
+    recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
+    delay = (recorded_at - lc.notice_at).total_seconds() if recorded_at else 0
+    if delay > current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600):
+        zone = ZoneInfo(current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+        claimed, seen = (t.astimezone(zone).replace(tzinfo=None) for t in (lc.notice_at, recorded_at))
+        text = {lang: f"{sentence} {late_record_sentence(lang, claimed, seen)}" for lang, sentence in text.items()}
     return {
         **lifecycle_dates(lc),
         "stage": lc.stage,
         "next_action_at": iso(lc.next_action_at),
         "collected_at": iso(lc.collected_at),
         "ended_at": iso(lc.ended_at),
-        "text": {lang: deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")},
+        "notice_recorded_at": iso(recorded_at),
+        "repeat_notice_left_at": iso(lc.repeat_notice_done_at),
+        "deemed_service": None if lc.deemed_served_on is None else (
+            "not_established" if not_established else "established" if item.status == "deemed_served" else "pending"),
+        "text": text,
     }
 
 
 def open_tasks(session: Session, carrier_id: int) -> list[dict]:
-    """The carrier's open tasks (repeat notices to leave), oldest first, for the handheld."""
+    """The carrier's open tasks (repeat notices to leave), oldest first, for the handheld.
+
+    Only items still waiting at a pickup point: a collected, returned or closed item has no task.
+    """
     rows = session.execute(
         sa.select(CarrierTask, Item, ItemLifecycle, PickupPoint)
         .join(Item, Item.id == CarrierTask.item_id)
         .join(ItemLifecycle, ItemLifecycle.item_id == CarrierTask.item_id)
         .outerjoin(PickupPoint, PickupPoint.id == ItemLifecycle.pickup_point_id)
-        .where(CarrierTask.carrier_id == carrier_id, CarrierTask.status == "open")
+        .where(CarrierTask.carrier_id == carrier_id, CarrierTask.status == "open",
+               ItemLifecycle.stage.in_(rules.OPEN_STAGES),
+               Item.status.not_in([s.value for s in FINAL_ITEM_STATUSES]))
         .order_by(CarrierTask.due_at, CarrierTask.id)
     ).all()
     return [{

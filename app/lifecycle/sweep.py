@@ -23,14 +23,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from notices import lifecycle as rules
+from notices.profiles import PROFILES
 from notices.lifecycle_messages import (
     reminder_email_content, reminder_sms, repeat_notice_email_content, repeat_notice_sms,
 )
-from app.models import Item, OutboxMessage, PickupPoint, Sender
+from app.models import Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app.models.outbox import new_send_key
+from app.models.types import iso
 from app import events as item_events
-from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, subscribers_at_addresses
-from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, lifecycle_dates
+from app.lifecycle.alerts import (
+    LifecycleOutbox, lifecycle_alert, lifecycle_rows, sender_admin_emails, subscribers_at_addresses,
+)
+from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
 
 SWEEP_LOCK_KEY = 0x4177697A6F4C6331  # "AwizoLc1": one sweeper at a time on PostgreSQL
 
@@ -80,7 +85,7 @@ def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size
             return result
         claimed = _claim(session, due, now)
         clock = _tick(result.seconds, "claim", clock)
-        _act(session, claimed, now=now, base_url=base_url, counts=result.actions, seconds=result.seconds)
+        _act(session, claimed, now=now, tz=tz, base_url=base_url, counts=result.actions, seconds=result.seconds)
         clock = time.perf_counter()
         session.commit()
         _tick(result.seconds, "commit", clock)
@@ -105,7 +110,7 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, st
         action = rules.action_of(stage)
         if action == rules.REPEAT_NOTICE:
             values = {"stage": sa.case((L.reminder_at.is_not(None), "awaiting_reminder"), else_="awaiting_end"),
-                      "next_action_at": sa.func.coalesce(L.reminder_at, L.end_at), "repeat_notice_done_at": now}
+                      "next_action_at": sa.func.coalesce(L.reminder_at, L.end_at)}
         elif action == rules.REMINDER:
             values = {"stage": "awaiting_end", "next_action_at": L.end_at, "reminder_done_at": now}
         else:
@@ -117,21 +122,18 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, st
         claimed_ids.update((i, action) for i in rows)
     if not claimed_ids:
         return []
-    rows = session.execute(
-        sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
-                  L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
-                  Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
-                  Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
-                  Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
-        .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
-        .where(L.id.in_(list(claimed_ids))).order_by(L.id)
-    ).all()
+    rows = lifecycle_rows(session, list(claimed_ids))
     return [(row, claimed_ids[row.id]) for row in rows]
 
 
-def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, base_url, counts: Counter,
+def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, counts: Counter,
          seconds: Counter) -> None:
-    """Write what each claimed step causes: tasks, outbox messages, statuses, events."""
+    """Write what each claimed step causes: tasks, outbox messages, statuses, events.
+
+    A repeat notice falling due becomes the carrier's task and a "repeat notice is due" alert
+    (unless the carrier already left it). At the end, an official letter is deemed served only
+    when its repeat notice is evidenced; otherwise it is ``deemed_service_not_established``.
+    """
     if not claimed:
         return
     clock = time.perf_counter()
@@ -140,11 +142,15 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, base_url, 
     )}
     tasks, events, ended = [], [], {}
     messages = LifecycleOutbox()
+    admins = sender_admin_emails(session, {lc.sender_id for lc, action in claimed
+                                           if action == rules.END and lc.end_action == "deemed_served"})
     subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url, now)
     for lc, action in claimed:
         alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
         data = lifecycle_dates(lc)
-        if action == rules.REPEAT_NOTICE:
+        if action == rules.REPEAT_NOTICE and lc.repeat_notice_done_at is not None:
+            kind = "repeat_notice_already_left"
+        elif action == rules.REPEAT_NOTICE:
             if lc.carrier_id is not None:
                 tasks.append({"item_id": lc.item_id, "carrier_id": lc.carrier_id, "kind": "repeat_notice",
                               "status": "open", "due_at": lc.repeat_notice_at, "created_at": now})
@@ -159,14 +165,27 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, base_url, 
                                        subscribers.get(lc.item_id, ()))
                 kind = EVENT_KIND[action]
         else:
-            kind = EVENT_KIND[lc.end_action]
-            ended[lc.item_id] = ITEM_STATUS_AT_END[lc.end_action]
-            messages.to_sender(lc, alert, now)
+            outcome = lc.end_action
+            problem = outcome == "deemed_served" and rules.repeat_notice_problem(
+                PROFILES[lc.profile], lc.repeat_notice_at, lc.repeat_notice_done_at, tz)
+            if problem:
+                outcome = NOT_ESTABLISHED
+                data = {**data, "repeat_notice": problem, "repeat_notice_left_at": iso(lc.repeat_notice_done_at)}
+            kind = EVENT_KIND[outcome]
+            ended[lc.item_id] = ITEM_STATUS_AT_END[outcome]
+            messages.to_sender(lc, alert, now, outcome, admins.get(lc.sender_id, ()) if problem else ())
         counts[kind] += 1
         events.append({"item_id": lc.item_id, "kind": kind, "occurred_at": now, "data": data})
     clock = _tick(seconds, "build", clock)
     _insert_ignore(session, CarrierTask, ["item_id", "kind"], tasks)
-    _insert_ignore(session, OutboxMessage, ["dedupe_key"], messages.rows())
+    _end_tasks(session, list(ended), now)
+    not_established = [i for i, s in ended.items() if s == NOT_ESTABLISHED]
+    if not_established:  # the letter goes back to the sender; no deemed service to claim
+        session.execute(sa.update(ItemLifecycle).where(ItemLifecycle.item_id.in_(not_established))
+                        .values(stage="returned").execution_options(synchronize_session=False))
+    # send_key's default is applied by the ORM, not by the bulk INSERT … SELECT used on PostgreSQL.
+    _insert_ignore(session, OutboxMessage, ["dedupe_key"], [{**row, "send_key": new_send_key()}
+                                                            for row in messages.rows()])
     for status in set(ended.values()):
         session.execute(
             sa.update(Item).where(Item.id.in_([i for i, s in ended.items() if s == status]),
@@ -175,6 +194,13 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, base_url, 
         )
     _tick(seconds, "write", clock)
     _record_events(session, events, seconds)
+
+
+def _end_tasks(session: Session, item_ids: list[int], now: datetime) -> None:
+    """Tasks of items whose lifecycle ended leave the carriers' lists."""
+    if item_ids:
+        session.execute(sa.update(CarrierTask).where(CarrierTask.item_id.in_(item_ids), CarrierTask.status == "open")
+                        .values(status="cancelled", closed_at=now).execution_options(synchronize_session=False))
 
 
 def _record_events(session: Session, events: list[dict], seconds: Counter) -> None:

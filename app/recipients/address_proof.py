@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.errors import FieldError, ValidationFailed
 from app.models import Item
 from app.models.subscriptions import ClaimCode, Subscriber
+from app.recipients import catch_up
 from app.recipients.contact_confirmation import LOCK_MINUTES, Locked, _secret, record
 from notices import claim_codes
 
@@ -97,6 +98,7 @@ def _verify_address(session, subscriber: Subscriber, claim: ClaimCode, now: date
     subscriber.address_verified_at, subscriber.address_verified_by = now, claim.kind
     subscriber.status = "active"
     record(session, subscriber, "address_verified", now, {"by": claim.kind})
+    catch_up.tell_waiting_items(session, subscriber, list(subscriber.contacts), now)
 
 
 def verify_address(session: Session, subscriber: Subscriber, code: str, *, secret: str, now: datetime) -> None:

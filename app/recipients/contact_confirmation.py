@@ -21,6 +21,7 @@ from app.messaging.enqueue import enqueue_message
 from app.models.subscriptions import Contact, RecipientEvent, Subscriber
 from app.security import hash_token
 from notices import claim_codes, recipient_messages
+from app.recipients import catch_up
 
 SMS_CODE_MINUTES = 10
 EMAIL_LINK_HOURS = 48
@@ -151,6 +152,7 @@ def _confirmed(session: Session, contact: Contact, now: datetime) -> None:
     # A new, confirmed opt-in outweighs an earlier STOP or unsubscribe of the same contact.
     if suppressions.lift(session, contact.channel, contact.address, now=now, by="opt_in") is not None:
         record(session, contact.subscriber, "opt_out_lifted", now, {"channel": contact.channel})
+    catch_up.tell_waiting_items(session, contact.subscriber, [contact], now)
 
 
 def confirm_sms_code(session: Session, contact: Contact, code: str, *, secret: str, now: datetime) -> None:

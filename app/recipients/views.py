@@ -10,6 +10,7 @@ from app.models.subscriptions import Contact
 from app.models.types import utcnow
 from app.recipients import personal_data as recipient_data
 from app.recipients import subscriptions
+from app.recipients import catch_up
 from app.recipients.blueprint import bp
 from app.recipients.subscriptions import Locked, SignUp
 from app.recipients.texts import errors_for, sentence
@@ -79,7 +80,7 @@ def manage(token: str):
     subscriber = _subscriber(token)
     return render_template("recipients/manage.html", s=subscriber, token=token, errors={}, now=utcnow(),
                            welcome=bool(request.args.get("welcome")), submitted={},
-                           stopped=_stopped(subscriber))
+                           stopped=_stopped(subscriber), waiting=catch_up.waiting_items(db.session, subscriber, _base_url()))
 
 
 def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
@@ -87,7 +88,8 @@ def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: s
     errors = errors_for(exc, lang) if exc else {"locked": sentence(key or "locked", lang)}
     return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
                            failed_form=form, welcome=False, submitted=request.form,
-                           stopped=_stopped(subscriber)), 422
+                           stopped=_stopped(subscriber),
+                           waiting=catch_up.waiting_items(db.session, subscriber, _base_url())), 422
 
 
 @bp.post("/m/<token>/address")

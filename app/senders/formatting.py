@@ -18,6 +18,8 @@ STATUS_LABELS = {
     "undeliverable": ("niedoręczalna", "undeliverable"),
     "returned": ("zwrócona do nadawcy", "returned to sender"),
     "deemed_served": ("doręczenie zastępcze", "deemed served"),
+    "deemed_service_not_established": ("nieodebrana, doręczenia nie można uznać (brak powtórnego awizo)",
+                                       "not collected, deemed service not established (no repeat notice)"),
     "queued": ("w kolejce", "queued"), "sending": ("wysyłanie", "sending"), "sent": ("wysłane", "sent"),
     "undelivered": ("niedostarczone", "undelivered"), "failed": ("nieudane", "failed"),
     "cancelled": ("anulowane", "cancelled"),

@@ -38,6 +38,10 @@ EVENT_TYPES = {
     "item.collected": ("Przesyłka odebrana", "Item collected"),
     "item.deemed_served": ("Doręczenie zastępcze (fikcja doręczenia)", "Deemed served"),
     "item.returned_to_sender": ("Zwrot do nadawcy", "Returned to sender"),
+    "item.repeat_notice_left": ("Powtórne awizo pozostawione", "Repeat notice left"),
+    "item.deemed_service_not_established": ("Brak podstaw do doręczenia zastępczego: powtórne awizo nie zostało "
+                                            "pozostawione w terminie", "Deemed service not established: the repeat "
+                                            "notice was not left in time"),
     "case.opened": ("Reklamacja złożona", "Complaint opened"),
     "case.updated": ("Zmiana w reklamacji", "Complaint updated"),
     "case.decided": ("Reklamacja rozpatrzona", "Complaint decided"),

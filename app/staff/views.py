@@ -13,6 +13,7 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.models.types import utcnow
 from app.staff import carriers as carrier_checks
+from app.staff import service_queue
 from app.web.i18n import current_language
 from notices.check_texts import CODE_NAMES
 from notices.checks import CODES
@@ -24,6 +25,13 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 @login_required("staff")
 def index():
     return redirect(url_for("staff.devices"))
+
+
+@bp.get("/deemed-service")
+@login_required("staff")
+def deemed_service_queue():
+    """Official letters whose deemed service could not be established (repeat notice missing or late)."""
+    return render_template("staff/deemed_service.html", rows=service_queue.not_established(db.session))
 
 
 @bp.get("/devices")

@@ -105,7 +105,14 @@ def test_a_notice_printed_on_the_handheld_clears_no_notice_printed(api):
     number, token = register(api)
     api.scan(number, location={**HOME, "accuracy_m": 5.0})
     assert [c["code"] for c in public_record(api, token)["attempts"][0]["checks"]] == ["no_notice_printed"]
-    assert api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).status_code == 200
+    # Reading the notice (to show or print it) records nothing: only the handheld's POST does.
+    for _ in range(2):
+        assert api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).status_code == 200
+    assert [c["code"] for c in public_record(api, token)["attempts"][0]["checks"]] == ["no_notice_printed"]
+    other = api.new_carrier("Piotr Doręczyciel")
+    assert api.client.post(f"/h/api/notice/{number}/printed", headers=api.auth(other)).status_code == 404
+    printed = api.client.post(f"/h/api/notice/{number}/printed", headers=api.auth(api.device_token))
+    assert printed.status_code == 201 and printed.json["printed_at"]
     assert public_record(api, token)["attempts"][0]["checks"] == []
 
 

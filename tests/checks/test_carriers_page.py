@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from app.accounts import service as accounts
 from app.extensions import db
@@ -31,19 +32,22 @@ def day_of_scans(app, api, depot):
     api.anna_tokens = []
     for n in range(3):
         home = {"lat": HOME["lat"] + (1.5 + n * 0.3) / KM_PER_DEG_LAT, "lon": HOME["lon"]}
-        number, token = register(api, at_home(location=home))
-        api.anna_tokens.append(token)
-        at_depot = {"lat": DEPOT[0], "lon": DEPOT[1] + n * 0.0002, "accuracy_m": 8.0}
-        assert api.scan(number, occurred_at=(start + timedelta(minutes=n * 5)).isoformat(),
-                        location=at_depot).status_code == 201
+        with time_machine.travel(start + timedelta(minutes=n * 5, seconds=30)):   # registered, then sent on time
+            number, token = register(api, at_home(location=home))
+            api.anna_tokens.append(token)
+            at_depot = {"lat": DEPOT[0], "lon": DEPOT[1] + n * 0.0002, "accuracy_m": 8.0}
+            assert api.scan(number, occurred_at=(start + timedelta(minutes=n * 5, seconds=40)).isoformat(),
+                            location=at_depot).status_code == 201
     for n in range(4):
         home = {"lat": HOME["lat"] - n * 0.004, "lon": HOME["lon"] + 0.01}
-        number, _ = register(api, at_home(location=home))
-        outcome = "notice_left" if n == 3 else "delivered"
-        assert api.scan(number, token=piotr, outcome=outcome, occurred_at=(start + timedelta(minutes=10 * n)).isoformat(),
-                        location={**home, "accuracy_m": 6.0}).status_code == 201
-        if outcome == "notice_left":
-            assert api.client.get(f"/h/api/notice/{number}", headers=api.auth(piotr)).status_code == 200
+        with time_machine.travel(start + timedelta(minutes=10 * n, seconds=30)):
+            number, _ = register(api, at_home(location=home))
+            outcome = "notice_left" if n == 3 else "delivered"
+            assert api.scan(number, token=piotr, outcome=outcome,
+                            occurred_at=(start + timedelta(minutes=10 * n, seconds=40)).isoformat(),
+                            location={**home, "accuracy_m": 6.0}).status_code == 201
+            if outcome == "notice_left":
+                assert api.client.post(f"/h/api/notice/{number}/printed", headers=api.auth(piotr)).status_code == 201
     with app.app_context():
         accounts.create_user(db.session, "staff@operator.example.com", "staff", None, password=PASSWORD)
     return start.date().isoformat()

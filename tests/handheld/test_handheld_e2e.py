@@ -205,6 +205,15 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
     assert page.evaluate("document.getElementById('paper').getBoundingClientRect().width") == pytest.approx(105 / 25.4 * 96, abs=2)
     shot = Image.open(io.BytesIO(paper.locator(".qr").screenshot()))
     assert zxingcpp.read_barcode(shot).text == record["verify_url"]
+    # Showing the notice recorded nothing; printing it does (the browser's print dialog is not tested).
+    assert [c["code"] for c in record["attempts"][0]["checks"]] == ["no_notice_printed"]
+    page.evaluate("window.print = function () {}")
+    page.get_by_role("button", name="Drukuj").click()
+    for _ in range(50):
+        if not api.item(number).json["attempts"][0]["checks"]:
+            break
+        page.wait_for_timeout(100)
+    assert api.item(number).json["attempts"][0]["checks"] == []
     context.set_offline(True)  # kept on the device: a reprint needs no network
     live_server.stop()
     page.reload()
@@ -236,3 +245,39 @@ def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_ser
     task.click()
     page.locator("#current-number").filter(has_text=number).wait_for()
     assert page.locator("#outcome").is_visible()
+
+
+def test_a_scanners_trailing_enter_records_nothing_and_every_outcome_fits_the_screen(app, api, live_server, phone):
+    _, page = phone
+    number, = registered(api, 1)
+    enrol(page, live_server, new_code(app, api.carrier_id))
+    page.locator("#tracking").focus()
+    page.keyboard.type(number)
+    page.keyboard.press("Enter")          # the scanner ends the number with Enter…
+    page.keyboard.press("Enter")          # …and some send a second one (CR LF)
+    page.locator("#outcome").wait_for()
+    assert page.evaluate("document.activeElement.id") == "outcome-heading"
+    page.wait_for_timeout(500)
+    assert page.evaluate("AwizoStore.scans()") == []          # nothing recorded without a tap
+
+    # The courier checks the door: masked name, the address.
+    page.locator("#addressee").filter(has_text="J. Kow*****").wait_for()
+    assert "ul. Polna 12 m. 4, 00-950 Warszawa" in page.locator("#addressee").text_content()
+    assert "Jan Kowalski" not in page.content()
+
+    # At 360x740 all six outcomes are on the screen without scrolling.
+    rects = page.evaluate("""Array.from(document.querySelectorAll('.outcome')).map(b => {
+        const r = b.getBoundingClientRect(); return [r.top, r.bottom]; })""")
+    assert len(rects) == 6 and all(top >= 0 and bottom <= 740 for top, bottom in rects), rects
+    assert page.evaluate("window.scrollY") == 0
+
+    # Waiting for a GPS fix shows "saving…" and no second tap is possible meanwhile.
+    page.evaluate("""(() => { const real = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+        navigator.geolocation.getCurrentPosition = (ok, err, o) => setTimeout(() => real(ok, err, o), 1500); })()""")
+    page.get_by_role("button", name="Awizo (adresat nieobecny)").click()
+    assert "Zapisuję… czekam na pozycję GPS" in page.locator("#gps-state").text_content()
+    assert page.get_by_role("button", name="Doręczono").is_disabled()
+    page.locator("#last-text").filter(has_text=number).wait_for()
+    [scan] = wait_all_sent(page, 1)
+    assert scan["payload"]["outcome"] == "notice_left"
+    assert page.evaluate("document.activeElement.id") == "tracking"

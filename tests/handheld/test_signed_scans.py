@@ -1,8 +1,11 @@
 """Scans from an enrolled handheld: signed, sequenced, flagged — and refused when altered."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 import pytest
+import time_machine
 
 from app.extensions import db
 from app.models import Attempt
@@ -14,8 +17,9 @@ from tests.handheld.conftest import SigningDevice, new_code
 def items(api):
     def make(n=1):
         numbers = [tracking_number() for _ in range(n)]
-        for number in numbers:
-            assert api.register(tracking_number=number).status_code == 201
+        with time_machine.travel(datetime(2025, 12, 30, tzinfo=timezone.utc)):  # before the scans' claimed times
+            for number in numbers:
+                assert api.register(tracking_number=number).status_code == 201
         return numbers
     return make
 

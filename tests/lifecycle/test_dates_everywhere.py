@@ -1,6 +1,6 @@
 """Everyone sees the dates: the record page, the proof, the paper notice and the alerts."""
 import io
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from app.models import OutboxMessage
 from tests.conftest import tracking_number
 
 NOTICE_AT = "2026-11-20T10:00:00+01:00"   # a Friday; day 14 is Friday 4 December 2026
+REGISTERED_BEFORE_THE_NOTICE = time_machine.travel(datetime(2026, 11, 19, 9, 0, tzinfo=timezone.utc))
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,8 @@ def clock():
 
 def test_collection_deadline_and_deemed_service_are_shown_in_plain_words(api, app):
     number = tracking_number()
-    verify_url = api.register(tracking_number=number, service="pl_official_letter").json["verify_url"]
+    with REGISTERED_BEFORE_THE_NOTICE:
+        verify_url = api.register(tracking_number=number, service="pl_official_letter").json["verify_url"]
     assert api.scan(number, occurred_at=NOTICE_AT).status_code == 201
     record = api.item(number).json
     assert record["deadlines"]["deemed_served_on"] == "2026-12-04"
@@ -49,7 +51,8 @@ def test_collection_deadline_and_deemed_service_are_shown_in_plain_words(api, ap
 
 def test_an_ordinary_registered_letter_has_no_deemed_service_date(api):
     number = tracking_number()
-    verify_url = api.register(tracking_number=number, service="pl_registered_letter").json["verify_url"]
+    with REGISTERED_BEFORE_THE_NOTICE:
+        verify_url = api.register(tracking_number=number, service="pl_registered_letter").json["verify_url"]
     api.scan(number, occurred_at=NOTICE_AT)
     page = api.client.get(verify_url.replace("http://awizo.test", ""), headers={"Accept-Language": "en"}).text
     assert "Deemed served on" not in page
@@ -61,7 +64,8 @@ def test_reading_the_paper_notice_writes_nothing_and_its_claim_code_stays_valid(
     from app.models.subscriptions import ClaimCode
 
     number = tracking_number()
-    api.register(tracking_number=number, service="pl_official_letter")
+    with REGISTERED_BEFORE_THE_NOTICE:
+        api.register(tracking_number=number, service="pl_official_letter")
     assert api.scan(number, occurred_at=NOTICE_AT).status_code == 201
     with app.app_context():
         issued = db.session.scalar(sa.select(sa.func.count()).select_from(ClaimCode))

@@ -129,11 +129,14 @@ def test_collection_on_day_10_cancels_everything_pending(api, lc, clock, letter)
 def test_a_worker_down_for_weeks_catches_up_in_order_without_a_late_reminder(api, lc, clock, letter):
     clock.move_to(END_DUE + timedelta(days=20))
     result = lc.sweep()
-    assert result.actions == {"repeat_notice_due": 1, "collection_reminder_skipped": 1, "deemed_served": 1}
+    # Nobody left the repeat notice in those weeks, so service cannot be deemed made.
+    assert result.actions == {"repeat_notice_due": 1, "collection_reminder_skipped": 1,
+                              "deemed_service_not_established": 1}
     kinds = lc.events(letter)
-    assert kinds.index("repeat_notice_due") < kinds.index("collection_reminder_skipped") < kinds.index("deemed_served")
+    assert (kinds.index("repeat_notice_due") < kinds.index("collection_reminder_skipped")
+            < kinds.index("deemed_service_not_established"))
     assert lc.messages(letter, "collection_reminder") == []
-    assert lc.status(letter) == "deemed_served"
+    assert lc.status(letter) == "deemed_service_not_established"
 
 
 def test_registered_letter_is_returned_not_deemed_served(api, lc, clock):

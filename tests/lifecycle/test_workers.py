@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTICE = datetime(2026, 3, 23, 9, 0, tzinfo=timezone.utc)
 AFTER_END = datetime(2026, 4, 8, 6, 0, tzinfo=timezone.utc)   # every step of every letter is due
 ITEMS = 24
-STEP_EVENTS = ("repeat_notice_due", "collection_reminder_skipped", "deemed_served")
+STEP_EVENTS = ("repeat_notice_due", "collection_reminder_skipped", "deemed_service_not_established")
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def _assert_each_step_once(app) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.purpose == "repeat_notice")) == 2 * ITEMS
         stages = db.session.scalars(sa.select(ItemLifecycle.stage)).all()
         db.session.remove()
-    assert stages == ["deemed_served"] * ITEMS
+    assert stages == ["returned"] * ITEMS   # no repeat notice was left: not deemed served, returned
 
 
 @pytest.mark.slow

@@ -1,8 +1,10 @@
 """GET /api/v1/items/<n>/proof.pdf: the proof record a sender downloads."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+import time_machine
 
 from tests.proofs.pdftools import pdf_text, qr_codes
 
@@ -10,8 +12,9 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _record_with_attempt(api):
-    number = api.register().get_json()["tracking_number"]
     occurred = datetime(2026, 3, 2, 9, 15, 42, tzinfo=timezone.utc)
+    with time_machine.travel(occurred - timedelta(days=1)):   # registered before the attempt it carries
+        number = api.register().get_json()["tracking_number"]
     scan = api.scan(number, occurred_at=occurred.isoformat(),
                     location={"lat": 52.231958, "lon": 21.006725, "accuracy_m": 6.5})
     assert scan.status_code == 201, scan.get_json()

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import time_machine
+
 
 def _item_with_attempt(api):
-    number = api.register().get_json()["tracking_number"]
+    with time_machine.travel(datetime(2026, 3, 1, tzinfo=timezone.utc)):   # registered before the attempt
+        number = api.register().get_json()["tracking_number"]
     api.scan(number, occurred_at=datetime(2026, 3, 2, 9, 15, 42, tzinfo=timezone.utc).isoformat(),
              location={"lat": 52.231958, "lon": 21.006725, "accuracy_m": 6.5})
     record = api.item(number).get_json()

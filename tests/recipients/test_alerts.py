@@ -82,3 +82,45 @@ def test_the_settings_page_shows_a_stop_sent_by_sms(app, client, rec):
         suppressions.suppress(db.session, "sms", PHONE, "stop", now=utcnow(), source="inbound_sms")
         db.session.commit()
     assert "Odpisz START" in client.get(f"/alerts/m/{token}").get_data(as_text=True)
+
+
+def test_the_sender_sees_its_own_contacts_not_those_the_recipient_registered(app, rec, api):
+    from tests.proofs.pdftools import pdf_text
+
+    _confirmed_subscriber(rec)
+    number = rec.item_at()  # the sender gave no phone or e-mail for this item
+    assert api.scan(number).status_code in (200, 201)
+    record = api.item(number).get_json()
+    alerts = [n for n in record["notifications"] if n["purpose"] == "notice_left"]
+    assert {n["channel"] for n in alerts} == {"sms", "email"}
+    assert all(n["to"] is None and n["opted_in"] for n in alerts)
+    assert record["recipient"]["opted_in"] == ["email", "sms"]
+    text = str(record)
+    assert PHONE not in text and EMAIL not in text
+
+    portal_proof = api.client.get(f"/api/v1/items/{number}/proof.pdf", headers=api.auth(api.sender_key))
+    proof = " ".join(pdf_text(portal_proof.data).split())
+    assert PHONE not in proof and EMAIL not in proof and "recipient opted in" in proof
+
+
+def test_opting_in_tells_at_once_of_the_items_already_waiting(app, rec, api):
+    waiting = rec.item_at()
+    other = rec.item_at()
+    assert api.scan(waiting).status_code == 201 and api.scan(other).status_code == 201
+    token = _confirmed_subscriber(rec)   # signs up with the code from a notice, then confirms SMS and e-mail
+    deadline = api.item(waiting).get_json()["deadlines"]["collect_by"]
+    day = ".".join(reversed(deadline.split("-")))
+    [sms] = rec.messages("catch_up", PHONE)
+    [email] = rec.messages("catch_up", EMAIL)
+    assert sms.body.startswith("Awizo: czeka już na Ciebie 2 przes.;") and day in sms.body
+    for number in (waiting, other):
+        assert number in email.body
+        assert api.item(number).get_json()["verify_url"] in email.body
+    assert "uznana za doręczoną" in email.body                    # official letters: the deemed-service date
+    assert len(rec.messages("catch_up")) == 2                      # once per contact, not again
+
+    page = rec.client.get(f"/alerts/m/{token}?lang=en").get_data(as_text=True)
+    assert "Items waiting for collection" in page
+    for number in (waiting, other):
+        assert f'>{number}</a>' in page
+    assert f"collect by {day}" in page

@@ -51,7 +51,13 @@
         var queued = scans.filter(function (s) { return s.state === "queued"; });
         return queued.reduce(function (chain, scan) {
           return chain.then(function (goOn) { return goOn === false ? false : send(identity, scan); });
-        }, Promise.resolve(true));
+        }, Promise.resolve(true)).then(function () {
+          // Prints made while the network was down are reported once it is back.
+          return scans.filter(function (s) { return s.printPending && s.state === "sent"; })
+            .reduce(function (chain, scan) {
+              return chain.then(function () { return reportPrinted(identity, scan); });
+            }, Promise.resolve());
+        });
       });
     }).catch(function () {}).then(function () {
       syncing = null;
@@ -87,6 +93,14 @@
     }, function () { return false; });  // no network: keep it queued
   }
   setInterval(function () { if (navigator.onLine) sync(); }, 15000);
+
+  /* POST …/printed: the paper notice for this scan was printed (reading the notice records nothing). */
+  function reportPrinted(identity, scan) {
+    var url = body.dataset.noticeUrl.replace(/TN$/, encodeURIComponent(scan.payload.tracking_number)) + "/printed";
+    return fetch(url, {method: "POST", headers: {"Authorization": "Bearer " + (scan.token || identity.token)}})
+      .then(function (r) { return r.ok; }, function () { return false; })
+      .then(function (ok) { scan.printPending = !ok; return Store.putScan(scan); });
+  }
 
   /* Resolves when the service worker is active (the shell is cached), or after 15 s. */
   function shellReady() {
@@ -225,7 +239,25 @@
         $("current-number").textContent = current;
         $("outcome").hidden = false;
         $("last").hidden = true;
-        document.querySelector(".outcome").focus();
+        $("scan-form").hidden = true;  // the outcomes take the screen: all of them without scrolling
+        showAddressee(identity, current);
+        // Never an outcome button: a scanner's trailing Enter would record "delivered".
+        $("outcome-heading").focus();
+        window.scrollTo(0, 0);
+      }
+      function showAddressee(identity, number) {
+        var el = $("addressee");
+        el.textContent = tr("Adresat: sprawdzam…", "Addressee: checking…");
+        var url = body.dataset.itemUrl.replace(/TN$/, encodeURIComponent(number));
+        fetch(url, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+          return r.json().then(function (data) {
+            if (current !== number) return;
+            if (!r.ok) { el.textContent = data.detail || r.statusText; return; }
+            el.textContent = tr("Adresat: ", "Addressee: ") + data.addressee.name + ", " + data.addressee.address;
+          });
+        }).catch(function () {
+          if (current === number) el.textContent = tr("Adresat: niedostępny bez sieci", "Addressee: not available offline");
+        });
       }
       window.AwizoChoose = function (text) { input.value = text; choose(text); };
       $("scan-form").addEventListener("submit", function (event) { event.preventDefault(); choose(input.value); });
@@ -234,18 +266,31 @@
       function reset() {
         current = null;
         $("outcome").hidden = true;
+        $("scan-form").hidden = false;
         input.value = "";
         input.focus();
+      }
+      function saving(busy) {
+        $("outcome").setAttribute("aria-busy", busy ? "true" : "false");
+        Array.prototype.forEach.call(document.querySelectorAll(".outcome"), function (b) { b.disabled = busy; });
+        if (busy) {
+          var el = $("gps-state");
+          el.textContent = tr("Zapisuję… czekam na pozycję GPS (do 10 s)", "Saving… waiting for a GPS fix (up to 10 s)");
+          el.className = "gps saving";
+        }
       }
       Array.prototype.forEach.call(document.querySelectorAll(".outcome"), function (button) {
         button.addEventListener("click", function () {
           if (!current) return;
           var number = current, outcome = button.dataset.outcome;
           current = null;  // one tap, one scan
+          saving(true);
           recording = recording.then(function () {
             return record(identity, number, outcome, $("pickup-point").value.trim().toUpperCase());
           }).then(function (scan) {
+            saving(false);
             $("outcome").hidden = true;
+            $("scan-form").hidden = false;
             $("last").hidden = false;
             $("last-text").textContent = tr("Zapisano", "Recorded") + ": " + number + " — " + outcomeText(outcome) +
               " (" + tr("skan nr", "scan no.") + " " + scan.sequence + (scan.payload.no_fix ? ", " + tr("bez pozycji", "no fix") : "") + ")";
@@ -256,6 +301,8 @@
             input.focus();
             return refreshCount().then(sync);
           }).catch(function (e) {
+            saving(false);
+            $("scan-form").hidden = false;
             error.textContent = tr("Nie udało się zapisać skanu: ", "Could not record the scan: ") + e.message;
           });
         });
@@ -399,7 +446,15 @@
       radio.addEventListener("change", function () { setFormat(radio.value); });
     });
     setFormat("roll58");
-    $("print").addEventListener("click", function () { window.print(); });
+    var current = null;
+    $("print").addEventListener("click", function () {
+      window.print();
+      if (!current) return;
+      current.printPending = true;
+      Store.putScan(current).then(function () {
+        return Store.identity().then(function (identity) { if (identity) return reportPrinted(identity, current); });
+      });
+    });
 
     function block(text, language) {
       var section = document.createElement("section");
@@ -452,6 +507,7 @@
     Promise.all([Store.identity(), Store.getScan(key)]).then(function (both) {
       var identity = both[0], scan = both[1];
       if (!identity || !scan) { message.textContent = tr("Nie znaleziono skanu.", "Scan not found."); return; }
+      current = scan;
       if (scan.notice) { render(scan.notice); return; }
       if (scan.state !== "sent") {
         message.textContent = tr("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).",

@@ -31,6 +31,10 @@ class CheckpointError(ValueError):
     """A tree head that is malformed or not signed by the expected key."""
 
 
+class UnknownKey(CheckpointError):
+    """A well-formed tree head carrying no signature by the key given (maybe other keys were given)."""
+
+
 @dataclass(frozen=True)
 class TreeHead:
     origin: str
@@ -102,7 +106,7 @@ def verify(note: str, public_key: Ed25519PublicKey, origin: str | None = None) -
                             int(lines[3].split(" ", 1)[1]), note)
         except ValueError:
             raise CheckpointError("the tree head is malformed") from None
-    raise CheckpointError("the tree head is not signed by the operator's log key")
+    raise UnknownKey("the tree head is not signed by the operator's log key")
 
 
 def load_public_key(pem: bytes) -> Ed25519PublicKey:

@@ -261,6 +261,17 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
                               else "inclusion proof: (empty: the tree has one leaf)", "mono"))
 
 
+def _evidence_state(doc: _Doc, evidence: dict[str, Any]) -> None:
+    """Statements about the proof itself, each a line of its own (never a missing row)."""
+    if evidence.get("unstamped"):
+        doc.flow.append(Spacer(1, 2 * mm))
+        doc.flow.append(doc.p(
+            "Bez znacznika czasu: urząd znacznika czasu (RFC 3161) był niedostępny przy wydaniu. Dowód jest "
+            "podpisany; wersja ze znacznikiem czasu zostanie wydana, gdy urząd znów odpowie. / Not time-stamped: "
+            "the time-stamping authority (RFC 3161) was unavailable at issue. The proof is signed; a time-stamped "
+            "version will be issued when the authority answers again.", "h2"))
+
+
 def _footer(canvas: Any, document: Any) -> None:
     canvas.saveState()
     canvas.setFont(FONT, 7)
@@ -280,6 +291,8 @@ def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe
     )
     doc = _Doc()
     _header(doc, record, now, tz)
+    if evidence:
+        _evidence_state(doc, evidence)
     _parties(doc, record, tz)
     _attempts(doc, record, tz)
     _notifications(doc, record, tz)

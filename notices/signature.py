@@ -24,12 +24,18 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 _T = TypeVar("_T")
+
+
+class TimestampUnavailable(Exception):
+    """The time-stamping authority did not answer; the caller may sign without a time-stamp."""
+
 FIELD_NAME = "AwizoProof"
 SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
 
@@ -76,7 +82,9 @@ class PdfSigner:
             self.timestamper = RequestsHTTPTimeStamper(self.tsa_url, timeout=10)  # type: ignore[no-untyped-call]
 
     def sign(self, pdf: bytes, *, attachment: bytes | None = None, attachment_name: str = "evidence.json",
-             reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None) -> bytes:
+             reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None,
+             timestamp: bool = True) -> bytes:
+        """Sign (and time-stamp unless ``timestamp=False``); raise TimestampUnavailable if the TSA fails."""
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         if attachment is not None:
             embed.embed_file(writer, embed.FileSpec(
@@ -91,8 +99,14 @@ class PdfSigner:
         )
         out = io.BytesIO()
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
-        _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf,
-                            writer, output=out, bytes_reserved=SIGNATURE_SPACE)
+        timestamper = self.timestamper if timestamp else None
+        try:
+            _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=timestamper).sign_pdf,
+                                writer, output=out, bytes_reserved=SIGNATURE_SPACE)
+        except (TimestampRequestError, OSError) as exc:
+            if timestamper is None:
+                raise
+            raise TimestampUnavailable(f"the time-stamping authority did not answer ({exc})") from exc
         return out.getvalue()
 
 
@@ -178,9 +192,12 @@ def read_attachment(pdf: bytes, name: str = "evidence.json") -> bytes | None:
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
     except Exception:
         return None
-    for i in range(0, len(names) - 1, 2):
-        if str(names[i]) == name:
-            spec = names[i + 1].get_object()
-            data: bytes = spec["/EF"]["/F"].get_object().data
-            return data
+    try:
+        for i in range(0, len(names) - 1, 2):
+            if str(names[i]) == name:
+                spec = names[i + 1].get_object()
+                data: bytes = spec["/EF"]["/F"].get_object().data
+                return data
+    except Exception:  # a damaged stream (a flipped byte in compressed data) reads as no attachment
+        return None
     return None

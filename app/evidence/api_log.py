@@ -1,6 +1,7 @@
 """The public transparency log: signed tree heads, inclusion and consistency proofs, our keys."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, request
 
 from app.web.problems import api_blueprint
@@ -9,6 +10,9 @@ from app.evidence import log as evidence_log
 from app.extensions import db
 from app.models.evidence import LogEntry
 from app.errors import FieldError, NotFound, ValidationFailed
+from app.evidence.log_today import log_today
+from app.models import Item
+from notices import s10
 
 bp = api_blueprint("log_api", __name__)
 
@@ -55,3 +59,13 @@ def log_consistency():
         raise ValidationFailed([FieldError("second", f"the log holds only {size} entries")])
     return {"first": first, "second": second,
             "consistency_proof": evidence_log.consistency(db.session, first, second)}
+
+
+@bp.get("/log/items/<tracking_number>")
+def log_item_today(tracking_number: str):
+    """The log today about one item: what ``python -m notices.verify --log-today`` judges a proof against."""
+    item = db.session.scalar(sa.select(Item).where(Item.tracking_number == s10.normalise(tracking_number)))
+    if item is None:
+        raise NotFound(f"No item {tracking_number} in the log.")
+    since = _int_arg("since", 0) if "since" in request.args else 0
+    return log_today(db.session, item, since)[0]

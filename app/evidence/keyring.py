@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,6 +23,7 @@ class EvidenceKeys:
     instance_path: str
     config: dict
     timestamper: object | None = None  # tests and the benchmark may hand in a pyHanko TimeStamper
+    tsa_retry_at: datetime = datetime.min.replace(tzinfo=timezone.utc)  # no new time-stamp attempt before
 
     @cached_property
     def log_key(self):

@@ -236,6 +236,18 @@ def paths() -> dict:
                                                 ["index", "tree_size", "leaf_hash", "inclusion_proof"])),
                                   **problems(404, 422)}},
         },
+        "/log/items/{tracking_number}": {
+            "get": {"operationId": "getItemLogToday", "tags": ["Transparency log"],
+                    "summary": "The log today about one item (for python -m notices.verify --log-today)",
+                    "parameters": [{"name": "tracking_number", "in": "path", "required": True, "schema": STR},
+                                   query("since", {"type": "integer", "minimum": 0, "maximum": MAX_ID})],
+                    "responses": {**json_ok(obj({"format": STR, "item": STR, "tree_head": ref("TreeHead"),
+                                                 "consistency_proof": {"type": "array", "items": STR},
+                                                 "entries": {"type": "array", "items": {"type": "object"}},
+                                                 "record_problems": {"type": "array", "items": STR}},
+                                                ["format", "item", "tree_head", "entries"])),
+                                  **problems(404, 422)}},
+        },
         "/log/consistency": {
             "get": {"operationId": "getConsistencyProof", "tags": ["Transparency log"],
                     "parameters": [{**query("first", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True},

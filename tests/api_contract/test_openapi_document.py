@@ -91,6 +91,8 @@ def test_real_answers_match_the_document(api, world, openapi):
         ("get", "/log/keys.pem", lambda: api.client.get("/api/v1/log/keys.pem")),
         ("get", "/log/entries/{index}/inclusion", lambda: api.client.get("/api/v1/log/entries/0/inclusion")),
         ("get", "/log/consistency", lambda: api.client.get("/api/v1/log/consistency?first=1&second=2")),
+        ("get", "/log/items/{tracking_number}", lambda: api.client.get(f"/api/v1/log/items/{n}?since=1")),
+        ("get", "/log/items/{tracking_number}", lambda: api.client.get("/api/v1/log/items/RR000000000PL")),
         ("get", "/openapi.json", lambda: api.client.get("/api/v1/openapi.json")),
         ("post", "/items/{tracking_number}/collection",
          lambda: api.client.post(f"/api/v1/items/{n}/collection", json={}, headers=dev)),

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
-from notices.evidence import canonical, entry_leaf_hash
+from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
-from app.models import Attempt, Item, ItemEvent
+from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.evidence import LogEntry, LogNode, SignedTreeHead
 
 
@@ -58,8 +58,8 @@ def check_item(session: Session, item: Item) -> IntegrityReport:
             report.problems.append(f"log entry {entry.index} ({entry.kind}): the event it records was deleted")
             continue
         salt = (entry.opening or {}).get("salt")
-        rebuilt = entry_content(session, item, event, salt)
         logged = json.loads(entry.canonical)
+        rebuilt = entry_content(session, item, event, salt, logged.get("v", 1))
         if (logged.get("facts") or {}).get("attempt"):
             logged_attempts.add(logged["facts"]["attempt"]["id"])
             if rebuilt.get("facts", {}).get("attempt") is None:
@@ -77,8 +77,20 @@ def check_item(session: Session, item: Item) -> IntegrityReport:
     for attempt_id in session.scalars(sa.select(Attempt.id).where(Attempt.item_id == item.id)):
         if attempt_id not in logged_attempts:
             report.problems.append(f"attempt {attempt_id} is in the database but not in the log")
+    _check_alerts(session, report, item, entries)
     _check_inclusion(session, report, entries)
     return report
+
+
+def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries: list[LogEntry]) -> None:
+    """Each alert's status in the database is the last one the log holds for it."""
+    logged = logged_alert_statuses([{"parsed": json.loads(e.canonical)} for e in entries])
+    messages = session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.item_id == item.id, OutboxMessage.channel.in_(("sms", "email"))).order_by(OutboxMessage.id))
+    for message in messages:
+        conflict = alert_status_conflict(message.status, logged.get(message.id, []))
+        if conflict:
+            report.problems.append(f"alert {message.id} ({message.channel}) no longer matches the log: {conflict}")
 
 
 def _check_inclusion(session: Session, report: IntegrityReport, entries: list[LogEntry]) -> None:

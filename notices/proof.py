@@ -39,6 +39,7 @@ EVENT_KINDS = {
     "registered": ("Przesyłka zarejestrowana", "Item registered"),
     "attempt_recorded": ("Próba doręczenia", "Delivery attempt"),
     "notification_status": ("Zmiana stanu powiadomienia", "Alert status changed"),
+    "notice_printed": ("Wydrukowano awizo", "Paper notice printed"),
 }
 ITEM_STATUSES = {
     "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),

@@ -92,3 +92,13 @@ def test_an_alert_turned_from_failed_to_delivered_is_detected(app, api, proofs, 
     verdict = proofs.verify(after)
     assert verdict["document"] == "altered"
     assert any("differs from the log: shown as delivered, logged as failed" in p for p in verdict["problems"])
+
+
+def test_the_printed_paper_notice_is_in_the_log(api, proofs, app):
+    number = proofs.item_with_attempt()
+    assert api.client.get(f"/h/api/notice/{number}", headers=api.auth(api.device_token)).status_code == 200
+    pdf = proofs.pdf(number)
+    printed = _logged(pdf, "notice_printed")
+    assert len(printed) == 1 and printed[0]["event"]["data"]["attempt_id"] == printed[0]["facts"]["attempt"]["id"]
+    assert proofs.verify(pdf)["verdict"] == "authentic_current"
+    assert _audit(app).ok

@@ -8,6 +8,7 @@ who edits an attempt, deletes a row, or rewrites the log itself fails one of the
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -15,11 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
+from notices.signature import check_signature, read_attachment
 from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
-from app.models.evidence import LogEntry, LogNode, SignedTreeHead
+from app.models.evidence import LogEntry, LogNode, ProofVersion, SignedTreeHead
 
 
 @dataclass
@@ -141,7 +143,48 @@ def audit_log(session: Session) -> IntegrityReport:
             report.problems.append(f"tree head {head.id} covers {signed.tree_size} entries; the log holds {rebuilt.size}")
         elif rebuilt.root(signed.tree_size) != signed.root_hash:
             report.problems.append(f"tree head {head.id} (size {signed.tree_size}) does not match the recomputed log")
+    _check_head_sequence(session, report)
+    _check_issued_proofs(session, report, rebuilt)
     for item in session.scalars(sa.select(Item)):
         for problem in check_item(session, item).problems:
             report.problems.append(f"{item.tracking_number}: {problem}")
     return report
+
+
+def _check_head_sequence(session: Session, report: IntegrityReport) -> None:
+    """Published heads only grow, in size and in time."""
+    previous = None
+    for head in session.scalars(sa.select(SignedTreeHead).order_by(SignedTreeHead.id)):
+        if previous is not None and (head.tree_size < previous.tree_size or head.timestamp_ms < previous.timestamp_ms):
+            report.problems.append(f"tree head {head.id} (size {head.tree_size}) was published after tree head "
+                                   f"{previous.id} (size {previous.tree_size}) but is smaller or older")
+        previous = head
+
+
+def _check_issued_proofs(session: Session, report: IntegrityReport, rebuilt: merkle.MemoryTree) -> None:
+    """Every proof version handed out holds a signed, time-stamped tree head and entries: the log
+    today must still extend that head and hold those entries. A log rewritten and re-signed
+    with the operator's own key fails here, since the issued copies cannot be rewritten."""
+    trusted = keys().trusted_certificates
+    leaves = dict(session.execute(sa.select(LogEntry.index, LogEntry.leaf_hash)).tuples().all())
+    for version in session.scalars(sa.select(ProofVersion).order_by(ProofVersion.id)):
+        name = f"proof version {version.version} ({version.variant}) of item {version.item_id}"
+        if hashlib.sha256(version.pdf).hexdigest() != version.sha256:
+            report.problems.append(f"{name}: the stored file no longer matches its recorded hash")
+        signature = check_signature(version.pdf, trusted)
+        if not signature.authentic:
+            report.problems.append(f"{name}: its signature does not verify ({'; '.join(signature.problems)})")
+            continue
+        try:
+            bundle = json.loads(read_attachment(version.pdf) or b"")
+            head = checkpoint.verify(bundle["tree_head"]["note"], keys().log_public_key)
+        except (ValueError, KeyError, TypeError) as exc:
+            report.problems.append(f"{name}: its evidence cannot be read ({exc})")
+            continue
+        stamped = f", time-stamped {signature.timestamp_at.isoformat()}" if signature.timestamp_at else ""
+        if head.tree_size > rebuilt.size or (head.tree_size and rebuilt.root(head.tree_size) != head.root_hash):
+            report.problems.append(f"{name}{stamped} holds a tree head of size {head.tree_size} that the log today "
+                                   "does not extend: the log was rewritten after this proof was issued")
+        for entry in bundle.get("entries", []):
+            if leaves.get(entry["index"]) != entry["leaf_hash"]:
+                report.problems.append(f"{name}{stamped}: log entry {entry['index']} differs from the issued copy")

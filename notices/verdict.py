@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from notices import checkpoint, merkle
 from notices.evidence import check_bundle
 from notices.signature import check_signature, load_certificates, read_attachment
+from notices.witness import parse_vkey, verify_cosignature
 
 TODAY_FORMAT = "awizo-log-today/1"
 
@@ -100,7 +101,8 @@ class Verdict:
                 "tracking_number": self.tracking_number, "version": self.version}
 
 
-def judge_document(pdf: bytes, key_pem: bytes | None) -> tuple[Verdict, dict[str, Any] | None]:
+def judge_document(pdf: bytes, key_pem: bytes | None,
+                   witnesses: list[str] | None = None) -> tuple[Verdict, dict[str, Any] | None]:
     """The document question: its signature and its embedded evidence, against ``key_pem``.
 
     Returns the verdict so far and the evidence bundle when every check passed (the document is
@@ -108,7 +110,10 @@ def judge_document(pdf: bytes, key_pem: bytes | None) -> tuple[Verdict, dict[str
     """
     verdict = Verdict()
     try:
-        return _judge_document(verdict, pdf, key_pem)
+        verdict, bundle = _judge_document(verdict, pdf, key_pem)
+        if bundle is not None and key_pem is not None and witnesses:
+            _check_witnesses(verdict, bundle, checkpoint.load_public_key(key_pem), witnesses)
+        return verdict, bundle
     except Exception as exc:  # the last line: a verifier failure is a verdict, never a traceback
         verdict.document = DocumentState.UNKNOWN
         verdict.problems.append(f"the file could not be checked ({exc.__class__.__name__})")
@@ -182,10 +187,46 @@ def _judge_document(verdict: Verdict, pdf: bytes, key_pem: bytes | None) -> tupl
     return verdict, bundle
 
 
+def _check_witnesses(verdict: Verdict, bundle: dict[str, Any], log_key: Ed25519PublicKey, vkeys: list[str]) -> None:
+    """Each witness given must have cosigned a checkpoint the proof's tree head extends.
+
+    A cosigned checkpoint that the proof's head does not extend means the operator showed the
+    witness one history and the holder another: the operator's record is contradicted."""
+    head = checkpoint.verify(bundle["tree_head"]["note"], log_key)
+    embedded = [w for w in bundle.get("witnessed") or [] if isinstance(w, dict)]
+    for text in vkeys:
+        try:
+            name, key = parse_vkey(text)
+        except checkpoint.CheckpointError as exc:
+            verdict.notes.append(f"witness key not usable: {exc}")
+            continue
+        found = next((w for w in embedded if w.get("witness") == name), None)
+        if found is None:
+            verdict.notes.append(f"this proof carries no checkpoint cosigned by witness {name}")
+            continue
+        try:
+            seen = checkpoint.verify(str(found["note"]), log_key)
+            at = verify_cosignature(str(found["note"]), name, key)
+            if seen.tree_size > head.tree_size:
+                raise checkpoint.CheckpointError("the witnessed checkpoint is larger than the proof's tree head")
+            if seen.tree_size:
+                merkle.verify_consistency(seen.tree_size, head.tree_size, seen.root_hash, head.root_hash,
+                                          [bytes.fromhex(h) for h in found.get("consistency_proof") or []])
+        except (checkpoint.CheckpointError, merkle.ProofError, ValueError, KeyError, TypeError) as exc:
+            verdict.record_problems.append(f"witness {name}: {exc} — the operator's log is not the one the witness "
+                                           "saw: the operator's record changed, not this document")
+            continue
+        verdict.evidence.append({"ok": True, "message": f"witness {name} cosigned the log at size {seen.tree_size} "
+                                                        f"(time {at}); the proof's tree head extends it"})
+
+
 def judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any] | None,
                  log_key: Ed25519PublicKey) -> Verdict:
     """The record question: does the operator's log today still hold what this proof states?"""
     if verdict.document is not DocumentState.AUTHENTIC:
+        return verdict
+    if today is None and verdict.record_problems:
+        verdict.record = RecordState.CONTRADICTED
         return verdict
     if today is None:
         verdict.record = RecordState.UNKNOWN
@@ -210,7 +251,7 @@ def _judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any
         verdict.notes.append(f"the log's tree head today cannot be trusted: {exc}")
         return
     head_then = checkpoint.verify(bundle["tree_head"]["note"], log_key)
-    changed: list[str] = []
+    changed: list[str] = list(verdict.record_problems)
     if head_today.tree_size < head_then.tree_size:
         changed.append(f"the operator's log today holds {head_today.tree_size} entries, fewer than the "
                        f"{head_then.tree_size} it had signed when this proof was issued")
@@ -241,9 +282,10 @@ def _judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any
         verdict.record = RecordState.CURRENT
 
 
-def judge(pdf: bytes, key_pem: bytes | None, today: dict[str, Any] | None = None) -> Verdict:
+def judge(pdf: bytes, key_pem: bytes | None, today: dict[str, Any] | None = None,
+          witnesses: list[str] | None = None) -> Verdict:
     """Both questions for one file (offline: ``today`` is a snapshot saved from the operator)."""
-    verdict, bundle = judge_document(pdf, key_pem)
+    verdict, bundle = judge_document(pdf, key_pem, witnesses)
     if bundle is not None and key_pem is not None:
         judge_record(verdict, bundle, today, checkpoint.load_public_key(key_pem))
     return verdict

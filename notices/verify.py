@@ -51,7 +51,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def verify(pdf: bytes, key_pem: bytes | None, tree_head: Path | None = None,
-           today: dict[str, Any] | None = None) -> tuple[int, list[str], Verdict]:
+           today: dict[str, Any] | None = None, witnesses: list[str] | None = None) -> tuple[int, list[str], Verdict]:
     """Return (exit status, lines of the report, the verdict)."""
     lines: list[str] = []
     failed = False
@@ -61,7 +61,7 @@ def verify(pdf: bytes, key_pem: bytes | None, tree_head: Path | None = None,
         failed |= ok is False
         lines.append(f"[{ {True: 'OK  ', False: 'FAIL', None: '??  '}[ok]}] {text}")
 
-    verdict, bundle = judge_document(pdf, key_pem)
+    verdict, bundle = judge_document(pdf, key_pem, witnesses)
     if key_pem is None:
         say(None, "no --public-key given: checking against the keys inside the file, which proves nothing "
                   "about who made it (download the operator's keys.pem and pass --public-key)")
@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-today", type=Path, help="the operator's log today for this item (JSON from "
                                                        "/api/v1/log/items/<number>?since=<tree size>)")
     parser.add_argument("--tree-head", type=Path, help="a tree head saved earlier (checkpoint note or JSON)")
+    parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key (vkey); the proof's "
+                                                                    "tree head must extend a checkpoint it cosigned")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     args = parser.parse_args(argv)
     try:
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot read {exc.filename}: {exc.strerror}")
         return 2
     today = _read_json(args.log_today) if args.log_today else None
-    status, lines, verdict = verify(pdf, key_pem, args.tree_head, today)
+    status, lines, verdict = verify(pdf, key_pem, args.tree_head, today, args.witness)
     if args.log_today and today is None:
         lines.insert(1, "[??  ] the --log-today file is not JSON")
     print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) if args.json else "\n".join(lines))

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.request
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
 from notices.signature import check_signature, read_attachment
+from notices.witness import verify_cosignature
 from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
-from app.models.evidence import LogEntry, LogNode, ProofVersion, SignedTreeHead
+from app.evidence.witnesses import Witness, configured
+from app.models.evidence import LogEntry, LogNode, ProofVersion, SignedTreeHead, WitnessCosignature
 
 
 @dataclass
@@ -144,11 +148,39 @@ def audit_log(session: Session) -> IntegrityReport:
         elif rebuilt.root(signed.tree_size) != signed.root_hash:
             report.problems.append(f"tree head {head.id} (size {signed.tree_size}) does not match the recomputed log")
     _check_head_sequence(session, report)
+    _check_witnessed(session, report, rebuilt)
     _check_issued_proofs(session, report, rebuilt)
     for item in session.scalars(sa.select(Item)):
         for problem in check_item(session, item).problems:
             report.problems.append(f"{item.tracking_number}: {problem}")
     return report
+
+
+def _witness_view(witness: Witness) -> str | None:
+    """The checkpoint the witness holds for our log (its own copy: database rows can be deleted)."""
+    try:
+        with urllib.request.urlopen(f"{witness.url}/checkpoint/{keys().origin}", timeout=10) as answer:
+            return answer.read().decode()
+    except OSError:
+        return None
+
+
+def _check_witnessed(session: Session, report: IntegrityReport, rebuilt: merkle.MemoryTree) -> None:
+    """The log today must extend every checkpoint a witness cosigned."""
+    for witness in configured(current_app.config):
+        notes = [row.note for row in session.scalars(sa.select(WitnessCosignature).where(
+            WitnessCosignature.witness == witness.name).order_by(WitnessCosignature.id.desc()).limit(1))]
+        held = _witness_view(witness)
+        for note in ([held] if held else []) + notes:
+            try:
+                seen = checkpoint.verify(note, keys().log_public_key)
+                verify_cosignature(note, witness.name, witness.key)
+            except checkpoint.CheckpointError as exc:
+                report.problems.append(f"witness {witness.name}: its checkpoint does not verify ({exc})")
+                continue
+            if seen.tree_size > rebuilt.size or (seen.tree_size and rebuilt.root(seen.tree_size) != seen.root_hash):
+                report.problems.append(f"witness {witness.name} cosigned the log at size {seen.tree_size} and the log "
+                                       "today does not extend it: the log was rewritten")
 
 
 def _check_head_sequence(session: Session, report: IntegrityReport) -> None:

@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from notices.verdict import DocumentState, Verdict, judge_document, judge_record
 from app.evidence.keyring import keys
 from app.evidence.audit import check_item
 from app.evidence.log_today import log_today
+from app.evidence.witnesses import configured, latest_cosigned
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.models import Item
 from app.models.evidence import LogEntry, ProofVersion
@@ -63,6 +65,9 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         "entries": [{"index": e.index, "kind": e.kind, "canonical": e.canonical, "leaf_hash": e.leaf_hash,
                      "inclusion_proof": inclusion(session, e.index, head.tree_size)} for e in entries],
         "keys": keys().public_pem.decode(),
+        "witnessed": [{"witness": row.witness, "note": row.note,
+                       "consistency_proof": consistency(session, row.tree_size, head.tree_size) if row.tree_size else []}
+                      for row in latest_cosigned(session, head.tree_size)],
     }
     if variant == "sender":
         evidence["openings"] = {str(e.index): e.opening for e in entries if e.opening}
@@ -121,7 +126,7 @@ def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
     The verdict is :mod:`notices.verdict`'s, the one ``python -m notices.verify`` gives with our
     keys.pem and the snapshot of ``/api/v1/log/items/<number>``; it never raises on bad input.
     """
-    verdict, bundle = judge_document(pdf, keys().public_pem)
+    verdict, bundle = judge_document(pdf, keys().public_pem, [w.vkey for w in configured(current_app.config)])
     if bundle is None or verdict.document is not DocumentState.AUTHENTIC:
         return verdict
     item = session.scalar(sa.select(Item).where(Item.tracking_number == verdict.tracking_number))

@@ -3,7 +3,7 @@ from app.models.carriers import Carrier, Device, PickupPoint
 from app.models.items import Attempt, IdempotencyRecord, Item, ItemEvent
 from app.models.organisations import ApiKey, Sender
 from app.models.outbox import OutboxMessage
-from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead
+from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead, WitnessCosignature
 from app.models.handheld import AttemptDeviceEvidence, DeviceEnrolment
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression

@@ -81,3 +81,17 @@ class ProofVersion(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WitnessCosignature(db.Model):
+    """A witness's cosigned checkpoint of the log (C2SP tlog-witness), as the witness returned it."""
+
+    __tablename__ = "log_cosignatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    witness: Mapped[str] = mapped_column(sa.String(200), index=True)
+    tree_size: Mapped[int] = mapped_column(sa.BigInteger)
+    root_hash: Mapped[str] = mapped_column(sa.String(64))
+    note: Mapped[str] = mapped_column(sa.Text)  # the checkpoint with the log's signature and the cosignature
+    cosigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

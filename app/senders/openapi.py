@@ -248,6 +248,27 @@ def paths() -> dict:
                                                 ["format", "item", "tree_head", "entries"])),
                                   **problems(404, 422)}},
         },
+        "/log/vkey": {
+            "get": {"operationId": "getLogVerifierKey", "tags": ["Transparency log"],
+                    "summary": "The log's key as a signed-note verifier key (C2SP vkey)",
+                    "responses": {"200": {"description": "vkey", "content": {"text/plain": {"schema": STR}}}}},
+        },
+        "/log/checkpoints": {
+            "get": {"operationId": "listCheckpoints", "tags": ["Transparency log"],
+                    "summary": "Every published checkpoint with its witness cosignatures, paged",
+                    "parameters": [query("after", {"type": "integer", "minimum": 0, "maximum": MAX_ID}),
+                                   query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ID})],
+                    "responses": {**json_ok(obj({"checkpoints": {"type": "array", "items": {"type": "object"}},
+                                                 "next_after": {"type": ["integer", "null"]}}, ["checkpoints"])), **problems(422)}},
+        },
+        "/log/entries": {
+            "get": {"operationId": "listLogEntries", "tags": ["Transparency log"],
+                    "summary": "Log entries in bulk for monitors (canonical text and leaf hash)",
+                    "parameters": [{**query("start", {"type": "integer", "minimum": 0, "maximum": MAX_ID}), "required": True},
+                                   query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ID})],
+                    "responses": {**json_ok(obj({"start": INT, "entries": {"type": "array", "items": {"type": "object"}}},
+                                                ["start", "entries"])), **problems(422)}},
+        },
         "/log/consistency": {
             "get": {"operationId": "getConsistencyProof", "tags": ["Transparency log"],
                     "parameters": [{**query("first", {"type": "integer", "minimum": 1, "maximum": MAX_ID}), "required": True},

@@ -24,6 +24,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
+from notices.proof_statements import collection, evidential_weight, statutory_basis
+
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 
@@ -169,12 +171,17 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         ("Termin odbioru", "Collect by", format_time(record.get("collect_by"), tz)),
     ]
     deadlines = record.get("deadlines") or {}
-    if deadlines.get("deemed_served_on"):
+    collected = collection(record)
+    if collected:  # collected: when and by whom, not what would have happened otherwise
+        rows.append(("Odebrano", "Collected", f"{format_time(collected[0], tz)} — {collected[1]}"))
+    elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
         rows.append(("Doręczenie uznane za dokonane", "Deemed served on",
                      f"{day}.{month}.{year} (jeśli nieodebrana / if not collected)"))
+    if deadlines:
+        rows.append(("Podstawa terminów", "Basis of the dates", _both(statutory_basis(record))))
     doc.facts(rows)
-    if deadlines.get("text"):
+    if deadlines.get("text") and not collected:
         doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {deadlines['text']['en']}"))
 
 
@@ -262,6 +269,12 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
                               else "inclusion proof: (empty: the tree has one leaf)", "mono"))
 
 
+def _weight(doc: _Doc, record: dict[str, Any]) -> None:
+    doc.heading("Waga dowodowa", "Evidential weight")
+    for pl, en in evidential_weight(record):
+        doc.flow.append(doc.p(f"• {pl} / {en}"))
+
+
 def _evidence_state(doc: _Doc, evidence: dict[str, Any]) -> None:
     """Statements about the proof itself, each a line of its own (never a missing row)."""
     if evidence.get("unstamped"):
@@ -297,6 +310,7 @@ def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe
     _parties(doc, record, tz)
     _attempts(doc, record, tz)
     _notifications(doc, record, tz)
+    _weight(doc, record)
     if evidence:
         _evidence(doc, evidence)
     document.build(doc.flow, onFirstPage=_footer, onLaterPages=_footer)

@@ -26,7 +26,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -123,6 +123,7 @@ class SignatureReport:
     timestamp_at: datetime | None = None
     timestamp_intact: bool = False
     timestamp_authority: str | None = None
+    maintained: bool = False  # long-term validation data (DSS, document time-stamps) added after signing
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -137,7 +138,7 @@ class SignatureReport:
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
             "timestamp": self.timestamp_at.isoformat() if self.timestamp_at else None,
             "timestamp_intact": self.timestamp_intact, "timestamp_authority": self.timestamp_authority,
-            "problems": self.problems,
+            "long_term_validation_added": self.maintained, "problems": self.problems,
         }
 
 
@@ -155,7 +156,10 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
         report.problems.append("the PDF carries no signature")
         return report
     report.signed = True
-    signature = signatures[-1]
+    # The proof's own signature is the field named for it (not whichever signature came last:
+    # long-term validation adds document time-stamps after it).
+    signature = next((sig for sig in signatures if sig.field_name == FIELD_NAME), signatures[-1])
+    others = [sig for sig in signatures if sig is not signature]
     context = ValidationContext(trust_roots=trusted, allow_fetching=False)
     try:
         status = _outside_event_loop(validate_pdf_signature, signature, context, ts_validation_context=ValidationContext(
@@ -167,7 +171,12 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
         report.problems.append(f"the signature is damaged ({exc.__class__.__name__})")
         return report
     report.intact, report.valid, report.trusted = status.intact, status.valid, status.trusted
-    report.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
+    maintained = (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and status.docmdp_ok is not False
+                  and status.modification_level is not None
+                  and status.modification_level <= ModificationLevel.LTA_UPDATES
+                  and all(sig.sig_object_type == "/DocTimeStamp" for sig in others))
+    report.whole_file = (status.coverage == SignatureCoverageLevel.ENTIRE_FILE and not others) or maintained
+    report.maintained = maintained
     report.signer = status.signing_cert.subject.human_friendly if status.signing_cert else None
     report.signed_at = status.signer_reported_dt
     ts = status.timestamp_validity

@@ -109,6 +109,9 @@ class Settings(BaseModel):
     LOG_SIGNING_KEY: str | None = None
     LOG_ORIGIN: str | None = None
     TREE_HEAD_MAX_AGE_SECONDS: int = Field(300, ge=1)
+    # Retired log keys and signing certificates (PEM paths, comma-separated), published with the
+    # current ones so proofs signed before a key rotation keep verifying.
+    EVIDENCE_KEY_HISTORY: str | None = None
     # Witnesses of the log (C2SP tlog-witness): "URL VKEY" pairs separated by commas.
     WITNESSES: str | None = None
     # /metrics asks for this bearer token when it is set.

@@ -255,6 +255,9 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
         ("Rozmiar drzewa", "Tree size", str(sth["tree_size"])),
         ("Korzeń drzewa", "Root hash", sth["root_hash"]),
         ("Czas stanu", "Tree head time", sth["timestamp"]),
+        *((("Klucz rejestru (SHA-256)", "Log key (SHA-256)", fingerprints["log"]),
+           ("Certyfikat podpisu (SHA-256)", "Signing certificate (SHA-256)", fingerprints["signing"]))
+          if (fingerprints := evidence.get("key_fingerprints")) else ()),
     ])
     doc.flow.append(doc.p("Podpisany stan rejestru / Signed tree head:", "small"))
     for line in sth["note"].splitlines():

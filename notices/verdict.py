@@ -112,7 +112,7 @@ def judge_document(pdf: bytes, key_pem: bytes | None,
     try:
         verdict, bundle = _judge_document(verdict, pdf, key_pem)
         if bundle is not None and key_pem is not None and witnesses:
-            _check_witnesses(verdict, bundle, checkpoint.load_public_key(key_pem), witnesses)
+            _check_witnesses(verdict, bundle, checkpoint.load_public_keys(key_pem), witnesses)
         return verdict, bundle
     except Exception as exc:  # the last line: a verifier failure is a verdict, never a traceback
         verdict.document = DocumentState.UNKNOWN
@@ -162,7 +162,8 @@ def _judge_document(verdict: Verdict, pdf: bytes, key_pem: bytes | None) -> tupl
         verdict.document = DocumentState.ALTERED if raw is not None else DocumentState.UNKNOWN
         return verdict, None
     try:
-        log_key = checkpoint.load_public_key(key_pem)
+        log_key = checkpoint.key_for(str((bundle.get("tree_head") or {}).get("note") or ""),
+                                     checkpoint.load_public_keys(key_pem))
     except (checkpoint.CheckpointError, ValueError) as exc:
         verdict.problems.append(f"the keys given hold no log key ({exc})")
         return verdict, None
@@ -187,12 +188,13 @@ def _judge_document(verdict: Verdict, pdf: bytes, key_pem: bytes | None) -> tupl
     return verdict, bundle
 
 
-def _check_witnesses(verdict: Verdict, bundle: dict[str, Any], log_key: Ed25519PublicKey, vkeys: list[str]) -> None:
+def _check_witnesses(verdict: Verdict, bundle: dict[str, Any], log_keys: list[Ed25519PublicKey],
+                     vkeys: list[str]) -> None:
     """Each witness given must have cosigned a checkpoint the proof's tree head extends.
 
     A cosigned checkpoint that the proof's head does not extend means the operator showed the
     witness one history and the holder another: the operator's record is contradicted."""
-    head = checkpoint.verify(bundle["tree_head"]["note"], log_key)
+    head = checkpoint.verify(bundle["tree_head"]["note"], checkpoint.key_for(bundle["tree_head"]["note"], log_keys))
     embedded = [w for w in bundle.get("witnessed") or [] if isinstance(w, dict)]
     for text in vkeys:
         try:
@@ -205,7 +207,7 @@ def _check_witnesses(verdict: Verdict, bundle: dict[str, Any], log_key: Ed25519P
             verdict.notes.append(f"this proof carries no checkpoint cosigned by witness {name}")
             continue
         try:
-            seen = checkpoint.verify(str(found["note"]), log_key)
+            seen = checkpoint.verify(str(found["note"]), checkpoint.key_for(str(found["note"]), log_keys))
             at = verify_cosignature(str(found["note"]), name, key)
             if seen.tree_size > head.tree_size:
                 raise checkpoint.CheckpointError("the witnessed checkpoint is larger than the proof's tree head")
@@ -221,7 +223,7 @@ def _check_witnesses(verdict: Verdict, bundle: dict[str, Any], log_key: Ed25519P
 
 
 def judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any] | None,
-                 log_key: Ed25519PublicKey) -> Verdict:
+                 log_keys: list[Ed25519PublicKey]) -> Verdict:
     """The record question: does the operator's log today still hold what this proof states?"""
     if verdict.document is not DocumentState.AUTHENTIC:
         return verdict
@@ -234,23 +236,24 @@ def judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any]
                              "whether the record is current was not checked")
         return verdict
     try:
-        _judge_record(verdict, bundle, today, log_key)
+        _judge_record(verdict, bundle, today, log_keys)
     except Exception as exc:
         verdict.record = RecordState.UNKNOWN
         verdict.notes.append(f"the operator's log today could not be read ({exc.__class__.__name__})")
     return verdict
 
 
-def _judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any], log_key: Ed25519PublicKey) -> None:
+def _judge_record(verdict: Verdict, bundle: dict[str, Any], today: dict[str, Any],
+                  log_keys: list[Ed25519PublicKey]) -> None:
     if today.get("format") != TODAY_FORMAT or today.get("item") != bundle.get("item"):
         verdict.notes.append("the view of the log today given is not about this item")
         return
     try:
-        head_today = checkpoint.verify(today["tree_head"]["note"], log_key)
+        head_today = checkpoint.verify(today["tree_head"]["note"], checkpoint.key_for(today["tree_head"]["note"], log_keys))
     except checkpoint.CheckpointError as exc:
         verdict.notes.append(f"the log's tree head today cannot be trusted: {exc}")
         return
-    head_then = checkpoint.verify(bundle["tree_head"]["note"], log_key)
+    head_then = checkpoint.verify(bundle["tree_head"]["note"], checkpoint.key_for(bundle["tree_head"]["note"], log_keys))
     changed: list[str] = list(verdict.record_problems)
     if head_today.tree_size < head_then.tree_size:
         changed.append(f"the operator's log today holds {head_today.tree_size} entries, fewer than the "
@@ -287,5 +290,5 @@ def judge(pdf: bytes, key_pem: bytes | None, today: dict[str, Any] | None = None
     """Both questions for one file (offline: ``today`` is a snapshot saved from the operator)."""
     verdict, bundle = judge_document(pdf, key_pem, witnesses)
     if bundle is not None and key_pem is not None:
-        judge_record(verdict, bundle, today, checkpoint.load_public_key(key_pem))
+        judge_record(verdict, bundle, today, checkpoint.load_public_keys(key_pem))
     return verdict

@@ -77,8 +77,10 @@ def verify(pdf: bytes, key_pem: bytes | None, tree_head: Path | None = None,
         say(False if verdict.document is DocumentState.ALTERED else None, problem)
     log_key = None
     if bundle is not None and key_pem is not None:
-        log_key = checkpoint.load_public_key(key_pem)
-        judge_record(verdict, bundle, today, log_key)
+        log_keys = checkpoint.load_public_keys(key_pem)
+        log_key = checkpoint.key_for(bundle["tree_head"]["note"], log_keys)
+        lines.append(f"[OK  ] the proof's tree head is signed by log key {checkpoint.fingerprint(log_key)}")
+        judge_record(verdict, bundle, today, log_keys)
     if tree_head is not None and bundle is not None:
         try:
             key = log_key or checkpoint.load_public_key(str(bundle.get("keys") or "").encode())

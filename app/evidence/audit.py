@@ -104,7 +104,7 @@ def _check_inclusion(session: Session, report: IntegrityReport, entries: list[Lo
     if head is None:
         return
     try:
-        signed = checkpoint.verify(head.note, keys().log_public_key)
+        signed = checkpoint.verify(head.note, keys().log_key_for(head.note))
     except checkpoint.CheckpointError as exc:
         report.problems.append(f"latest tree head: {exc}")
         return
@@ -136,10 +136,9 @@ def audit_log(session: Session) -> IntegrityReport:
         if stored.get(key) != digest.hex():
             report.problems.append(f"tree node level {key[0]} index {key[1]} does not match the entries")
             break
-    public_key = keys().log_public_key
     for head in session.scalars(sa.select(SignedTreeHead).order_by(SignedTreeHead.id)):
         try:
-            signed = checkpoint.verify(head.note, public_key)
+            signed = checkpoint.verify(head.note, keys().log_key_for(head.note))
         except checkpoint.CheckpointError as exc:
             report.problems.append(f"tree head {head.id}: {exc}")
             continue
@@ -173,7 +172,7 @@ def _check_witnessed(session: Session, report: IntegrityReport, rebuilt: merkle.
         held = _witness_view(witness)
         for note in ([held] if held else []) + notes:
             try:
-                seen = checkpoint.verify(note, keys().log_public_key)
+                seen = checkpoint.verify(note, keys().log_key_for(note))
                 verify_cosignature(note, witness.name, witness.key)
             except checkpoint.CheckpointError as exc:
                 report.problems.append(f"witness {witness.name}: its checkpoint does not verify ({exc})")
@@ -209,7 +208,7 @@ def _check_issued_proofs(session: Session, report: IntegrityReport, rebuilt: mer
             continue
         try:
             bundle = json.loads(read_attachment(version.pdf) or b"")
-            head = checkpoint.verify(bundle["tree_head"]["note"], keys().log_public_key)
+            head = checkpoint.verify(bundle["tree_head"]["note"], keys().log_key_for(bundle["tree_head"]["note"]))
         except (ValueError, KeyError, TypeError) as exc:
             report.problems.append(f"{name}: its evidence cannot be read ({exc})")
             continue

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notices import merkle
+from notices import checkpoint, merkle
 from notices.evidence import FORMAT, canonical
 from notices.proof import render_proof_pdf
 from notices.signature import TimestampUnavailable, check_signature, read_attachment
@@ -65,6 +65,8 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         "entries": [{"index": e.index, "kind": e.kind, "canonical": e.canonical, "leaf_hash": e.leaf_hash,
                      "inclusion_proof": inclusion(session, e.index, head.tree_size)} for e in entries],
         "keys": keys().public_pem.decode(),
+        "key_fingerprints": {"log": checkpoint.fingerprint(keys().log_public_key),
+                             "signing": grouped(keys().trusted_certificates[0].sha256.hex())},
         "witnessed": [{"witness": row.witness, "note": row.note,
                        "consistency_proof": consistency(session, row.tree_size, head.tree_size) if row.tree_size else []}
                       for row in latest_cosigned(session, head.tree_size)],
@@ -88,6 +90,10 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         session.rollback()
         return latest_version(session, item, variant)
     return version
+
+
+def grouped(digest: str) -> str:
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
 
 
 def _is_unstamped(version: ProofVersion) -> bool:
@@ -135,7 +141,7 @@ def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
         return verdict
     verdict.verify_url = f"{base_url}/v/{item.verify_token}"
     today, integrity = log_today(session, item, int(bundle["tree_head"]["tree_size"]))
-    judge_record(verdict, bundle, today, keys().log_public_key)
+    judge_record(verdict, bundle, today, keys().log_public_keys)
     verdict.record_integrity = integrity.as_dict()
     issued = session.scalar(sa.select(ProofVersion.id).where(ProofVersion.sha256 == hashlib.sha256(pdf).hexdigest())
                             .limit(1))

@@ -110,6 +110,17 @@ class PdfSigner:
         return out.getvalue()
 
 
+def add_archive_timestamp(pdf: bytes, timestamper: TimeStamper, trusted: list[asn1_x509.Certificate]) -> bytes:
+    """PAdES B-LTA maintenance: add the validation data (DSS) and a document time-stamp as an
+    incremental update, so the proof stays verifiable after its certificates expire."""
+    out = io.BytesIO()
+    context = ValidationContext(trust_roots=trusted, allow_fetching=False)
+    _outside_event_loop(signers.PdfTimeStamper(timestamper).timestamp_pdf,
+                        IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), "sha256",
+                        validation_context=context, output=out)
+    return out.getvalue()
+
+
 @dataclass
 class SignatureReport:
     readable: bool = False

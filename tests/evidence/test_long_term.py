@@ -27,3 +27,22 @@ def test_a_document_time_stamp_with_validation_data_keeps_the_proof_authentic(pr
     verdict = proofs.verify(maintained)
     assert verdict["verdict"] == "authentic_current", verdict["problems"]
     assert verdict["signature"]["long_term_validation_added"] is True
+
+
+@pytest.mark.usefixtures("with_tsa")
+def test_refresh_adds_an_archive_time_stamp_to_stored_proofs(proofs, api, client, runner):
+    number = proofs.item_with_attempt()
+    first = proofs.pdf(number)
+    result = runner.invoke(args=["evidence", "refresh"])
+    assert result.exit_code == 0 and "Refreshed 1 stored proof version(s)" in result.output, result.output
+    stored = client.get(f"/api/v1/items/{number}/proofs/1.pdf", headers=api.auth(api.sender_key)).data
+    assert stored.startswith(first) and b"/DocTimeStamp" in stored[len(first):]
+    verdict = proofs.verify(stored)
+    assert verdict["verdict"] == "authentic_current" and verdict["signature"]["long_term_validation_added"]
+    assert proofs.verify(first)["verdict"] == "authentic_current"  # the holder's earlier copy too
+    assert runner.invoke(args=["evidence", "audit"]).exit_code == 0
+
+
+def test_refresh_without_a_time_stamping_authority_says_so(runner):
+    result = runner.invoke(args=["evidence", "refresh"])
+    assert result.exit_code == 1 and "No time-stamping authority is configured" in result.output

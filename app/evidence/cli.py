@@ -11,6 +11,7 @@ from app.evidence.audit import audit_log
 from app.errors import ServiceError
 from app.evidence.log import publish_tree_head
 from app.evidence.refresh import refresh_proofs
+from notices import witness
 
 evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")
 
@@ -42,3 +43,10 @@ def refresh_command() -> None:
         click.echo(f"PROBLEM: {exc}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Refreshed {count} stored proof version(s) with an archive time-stamp.")
+
+
+@evidence_cli.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def witness_command(args: tuple[str, ...]) -> None:
+    """Run a witness of a log: the same as ``python -m notices.witness`` (serve, vkey)."""
+    raise SystemExit(witness.main(list(args)))

@@ -106,3 +106,11 @@ def test_the_standalone_witness_serves_add_checkpoint_over_http(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_witness_runs_from_the_flask_command_line_too(runner, tmp_path):
+    key = Ed25519PrivateKey.generate()
+    (tmp_path / "w.pem").write_bytes(pkcs8(key))
+    result = runner.invoke(args=["evidence", "witness", "vkey", "--name", "witness.test/w1", "--key", str(tmp_path / "w.pem")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == witness.vkey("witness.test/w1", key.public_key(), 4)

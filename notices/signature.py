@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 import asyncio
+import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from asn1crypto import cms as asn1_cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
@@ -108,6 +110,22 @@ class PdfSigner:
                 raise
             raise TimestampUnavailable(f"the time-stamping authority did not answer ({exc})") from exc
         return out.getvalue()
+
+
+def timestamp_token(data: bytes, timestamper: TimeStamper) -> bytes:
+    """An RFC 3161 time-stamp token (DER) over SHA-256 of ``data``; TimestampUnavailable if the TSA fails."""
+    try:
+        token = _outside_event_loop(asyncio.run, timestamper.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
+    except (TimestampRequestError, OSError) as exc:
+        raise TimestampUnavailable(f"the time-stamping authority did not answer ({exc})") from exc
+    der: bytes = token.dump()
+    return der
+
+
+def token_imprint(token_der: bytes) -> tuple[bytes, datetime]:
+    """The SHA-256 digest an RFC 3161 token stamps, and the time it says."""
+    info = asn1_cms.ContentInfo.load(token_der)["content"]["encap_content_info"]["content"].parsed
+    return bytes(info["message_imprint"]["hashed_message"].native), info["gen_time"].native
 
 
 def add_archive_timestamp(pdf: bytes, timestamper: TimeStamper, trusted: list[asn1_x509.Certificate]) -> bytes:

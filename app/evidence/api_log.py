@@ -8,7 +8,7 @@ from app.web.problems import api_blueprint
 from app.evidence.keyring import keys
 from app.evidence import log as evidence_log
 from app.extensions import db
-from app.models.evidence import LogEntry, SignedTreeHead, WitnessCosignature
+from app.models.evidence import CheckpointTimestamp, LogEntry, SignedTreeHead, WitnessCosignature
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence.log_today import log_today
 from app.models import Item
@@ -85,10 +85,13 @@ def log_checkpoints():
         if "limit" in request.args else 100
     heads = db.session.scalars(sa.select(SignedTreeHead).where(SignedTreeHead.id > after)
                                .order_by(SignedTreeHead.id).limit(limit)).all()
+    stamps = dict(db.session.execute(sa.select(CheckpointTimestamp.tree_head_id, CheckpointTimestamp.token).where(
+        CheckpointTimestamp.tree_head_id.in_([h.id for h in heads]))).tuples().all())
     cosigned = db.session.scalars(sa.select(WitnessCosignature).where(
         WitnessCosignature.tree_size.in_([h.tree_size for h in heads]))).all()
     return {"checkpoints": [{"id": h.id, "tree_size": h.tree_size, "root_hash": h.root_hash, "note": h.note,
-                             "cosigned": [c.note for c in cosigned if c.root_hash == h.root_hash]} for h in heads],
+                             "cosigned": [c.note for c in cosigned if c.root_hash == h.root_hash],
+                             "rfc3161_token": stamps.get(h.id)} for h in heads],
             "next_after": heads[-1].id if len(heads) == limit else None}
 
 

@@ -8,6 +8,7 @@ who edits an attempt, deletes a row, or rewrites the log itself fails one of the
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import urllib.request
@@ -18,14 +19,15 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
-from notices.signature import check_signature, read_attachment
+from notices.signature import check_signature, read_attachment, token_imprint
 from notices.witness import verify_cosignature
 from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.evidence.witnesses import Witness, configured
-from app.models.evidence import LogEntry, LogNode, ProofVersion, SignedTreeHead, WitnessCosignature
+from app.models.evidence import (CheckpointTimestamp, LogEntry, LogNode, ProofVersion, SignedTreeHead,
+                                 WitnessCosignature)
 
 
 @dataclass
@@ -183,9 +185,18 @@ def _check_witnessed(session: Session, report: IntegrityReport, rebuilt: merkle.
 
 
 def _check_head_sequence(session: Session, report: IntegrityReport) -> None:
-    """Published heads only grow, in size and in time."""
+    """Published heads only grow, in size and in time; a time-stamped head is the one stamped."""
     previous = None
+    stamps = {s.tree_head_id: s.token for s in session.scalars(sa.select(CheckpointTimestamp))}
     for head in session.scalars(sa.select(SignedTreeHead).order_by(SignedTreeHead.id)):
+        if head.id in stamps:
+            try:
+                digest, stamped_at = token_imprint(base64.b64decode(stamps[head.id]))
+            except (ValueError, KeyError, TypeError):
+                digest, stamped_at = b"", None
+            if digest != hashlib.sha256(head.note.encode()).digest():
+                report.problems.append(f"tree head {head.id} (size {head.tree_size}) is not the checkpoint the "
+                                       f"time-stamping authority stamped at {stamped_at}: it was re-signed")
         if previous is not None and (head.tree_size < previous.tree_size or head.timestamp_ms < previous.timestamp_ms):
             report.problems.append(f"tree head {head.id} (size {head.tree_size}) was published after tree head "
                                    f"{previous.id} (size {previous.tree_size}) but is smaller or older")

@@ -18,11 +18,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.evidence.keyring import keys
 from app.evidence.log import consistency, latest_tree_head, publish_tree_head
 from app.extensions import db
-from app.models.evidence import SignedTreeHead, WitnessCosignature
+from app.models.evidence import CheckpointTimestamp, SignedTreeHead, WitnessCosignature
 from app.models.types import utcnow
 from notices import checkpoint
+from notices.signature import TimestampUnavailable, timestamp_token
 from notices.witness import parse_vkey, verify_cosignature
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,7 @@ def publish_and_witness() -> dict:
     """Scheduled job body: publish the current tree head and have every witness cosign it."""
     head = publish_tree_head()
     row = latest_tree_head(db.session)
+    stamp_checkpoint(db.session, row)
     for witness in configured(current_app.config):
         try:
             submit(db.session, row, witness, utcnow())
@@ -100,6 +103,23 @@ def publish_and_witness() -> dict:
             db.session.rollback()
             log.warning("witness %s unavailable: %s", witness.name, exc)
     return head
+
+
+def stamp_checkpoint(session: Session, head: SignedTreeHead) -> CheckpointTimestamp | None:
+    """An RFC 3161 time-stamp on the published checkpoint, once (None if no TSA, or it is down)."""
+    timestamper = keys().signer.timestamper
+    if timestamper is None or session.scalar(sa.select(CheckpointTimestamp.id).where(
+            CheckpointTimestamp.tree_head_id == head.id)):
+        return None
+    try:
+        token = timestamp_token(head.note.encode(), timestamper)
+    except TimestampUnavailable as exc:
+        log.warning("checkpoint %s not time-stamped: %s", head.id, exc)
+        return None
+    row = CheckpointTimestamp(tree_head_id=head.id, token=base64.b64encode(token).decode(), created_at=utcnow())
+    session.add(row)
+    session.commit()
+    return row
 
 
 def latest_cosigned(session: Session, size: int) -> list[WitnessCosignature]:

@@ -95,3 +95,14 @@ class WitnessCosignature(db.Model):
     note: Mapped[str] = mapped_column(sa.Text)  # the checkpoint with the log's signature and the cosignature
     cosigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckpointTimestamp(db.Model):
+    """An RFC 3161 time-stamp token over a published checkpoint (SHA-256 of its note)."""
+
+    __tablename__ = "log_checkpoint_timestamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_head_id: Mapped[int] = mapped_column(sa.ForeignKey("log_tree_heads.id"), unique=True)
+    token: Mapped[str] = mapped_column(sa.Text)  # base64 of the DER token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

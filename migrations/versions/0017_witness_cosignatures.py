@@ -1,4 +1,5 @@
-"""Witness cosignatures of the transparency log's checkpoints (C2SP tlog-witness)
+"""Witness cosignatures of the transparency log's checkpoints (C2SP tlog-witness) and their
+RFC 3161 time-stamps
 
 Revision ID: 0017
 Revises: 0014
@@ -28,8 +29,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_log_cosignatures'))
     )
     op.create_index(op.f('ix_log_cosignatures_witness'), 'log_cosignatures', ['witness'], unique=False)
+    op.create_table('log_checkpoint_timestamps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tree_head_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.Text(), nullable=False),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tree_head_id'], ['log_tree_heads.id'],
+                            name=op.f('fk_log_checkpoint_timestamps_tree_head_id_log_tree_heads')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_log_checkpoint_timestamps')),
+    sa.UniqueConstraint('tree_head_id', name=op.f('uq_log_checkpoint_timestamps_tree_head_id'))
+    )
 
 
 def downgrade():
+    op.drop_table('log_checkpoint_timestamps')
     op.drop_index(op.f('ix_log_cosignatures_witness'), table_name='log_cosignatures')
     op.drop_table('log_cosignatures')

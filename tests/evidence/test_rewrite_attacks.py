@@ -139,3 +139,22 @@ def test_a_bundle_with_an_entry_absent_from_the_log_fails(app, bundle):
     report = check_bundle(forged, _log_key(app))
     assert not report.ok
     assert any("not" in f.message.lower() and not f.ok for f in report.findings)
+
+
+@pytest.mark.usefixtures("with_tsa")
+def test_checkpoints_are_time_stamped_as_published_and_a_re_signed_one_is_caught(app, proofs, attacker, runner,
+                                                                                 client, local_tsa):
+    from app.evidence.witnesses import publish_and_witness
+
+    proofs.item_with_attempt()
+    before = local_tsa.requests
+    with app.app_context():
+        publish_and_witness()
+    assert local_tsa.requests == before + 1
+    history = client.get("/api/v1/log/checkpoints").get_json()["checkpoints"]
+    assert history[-1]["rfc3161_token"]
+    assert _audit(runner).exit_code == 0
+    _rewrite_and_resign(app, attacker)
+    result = _audit(runner)
+    assert result.exit_code == 1
+    assert "is not the checkpoint the time-stamping authority stamped at" in result.output

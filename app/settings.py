@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from notices.witness import parse_vkey
+
 _KEY = "awizo.settings"
 
 
@@ -107,6 +109,11 @@ class Settings(BaseModel):
     LOG_SIGNING_KEY: str | None = None
     LOG_ORIGIN: str | None = None
     TREE_HEAD_MAX_AGE_SECONDS: int = Field(300, ge=1)
+    # Retired log keys and signing certificates (PEM paths, comma-separated), published with the
+    # current ones so proofs signed before a key rotation keep verifying.
+    EVIDENCE_KEY_HISTORY: str | None = None
+    # Witnesses of the log (C2SP tlog-witness): "URL VKEY" pairs separated by commas.
+    WITNESSES: str | None = None
     # /metrics asks for this bearer token when it is set.
     METRICS_TOKEN: str | None = None
     # Checks on every attempt (notices.checks): delivery hours in the operator's time zone,
@@ -125,6 +132,17 @@ class Settings(BaseModel):
     CASE_ESCALATION_SECONDS: float = Field(300.0, gt=0)
     CASE_RATE_LIMIT_PER_RECORD: str = "5 per hour"
     CASE_RATE_LIMIT_PER_CLIENT: str = "20 per hour"
+
+    @field_validator("WITNESSES")
+    @classmethod
+    def _witnesses(cls, value: str | None) -> str | None:
+        for entry in (value or "").split(","):
+            if entry.strip():
+                url, _, key = entry.strip().partition(" ")
+                if not url.startswith(("http://", "https://")):
+                    raise ValueError(f"each witness is 'URL VKEY'; {url!r} is not an http(s) URL")
+                parse_vkey(key.strip())
+        return value
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod

@@ -31,6 +31,10 @@ class CheckpointError(ValueError):
     """A tree head that is malformed or not signed by the expected key."""
 
 
+class UnknownKey(CheckpointError):
+    """A well-formed tree head carrying no signature by the key given (maybe other keys were given)."""
+
+
 @dataclass(frozen=True)
 class TreeHead:
     origin: str
@@ -102,7 +106,7 @@ def verify(note: str, public_key: Ed25519PublicKey, origin: str | None = None) -
                             int(lines[3].split(" ", 1)[1]), note)
         except ValueError:
             raise CheckpointError("the tree head is malformed") from None
-    raise CheckpointError("the tree head is not signed by the operator's log key")
+    raise UnknownKey("the tree head is not signed by the operator's log key")
 
 
 def load_public_key(pem: bytes) -> Ed25519PublicKey:
@@ -116,3 +120,39 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise CheckpointError("the log key must be an Ed25519 public key")
     return key
+
+
+def load_public_keys(pem: bytes) -> list[Ed25519PublicKey]:
+    """Every Ed25519 PUBLIC KEY block in a PEM file: the current log key first, then retired ones."""
+    out, start = [], 0
+    while (found := pem.find(b"-----BEGIN PUBLIC KEY-----", start)) >= 0:
+        end = pem.find(b"-----END PUBLIC KEY-----", found)
+        if end < 0:
+            break
+        key = serialization.load_pem_public_key(pem[found:end + 24])
+        if isinstance(key, Ed25519PublicKey):
+            out.append(key)
+        start = end + 24
+    if not out:
+        raise CheckpointError("no Ed25519 PUBLIC KEY block in the key file")
+    return out
+
+
+def key_for(note: str, keys: list[Ed25519PublicKey]) -> Ed25519PublicKey:
+    """The key among ``keys`` whose id signs ``note`` (after a key rotation, old heads name the old key)."""
+    name = note.split("\n", 1)[0]
+    ids = set()
+    for line in note.partition("\n\n")[2].splitlines():
+        parts = line.split(" ")
+        if len(parts) == 3 and parts[0] == DASH and parts[1] == name:
+            try:
+                ids.add(base64.b64decode(parts[2], validate=True)[:4])
+            except ValueError:
+                continue
+    return next((key for key in keys if key_id(name, key) in ids), keys[0])
+
+
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """SHA-256 of the raw public key in groups of four, for a person to compare: ``1a2b 3c4d …``."""
+    digest = hashlib.sha256(_raw(key)).hexdigest()
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))

@@ -6,14 +6,19 @@ they were checked against. ``check_bundle`` verifies all of it with the log's pu
 """
 from __future__ import annotations
 
-from typing import Any
-
+import base64
+import binascii
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from notices import checkpoint, merkle
 
@@ -78,8 +83,75 @@ def _check_attempts_shown(report: BundleReport, record: dict[str, Any], entries:
         same = (fact["occurred_at"] == shown["occurred_at"] and fact["recorded_at"] == shown["recorded_at"]
                 and fact["outcome"] == shown["outcome"] and fact.get("lat") == location.get("lat")
                 and fact.get("lon") == location.get("lon") and fact.get("accuracy_m") == location.get("accuracy_m"))
+        logged_device, shown_device = fact.get("device_evidence"), shown.get("device_evidence")
+        if "device_evidence" in fact and (logged_device or shown_device):
+            same = same and bool(logged_device) and bool(shown_device) and all(
+                logged_device.get(k) == shown_device.get(k) for k in ("signed", "sequence", "key_fingerprint", "flags"))
         report.add(same, f"attempt {shown['id']} on the page matches log entry"
                    if same else f"attempt {shown['id']} on the page differs from the logged entry")
+
+
+# Statuses a provider reports; once logged, the record must show the last one (queued, sending
+# and retries are bookkeeping and are not logged).
+PROVIDER_STATUSES = ("sent", "delivered", "undelivered", "failed")
+FINAL_STATUSES = ("delivered", "undelivered", "failed")
+
+
+def alert_status_conflict(shown: str, logged: list[str]) -> str | None:
+    """Why an alert's shown status disagrees with its logged status changes, or None."""
+    last = next((status for status in reversed(logged) if status in (*PROVIDER_STATUSES, "cancelled")), None)
+    if shown in PROVIDER_STATUSES and last != shown:
+        return f"shown as {shown}, logged as {last or 'never sent'}"
+    if last in FINAL_STATUSES and shown != last:
+        return f"shown as {shown}, logged as {last}"
+    return None
+
+
+def logged_alert_statuses(entries: list[dict[str, Any]]) -> dict[int, list[str]]:
+    """Message id -> the statuses logged for it, in log order."""
+    out: dict[int, list[str]] = {}
+    for entry in entries:
+        event = entry["parsed"].get("event") or {}
+        data = event.get("data") or {}
+        if event.get("kind") == "notification_status" and isinstance(data, dict) and data.get("message_id") is not None:
+            out.setdefault(int(data["message_id"]), []).append(str(data.get("status")))
+    return out
+
+
+def check_device_signature(device: dict[str, Any]) -> Finding | None:
+    """Re-verify a handheld's ECDSA P-256 signature over the scan text it signed (None: unsigned)."""
+    if not device.get("signed"):
+        return None
+    text, key_b64, signature = device.get("signed_text"), device.get("public_key"), device.get("signature")
+    if not (text and key_b64 and signature):
+        return Finding(False, "the device signature cannot be re-checked: the log lacks the signed text or key")
+    try:
+        der = base64.b64decode(key_b64, validate=True)
+        if hashlib.sha256(der).hexdigest() != device.get("key_fingerprint"):
+            return Finding(False, "the device key does not match its logged fingerprint")
+        if hashlib.sha256(text.encode()).hexdigest() != device.get("signed_sha256"):
+            return Finding(False, "the signed scan text does not match its logged hash")
+        key = serialization.load_der_public_key(der)
+        raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+        if not isinstance(key, ec.EllipticCurvePublicKey) or len(raw) != 64:
+            return Finding(False, "the device key or signature is not ECDSA P-256")
+        key.verify(encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")),
+                   text.encode(), ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError, binascii.Error):
+        return Finding(False, f"the device signature of scan {device.get('sequence')} does not verify")
+    return Finding(True, f"device signature of scan {device.get('sequence')} re-verified "
+                         f"(key {str(device.get('key_fingerprint'))[:16]}…)")
+
+
+def _check_alerts_shown(report: BundleReport, record: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """Each alert status the page shows must be the last status the log holds for it."""
+    logged = logged_alert_statuses(entries)
+    for shown in record.get("notifications", []):
+        if shown.get("id") is None:
+            continue
+        conflict = alert_status_conflict(str(shown.get("status")), logged.get(int(shown["id"]), []))
+        report.add(conflict is None, f"alert {shown['id']} ({shown.get('channel')}) on the page matches the log"
+                   if conflict is None else f"alert {shown['id']} on the page differs from the log: {conflict}")
 
 
 def check_bundle(bundle: dict[str, Any], log_key: Ed25519PublicKey) -> BundleReport:
@@ -111,17 +183,28 @@ def check_bundle(bundle: dict[str, Any], log_key: Ed25519PublicKey) -> BundleRep
         parsed = json.loads(text)
         entries.append({**entry, "parsed": parsed})
         report.add(True, f"entry {entry['index']} ({parsed['event']['kind']}) is included in the log")
+        facts = parsed.get("facts") or {}
         opening = (bundle.get("openings") or {}).get(str(entry["index"]))
-        if opening:
-            wanted = (parsed.get("facts") or {}).get("recipient_commitment")
+        if opening and "recipient" in opening:
+            wanted = facts.get("recipient_commitment")
             got = commitment(opening["recipient"], opening["salt"])
             report.add(got == wanted, f"entry {entry['index']}: recipient data matches its commitment"
                        if got == wanted else f"entry {entry['index']}: recipient data does not match the log")
+        if opening and "destination" in opening:
+            same = commitment(opening["destination"], opening["salt"]) == (facts.get("alert") or {}).get(
+                "destination_commitment")
+            report.add(same, f"entry {entry['index']}: the alert's destination matches its commitment"
+                       if same else f"entry {entry['index']}: the alert's destination does not match the log")
+        device = (facts.get("attempt") or {}).get("device_evidence")
+        finding = check_device_signature(device) if isinstance(device, dict) else None
+        if finding is not None:
+            report.add(finding.ok, f"entry {entry['index']}: {finding.message}")
     tracking = {e["parsed"]["item"] for e in entries}
     if tracking and tracking != {bundle.get("item")}:
         report.add(False, "the entries are about another item")
     if "record" in bundle:
         _check_attempts_shown(report, bundle["record"], entries)
+        _check_alerts_shown(report, bundle["record"], entries)
     return report
 
 

@@ -24,6 +24,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
+from notices.proof_statements import collection, evidential_weight, statutory_basis
+
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 
@@ -42,6 +44,7 @@ EVENT_KINDS = {
     "repeat_notice_left": ("Powtórne awizo pozostawione", "Repeat notice left"),
     "deemed_service_not_established": ("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)",
                                        "Deemed service not established (no repeat notice)"),
+    "notice_printed": ("Wydrukowano awizo", "Paper notice printed"),
 }
 ITEM_STATUSES = {
     "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),
@@ -173,15 +176,20 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         ("Termin odbioru", "Collect by", format_time(record.get("collect_by"), tz)),
     ]
     deadlines = record.get("deadlines") or {}
-    if deadlines.get("deemed_service") == "not_established":
+    collected = collection(record)
+    if collected:  # collected: when and by whom, not what would have happened otherwise
+        rows.append(("Odebrano", "Collected", f"{format_time(collected[0], tz)} — {collected[1]}"))
+    elif deadlines.get("deemed_service") == "not_established":
         rows.append(("Doręczenie uznane za dokonane", "Deemed served",
                      "NIE — brak powtórnego awizo w terminie / NOT — no repeat notice left in time"))
     elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
         rows.append(("Doręczenie uznane za dokonane", "Deemed served on",
                      f"{day}.{month}.{year} (jeśli nieodebrana / if not collected)"))
+    if deadlines:
+        rows.append(("Podstawa terminów", "Basis of the dates", _both(statutory_basis(record))))
     doc.facts(rows)
-    if deadlines.get("text"):
+    if deadlines.get("text") and not collected:
         doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {deadlines['text']['en']}"))
 
 
@@ -255,6 +263,9 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
         ("Rozmiar drzewa", "Tree size", str(sth["tree_size"])),
         ("Korzeń drzewa", "Root hash", sth["root_hash"]),
         ("Czas stanu", "Tree head time", sth["timestamp"]),
+        *((("Klucz rejestru (SHA-256)", "Log key (SHA-256)", fingerprints["log"]),
+           ("Certyfikat podpisu (SHA-256)", "Signing certificate (SHA-256)", fingerprints["signing"]))
+          if (fingerprints := evidence.get("key_fingerprints")) else ()),
     ])
     doc.flow.append(doc.p("Podpisany stan rejestru / Signed tree head:", "small"))
     for line in sth["note"].splitlines():
@@ -267,6 +278,23 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
         doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))
         doc.flow.append(doc.p("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]
                               else "inclusion proof: (empty: the tree has one leaf)", "mono"))
+
+
+def _weight(doc: _Doc, record: dict[str, Any]) -> None:
+    doc.heading("Waga dowodowa", "Evidential weight")
+    for pl, en in evidential_weight(record):
+        doc.flow.append(doc.p(f"• {pl} / {en}"))
+
+
+def _evidence_state(doc: _Doc, evidence: dict[str, Any]) -> None:
+    """Statements about the proof itself, each a line of its own (never a missing row)."""
+    if evidence.get("unstamped"):
+        doc.flow.append(Spacer(1, 2 * mm))
+        doc.flow.append(doc.p(
+            "Bez znacznika czasu: urząd znacznika czasu (RFC 3161) był niedostępny przy wydaniu. Dowód jest "
+            "podpisany; wersja ze znacznikiem czasu zostanie wydana, gdy urząd znów odpowie. / Not time-stamped: "
+            "the time-stamping authority (RFC 3161) was unavailable at issue. The proof is signed; a time-stamped "
+            "version will be issued when the authority answers again.", "h2"))
 
 
 def _footer(canvas: Any, document: Any) -> None:
@@ -288,9 +316,12 @@ def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe
     )
     doc = _Doc()
     _header(doc, record, now, tz)
+    if evidence:
+        _evidence_state(doc, evidence)
     _parties(doc, record, tz)
     _attempts(doc, record, tz)
     _notifications(doc, record, tz)
+    _weight(doc, record)
     if evidence:
         _evidence(doc, evidence)
     document.build(doc.flow, onFirstPage=_footer, onLaterPages=_footer)

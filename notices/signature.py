@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 import asyncio
+import hashlib
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from asn1crypto import cms as asn1_cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
@@ -24,12 +26,18 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 _T = TypeVar("_T")
+
+
+class TimestampUnavailable(Exception):
+    """The time-stamping authority did not answer; the caller may sign without a time-stamp."""
+
 FIELD_NAME = "AwizoProof"
 SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
 
@@ -76,7 +84,9 @@ class PdfSigner:
             self.timestamper = RequestsHTTPTimeStamper(self.tsa_url, timeout=10)  # type: ignore[no-untyped-call]
 
     def sign(self, pdf: bytes, *, attachment: bytes | None = None, attachment_name: str = "evidence.json",
-             reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None) -> bytes:
+             reason: str = "Proof of delivery / Dowód doręczenia", location: str | None = None,
+             timestamp: bool = True) -> bytes:
+        """Sign (and time-stamp unless ``timestamp=False``); raise TimestampUnavailable if the TSA fails."""
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         if attachment is not None:
             embed.embed_file(writer, embed.FileSpec(
@@ -91,9 +101,42 @@ class PdfSigner:
         )
         out = io.BytesIO()
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
-        _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=self.timestamper).sign_pdf,
-                            writer, output=out, bytes_reserved=SIGNATURE_SPACE)
+        timestamper = self.timestamper if timestamp else None
+        try:
+            _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=timestamper).sign_pdf,
+                                writer, output=out, bytes_reserved=SIGNATURE_SPACE)
+        except (TimestampRequestError, OSError) as exc:
+            if timestamper is None:
+                raise
+            raise TimestampUnavailable(f"the time-stamping authority did not answer ({exc})") from exc
         return out.getvalue()
+
+
+def timestamp_token(data: bytes, timestamper: TimeStamper) -> bytes:
+    """An RFC 3161 time-stamp token (DER) over SHA-256 of ``data``; TimestampUnavailable if the TSA fails."""
+    try:
+        token = _outside_event_loop(asyncio.run, timestamper.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
+    except (TimestampRequestError, OSError) as exc:
+        raise TimestampUnavailable(f"the time-stamping authority did not answer ({exc})") from exc
+    der: bytes = token.dump()
+    return der
+
+
+def token_imprint(token_der: bytes) -> tuple[bytes, datetime]:
+    """The SHA-256 digest an RFC 3161 token stamps, and the time it says."""
+    info = asn1_cms.ContentInfo.load(token_der)["content"]["encap_content_info"]["content"].parsed
+    return bytes(info["message_imprint"]["hashed_message"].native), info["gen_time"].native
+
+
+def add_archive_timestamp(pdf: bytes, timestamper: TimeStamper, trusted: list[asn1_x509.Certificate]) -> bytes:
+    """PAdES B-LTA maintenance: add the validation data (DSS) and a document time-stamp as an
+    incremental update, so the proof stays verifiable after its certificates expire."""
+    out = io.BytesIO()
+    context = ValidationContext(trust_roots=trusted, allow_fetching=False)
+    _outside_event_loop(signers.PdfTimeStamper(timestamper).timestamp_pdf,
+                        IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), "sha256",
+                        validation_context=context, output=out)
+    return out.getvalue()
 
 
 @dataclass
@@ -109,6 +152,7 @@ class SignatureReport:
     timestamp_at: datetime | None = None
     timestamp_intact: bool = False
     timestamp_authority: str | None = None
+    maintained: bool = False  # long-term validation data (DSS, document time-stamps) added after signing
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -123,7 +167,7 @@ class SignatureReport:
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
             "timestamp": self.timestamp_at.isoformat() if self.timestamp_at else None,
             "timestamp_intact": self.timestamp_intact, "timestamp_authority": self.timestamp_authority,
-            "problems": self.problems,
+            "long_term_validation_added": self.maintained, "problems": self.problems,
         }
 
 
@@ -141,7 +185,10 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
         report.problems.append("the PDF carries no signature")
         return report
     report.signed = True
-    signature = signatures[-1]
+    # The proof's own signature is the field named for it (not whichever signature came last:
+    # long-term validation adds document time-stamps after it).
+    signature = next((sig for sig in signatures if sig.field_name == FIELD_NAME), signatures[-1])
+    others = [sig for sig in signatures if sig is not signature]
     context = ValidationContext(trust_roots=trusted, allow_fetching=False)
     try:
         status = _outside_event_loop(validate_pdf_signature, signature, context, ts_validation_context=ValidationContext(
@@ -153,7 +200,12 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
         report.problems.append(f"the signature is damaged ({exc.__class__.__name__})")
         return report
     report.intact, report.valid, report.trusted = status.intact, status.valid, status.trusted
-    report.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
+    maintained = (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and status.docmdp_ok is not False
+                  and status.modification_level is not None
+                  and status.modification_level <= ModificationLevel.LTA_UPDATES
+                  and all(sig.sig_object_type == "/DocTimeStamp" for sig in others))
+    report.whole_file = (status.coverage == SignatureCoverageLevel.ENTIRE_FILE and not others) or maintained
+    report.maintained = maintained
     report.signer = status.signing_cert.subject.human_friendly if status.signing_cert else None
     report.signed_at = status.signer_reported_dt
     ts = status.timestamp_validity
@@ -178,9 +230,12 @@ def read_attachment(pdf: bytes, name: str = "evidence.json") -> bytes | None:
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
     except Exception:
         return None
-    for i in range(0, len(names) - 1, 2):
-        if str(names[i]) == name:
-            spec = names[i + 1].get_object()
-            data: bytes = spec["/EF"]["/F"].get_object().data
-            return data
+    try:
+        for i in range(0, len(names) - 1, 2):
+            if str(names[i]) == name:
+                spec = names[i + 1].get_object()
+                data: bytes = spec["/EF"]["/F"].get_object().data
+                return data
+    except Exception:  # a damaged stream (a flipped byte in compressed data) reads as no attachment
+        return None
     return None

@@ -1,14 +1,20 @@
-"""Check an Awizo proof PDF offline: ``python -m notices.verify FILE.pdf [--public-key K] [--tree-head F]``.
+"""Check an Awizo proof PDF offline: ``python -m notices.verify FILE.pdf [--public-key K] [--log-today T]``.
 
 Needs no Flask, no database and no network: only the PDF and the operator's published keys
 (``/api/v1/log/keys.pem``: the log's Ed25519 key and the proof-signing certificate). Checks
 the PAdES signature and its RFC 3161 timestamp, every log entry's hash and inclusion proof,
-the signed tree head, that the attempts on the page are the logged ones, and optionally that
-the proof's tree head agrees with one saved earlier (a checkpoint note, or the JSON of
-``/api/v1/log/tree-head``; a JSON file may carry ``consistency_proof`` between the two sizes).
+the signed tree head, that the attempts on the page are the logged ones. The verdict is the
+one ``/proofs/verify`` gives (see :mod:`notices.verdict`): the document is authentic, altered
+or unknown; the record it states is current, superseded, contradicted by the operator's log
+today, or unknown. For the record part, pass ``--log-today`` with the JSON saved from
+``/api/v1/log/items/<number>?since=<the proof's tree size>``.
 
-Exit status: 0 everything verified, 1 something failed, 2 nothing failed but something could
-not be checked (no operator key given, or no consistency proof for a saved tree head).
+Optionally ``--tree-head`` compares the proof's tree head with one saved earlier (a checkpoint
+note, or the JSON of ``/api/v1/log/tree-head``; a JSON file may carry ``consistency_proof``).
+
+Exit status: 0 the document is authentic and its record not contradicted, 1 something failed
+(altered, contradicted, a bad saved tree head), 2 nothing failed but the document could not be
+confirmed (no operator key given, not an Awizo proof, other keys).
 """
 from __future__ import annotations
 
@@ -16,12 +22,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from notices import checkpoint
-from notices.evidence import check_bundle, compare_tree_heads
-from notices.signature import check_signature, load_certificates, read_attachment
+from notices.evidence import compare_tree_heads
+from notices.verdict import DocumentState, RecordState, Verdict, judge_document, judge_record
 
 
 def _saved_head(path: Path, key: Ed25519PublicKey) -> tuple[checkpoint.TreeHead, list[bytes] | None]:
@@ -35,76 +42,96 @@ def _saved_head(path: Path, key: Ed25519PublicKey) -> tuple[checkpoint.TreeHead,
     return checkpoint.verify(text, key), proof
 
 
-def verify(pdf: bytes, key_pem: bytes | None, tree_head: Path | None = None) -> tuple[int, list[str]]:
-    """Return (exit status, lines of the report)."""
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def verify(pdf: bytes, key_pem: bytes | None, tree_head: Path | None = None,
+           today: dict[str, Any] | None = None, witnesses: list[str] | None = None) -> tuple[int, list[str], Verdict]:
+    """Return (exit status, lines of the report, the verdict)."""
     lines: list[str] = []
-    failed = inconclusive = False
+    failed = False
 
     def say(ok: bool | None, text: str) -> None:
-        nonlocal failed, inconclusive
-        mark = {True: "OK  ", False: "FAIL", None: "??  "}[ok]
+        nonlocal failed
         failed |= ok is False
-        inconclusive |= ok is None
-        lines.append(f"[{mark}] {text}")
+        lines.append(f"[{ {True: 'OK  ', False: 'FAIL', None: '??  '}[ok]}] {text}")
 
-    raw = read_attachment(pdf)
-    bundle = json.loads(raw) if raw else None
+    verdict, bundle = judge_document(pdf, key_pem, witnesses)
     if key_pem is None:
         say(None, "no --public-key given: checking against the keys inside the file, which proves nothing "
                   "about who made it (download the operator's keys.pem and pass --public-key)")
-        key_pem = (bundle or {}).get("keys", "").encode()
-    certificates = load_certificates(key_pem)
-    signature = check_signature(pdf, certificates)
-    if signature.authentic:
-        say(True, f"PDF signature valid, whole file signed, signer: {signature.signer}")
-    else:
-        for problem in signature.problems or ["the PDF signature is not valid"]:
-            say(False, f"PDF signature: {problem}")
-    if signature.timestamp_at:
-        say(signature.timestamp_intact, f"time-stamped at {signature.timestamp_at.isoformat()} by "
-                                        f"{signature.timestamp_authority or 'an unknown authority'} (RFC 3161)")
-    else:
-        say(None, "the signature carries no RFC 3161 timestamp")
-    if bundle is None:
-        say(False, "the PDF carries no evidence.json attachment")
-        return 1, lines
-    try:
-        log_key = checkpoint.load_public_key(key_pem)
-    except (checkpoint.CheckpointError, ValueError) as exc:
-        say(False, f"log key: {exc}")
-        return 1, lines
-    report = check_bundle(bundle, log_key)
-    for finding in report.findings:
-        say(finding.ok, finding.message)
-    if tree_head is not None and report.tree_head is not None:
+    signature = verdict.signature or {}
+    if signature.get("signed") and signature.get("intact") and signature.get("valid") and signature.get("covers_whole_file"):
+        say(True if signature.get("trusted") else None, f"PDF signature valid, whole file signed, signer: {signature.get('signer')}")
+    if signature.get("timestamp"):
+        say(bool(signature.get("timestamp_intact")), f"time-stamped at {signature['timestamp']} by "
+                                                    f"{signature.get('timestamp_authority') or 'an unknown authority'} (RFC 3161)")
+    for finding in verdict.evidence:
+        say(finding["ok"], finding["message"])
+    for problem in verdict.problems:
+        say(False if verdict.document is DocumentState.ALTERED else None, problem)
+    log_key = None
+    if bundle is not None and key_pem is not None:
+        log_keys = checkpoint.load_public_keys(key_pem)
+        log_key = checkpoint.key_for(bundle["tree_head"]["note"], log_keys)
+        lines.append(f"[OK  ] the proof's tree head is signed by log key {checkpoint.fingerprint(log_key)}")
+        judge_record(verdict, bundle, today, log_keys)
+    if tree_head is not None and bundle is not None:
         try:
-            saved, proof = _saved_head(tree_head, log_key)
-        except (checkpoint.CheckpointError, ValueError, KeyError) as exc:
+            key = log_key or checkpoint.load_public_key(str(bundle.get("keys") or "").encode())
+            saved, proof = _saved_head(tree_head, key)
+            compared = compare_tree_heads(checkpoint.verify(bundle["tree_head"]["note"], key), saved, proof)
+        except (OSError, checkpoint.CheckpointError, ValueError, KeyError, TypeError) as exc:
             say(False, f"saved tree head: {exc}")
         else:
-            compared = compare_tree_heads(report.tree_head, saved, proof)
             if compared is None:
-                say(None, f"saved tree head has size {saved.tree_size}, the proof's {report.tree_head.tree_size}: "
-                          f"get /api/v1/log/consistency?first={min(saved.tree_size, report.tree_head.tree_size)}"
-                          f"&second={max(saved.tree_size, report.tree_head.tree_size)} and add it as consistency_proof")
+                say(None, f"saved tree head has size {saved.tree_size}, the proof's {bundle['tree_head']['tree_size']}: "
+                          f"get /api/v1/log/consistency?first=…&second=… and add it as consistency_proof")
             else:
                 say(compared.ok, compared.message)
-    item = bundle.get("item")
-    lines.insert(0, f"Awizo proof for item {item}, version {bundle.get('version')}, issued {bundle.get('issued_at')}")
-    verdict = "ALTERED OR INVALID" if failed else ("NOT FULLY CHECKED" if inconclusive else "AUTHENTIC")
-    lines.append(f"Verdict / Wynik: {verdict}")
-    return (1 if failed else 2 if inconclusive else 0), lines
+                if not compared.ok and verdict.document is DocumentState.AUTHENTIC:
+                    verdict.record = RecordState.CONTRADICTED
+                    verdict.record_problems.append(compared.message)
+    for problem in verdict.record_problems:
+        say(False, f"operator's record: {problem}")
+    for note in verdict.notes:
+        say(None, note)
+    lines.insert(0, f"Awizo proof for item {verdict.tracking_number}, version {verdict.version}, issued {verdict.issued_at}")
+    pl, en = verdict.headline
+    word = {"authentic": "AUTHENTIC", "altered": "ALTERED", "unknown": "UNKNOWN"}[verdict.document.value]
+    lines.append(f"Document / Dokument: {word}; record / zapis: {verdict.record.value.upper()}")
+    lines.append(f"Verdict / Wynik: {word} — {en} / {pl}")
+    bad = verdict.document is DocumentState.ALTERED or verdict.record is RecordState.CONTRADICTED or failed
+    return (1 if bad else 0 if verdict.document is DocumentState.AUTHENTIC else 2), lines, verdict
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m notices.verify", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m notices.verify", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("file", type=Path, help="the proof PDF")
     parser.add_argument("--public-key", type=Path, help="the operator's keys.pem (log key and signing certificate)")
+    parser.add_argument("--log-today", type=Path, help="the operator's log today for this item (JSON from "
+                                                       "/api/v1/log/items/<number>?since=<tree size>)")
     parser.add_argument("--tree-head", type=Path, help="a tree head saved earlier (checkpoint note or JSON)")
+    parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key (vkey); the proof's "
+                                                                    "tree head must extend a checkpoint it cosigned")
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     args = parser.parse_args(argv)
-    status, lines = verify(args.file.read_bytes(), args.public_key.read_bytes() if args.public_key else None,
-                           args.tree_head)
-    print("\n".join(lines))
+    try:
+        pdf = args.file.read_bytes()
+        key_pem = args.public_key.read_bytes() if args.public_key else None
+    except OSError as exc:
+        print(f"cannot read {exc.filename}: {exc.strerror}")
+        return 2
+    today = _read_json(args.log_today) if args.log_today else None
+    status, lines, verdict = verify(pdf, key_pem, args.tree_head, today, args.witness)
+    if args.log_today and today is None:
+        lines.insert(1, "[??  ] the --log-today file is not JSON")
+    print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) if args.json else "\n".join(lines))
     return status
 
 

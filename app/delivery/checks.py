@@ -21,6 +21,7 @@ from notices import check_texts
 from notices.checks import AttemptFacts, Depot, OtherScan, Point, Rules, distance_to_address, evaluate, parse_hours
 from notices.outcomes import upu_event
 from app.delivery import addresses
+from app.events import record_event
 from app.models import Attempt, AttemptCheck, Item, PaperNoticePrint
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,8 @@ def record_notice_printed(session: Session, attempt: Attempt, device_id: int | N
                           now: datetime) -> None:
     """The handheld produced the paper notice for ``attempt``: note it and re-check. Commits."""
     session.add(PaperNoticePrint(attempt_id=attempt.id, device_id=device_id, printed_at=now))
+    record_event(session, session.get(Item, attempt.item_id), "notice_printed", now,
+                 {"attempt_id": attempt.id, "device_id": device_id})  # the print is in the log too
     session.commit()
     check_recorded_attempt(session, attempt.id, rules_config, now)
 

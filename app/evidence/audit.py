@@ -8,18 +8,26 @@ who edits an attempt, deletes a row, or rewrites the log itself fails one of the
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import urllib.request
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
-from notices.evidence import canonical, entry_leaf_hash
+from notices.signature import check_signature, read_attachment, token_imprint
+from notices.witness import verify_cosignature
+from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
-from app.models import Attempt, Item, ItemEvent
-from app.models.evidence import LogEntry, LogNode, SignedTreeHead
+from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.evidence.witnesses import Witness, configured
+from app.models.evidence import (CheckpointTimestamp, LogEntry, LogNode, ProofVersion, SignedTreeHead,
+                                 WitnessCosignature)
 
 
 @dataclass
@@ -58,8 +66,8 @@ def check_item(session: Session, item: Item) -> IntegrityReport:
             report.problems.append(f"log entry {entry.index} ({entry.kind}): the event it records was deleted")
             continue
         salt = (entry.opening or {}).get("salt")
-        rebuilt = entry_content(session, item, event, salt)
         logged = json.loads(entry.canonical)
+        rebuilt = entry_content(session, item, event, salt, logged.get("v", 1))
         if (logged.get("facts") or {}).get("attempt"):
             logged_attempts.add(logged["facts"]["attempt"]["id"])
             if rebuilt.get("facts", {}).get("attempt") is None:
@@ -77,8 +85,20 @@ def check_item(session: Session, item: Item) -> IntegrityReport:
     for attempt_id in session.scalars(sa.select(Attempt.id).where(Attempt.item_id == item.id)):
         if attempt_id not in logged_attempts:
             report.problems.append(f"attempt {attempt_id} is in the database but not in the log")
+    _check_alerts(session, report, item, entries)
     _check_inclusion(session, report, entries)
     return report
+
+
+def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries: list[LogEntry]) -> None:
+    """Each alert's status in the database is the last one the log holds for it."""
+    logged = logged_alert_statuses([{"parsed": json.loads(e.canonical)} for e in entries])
+    messages = session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.item_id == item.id, OutboxMessage.channel.in_(("sms", "email"))).order_by(OutboxMessage.id))
+    for message in messages:
+        conflict = alert_status_conflict(message.status, logged.get(message.id, []))
+        if conflict:
+            report.problems.append(f"alert {message.id} ({message.channel}) no longer matches the log: {conflict}")
 
 
 def _check_inclusion(session: Session, report: IntegrityReport, entries: list[LogEntry]) -> None:
@@ -86,7 +106,7 @@ def _check_inclusion(session: Session, report: IntegrityReport, entries: list[Lo
     if head is None:
         return
     try:
-        signed = checkpoint.verify(head.note, keys().log_public_key)
+        signed = checkpoint.verify(head.note, keys().log_key_for(head.note))
     except checkpoint.CheckpointError as exc:
         report.problems.append(f"latest tree head: {exc}")
         return
@@ -118,10 +138,9 @@ def audit_log(session: Session) -> IntegrityReport:
         if stored.get(key) != digest.hex():
             report.problems.append(f"tree node level {key[0]} index {key[1]} does not match the entries")
             break
-    public_key = keys().log_public_key
     for head in session.scalars(sa.select(SignedTreeHead).order_by(SignedTreeHead.id)):
         try:
-            signed = checkpoint.verify(head.note, public_key)
+            signed = checkpoint.verify(head.note, keys().log_key_for(head.note))
         except checkpoint.CheckpointError as exc:
             report.problems.append(f"tree head {head.id}: {exc}")
             continue
@@ -129,7 +148,85 @@ def audit_log(session: Session) -> IntegrityReport:
             report.problems.append(f"tree head {head.id} covers {signed.tree_size} entries; the log holds {rebuilt.size}")
         elif rebuilt.root(signed.tree_size) != signed.root_hash:
             report.problems.append(f"tree head {head.id} (size {signed.tree_size}) does not match the recomputed log")
+    _check_head_sequence(session, report)
+    _check_witnessed(session, report, rebuilt)
+    _check_issued_proofs(session, report, rebuilt)
     for item in session.scalars(sa.select(Item)):
         for problem in check_item(session, item).problems:
             report.problems.append(f"{item.tracking_number}: {problem}")
     return report
+
+
+def _witness_view(witness: Witness) -> str | None:
+    """The checkpoint the witness holds for our log (its own copy: database rows can be deleted)."""
+    try:
+        with urllib.request.urlopen(f"{witness.url}/checkpoint/{keys().origin}", timeout=10) as answer:
+            return answer.read().decode()
+    except OSError:
+        return None
+
+
+def _check_witnessed(session: Session, report: IntegrityReport, rebuilt: merkle.MemoryTree) -> None:
+    """The log today must extend every checkpoint a witness cosigned."""
+    for witness in configured(current_app.config):
+        notes = [row.note for row in session.scalars(sa.select(WitnessCosignature).where(
+            WitnessCosignature.witness == witness.name).order_by(WitnessCosignature.id.desc()).limit(1))]
+        held = _witness_view(witness)
+        for note in ([held] if held else []) + notes:
+            try:
+                seen = checkpoint.verify(note, keys().log_key_for(note))
+                verify_cosignature(note, witness.name, witness.key)
+            except checkpoint.CheckpointError as exc:
+                report.problems.append(f"witness {witness.name}: its checkpoint does not verify ({exc})")
+                continue
+            if seen.tree_size > rebuilt.size or (seen.tree_size and rebuilt.root(seen.tree_size) != seen.root_hash):
+                report.problems.append(f"witness {witness.name} cosigned the log at size {seen.tree_size} and the log "
+                                       "today does not extend it: the log was rewritten")
+
+
+def _check_head_sequence(session: Session, report: IntegrityReport) -> None:
+    """Published heads only grow, in size and in time; a time-stamped head is the one stamped."""
+    previous = None
+    stamps = {s.tree_head_id: s.token for s in session.scalars(sa.select(CheckpointTimestamp))}
+    for head in session.scalars(sa.select(SignedTreeHead).order_by(SignedTreeHead.id)):
+        if head.id in stamps:
+            try:
+                digest, stamped_at = token_imprint(base64.b64decode(stamps[head.id]))
+            except (ValueError, KeyError, TypeError):
+                digest, stamped_at = b"", None
+            if digest != hashlib.sha256(head.note.encode()).digest():
+                report.problems.append(f"tree head {head.id} (size {head.tree_size}) is not the checkpoint the "
+                                       f"time-stamping authority stamped at {stamped_at}: it was re-signed")
+        if previous is not None and (head.tree_size < previous.tree_size or head.timestamp_ms < previous.timestamp_ms):
+            report.problems.append(f"tree head {head.id} (size {head.tree_size}) was published after tree head "
+                                   f"{previous.id} (size {previous.tree_size}) but is smaller or older")
+        previous = head
+
+
+def _check_issued_proofs(session: Session, report: IntegrityReport, rebuilt: merkle.MemoryTree) -> None:
+    """Every proof version handed out holds a signed, time-stamped tree head and entries: the log
+    today must still extend that head and hold those entries. A log rewritten and re-signed
+    with the operator's own key fails here, since the issued copies cannot be rewritten."""
+    trusted = keys().trusted_certificates
+    leaves = dict(session.execute(sa.select(LogEntry.index, LogEntry.leaf_hash)).tuples().all())
+    for version in session.scalars(sa.select(ProofVersion).order_by(ProofVersion.id)):
+        name = f"proof version {version.version} ({version.variant}) of item {version.item_id}"
+        if hashlib.sha256(version.pdf).hexdigest() != version.sha256:
+            report.problems.append(f"{name}: the stored file no longer matches its recorded hash")
+        signature = check_signature(version.pdf, trusted)
+        if not signature.authentic:
+            report.problems.append(f"{name}: its signature does not verify ({'; '.join(signature.problems)})")
+            continue
+        try:
+            bundle = json.loads(read_attachment(version.pdf) or b"")
+            head = checkpoint.verify(bundle["tree_head"]["note"], keys().log_key_for(bundle["tree_head"]["note"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            report.problems.append(f"{name}: its evidence cannot be read ({exc})")
+            continue
+        stamped = f", time-stamped {signature.timestamp_at.isoformat()}" if signature.timestamp_at else ""
+        if head.tree_size > rebuilt.size or (head.tree_size and rebuilt.root(head.tree_size) != head.root_hash):
+            report.problems.append(f"{name}{stamped} holds a tree head of size {head.tree_size} that the log today "
+                                   "does not extend: the log was rewritten after this proof was issued")
+        for entry in bundle.get("entries", []):
+            if leaves.get(entry["index"]) != entry["leaf_hash"]:
+                report.problems.append(f"{name}{stamped}: log entry {entry['index']} differs from the issued copy")

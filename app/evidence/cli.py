@@ -8,7 +8,10 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.evidence.audit import audit_log
+from app.errors import ServiceError
 from app.evidence.log import publish_tree_head
+from app.evidence.refresh import refresh_proofs
+from notices import witness
 
 evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")
 
@@ -29,3 +32,21 @@ def audit_command() -> None:
 def publish_command() -> None:
     """Sign and publish the current tree head (run every few minutes)."""
     click.echo(json.dumps(publish_tree_head(), indent=2))
+
+
+@evidence_cli.command("refresh")
+def refresh_command() -> None:
+    """Add validation data and an archive time-stamp to every stored proof (PAdES B-LTA)."""
+    try:
+        count = refresh_proofs(db.session)
+    except ServiceError as exc:
+        click.echo(f"PROBLEM: {exc}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Refreshed {count} stored proof version(s) with an archive time-stamp.")
+
+
+@evidence_cli.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def witness_command(args: tuple[str, ...]) -> None:
+    """Run a witness of a log: the same as ``python -m notices.witness`` (serve, vkey)."""
+    raise SystemExit(witness.main(list(args)))

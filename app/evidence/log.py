@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from notices import checkpoint, merkle
 from notices.evidence import canonical, commitment, entry_leaf_hash, utc
 from app.evidence.keyring import keys
-from app.models import Attempt, Item, ItemEvent
+from app.evidence.facts import ENTRY_VERSION, alert_facts, alert_opening, attempt_facts
+from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
 from app.models.types import utcnow
 from app.extensions import db
@@ -27,21 +28,11 @@ def recipient_opening(item: Item) -> dict:
             "postal_code": item.postal_code, "city": item.city, "country": item.country}
 
 
-def attempt_facts(attempt: Attempt) -> dict:
-    return {
-        "id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
-        "reason": attempt.reason, "action": attempt.action,
-        "occurred_at": utc(attempt.occurred_at), "recorded_at": utc(attempt.recorded_at),
-        "lat": attempt.latitude, "lon": attempt.longitude, "accuracy_m": attempt.accuracy_m,
-        "carrier_id": attempt.carrier_id, "device_id": attempt.device_id,
-        "pickup_point_id": attempt.pickup_point_id, "collect_by": utc(attempt.collect_by_at),
-    }
-
-
-def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | None) -> dict:
+def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | None,
+                  version: int = ENTRY_VERSION) -> dict:
     """The canonical content of the entry for ``event``, rebuilt from the rows it describes."""
     content = {
-        "v": 1, "item": item.tracking_number,
+        "v": version, "item": item.tracking_number,
         "event": {"id": event.id, "kind": event.kind, "at": utc(event.occurred_at), "data": event.data},
     }
     if event.kind == "registered":
@@ -52,8 +43,20 @@ def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | No
         }
     elif isinstance(event.data, dict) and event.data.get("attempt_id") is not None:
         attempt = session.get(Attempt, event.data["attempt_id"])
-        content["facts"] = {"attempt": attempt_facts(attempt) if attempt else None}
+        content["facts"] = {"attempt": attempt_facts(attempt, version) if attempt else None}
+    elif version >= 2 and event.kind == "notification_status" and isinstance(event.data, dict):
+        content["facts"] = {"alert": alert_facts(session.get(OutboxMessage, event.data.get("message_id")), salt or "")}
     return content
+
+
+def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -> dict | None:
+    """What the sender's proof opens of the entry's commitments (kept beside the entry, never logged)."""
+    if salt is None:
+        return None
+    if event.kind == "registered":
+        return {"recipient": recipient_opening(item), "salt": salt}
+    message = session.get(OutboxMessage, (event.data or {}).get("message_id"))
+    return {"destination": alert_opening(message), "salt": salt} if message else None
 
 
 def _state(session: Session) -> LogState:
@@ -147,11 +150,11 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
         return
     rows = []
     for item, event in pairs:
-        salt = secrets.token_hex(16) if event.kind == "registered" else None
+        salt = secrets.token_hex(16) if event.kind in ("registered", "notification_status") else None
         text = canonical(entry_content(session, item, event, salt))
         rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
                      "leaf_hash": entry_leaf_hash(text).hex(), "created_at": utcnow(),
-                     "opening": {"recipient": recipient_opening(item), "salt": salt} if salt else None})
+                     "opening": _opening(session, item, event, salt)})
     state = _state(session)
     start = state.tree_size
     leaves = [bytes.fromhex(r["leaf_hash"]) for r in rows]

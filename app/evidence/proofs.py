@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notices import checkpoint, merkle
-from notices.evidence import FORMAT, canonical, check_bundle
+from notices.evidence import FORMAT, canonical
 from notices.proof import render_proof_pdf
-from notices.signature import check_signature, read_attachment
+from notices.signature import TimestampUnavailable, check_signature, read_attachment
+from notices.verdict import DocumentState, Verdict, judge_document, judge_record
 from app.evidence.keyring import keys
 from app.evidence.audit import check_item
+from app.evidence.log_today import log_today
+from app.evidence.witnesses import configured, latest_cosigned
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.models import Item
 from app.models.evidence import LogEntry, ProofVersion
 from app.delivery.records import item_record
 
 VARIANTS = ("sender", "public")
+TSA_RETRY = timedelta(minutes=1)  # after a failed time-stamp, serve the unstamped version this long
 
 
 def render_proof(session: Session, item: Item, *, base_url: str, now: datetime, tz: str, public: bool = False) -> bytes:
@@ -50,7 +54,8 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     entries = _entries(session, item)
     latest = latest_version(session, item, variant)
     last_index = entries[-1].index if entries else -1
-    if latest and latest.entry_count == len(entries) and latest.last_entry_index == last_index:
+    unchanged = latest is not None and latest.entry_count == len(entries) and latest.last_entry_index == last_index
+    if unchanged and not _restamp_due(latest, now):
         return latest
     head = sign_tree_head(session, now)
     evidence = {
@@ -60,14 +65,19 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         "entries": [{"index": e.index, "kind": e.kind, "canonical": e.canonical, "leaf_hash": e.leaf_hash,
                      "inclusion_proof": inclusion(session, e.index, head.tree_size)} for e in entries],
         "keys": keys().public_pem.decode(),
+        "key_fingerprints": {"log": checkpoint.fingerprint(keys().log_public_key),
+                             "signing": grouped(keys().trusted_certificates[0].sha256.hex())},
+        "witnessed": [{"witness": row.witness, "note": row.note,
+                       "consistency_proof": consistency(session, row.tree_size, head.tree_size) if row.tree_size else []}
+                      for row in latest_cosigned(session, head.tree_size)],
     }
     if variant == "sender":
         evidence["openings"] = {str(e.index): e.opening for e in entries if e.opening}
     record = item_record(session, item, base_url, public=variant == "public")
     evidence["record"] = record
-    pdf = render_proof_pdf(record, now=now, tz=tz, evidence=evidence)
-    signed = keys().signer.sign(pdf, attachment=canonical(evidence).encode(),
-                                location=base_url)
+    signed = _render_and_sign(record, evidence, now=now, tz=tz, base_url=base_url, restamp_only=unchanged)
+    if signed is None:  # only an unstamped copy of an unstamped version: keep serving that one
+        return latest
     version = ProofVersion(
         item_id=item.id, variant=variant, version=evidence["version"], entry_count=len(entries),
         last_entry_index=last_index, tree_size=head.tree_size,
@@ -82,86 +92,62 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     return version
 
 
-@dataclass
-class Verdict:
-    """The answer to "is this proof genuine?" for a person and for a program."""
+def grouped(digest: str) -> str:
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
 
-    verdict: str  # authentic_current | authentic_superseded | altered | unknown
-    tracking_number: str | None = None
-    version: int | None = None
-    signature: dict | None = None
-    evidence: list[dict] = field(default_factory=list)
-    changes_since: list[dict] = field(default_factory=list)
-    record_integrity: dict | None = None
-    problems: list[str] = field(default_factory=list)
-    verify_url: str | None = None
 
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items()}
+def _is_unstamped(version: ProofVersion) -> bool:
+    try:
+        return bool(json.loads(read_attachment(version.pdf) or b"{}").get("unstamped"))
+    except ValueError:
+        return False
+
+
+def _restamp_due(version: ProofVersion, now: datetime) -> bool:
+    """An unstamped version is re-issued, stamped, once the authority may be back."""
+    signer = keys().signer
+    return signer.timestamper is not None and keys().tsa_retry_at <= now and _is_unstamped(version)
+
+
+def _render_and_sign(record: dict, evidence: dict, *, now: datetime, tz: str, base_url: str,
+                     restamp_only: bool) -> bytes | None:
+    """The signed PDF, time-stamped when the authority answers; otherwise signed unstamped,
+    saying so on the page and in the evidence (``None`` if that would only repeat an unstamped version)."""
+    pdf = render_proof_pdf(record, now=now, tz=tz, evidence=evidence)
+    signer = keys().signer
+    try:
+        return signer.sign(pdf, attachment=canonical(evidence).encode(), location=base_url)
+    except TimestampUnavailable:
+        keys().tsa_retry_at = now + TSA_RETRY
+    if restamp_only:
+        return None
+    evidence["unstamped"] = True
+    pdf = render_proof_pdf(record, now=now, tz=tz, evidence=evidence)
+    return signer.sign(pdf, attachment=canonical(evidence).encode(), location=base_url, timestamp=False)
 
 
 def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
-    """Check an uploaded proof: signature, embedded evidence, the live log and the database."""
-    digest = hashlib.sha256(pdf).hexdigest()
-    issued = session.scalar(sa.select(ProofVersion).where(ProofVersion.sha256 == digest).limit(1))
-    raw = read_attachment(pdf)
-    signature = check_signature(pdf, keys().trusted_certificates)
-    if not signature.signed and raw is None and issued is None:
-        return Verdict("unknown", problems=["This file is not a proof issued by Awizo."], signature=signature.as_dict())
-    if not signature.authentic:
-        return Verdict("altered", signature=signature.as_dict(), problems=signature.problems)
-    try:
-        bundle = json.loads(raw) if raw else None
-    except ValueError:
-        bundle = None
-    if bundle is None:
-        return Verdict("unknown", signature=signature.as_dict(), problems=["The proof carries no evidence attachment."])
-    report = check_bundle(bundle, keys().log_public_key)
-    verdict = Verdict("authentic_current", tracking_number=bundle.get("item"), version=bundle.get("version"),
-                      signature=signature.as_dict(), evidence=[f.__dict__ for f in report.findings])
-    if not report.ok:
-        verdict.verdict = "altered"
-        verdict.problems = [f.message for f in report.findings if not f.ok]
+    """Check an uploaded proof: the document against our keys, its record against the log today.
+
+    The verdict is :mod:`notices.verdict`'s, the one ``python -m notices.verify`` gives with our
+    keys.pem and the snapshot of ``/api/v1/log/items/<number>``; it never raises on bad input.
+    """
+    verdict, bundle = judge_document(pdf, keys().public_pem, [w.vkey for w in configured(current_app.config)])
+    if bundle is None or verdict.document is not DocumentState.AUTHENTIC:
         return verdict
-    item = session.scalar(sa.select(Item).where(Item.tracking_number == bundle.get("item")))
+    item = session.scalar(sa.select(Item).where(Item.tracking_number == verdict.tracking_number))
     if item is None:
-        return Verdict("unknown", tracking_number=bundle.get("item"), signature=signature.as_dict(),
-                       problems=["No such item is registered here."])
+        verdict.notes.append("No such item is registered here.")
+        return verdict
     verdict.verify_url = f"{base_url}/v/{item.verify_token}"
-    _check_against_log(session, verdict, bundle, report.tree_head)
-    integrity = check_item(session, item)
+    today, integrity = log_today(session, item, int(bundle["tree_head"]["tree_size"]))
+    judge_record(verdict, bundle, today, keys().log_public_keys)
     verdict.record_integrity = integrity.as_dict()
-    if not integrity.ok:
-        verdict.problems += integrity.problems
-    known = {e["index"] for e in bundle["entries"]}
-    newer = [e for e in _entries(session, item) if e.index not in known]
-    if newer:
-        verdict.verdict = "authentic_superseded"
-        verdict.changes_since = [{"index": e.index, "kind": e.kind, "at": json.loads(e.canonical)["event"]["at"]} for e in newer]
+    issued = session.scalar(sa.select(ProofVersion.id).where(ProofVersion.sha256 == hashlib.sha256(pdf).hexdigest())
+                            .limit(1))
     if issued is None:
-        verdict.problems.append("The file's bytes differ from the copy we issued, but its signed content is intact.")
+        verdict.notes.append("The file's bytes differ from the copy we issued, but its signed content is intact.")
     return verdict
-
-
-def _check_against_log(session: Session, verdict: Verdict, bundle: dict, pdf_head: checkpoint.TreeHead) -> None:
-    """The proof's entries are still in the log, and the log today extends the proof's tree head."""
-    for entry in bundle["entries"]:
-        row = session.get(LogEntry, entry["index"])
-        if row is None or row.leaf_hash != entry["leaf_hash"]:
-            verdict.problems.append(f"Log entry {entry['index']} in the proof is no longer in the log as issued.")
-    latest = latest_tree_head(session)
-    if latest is None:
-        return
-    try:
-        if latest.tree_size >= pdf_head.tree_size:
-            proof = [bytes.fromhex(h) for h in consistency(session, pdf_head.tree_size, latest.tree_size)] \
-                if pdf_head.tree_size else []
-            merkle.verify_consistency(pdf_head.tree_size, latest.tree_size, pdf_head.root_hash,
-                                      bytes.fromhex(latest.root_hash), proof)
-    except merkle.ProofError as exc:
-        verdict.problems.append(f"The log today is not consistent with the proof's tree head: {exc}")
-    if verdict.problems:
-        verdict.verdict = "altered"
 
 
 def versions(session: Session, item: Item, variant: str = "sender") -> list[ProofVersion]:
@@ -204,4 +190,5 @@ def integrity_summary(session: Session, item: Item, *, base_url: str, now: datet
         "tree_head": head_dict(latest) if latest else None,
         "consistent_with_latest_tree_head": consistent,
         "proof_version": proof.version,
+        "unstamped": _is_unstamped(proof),
     }

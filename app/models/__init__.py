@@ -3,7 +3,7 @@ from app.models.accounts import Invitation, User
 from app.models.carriers import Carrier, Device, PickupPoint
 from app.models.cases import CarrierStatement, Case, CaseEntry, CaseNumberCounter
 from app.models.checks import AddressPoint, AttemptCheck, ItemLocation, PaperNoticePrint
-from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead
+from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead, WitnessCosignature
 from app.models.handheld import AttemptDeviceEvidence, DeviceEnrolment
 from app.models.imports import ImportReport
 from app.models.items import Attempt, IdempotencyRecord, Item, ItemEvent
@@ -20,5 +20,5 @@ __all__ = [
     "Device", "DeviceEnrolment", "IdempotencyRecord", "ImportReport", "Invitation", "Item", "ItemEvent",
     "ItemLifecycle", "ItemLocation", "LogEntry", "LogNode", "LogState", "OutboxMessage", "PaperNoticePrint",
     "PickupPoint", "ProofVersion", "RecipientEvent", "Sender", "SignedTreeHead", "Subscriber", "Suppression",
-    "User", "WebhookDelivery", "WebhookEndpoint",
+    "User", "WebhookDelivery", "WebhookEndpoint", "WitnessCosignature",
 ]

@@ -81,3 +81,28 @@ class ProofVersion(Model):
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WitnessCosignature(Model):
+    """A witness's cosigned checkpoint of the log (C2SP tlog-witness), as the witness returned it."""
+
+    __tablename__ = "log_cosignatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    witness: Mapped[str] = mapped_column(sa.String(200), index=True)
+    tree_size: Mapped[int] = mapped_column(sa.BigInteger)
+    root_hash: Mapped[str] = mapped_column(sa.String(64))
+    note: Mapped[str] = mapped_column(sa.Text)  # the checkpoint with the log's signature and the cosignature
+    cosigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckpointTimestamp(Model):
+    """An RFC 3161 time-stamp token over a published checkpoint (SHA-256 of its note)."""
+
+    __tablename__ = "log_checkpoint_timestamps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tree_head_id: Mapped[int] = mapped_column(sa.ForeignKey("log_tree_heads.id"), unique=True)
+    token: Mapped[str] = mapped_column(sa.Text)  # base64 of the DER token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -181,7 +181,10 @@ SCHEMAS = {
     "TreeHead": obj({"origin": STR, "tree_size": INT, "root_hash": STR, "timestamp": DATETIME, "timestamp_ms": INT,
                      "note": STR}, ["tree_size", "root_hash"]),
     "ProofVerdict": obj({
-        "verdict": {"type": "string", "enum": ["authentic_current", "authentic_superseded", "altered", "unknown"]},
+        "verdict": {"type": "string", "enum": ["authentic_current", "authentic_superseded", "authentic_contradicted",
+                                               "authentic_unknown", "altered", "unknown"]},
+        "document": {"type": "string", "enum": ["authentic", "altered", "unknown"]},
+        "record": {"type": "string", "enum": ["current", "superseded", "contradicted", "unknown"]},
         "tracking_number": nullable(STR), "version": nullable(INT), "problems": {"type": "array", "items": STR},
     }, ["verdict"]),
     "Collection": obj({"tracking_number": STR, "status": STR, "deadlines": nullable({"type": "object"})},

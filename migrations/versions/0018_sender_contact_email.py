@@ -1,7 +1,7 @@
 """A sender's contact e-mail: where deemed service, returns and complaints are told
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0016, 0017
 Create Date: 2026-12-04 07:15:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0018'
-down_revision = '0016'
+down_revision = ('0016', '0017')
 branch_labels = None
 depends_on = None
 

@@ -49,6 +49,10 @@ def operations(w):
         ("GET", "/log/keys.pem", PUBLIC, "/api/v1/log/keys.pem", None),
         ("GET", "/log/entries/{index}/inclusion", PUBLIC, "/api/v1/log/entries/0/inclusion", None),
         ("GET", "/log/consistency", PUBLIC, "/api/v1/log/consistency?first=1&second=1", None),
+        ("GET", "/log/items/{tracking_number}", PUBLIC, f"/api/v1/log/items/{w.number_a}", None),
+        ("GET", "/log/vkey", PUBLIC, "/api/v1/log/vkey", None),
+        ("GET", "/log/checkpoints", PUBLIC, "/api/v1/log/checkpoints", None),
+        ("GET", "/log/entries", PUBLIC, "/api/v1/log/entries?start=0", None),
         ("GET", "/openapi.json", PUBLIC, "/api/v1/openapi.json", None),
     ]
 

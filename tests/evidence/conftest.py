@@ -20,7 +20,7 @@ def attacker(app):
                     conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
                 else:  # each SQLite test has its own copy of the database
                     conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                    for table in ("attempts", "log_entries", "log_nodes", "log_tree_heads"):
+                    for table in ("attempts", "attempt_device_evidence", "log_entries", "log_nodes", "log_tree_heads"):
                         for action in ("update", "delete"):
                             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
                 conn.execute(sa.text(sql), params)

@@ -19,6 +19,7 @@ from app.messaging import enqueue
 from app.messaging import suppressions
 from app.messaging.email import render_email_html
 from app.models import Subscriber
+from app.models.outbox import new_send_key
 from app.recipients.subscriptions import alert_recipients
 from notices import claim_codes
 
@@ -52,7 +53,7 @@ def message_row(*, channel: str, recipient: str, purpose: str, body: str, dedupe
     return {
         "item_id": item_id, "attempt_id": None, "channel": channel, "purpose": purpose, "recipient": recipient,
         "language": language, "subject": subject, "body": body, "body_html": body_html, "headers": headers,
-        "dedupe_key": dedupe_key, "status": "queued", "tries": 0, "next_attempt_at": now,
+        "dedupe_key": dedupe_key, "send_key": new_send_key(), "status": "queued", "tries": 0, "next_attempt_at": now,
         "quiet_hours": quiet_hours, "time_zone": time_zone, "created_at": now, "updated_at": now,
     }
 

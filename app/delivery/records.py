@@ -100,6 +100,15 @@ def _hold(session: Session, message: OutboxMessage, now: datetime | None) -> dic
     return {"held": held_until(session, message, now=now), "tz": current_app.config["OPERATOR_TIMEZONE"]}
 
 
+def _event_data(data: dict | None, public: bool) -> dict | None:
+    """On public pages the person who collected shows as initials, without their document."""
+    if not public or not data or "collected_by" not in data:
+        return data
+    shown = {k: v for k, v in data.items() if k != "collector"}
+    shown["collected_by"] = masking.initials(data["collected_by"]) if data["collected_by"] else None
+    return shown
+
+
 def item_record(session: Session, item: Item, base_url: str, public: bool = False, lang: str | None = None,
                 now: datetime | None = None) -> dict:
     """Everything known about an item, in time order (checks worded in ``lang``, else the item's language).
@@ -154,7 +163,8 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "verify_url": f"{base_url}/v/{item.verify_token}",
         "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
         "notifications": [notification_data(n, public, **_hold(session, n, now)) for n in notifications],
-        "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
+        "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
+                   for e in events],
     }
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))

@@ -39,6 +39,8 @@ def body(schema: dict, required: bool = True) -> dict:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
+TOKEN_ONLY_HEADERS = {"Warning": {"description": "Sent to token-only (not enrolled) devices: a development convenience.",
+                                  "schema": {"type": "string"}}}
 SENDER = [{"senderKey": []}]
 DEVICE = [{"deviceToken": []}]
 NUMBER = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
@@ -136,15 +138,24 @@ def paths() -> dict:
                      "security": DEVICE, "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
                                                          "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
                      "requestBody": body(ref("Scan")),
-                     "responses": {**json_ok(ref("ScanResult"), "Recorded (or the first answer, replayed)", 201),
+                     "description": "A scan of an item waiting at another carrier's pickup point is flagged "
+                                    "`outside_carrier_scope` (or refused 403 when the operator sets DEVICE_SCOPE=refuse). "
+                                    "With REQUIRE_SIGNED_DEVICES only enrolled, signing handhelds may scan (403 "
+                                    "`signed-device-required`); a token-only device gets a `Warning` header.",
+                     "responses": {**json_ok(ref("ScanResult"), "Recorded (or the first answer, replayed)", 201,
+                                             TOKEN_ONLY_HEADERS),
                                    **problems(400, 401, 403, 404, 409, 422)}},
         },
         "/items/{tracking_number}/collection": {
             "post": {"operationId": "recordCollection", "tags": ["Carriers"], "summary": "The item was collected at the counter",
                      "security": DEVICE, "parameters": [NUMBER],
-                     "requestBody": body(obj({"collected_at": DATETIME, "collected_by": {"type": "string", "maxLength": 200}}),
-                                         required=False),
-                     "responses": {**json_ok(ref("Collection"), "Already recorded"), **json_ok(ref("Collection"), "Recorded", 201),
+                     "description": "Only a device of the item's pickup point, or of the carrier that left its notice, "
+                                    "may record a collection (403 otherwise; COLLECTION_SCOPE=staff_only refuses every "
+                                    "device). `collected_at` (default now) may not precede the notice or the registration, "
+                                    "nor follow now (422). With REQUIRE_SIGNED_DEVICES only enrolled handhelds may record it.",
+                     "requestBody": body(ref("CollectionInput")),
+                     "responses": {**json_ok(ref("Collection"), "Already recorded", 200, TOKEN_ONLY_HEADERS),
+                                   **json_ok(ref("Collection"), "Recorded", 201, TOKEN_ONLY_HEADERS),
                                    **problems(400, 401, 403, 404, 409, 422)}},
         },
         "/tasks": {

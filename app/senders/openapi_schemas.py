@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.senders.item_queries import STATUSES
 from notices.outcomes import Outcome
-from notices.vocabulary import ContactChannel, ImportStatus, Language, UpuEventCode
+from notices.vocabulary import ContactChannel, IdDocument, ImportStatus, Language, UpuEventCode
 from notices.profiles import PROFILES
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
@@ -182,6 +182,13 @@ SCHEMAS = {
         "verdict": {"type": "string", "enum": ["authentic_current", "authentic_superseded", "altered", "unknown"]},
         "tracking_number": nullable(STR), "version": nullable(INT), "problems": {"type": "array", "items": STR},
     }, ["verdict"]),
+    "CollectionInput": obj({
+        "collected_at": DATETIME,
+        "collected_by": {"type": "string", "minLength": 1, "maxLength": 200, "description": "name of the person who collected"},
+        "id_type": {"type": "string", "enum": [d.value for d in IdDocument], "description": "the identity document shown"},
+        "id_last_digits": {"type": "string", "pattern": "^[0-9A-Za-z]{3,4}$",
+                           "description": "last 3 or 4 characters of the document number"},
+    }, ["collected_by", "id_type", "id_last_digits"]),
     "Collection": obj({"tracking_number": STR, "status": STR, "deadlines": nullable({"type": "object"})},
                       ["tracking_number", "status"]),
 }

@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from notices.scan_signature import SignedScan, canonical_bytes
+from tests.support import required
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = required.CHROMIUM
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -140,7 +141,10 @@ def live_server(app):
 
 @pytest.fixture(scope="module")
 def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        required.missing("Playwright", "the playwright package is not installed")
     with sync_api.sync_playwright() as p:
         yield p
 

@@ -281,7 +281,7 @@ def _document(base_url: str) -> dict:
         },
         "servers": [{"url": f"{base_url}/api/v1"}],
         "tags": [{"name": n} for n in ("Items", "Proofs", "Webhooks", "API keys", "Carriers", "Transparency log", "Meta")],
-        "paths": paths(),
+        "paths": with_links(paths()),
         "webhooks": {
             "itemEvent": {"post": {"summary": "An item event, signed", "requestBody": body(ref("WebhookEvent")),
                                    "responses": {"200": {"description": "Any 2xx acknowledges the event"}}}},
@@ -294,6 +294,28 @@ def _document(base_url: str) -> dict:
             },
         },
     }
+
+
+# OpenAPI links: where an answer's values lead next (clients and stateful API tests follow them).
+NUMBER_FROM_BODY = {"tracking_number": "$response.body#/tracking_number"}
+ENDPOINT_FROM_BODY = {"endpoint_id": "$response.body#/id"}
+LINKS = {
+    ("/items", "post", "201"): {op: NUMBER_FROM_BODY for op in ("getItem", "getProof", "listProofVersions")},
+    ("/items/bulk", "post", "201"): {"getImport": {"import_id": "$response.body#/import_id"}},
+    ("/items/{tracking_number}/proofs", "get", "200"): {"getProofVersion": {
+        "tracking_number": "$response.body#/tracking_number", "version": "$response.body#/versions/0/version"}},
+    ("/webhooks", "post", "201"): {op: ENDPOINT_FROM_BODY for op in (
+        "getWebhook", "updateWebhook", "testWebhook", "listWebhookDeliveries", "deleteWebhook")},
+    ("/api-keys", "post", "201"): {"revokeApiKey": {"key_id": "$response.body#/id"}},
+    ("/scans", "post", "201"): {"recordCollection": NUMBER_FROM_BODY},
+}
+
+
+def with_links(document_paths: dict) -> dict:
+    for (path, method, status), links in LINKS.items():
+        document_paths[path][method]["responses"][status]["links"] = {
+            f"{name}Link": {"operationId": name, "parameters": parameters} for name, parameters in links.items()}
+    return document_paths
 
 
 def document() -> dict:

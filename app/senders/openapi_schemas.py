@@ -29,6 +29,10 @@ STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 
+# What a sender may subscribe to: "*" or any type of the item or case families (see webhooks.EVENT_TYPES).
+EVENT_TYPE_LIST = {"type": "array", "maxItems": 50, "description": "'*' (default) or event types like item.attempt_recorded",
+                   "items": {"type": "string", "pattern": r"^\s*(\*|(item|case)\.[\s\S]*)?$"}}
+
 SCHEMAS = {
     "Problem": obj({
         "type": STR, "title": STR, "status": INT, "detail": STR, "instance": STR,
@@ -151,11 +155,11 @@ SCHEMAS = {
     }, ["id", "url", "event_types", "created_at"], extra=False),
     "NewWebhookEndpoint": obj({
         "url": {"type": "string", "format": "uri", "maxLength": 2000},
-        "event_types": {"type": "array", "items": STR, "description": "'*' (default) or event types like item.attempt_recorded"},
+        "event_types": EVENT_TYPE_LIST,
         "description": nullable({"type": "string", "maxLength": 200}),
     }, ["url"]),
     "WebhookUpdate": obj({
-        "url": {"type": "string", "format": "uri", "maxLength": 2000}, "event_types": {"type": "array", "items": STR},
+        "url": {"type": "string", "format": "uri", "maxLength": 2000}, "event_types": EVENT_TYPE_LIST,
         "rotate_secret": BOOL,
     }),
     "WebhookDelivery": obj({

@@ -10,12 +10,8 @@ in processes of their own (run with TEST_DATABASE_URL for PostgreSQL, as CI does
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,6 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.handheld.conftest import SigningDevice, new_code
+from tests.support.web_process import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,12 +33,6 @@ r = httpx.post(url, content=open(path, "rb").read(), timeout=60, headers={
 print(json.dumps({"status": r.status_code, "type": r.headers.get("content-type"),
                   "replayed": r.headers.get("idempotent-replayed"), "body": r.json()}))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Http:
@@ -58,33 +49,8 @@ class Http:
 @pytest.fixture
 def web(app):
     """gunicorn with two workers on the test database, as the Procfile starts it."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "SMTP_"))}
-    env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="test-secret-key",
-               PUBLIC_BASE_URL="http://awizo.test", DEV_OUTBOX="1")
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    process = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read().decode(errors="replace")
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
-            time.sleep(0.2)
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"]) as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _in_other_processes(url: str, token: str, body_path: Path, copies: int) -> list[dict]:

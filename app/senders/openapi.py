@@ -300,12 +300,12 @@ def _document(base_url: str) -> dict:
 NUMBER_FROM_BODY = {"tracking_number": "$response.body#/tracking_number"}
 ENDPOINT_FROM_BODY = {"endpoint_id": "$response.body#/id"}
 LINKS = {
-    ("/items", "post", "201"): {op: NUMBER_FROM_BODY for op in ("getItem", "getProof", "listProofVersions")},
+    ("/items", "post", "201"): dict.fromkeys(("getItem", "getProof", "listProofVersions"), NUMBER_FROM_BODY),
     ("/items/bulk", "post", "201"): {"getImport": {"import_id": "$response.body#/import_id"}},
     ("/items/{tracking_number}/proofs", "get", "200"): {"getProofVersion": {
         "tracking_number": "$response.body#/tracking_number", "version": "$response.body#/versions/0/version"}},
-    ("/webhooks", "post", "201"): {op: ENDPOINT_FROM_BODY for op in (
-        "getWebhook", "updateWebhook", "testWebhook", "listWebhookDeliveries", "deleteWebhook")},
+    ("/webhooks", "post", "201"): dict.fromkeys((
+        "getWebhook", "updateWebhook", "testWebhook", "listWebhookDeliveries", "deleteWebhook"), ENDPOINT_FROM_BODY),
     ("/api-keys", "post", "201"): {"revokeApiKey": {"key_id": "$response.body#/id"}},
     ("/scans", "post", "201"): {"recordCollection": NUMBER_FROM_BODY},
 }

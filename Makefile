@@ -7,21 +7,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PRISM_VERSION := 5.14.2
 PORT ?= 5000
 # Any moment `date -d` reads; the default is 02:30 tonight in Warsaw, inside the SMS quiet hours.
 NIGHT ?= TZ="Europe/Warsaw" today 02:30
 NIGHT_TESTS ?= tests/lifecycle tests/messaging/test_quiet_hours.py
 
-.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench lint clean
+.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+# Installed from the hash-pinned lock files (made from requirements*.txt by `make lock`).
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# After editing requirements.txt or requirements-dev.txt: pin every dependency with its hashes.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras -o requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras -o requirements-dev.lock requirements-dev.txt
 
 # Debian packages the tests and PDFs need (headless Chromium, fonts with Polish diacritics,
 # libfaketime for the tests run at another hour).
@@ -32,9 +38,11 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core faketime >/dev/null; }
 
-# The Twilio-compatible server the tests run from ../shared/twilio (Stoplight Prism).
-.tools/node_modules/.bin/prism:
-	npm install --silent --no-audit --no-fund --prefix .tools @stoplight/prism-cli@$(PRISM_VERSION)
+# The Twilio-compatible server the tests run from tests/support/twilio (Stoplight Prism),
+# installed with `npm ci` from tools/package-lock.json.
+.tools/node_modules/.bin/prism: tools/package.json tools/package-lock.json
+	mkdir -p .tools && cp tools/package.json tools/package-lock.json .tools/
+	npm ci --silent --no-audit --no-fund --prefix .tools
 
 tools: .tools/node_modules/.bin/prism
 
@@ -44,7 +52,8 @@ run: setup
 	$(BIN)/python -m app.demo.devrun --port $(PORT)
 
 test: setup system-deps tools
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ "$$CI" = true ] && [ -z "$(TEST_DATABASE_URL)" ]; then echo "CI: PostgreSQL is required: set TEST_DATABASE_URL" >&2; exit 1; fi
+	env -u TEST_DATABASE_URL AWIZO_SQLITE_PASS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 ifdef TEST_DATABASE_URL
 	@echo "— again on PostgreSQL ($(TEST_DATABASE_URL))"
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -59,7 +68,7 @@ lint: setup
 
 # The same tests at night: nothing may depend on the hour the suite runs at.
 test-night: setup system-deps tools
-	env -u TEST_DATABASE_URL .ci/at-time '$(NIGHT)' $(BIN)/python -m pytest $(NIGHT_TESTS) $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL AWIZO_SQLITE_PASS=1 .ci/at-time '$(NIGHT)' $(BIN)/python -m pytest $(NIGHT_TESTS) $(PYTEST_ARGS)
 ifdef TEST_DATABASE_URL
 	@echo "— again on PostgreSQL ($(TEST_DATABASE_URL))"
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) .ci/at-time '$(NIGHT)' $(BIN)/python -m pytest $(NIGHT_TESTS) $(PYTEST_ARGS)

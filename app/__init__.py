@@ -26,11 +26,11 @@ from app.delivery import api_scans, checks, handheld_api, handheld_views, record
 from app.delivery.checks_cli import addresses_cli, checks_cli
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
-from app.evidence import api_log, api_proofs, keyring, public_views
-from app.evidence import log as evidence_log
-from app.evidence import jobs as evidence_jobs
-from app.evidence.cli import evidence_cli
 from app.events import add_listener
+from app.evidence import api_log, api_proofs, keyring, public_views
+from app.evidence import jobs as evidence_jobs
+from app.evidence import log as evidence_log
+from app.evidence.cli import evidence_cli
 from app.extensions import csrf, db, migrate
 from app.lifecycle import api as lifecycle_api
 from app.lifecycle import jobs as lifecycle_jobs
@@ -44,8 +44,19 @@ from app.recipients import staff as recipients_staff  # noqa: F401  (routes on t
 from app.recipients import subscriptions
 from app.recipients import views as recipients_views  # noqa: F401  (routes on the recipients blueprint)
 from app.recipients.blueprint import bp as recipients_bp
-from app.senders import api_bulk, api_items, api_settings, formatting, openapi, portal, webhooks
-from app.senders import organisation, portal_admin, portal_import, portal_views  # noqa: F401  (routes on the portal blueprint)
+from app.senders import (  # noqa: F401  (routes on the portal blueprint)
+    api_bulk,
+    api_items,
+    api_settings,
+    formatting,
+    openapi,
+    organisation,
+    portal,
+    portal_admin,
+    portal_import,
+    portal_views,
+    webhooks,
+)
 from app.senders.cli import senders_cli
 from app.staff import carriers
 from app.staff import views as staff_views

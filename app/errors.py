@@ -37,6 +37,12 @@ class NotFound(ServiceError):
     title = "Not found"
 
 
+class Forbidden(ServiceError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
+
+
 class Conflict(ServiceError):
     status = 409
     slug = "conflict"

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from notices.vocabulary import CollectionScope, DeviceScope
 from notices.witness import parse_vkey
 
 _KEY = "awizo.settings"
@@ -77,6 +78,13 @@ class Settings(BaseModel):
     DEVICE_CLOCK_TOLERANCE_SECONDS: int = Field(60, ge=0)
     # A token-only device sending the same scan again within this many seconds: a replay.
     TOKEN_SCAN_REPLAY_WINDOW_SECONDS: float = Field(600.0, ge=0)
+    # Legal events (scans, collections) only from enrolled, signing handhelds; token-only devices
+    # are a development convenience. Who may record a collection ("pickup_point": devices of the
+    # item's pickup point or of the carrier that left the notice; "staff_only": staff commands
+    # only), and whether a scan outside the carrier's pickup point is flagged or refused.
+    REQUIRE_SIGNED_DEVICES: bool = False
+    COLLECTION_SCOPE: CollectionScope = CollectionScope.PICKUP_POINT
+    DEVICE_SCOPE: DeviceScope = DeviceScope.FLAG
     # Outbound messaging: SMS per second per sender number, quiet hours ("off" to disable),
     # worker poll interval, retries and their backoff.
     SMS_RATE_PER_SECOND: float = Field(1.0, gt=0)

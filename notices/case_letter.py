@@ -5,10 +5,9 @@ Takes the case as the case page shows it (``case_data``) and ``now``; returns PD
 """
 from __future__ import annotations
 
-from typing import Any
-
 import io
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4

@@ -16,7 +16,7 @@ _PATTERN = re.compile(r"^RK-?(\d{4})-?(\d{6})-?(\d)$")
 
 def check_character(year: int, serial: int) -> str:
     digits = f"{year:04d}{serial:06d}"
-    c = 11 - sum(int(d) * w for d, w in zip(digits, WEIGHTS)) % 11
+    c = 11 - sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11
     return str({10: 0, 11: 5}.get(c, c))
 
 

@@ -33,7 +33,7 @@ def duration(seconds: float, lang: str) -> str:
 def distance(metres: float, lang: str) -> str:
     """``2100`` → "2.1 km" (PL "2,1 km"); under a kilometre to the nearest 10 m ("40 m")."""
     if metres < 1000:
-        return f"{int(round(metres, -1)) if metres >= 10 else int(round(metres))} m"
+        return f"{round(metres, -1):.0f} m" if metres >= 10 else f"{round(metres):.0f} m"
     text = f"{metres / 1000:.1f} km"
     return text.replace(".", ",") if lang == "pl" else text
 

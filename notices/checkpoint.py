@@ -13,12 +13,11 @@ signature is Ed25519 over the body. Anyone holding the public key can check it o
 """
 from __future__ import annotations
 
-from typing import Any
-
 import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization

@@ -7,11 +7,10 @@ callers gather the facts; nothing here reads a database or a clock.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 # IUGG mean Earth radius (R1), in metres.

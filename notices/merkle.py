@@ -12,7 +12,8 @@ with the RFC's algorithms, so this is a small, vector-tested implementation.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Iterable, Protocol
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 

@@ -8,10 +8,9 @@ the application's template, so both parts say the same thing.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from notices.sms import fit_segments
 

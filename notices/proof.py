@@ -7,11 +7,11 @@ the Polish diacritics. A QR code on the first page opens the public verification
 """
 from __future__ import annotations
 
-from typing import Any
-
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -22,7 +22,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from notices.proof_statements import collection, evidential_weight, statutory_basis
 

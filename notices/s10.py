@@ -24,7 +24,7 @@ def check_digit(serial: str) -> int:
     """Return the check digit for an 8-digit serial number."""
     if len(serial) != 8 or not serial.isdigit():
         raise S10Error("the serial number must have exactly 8 digits")
-    remainder = sum(int(d) * w for d, w in zip(serial, WEIGHTS)) % 11
+    remainder = sum(int(d) * w for d, w in zip(serial, WEIGHTS, strict=True)) % 11
     c = 11 - remainder
     return {10: 0, 11: 5}.get(c, c)
 

@@ -7,14 +7,14 @@ after signing is a modification), who signed, and when the TSA says the signatur
 """
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
-
 import asyncio
 import hashlib
 import io
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 from asn1crypto import cms as asn1_cms
 from asn1crypto import keys as asn1_keys

@@ -7,9 +7,9 @@ switches the whole message to UCS-2.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 GSM7_BASIC = frozenset(
@@ -68,7 +68,7 @@ class QuietHours:
     tz: str = "Europe/Warsaw"
 
     @classmethod
-    def parse(cls, spec: str, tz: str = "Europe/Warsaw") -> "QuietHours | None":
+    def parse(cls, spec: str, tz: str = "Europe/Warsaw") -> QuietHours | None:
         """``"21:00-08:00"``; an empty spec or ``"off"`` means no quiet hours."""
         if not spec or spec.strip().lower() in ("off", "none", "-"):
             return None

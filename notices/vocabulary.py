@@ -141,6 +141,31 @@ class Language(StrEnum):
     ENGLISH = "en"
 
 
+class IdDocument(StrEnum):
+    """The identity document shown at the counter when an item is collected."""
+
+    ID_CARD = "id_card"
+    PASSPORT = "passport"
+    RESIDENCE_CARD = "residence_card"
+    DRIVING_LICENCE = "driving_licence"
+    MOBILE_ID = "mobile_id"
+    OTHER = "other"
+
+
+class CollectionScope(StrEnum):
+    """Who may record a collection: devices of the item's pickup point, or staff only."""
+
+    PICKUP_POINT = "pickup_point"
+    STAFF_ONLY = "staff_only"
+
+
+class DeviceScope(StrEnum):
+    """What happens to a scan by a device outside its carrier's scope: flagged, or refused."""
+
+    FLAG = "flag"
+    REFUSE = "refuse"
+
+
 __all__ = [
     "FINAL_ITEM_STATUSES", "SENDER_ROLES", "ClaimCodeKind", "ContactChannel", "DelegateRole", "EndAction",
     "ImportStatus", "ItemStatus", "Language", "LifecycleAction", "LifecycleStage", "MessageChannel",

@@ -22,11 +22,17 @@ for _name in ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from notices import s10  # noqa: E402
+from tests.support import required  # noqa: E402
 
 # Fixture modules owned by each area (real local servers: SMTP, Twilio-compatible, TSA…).
 pytest_plugins: list[str] = ["tests.support.twilio_server", "tests.support.smtp_server", "tests.support.tsa"]
 
 PUBLIC_BASE_URL = "http://awizo.test"
+
+
+def pytest_sessionstart(session):
+    """In CI (CI=true), refuse to run without Redis, Chromium, PostgreSQL or the Twilio description."""
+    required.check_all()
 
 
 def _migrate(url: str) -> None:

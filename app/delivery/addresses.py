@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from pyproj import Transformer
 from sqlalchemy.orm import Session
 
-from notices import addresses as keys
 from app.errors import FieldError, ValidationFailed
 from app.models import AddressPoint, ItemLocation
+from notices import addresses as keys
 
 # Column names accepted for each PRG field (the register's exports differ in case and naming).
 PRG_COLUMNS = {
@@ -107,16 +107,18 @@ def parse_file(data: bytes) -> tuple[str, list[dict]]:
     for values in reader:
         if not any(v.strip() for v in values):
             continue
-        cell = lambda i: values[i].strip() if i is not None and i < len(values) else ""  # noqa: E731
+        def cell(i: int | None, values: list[str] = values) -> str:
+            return values[i].strip() if i is not None and i < len(values) else ""
+
         if prg is not None:
-            get = lambda name: cell(prg.get(name))  # noqa: E731
+            get = lambda name, cell=cell: cell(prg.get(name))  # noqa: E731
             lat, lon = pl1992_to_wgs84(_number(get("x"), reader.line_num, "x"), _number(get("y"), reader.line_num, "y"))
             point = {"source": "prg", "register_id": get("register_id") or None, "teryt": get("teryt")[:7] or None,
                      "simc": get("simc") or None, "ulic": get("ulic") or None, "city": get("city"),
                      "street": get("street") or None, "number": get("number"),
                      "postal_code": get("postal_code") or None}
         else:
-            get = lambda name: cell(header.index(name))  # noqa: E731
+            get = lambda name, cell=cell: cell(header.index(name))  # noqa: E731
             lat, lon = _number(get("lat"), reader.line_num, "lat"), _number(get("lon"), reader.line_num, "lon")
             point = {"source": "csv", "city": get("city"), "street": get("street") or None,
                      "number": get("number"), "postal_code": get("postal_code") or None}

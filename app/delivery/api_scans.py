@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from flask import current_app, g, make_response, request
 
-from app.web.problems import api_blueprint
-from app.web.api_auth import device_required
-from app.web.problems import ApiError, json_body
+from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
 from app.delivery.schemas import parse_scan, parse_timestamp
 from app.extensions import db
 from app.metrics import SCANS
 from app.models.types import utcnow
-from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
+from app.web.api_auth import legal_event_device_required
+from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("scans_api", __name__)
 
 
 @bp.post("/scans")
-@device_required
+@legal_event_device_required
 def create_scan():
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key or len(key) > 200:
@@ -34,6 +33,7 @@ def create_scan():
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
         clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
         replay_window_s=current_app.config.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS", 600),
+        device_scope=current_app.config["DEVICE_SCOPE"],
     )
     SCANS.labels("replayed" if result.replayed else scan.outcome.value).inc()
     response = make_response(result.body, result.status_code)

@@ -11,16 +11,16 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
-from notices.outcomes import Outcome, upu_event
-from notices.vocabulary import FINAL_ITEM_STATUSES, ItemStatus
-from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
-from app.lifecycle import service as lifecycle
-from app.recipients import notifications
-from app.recipients.address_proof import issue_claim_code
-from app.errors import Conflict, FieldError, NotFound, ValidationFailed
-from app.events import record_event
 from app.delivery import checks
 from app.delivery.records import attempt_data
+from app.errors import Conflict, FieldError, NotFound, ValidationFailed
+from app.events import record_event
+from app.lifecycle import service as lifecycle
+from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
+from app.recipients import notifications
+from app.recipients.address_proof import issue_claim_code
+from notices.outcomes import Outcome, upu_event
+from notices.vocabulary import FINAL_ITEM_STATUSES, ItemStatus
 
 ITEM_STATUS = {
     Outcome.DELIVERED: ItemStatus.DELIVERED,

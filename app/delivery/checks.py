@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.delivery import addresses
+from app.events import record_event
+from app.models import Attempt, AttemptCheck, Item, PaperNoticePrint
 from notices import addresses as address_keys
 from notices import check_texts
 from notices.checks import AttemptFacts, Depot, OtherScan, Point, Rules, distance_to_address, evaluate, parse_hours
 from notices.outcomes import upu_event
-from app.delivery import addresses
-from app.events import record_event
-from app.models import Attempt, AttemptCheck, Item, PaperNoticePrint
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def check_recorded_attempt(session: Session, attempt_id: int, rules_config, now:
                     Attempt.occurred_at.between(attempt.occurred_at - window, attempt.occurred_at + window))):
                 run_checks(session, other, rules, now)
         session.commit()
-    except Exception:  # noqa: BLE001  (checks must never refuse a scan that is already recorded)
+    except Exception:
         session.rollback()
         log.exception("checks on attempt %s failed; run `flask checks rerun` to retry", attempt_id)
 

@@ -8,10 +8,9 @@ from flask.cli import AppGroup
 
 from app.delivery import enrolments
 from app.errors import ServiceError
-from app.models.types import utcnow
-
 from app.extensions import db
 from app.models import Carrier, Device, PickupPoint
+from app.models.types import utcnow
 from app.security import new_token
 
 carriers_cli = AppGroup("carriers", help="Manage carriers and their devices.")

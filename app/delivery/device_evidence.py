@@ -11,6 +11,8 @@ FLAG_TEXT = {
     "time_before_previous_scan": ("Czas skanu wcześniejszy niż poprzedniego skanu", "Scan time earlier than the device's previous scan"),
     "no_fix": ("Brak pozycji GPS w chwili skanu", "No GPS fix at the time of the scan"),
     "unsigned": ("Skan niepodpisany przez urządzenie", "Scan not signed by the device"),
+    "outside_carrier_scope": ("Przesyłka czeka w innej placówce niż placówka doręczyciela",
+                              "The item waits at a pickup point other than the carrier's"),
 }
 
 

@@ -26,13 +26,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlalchemy.orm import Session
 
-from notices.scan_signature import SignedScan, canonical_bytes
-from app.models import Attempt, Device, IdempotencyRecord, Item
-from app.models.handheld import AttemptDeviceEvidence
 from app.delivery.attempts import ScanInput, ScanResult, record_attempt
-from app.errors import Conflict, FieldError, Problem, ServiceError, ValidationFailed
+from app.errors import Conflict, FieldError, Forbidden, Problem, ServiceError, ValidationFailed
 from app.events import record_event
-
+from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
+from app.models.handheld import AttemptDeviceEvidence
+from app.models.lifecycle import ItemLifecycle
+from notices.scan_signature import SignedScan, canonical_bytes
+from notices.vocabulary import DeviceScope
 
 # A signed scan keeps the device's own time even when the device clock runs ahead of the
 # server's (it is flagged "device_clock_skew"), up to this far; token-only clients are held to
@@ -142,11 +143,30 @@ def _previous_scan_time(session: Session, device: Device, sequence: int) -> date
         .order_by(AttemptDeviceEvidence.sequence.desc()).limit(1))
 
 
+def outside_scope(session: Session, device: Device, tracking_number: str) -> dict | None:
+    """Where the item waits, when that is not the pickup point of the device's carrier; else ``None``.
+
+    A carrier's scope is its pickup point: an item whose notice sent it to another pickup point
+    belongs to that point's carriers. An item with no notice yet is in every carrier's scope.
+    """
+    row = session.execute(
+        sa.select(ItemLifecycle.pickup_point_id, PickupPoint.code)
+        .join(Item, Item.id == ItemLifecycle.item_id)
+        .join(PickupPoint, PickupPoint.id == ItemLifecycle.pickup_point_id)
+        .where(Item.tracking_number == tracking_number)).first()
+    if row is None or row.pickup_point_id == device.carrier.default_pickup_point_id:
+        return None
+    return {"item_pickup_point": row.code}
+
+
 def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed_data: bytes | None, fingerprint: str | None,
-                     now: datetime, tolerance_s: float):
+                     now: datetime, tolerance_s: float, scope: dict | None = None):
     def write(session: Session, device: Device, attempt: Attempt) -> None:
         flags: list[str] = []
         details: dict = {}
+        if scope is not None:
+            flags.append("outside_carrier_scope")
+            details.update(scope)
         skew = None
         if signed_data is not None:
             seq_flags, details = _sequence_flags(session, device, proof.sequence)
@@ -223,11 +243,13 @@ def _token_replay(session: Session, device: Device, scan: ScanInput, now: dateti
 
 def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
                        now: datetime, base_url: str, tz: str, clock_tolerance_s: float,
-                       replay_window_s: float = 600) -> ScanResult:
+                       replay_window_s: float = 600, device_scope: str = DeviceScope.FLAG) -> ScanResult:
     """Verify (for enrolled devices), then record the attempt with its device evidence.
 
     A validly signed scan that is refused for another reason (unknown item, item already
     delivered…) still moves the device's sequence on, so it does not show up as a gap later.
+    A scan of an item waiting at another carrier's pickup point is flagged
+    ``outside_carrier_scope``, or refused (403) when ``device_scope`` is "refuse".
     """
     signed_data = None
     fingerprint = None
@@ -244,9 +266,15 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
         replay = _token_replay(session, device, scan, now, replay_window_s)
         if replay is not None:
             return replay
+    scope = outside_scope(session, device, scan.tracking_number)
+    if scope is not None and device_scope == DeviceScope.REFUSE:
+        session.rollback()
+        raise Forbidden(f"Item {scan.tracking_number} waits at pickup point {scope['item_pickup_point']}, "
+                        "outside this carrier's scope.",
+                        [FieldError("tracking_number", "is outside this carrier's scope")])
     writer = None
-    if signed_data is not None or scan.no_fix:
-        writer = _evidence_writer(scan, proof, signed_data, fingerprint, now, clock_tolerance_s)
+    if signed_data is not None or scan.no_fix or scope is not None:
+        writer = _evidence_writer(scan, proof, signed_data, fingerprint, now, clock_tolerance_s, scope)
     device_id = device.id
     try:
         return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, on_attempt=writer)

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.delivery.device_scans import key_fingerprint, load_public_key
+from app.errors import Conflict, FieldError, NotFound, ServiceError, ValidationFailed
 from app.models import Carrier, Device
 from app.models.handheld import DeviceEnrolment
 from app.security import hash_token, new_token
-from app.delivery.device_scans import key_fingerprint, load_public_key
-from app.errors import Conflict, FieldError, NotFound, ServiceError, ValidationFailed
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed with gloves
 ENROLMENT_TTL = timedelta(minutes=30)

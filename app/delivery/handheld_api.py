@@ -4,15 +4,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, g, jsonify
 
-from app.web.api_auth import device_required
-from app.web.problems import json_body, problem
-from app.extensions import db
+from app.delivery import checks, enrolments, paper_notice
 from app.delivery.handheld import bp
+from app.errors import NotFound, ServiceError
+from app.extensions import db
 from app.models import Attempt, Item
 from app.models.types import iso, utcnow
-from app.delivery import enrolments
-from app.delivery import checks, paper_notice
-from app.errors import NotFound, ServiceError
+from app.web.api_auth import device_required
+from app.web.problems import json_body, problem
 from notices import masking
 
 

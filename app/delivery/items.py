@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import Item, Sender
-from app.security import new_verify_token
+from app.delivery.addresses import item_location
 from app.errors import Conflict, NotFound
 from app.events import record_event
-from app.delivery.addresses import item_location
+from app.models import Item, Sender
+from app.security import new_verify_token
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy.orm import Session
 
-from notices.paper_notice import NoticeFacts, notice_text
-from notices.profiles import PROFILES
 from app.models import Attempt, Item
 from app.recipients.address_proof import notice_claim_code_issued
+from notices.paper_notice import NoticeFacts, notice_text
+from notices.profiles import PROFILES
 
 
 def qr_svg(url: str) -> str:

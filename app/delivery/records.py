@@ -6,22 +6,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from notices import masking
-from notices.profiles import PROFILES
-from notices.sms import held_text
-from app.models import Attempt, Item, ItemEvent, OutboxMessage
-from app.models.types import iso
 from app.delivery.addresses import location_data
 from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
 from app.lifecycle.service import item_deadlines
 from app.messaging.delivery import held_until
 from app.messaging.suppressions import normalise_address
+from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models.types import iso
+from notices import masking
+from notices.profiles import PROFILES
+from notices.sms import held_text
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -101,6 +100,15 @@ def _hold(session: Session, message: OutboxMessage, now: datetime | None) -> dic
     return {"held": held_until(session, message, now=now), "tz": current_app.config["OPERATOR_TIMEZONE"]}
 
 
+def _event_data(data: dict | None, public: bool) -> dict | None:
+    """On public pages the person who collected shows as initials, without their document."""
+    if not public or not data or "collected_by" not in data:
+        return data
+    shown = {k: v for k, v in data.items() if k != "collector"}
+    shown["collected_by"] = masking.initials(data["collected_by"]) if data["collected_by"] else None
+    return shown
+
+
 def item_record(session: Session, item: Item, base_url: str, public: bool = False, lang: str | None = None,
                 now: datetime | None = None) -> dict:
     """Everything known about an item, in time order (checks worded in ``lang``, else the item's language).
@@ -156,7 +164,8 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
         "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],
                                      item, public),
-        "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": e.data} for e in events],
+        "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
+                   for e in events],
     }
     if not public:
         recipient["opted_in"] = sorted({n["channel"] for n in record["notifications"] if n.get("opted_in")})

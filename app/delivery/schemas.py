@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from app.delivery.attempts import ScanInput
+from app.delivery.items import NewItem
+from app.errors import Problem
 from notices import s10
 from notices.messages import LANGUAGES
 from notices.outcomes import Outcome
 from notices.profiles import PROFILES
-from app.errors import Problem
-from app.delivery.items import NewItem
-from app.delivery.attempts import ScanInput
 
 
 def _text(data: dict, key: str, path: str, problem: Problem, *, required=True, max_len=200) -> str | None:

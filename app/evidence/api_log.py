@@ -4,14 +4,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, request
 
-from app.web.problems import api_blueprint
-from app.evidence.keyring import keys
-from app.evidence import log as evidence_log
-from app.extensions import db
-from app.models.evidence import CheckpointTimestamp, LogEntry, SignedTreeHead, WitnessCosignature
 from app.errors import FieldError, NotFound, ValidationFailed
+from app.evidence import log as evidence_log
+from app.evidence.keyring import keys
 from app.evidence.log_today import log_today
+from app.extensions import db
 from app.models import Item
+from app.models.evidence import CheckpointTimestamp, LogEntry, SignedTreeHead, WitnessCosignature
+from app.web.problems import api_blueprint
 from notices import s10
 from notices.witness import vkey
 

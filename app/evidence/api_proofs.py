@@ -5,14 +5,13 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Response, current_app, g, request, stream_with_context
 
-from app.web.problems import api_blueprint
-from app.web.api_auth import sender_required
-from app.extensions import db
-from app.models.types import utcnow
-from app.evidence import bulk_proofs
-from app.evidence import proofs
 from app.delivery import items as item_service
 from app.errors import FieldError, NotFound, ValidationFailed
+from app.evidence import bulk_proofs, proofs
+from app.extensions import db
+from app.models.types import utcnow
+from app.web.api_auth import sender_required
+from app.web.problems import api_blueprint
 from notices import s10
 
 bp = api_blueprint("proofs_api", __name__)

@@ -18,16 +18,15 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from notices import checkpoint, merkle
-from notices.signature import check_signature, read_attachment, token_imprint
-from notices.witness import verify_cosignature
-from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
-from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.evidence.witnesses import Witness, configured
-from app.models.evidence import (CheckpointTimestamp, LogEntry, LogNode, ProofVersion, SignedTreeHead,
-                                 WitnessCosignature)
+from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models.evidence import CheckpointTimestamp, LogEntry, LogNode, ProofVersion, SignedTreeHead, WitnessCosignature
+from notices import checkpoint, merkle
+from notices.evidence import alert_status_conflict, canonical, entry_leaf_hash, logged_alert_statuses
+from notices.signature import check_signature, read_attachment, token_imprint
+from notices.witness import verify_cosignature
 
 
 @dataclass

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.evidence.log import current_tree_head
-from app.models import Item
 from app.errors import FieldError, ValidationFailed
+from app.evidence.log import current_tree_head
 from app.evidence.proofs import issue_proof
+from app.models import Item
 
 MAX_ITEMS = 5000
 

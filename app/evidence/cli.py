@@ -6,11 +6,11 @@ import json
 import click
 from flask.cli import AppGroup
 
-from app.extensions import db
-from app.evidence.audit import audit_log
 from app.errors import ServiceError
+from app.evidence.audit import audit_log
 from app.evidence.log import publish_tree_head
 from app.evidence.refresh import refresh_proofs
+from app.extensions import db
 from notices import witness
 
 evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")

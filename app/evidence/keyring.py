@@ -8,13 +8,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from flask import current_app
+from pyhanko.sign.timestamps import TimeStamper
 
 from app.evidence.keyfiles import log_signing_key, pdf_signing_material, public_key_pem
 from notices.checkpoint import key_for, load_public_key, load_public_keys
-from pyhanko.sign.timestamps import TimeStamper
 from notices.signature import PdfSigner, load_certificates
 
 _KEY = "awizo.evidence"
+
+
+_LONG_AGO = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass
@@ -24,7 +27,7 @@ class EvidenceKeys:
     instance_path: str
     config: dict
     timestamper: TimeStamper | None = None  # tests and the benchmark may hand in their own
-    tsa_retry_at: datetime = datetime.min.replace(tzinfo=timezone.utc)  # no new time-stamp attempt before
+    tsa_retry_at: datetime = _LONG_AGO  # no new time-stamp attempt before this
 
     @cached_property
     def log_key(self):

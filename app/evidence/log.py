@@ -12,14 +12,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from notices import checkpoint, merkle
-from notices.evidence import canonical, commitment, entry_leaf_hash, utc
-from app.evidence.keyring import keys
 from app.evidence.facts import ENTRY_VERSION, alert_facts, alert_opening, attempt_facts
+from app.evidence.keyring import keys
+from app.extensions import db
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
 from app.models.types import utcnow
-from app.extensions import db
+from notices import checkpoint, merkle
+from notices.evidence import canonical, commitment, entry_leaf_hash, utc
 
 
 def recipient_opening(item: Item) -> dict:

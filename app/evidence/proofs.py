@@ -16,19 +16,19 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.delivery.records import item_record
+from app.evidence.audit import check_item
+from app.evidence.keyring import keys
+from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
+from app.evidence.log_today import log_today
+from app.evidence.witnesses import configured, latest_cosigned
+from app.models import Item
+from app.models.evidence import LogEntry, ProofVersion
 from notices import checkpoint, merkle
 from notices.evidence import FORMAT, canonical
 from notices.proof import render_proof_pdf
 from notices.signature import TimestampUnavailable, check_signature, read_attachment
 from notices.verdict import DocumentState, Verdict, judge_document, judge_record
-from app.evidence.keyring import keys
-from app.evidence.audit import check_item
-from app.evidence.log_today import log_today
-from app.evidence.witnesses import configured, latest_cosigned
-from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
-from app.models import Item
-from app.models.evidence import LogEntry, ProofVersion
-from app.delivery.records import item_record
 
 VARIANTS = ("sender", "public")
 TSA_RETRY = timedelta(minutes=1)  # after a failed time-stamp, serve the unstamped version this long

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
+from app.delivery import items as item_service
+from app.delivery.records import item_record
+from app.errors import NotFound
+from app.evidence import proofs
 from app.extensions import db
+from app.models.types import utcnow
 from app.web import i18n
+from app.web.i18n import current_language
+from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")
 bp.app_context_processor(i18n.template_context)
-from app.models.types import utcnow
-from app.delivery import items as item_service
-from app.evidence import proofs
-from app.errors import NotFound
-from app.delivery.records import item_record
-from app.web.i18n import current_language
-
 
 MAX_UPLOAD = 20 * 1024 * 1024
 

@@ -12,17 +12,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
-from notices.messages import email_text
-from app.models import Item, PickupPoint, Sender, User
-from app.models.lifecycle import ItemLifecycle
-from app.messaging import enqueue
-from app.messaging import suppressions
+from app.messaging import enqueue, suppressions
 from app.messaging.email import render_email_html
-from app.models import Subscriber
+from app.models import Item, PickupPoint, Sender, Subscriber, User
+from app.models.lifecycle import ItemLifecycle
 from app.models.outbox import new_send_key
 from app.recipients.subscriptions import alert_recipients
 from notices import claim_codes
+from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
+from notices.messages import email_text
 
 
 def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
@@ -69,9 +67,8 @@ def message_row(*, channel: str, recipient: str, purpose: str, body: str, dedupe
     return {
         "item_id": item_id, "attempt_id": None, "channel": channel, "purpose": purpose, "recipient": recipient,
         "language": language, "subject": subject, "body": body, "body_html": body_html, "headers": headers,
-        "dedupe_key": dedupe_key, "status": "queued", "tries": 0, "next_attempt_at": now,
+        "dedupe_key": dedupe_key, "send_key": new_send_key(), "status": "queued", "tries": 0, "next_attempt_at": now,
         "quiet_hours": quiet_hours, "time_zone": time_zone, "created_at": now, "updated_at": now,
-        "send_key": new_send_key(),  # the raw PostgreSQL bulk insert applies no column defaults
     }
 
 

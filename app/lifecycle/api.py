@@ -1,55 +1,57 @@
 """The notice lifecycle on the API: collection at the counter, and the carrier's task list."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask import current_app, g, request
 
-from app.web.problems import api_blueprint
-from app.web.api_auth import device_required
+from app.errors import FieldError, Problem, ValidationFailed
 from app.extensions import db
-from app.models.types import utcnow
 from app.lifecycle import service as lifecycle
-from app.errors import FieldError, ValidationFailed
+from app.lifecycle.collection import Collector, parse_collector
+from app.models.types import utcnow
+from app.web.api_auth import device_required, legal_event_device_required
+from app.web.problems import api_blueprint
 from notices import s10
 
 bp = api_blueprint("lifecycle_api", __name__)
 
 
-def _collection_input(now: datetime) -> tuple[datetime | None, str | None]:
+def _collection_input(now: datetime) -> tuple[datetime | None, Collector | None]:
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise ValidationFailed([FieldError("body", "must be a JSON object")])
-    errors, when, by = [], None, data.get("collected_by")
+    problem, when = Problem(), None
     raw = data.get("collected_at")
     if raw is not None:
         try:
             when = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
         except ValueError:
-            when = None
-            errors.append(FieldError("collected_at", "must be an ISO 8601 date-time with an offset"))
+            problem.add("collected_at", "must be an ISO 8601 date-time with an offset")
         if when is not None and when.tzinfo is None:
-            errors.append(FieldError("collected_at", "must include a UTC offset"))
+            problem.add("collected_at", "must include a UTC offset")
+            when = None
         elif when is not None:
             when = when.astimezone(timezone.utc)
-            if when > now + timedelta(seconds=current_app.config["MAX_CLOCK_SKEW_SECONDS"]):
-                errors.append(FieldError("collected_at", "is in the future"))
-    if by is not None and (not isinstance(by, str) or len(by) > 200):
-        errors.append(FieldError("collected_by", "must be a string of at most 200 characters"))
-    if errors:
-        raise ValidationFailed(errors)
-    return when, by
+    collector = parse_collector(data.get("collected_by"), data.get("id_type"), data.get("id_last_digits"), problem)
+    problem.raise_if_any()
+    return when, collector
 
 
 @bp.post("/items/<tracking_number>/collection")
-@device_required
+@legal_event_device_required
 def record_collection(tracking_number: str):
-    """A pickup point's scan: the item was handed over; every pending lifecycle step stops."""
+    """A pickup point's scan: the item was handed over; every pending lifecycle step stops.
+
+    Only a device of the item's pickup point (or of the carrier that left the notice) may record it.
+    """
     now = utcnow()
-    when, by = _collection_input(now)
+    when, collector = _collection_input(now)
+    cfg = current_app.config
     item, new = lifecycle.record_collection(
-        db.session, s10.normalise(tracking_number), now=now, collected_at=when, collected_by=by,
-        recorded_by=f"device:{g.device.id}",
+        db.session, s10.normalise(tracking_number), collector, now=now, collected_at=when,
+        recorded_by=f"device:{g.device.id}", device=g.device, scope=cfg["COLLECTION_SCOPE"],
+        max_skew_s=cfg["MAX_CLOCK_SKEW_SECONDS"],
     )
     return {
         "tracking_number": item.tracking_number,

@@ -7,12 +7,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.errors import Problem, ServiceError, ValidationFailed
 from app.extensions import db
-from app.models.types import utcnow
 from app.lifecycle import service as lifecycle
 from app.lifecycle import sweep as lifecycle_sweep
-from app.errors import ServiceError
+from app.lifecycle.collection import parse_collector
+from app.models.types import utcnow
 from notices import s10
+from notices.vocabulary import IdDocument
 
 lifecycle_cli = AppGroup("lifecycle", help="Repeat notices, reminders, deemed service, collection.")
 
@@ -30,25 +32,35 @@ def sweep_command() -> None:
 
 @lifecycle_cli.command("collected")
 @click.argument("tracking_number")
-@click.option("--by", "collected_by", help="Who collected it (name, or 'recipient' / 'proxy').")
+@click.option("--by", "collected_by", required=True, help="Name of the person who collected it.")
+@click.option("--id-type", required=True, type=click.Choice([d.value for d in IdDocument]),
+              help="The identity document they showed.")
+@click.option("--id-last-digits", required=True, help="The last 3 or 4 characters of the document number.")
 @click.option("--at", "collected_at", help="When, ISO 8601 with an offset (default: now).")
 @click.option("--staff", "recorded_by", help="Who records it at the counter.")
-def collected_command(tracking_number: str, collected_by: str | None, collected_at: str | None,
-                      recorded_by: str | None) -> None:
+def collected_command(tracking_number: str, collected_by: str, id_type: str, id_last_digits: str,
+                      collected_at: str | None, recorded_by: str | None) -> None:
     """Record that an item was collected at the counter; everything pending stops."""
     when = None
     if collected_at:
         try:
             when = datetime.fromisoformat(collected_at)
         except ValueError:
-            raise click.BadParameter("use ISO 8601, e.g. 2026-04-02T10:15:00+02:00", param_hint="--at")
+            raise click.BadParameter("use ISO 8601, e.g. 2026-04-02T10:15:00+02:00", param_hint="--at") from None
         if when.tzinfo is None:
             raise click.BadParameter("give the UTC offset, e.g. +02:00", param_hint="--at")
         when = when.astimezone(timezone.utc)
+    problem = Problem()
+    collector = parse_collector(collected_by, id_type, id_last_digits, problem, ("--by", "--id-type", "--id-last-digits"))
+    if collector is None:
+        raise click.UsageError("; ".join(f"{e.field} {e.message}" for e in problem.errors))
     number = s10.normalise(tracking_number)
     try:
-        item, new = lifecycle.record_collection(db.session, number, now=utcnow(), collected_at=when,
-                                                collected_by=collected_by, recorded_by=recorded_by)
+        item, new = lifecycle.record_collection(db.session, number, collector, now=utcnow(), collected_at=when,
+                                                recorded_by=f"staff:{recorded_by}" if recorded_by else "staff",
+                                                max_skew_s=current_app.config["MAX_CLOCK_SKEW_SECONDS"])
+    except ValidationFailed as exc:
+        raise click.BadParameter("; ".join(e.message for e in exc.errors), param_hint="--at") from None
     except ServiceError as exc:
-        raise click.ClickException(exc.detail)
+        raise click.ClickException(exc.detail) from None
     click.echo(f"Item {item.tracking_number} {'recorded as collected' if new else 'was already recorded as collected'}.")

@@ -6,8 +6,8 @@ scheduler with :func:`register_jobs`. A job's ``seconds`` may name a config key.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app
 

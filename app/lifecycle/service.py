@@ -12,18 +12,23 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from notices import lifecycle as rules
-from notices.lifecycle_messages import (
-    deadline_sentence, late_record_sentence, not_established_sentence, repeat_notice_left_email_content, repeat_notice_left_sms,
-)
-from notices.profiles import PROFILES
-from notices.vocabulary import FINAL_ITEM_STATUSES, ItemStatus
-from app.models import Attempt, Item, OutboxMessage, PickupPoint
-from app.models.lifecycle import CarrierTask, ItemLifecycle
-from app.models.types import iso
 from app.errors import Conflict, NotFound
 from app.events import record_event
 from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_rows, subscribers_at_addresses
+from app.lifecycle.collection import Collector, check_collection_time, check_device_may_collect
+from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
+from app.models.lifecycle import CarrierTask, ItemLifecycle
+from app.models.types import iso
+from notices import lifecycle as rules
+from notices.lifecycle_messages import (
+    deadline_sentence,
+    late_record_sentence,
+    not_established_sentence,
+    repeat_notice_left_email_content,
+    repeat_notice_left_sms,
+)
+from notices.profiles import PROFILES
+from notices.vocabulary import FINAL_ITEM_STATUSES, CollectionScope, ItemStatus
 
 LIFECYCLE_PURPOSES = ("repeat_notice", "collection_reminder")
 NOT_ESTABLISHED = ItemStatus.DEEMED_SERVICE_NOT_ESTABLISHED.value
@@ -121,11 +126,17 @@ def stop_lifecycle(session: Session, item: Item, reason: str, *, now: datetime) 
     return True
 
 
-def record_collection(session: Session, tracking_number: str, *, now: datetime, collected_at: datetime | None = None,
-                      collected_by: str | None = None, recorded_by: str | None = None) -> tuple[Item, bool]:
-    """The item was handed over at the counter: stop every pending step. Commits.
+def record_collection(session: Session, tracking_number: str, collector: Collector, *, now: datetime,
+                      collected_at: datetime | None = None, recorded_by: str | None = None,
+                      device: Device | None = None, scope: str = CollectionScope.PICKUP_POINT,
+                      max_skew_s: float = 0) -> tuple[Item, bool]:
+    """The item was handed over at the counter to ``collector``: stop every pending step. Commits.
 
-    Returns ``(item, newly_collected)``; recording the same collection again changes nothing.
+    ``device`` is the handheld recording it (``None`` for staff): it must be of the item's
+    pickup point or of the carrier that left the notice (403 otherwise, see ``scope``). The
+    moment may not precede the notice or the registration, nor follow ``now`` (422 naming
+    ``collected_at``). Returns ``(item, newly_collected)``; recording the same collection again
+    changes nothing.
     """
     item = session.scalar(sa.select(Item).where(Item.tracking_number == tracking_number))
     if item is None:
@@ -133,10 +144,13 @@ def record_collection(session: Session, tracking_number: str, *, now: datetime, 
     lifecycle = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if lifecycle is None:
         raise Conflict(f"Item {tracking_number} has no notice left, so it is not waiting at a pickup point.")
+    if device is not None:
+        check_device_may_collect(device, lifecycle, scope)
     if lifecycle.stage == "collected":
         session.rollback()
         return item, False
     when = collected_at or now
+    check_collection_time(when, item, lifecycle, now, max_skew_s)
     if not _finish(session, item.id, "collected", now, collected_at=when):
         stage = session.scalar(sa.select(ItemLifecycle.stage).where(ItemLifecycle.id == lifecycle.id))
         session.rollback()
@@ -145,7 +159,8 @@ def record_collection(session: Session, tracking_number: str, *, now: datetime, 
         raise Conflict(f"Item {tracking_number} can no longer be collected: it is {stage.replace('_', ' ')}.")
     item.status = "collected"
     record_event(session, item, "collected", when, {
-        "collected_by": collected_by, "recorded_by": recorded_by, "recorded_at": iso(now),
+        "collected_by": collector.name, "collector": collector.as_data(), "recorded_by": recorded_by,
+        "recorded_at": iso(now),
     })
     session.commit()
     return item, True

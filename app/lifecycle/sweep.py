@@ -22,20 +22,27 @@ from psycopg.types.json import Json
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from notices import lifecycle as rules
-from notices.profiles import PROFILES
-from notices.lifecycle_messages import (
-    reminder_email_content, reminder_sms, repeat_notice_email_content, repeat_notice_sms,
+from app import events as item_events
+from app.lifecycle.alerts import (
+    LifecycleOutbox,
+    lifecycle_alert,
+    lifecycle_rows,
+    sender_admin_emails,
+    subscribers_at_addresses,
 )
+from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
 from app.models import Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.outbox import new_send_key
 from app.models.types import iso
-from app import events as item_events
-from app.lifecycle.alerts import (
-    LifecycleOutbox, lifecycle_alert, lifecycle_rows, sender_admin_emails, subscribers_at_addresses,
+from notices import lifecycle as rules
+from notices.lifecycle_messages import (
+    reminder_email_content,
+    reminder_sms,
+    repeat_notice_email_content,
+    repeat_notice_sms,
 )
-from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
+from notices.profiles import PROFILES
 
 SWEEP_LOCK_KEY = 0x4177697A6F4C6331  # "AwizoLc1": one sweeper at a time on PostgreSQL
 

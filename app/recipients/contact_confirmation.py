@@ -19,9 +19,9 @@ from app.messaging import suppressions
 from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
 from app.models.subscriptions import Contact, RecipientEvent, Subscriber
+from app.recipients import catch_up
 from app.security import hash_token
 from notices import claim_codes, recipient_messages
-from app.recipients import catch_up
 
 SMS_CODE_MINUTES = 10
 EMAIL_LINK_HOURS = 48

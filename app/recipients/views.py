@@ -8,9 +8,8 @@ from app.extensions import db
 from app.messaging import suppressions
 from app.models.subscriptions import Contact
 from app.models.types import utcnow
+from app.recipients import catch_up, subscriptions
 from app.recipients import personal_data as recipient_data
-from app.recipients import subscriptions
-from app.recipients import catch_up
 from app.recipients.blueprint import bp
 from app.recipients.subscriptions import Locked, SignUp
 from app.recipients.texts import errors_for, sentence

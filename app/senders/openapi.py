@@ -39,6 +39,8 @@ def body(schema: dict, required: bool = True) -> dict:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
+TOKEN_ONLY_HEADERS = {"Warning": {"description": "Sent to token-only (not enrolled) devices: a development convenience.",
+                                  "schema": {"type": "string"}}}
 SENDER: list[dict[str, list[str]]] = [{"senderKey": []}]
 DEVICE: list[dict[str, list[str]]] = [{"deviceToken": []}]
 NUMBER = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"},
@@ -136,15 +138,24 @@ def paths() -> dict:
                      "security": DEVICE, "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True,
                                                          "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
                      "requestBody": body(ref("Scan")),
-                     "responses": {**json_ok(ref("ScanResult"), "Recorded (or the first answer, replayed)", 201),
+                     "description": "A scan of an item waiting at another carrier's pickup point is flagged "
+                                    "`outside_carrier_scope` (or refused 403 when the operator sets DEVICE_SCOPE=refuse). "
+                                    "With REQUIRE_SIGNED_DEVICES only enrolled, signing handhelds may scan (403 "
+                                    "`signed-device-required`); a token-only device gets a `Warning` header.",
+                     "responses": {**json_ok(ref("ScanResult"), "Recorded (or the first answer, replayed)", 201,
+                                             TOKEN_ONLY_HEADERS),
                                    **problems(400, 401, 403, 404, 409, 422)}},
         },
         "/items/{tracking_number}/collection": {
             "post": {"operationId": "recordCollection", "tags": ["Carriers"], "summary": "The item was collected at the counter",
                      "security": DEVICE, "parameters": [NUMBER],
-                     "requestBody": body(obj({"collected_at": DATETIME, "collected_by": {"type": "string", "maxLength": 200}}),
-                                         required=False),
-                     "responses": {**json_ok(ref("Collection"), "Already recorded"), **json_ok(ref("Collection"), "Recorded", 201),
+                     "description": "Only a device of the item's pickup point, or of the carrier that left its notice, "
+                                    "may record a collection (403 otherwise; COLLECTION_SCOPE=staff_only refuses every "
+                                    "device). `collected_at` (default now) may not precede the notice or the registration, "
+                                    "nor follow now (422). With REQUIRE_SIGNED_DEVICES only enrolled handhelds may record it.",
+                     "requestBody": body(ref("CollectionInput")),
+                     "responses": {**json_ok(ref("Collection"), "Already recorded", 200, TOKEN_ONLY_HEADERS),
+                                   **json_ok(ref("Collection"), "Recorded", 201, TOKEN_ONLY_HEADERS),
                                    **problems(400, 401, 403, 404, 409, 422)}},
         },
         "/tasks": {
@@ -314,7 +325,7 @@ def _document(base_url: str) -> dict:
         },
         "servers": [{"url": f"{base_url}/api/v1"}],
         "tags": [{"name": n} for n in ("Items", "Proofs", "Webhooks", "API keys", "Carriers", "Transparency log", "Meta")],
-        "paths": paths(),
+        "paths": with_links(paths()),
         "webhooks": {
             "itemEvent": {"post": {"summary": "An item event, signed", "requestBody": body(ref("WebhookEvent")),
                                    "responses": {"200": {"description": "Any 2xx acknowledges the event"}}}},
@@ -327,6 +338,28 @@ def _document(base_url: str) -> dict:
             },
         },
     }
+
+
+# OpenAPI links: where an answer's values lead next (clients and stateful API tests follow them).
+NUMBER_FROM_BODY = {"tracking_number": "$response.body#/tracking_number"}
+ENDPOINT_FROM_BODY = {"endpoint_id": "$response.body#/id"}
+LINKS = {
+    ("/items", "post", "201"): dict.fromkeys(("getItem", "getProof", "listProofVersions"), NUMBER_FROM_BODY),
+    ("/items/bulk", "post", "201"): {"getImport": {"import_id": "$response.body#/import_id"}},
+    ("/items/{tracking_number}/proofs", "get", "200"): {"getProofVersion": {
+        "tracking_number": "$response.body#/tracking_number", "version": "$response.body#/versions/0/version"}},
+    ("/webhooks", "post", "201"): dict.fromkeys((
+        "getWebhook", "updateWebhook", "testWebhook", "listWebhookDeliveries", "deleteWebhook"), ENDPOINT_FROM_BODY),
+    ("/api-keys", "post", "201"): {"revokeApiKey": {"key_id": "$response.body#/id"}},
+    ("/scans", "post", "201"): {"recordCollection": NUMBER_FROM_BODY},
+}
+
+
+def with_links(document_paths: dict) -> dict:
+    for (path, method, status), links in LINKS.items():
+        document_paths[path][method]["responses"][status]["links"] = {
+            f"{name}Link": {"operationId": name, "parameters": parameters} for name, parameters in links.items()}
+    return document_paths
 
 
 def document() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.senders.item_queries import STATUSES
 from notices.outcomes import Outcome
 from notices.profiles import PROFILES
-from notices.vocabulary import ContactChannel, ImportStatus, Language, UpuEventCode
+from notices.vocabulary import ContactChannel, IdDocument, ImportStatus, Language, UpuEventCode
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 S10 = r"^[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}$"
@@ -28,6 +28,10 @@ def obj(properties: dict, required: list[str] | None = None, extra: bool = True,
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
+
+# What a sender may subscribe to: "*" or any type of the item or case families (see webhooks.EVENT_TYPES).
+EVENT_TYPE_LIST = {"type": "array", "maxItems": 50, "description": "'*' (default) or event types like item.attempt_recorded",
+                   "items": {"type": "string", "pattern": r"^\s*(\*|(item|case)\.[\s\S]*)?$"}}
 
 SCHEMAS = {
     "Sender": obj({"name": STR, "contact_email": nullable({"type": "string", "format": "email"})},
@@ -153,11 +157,11 @@ SCHEMAS = {
     }, ["id", "url", "event_types", "created_at"], extra=False),
     "NewWebhookEndpoint": obj({
         "url": {"type": "string", "format": "uri", "maxLength": 2000},
-        "event_types": {"type": "array", "items": STR, "description": "'*' (default) or event types like item.attempt_recorded"},
+        "event_types": EVENT_TYPE_LIST,
         "description": nullable({"type": "string", "maxLength": 200}),
     }, ["url"]),
     "WebhookUpdate": obj({
-        "url": {"type": "string", "format": "uri", "maxLength": 2000}, "event_types": {"type": "array", "items": STR},
+        "url": {"type": "string", "format": "uri", "maxLength": 2000}, "event_types": EVENT_TYPE_LIST,
         "rotate_secret": BOOL,
     }),
     "WebhookDelivery": obj({
@@ -187,6 +191,13 @@ SCHEMAS = {
         "record": {"type": "string", "enum": ["current", "superseded", "contradicted", "unknown"]},
         "tracking_number": nullable(STR), "version": nullable(INT), "problems": {"type": "array", "items": STR},
     }, ["verdict"]),
+    "CollectionInput": obj({
+        "collected_at": DATETIME,
+        "collected_by": {"type": "string", "minLength": 1, "maxLength": 200, "description": "name of the person who collected"},
+        "id_type": {"type": "string", "enum": [d.value for d in IdDocument], "description": "the identity document shown"},
+        "id_last_digits": {"type": "string", "pattern": "^[0-9A-Za-z]{3,4}$",
+                           "description": "last 3 or 4 characters of the document number"},
+    }, ["collected_by", "id_type", "id_last_digits"]),
     "Collection": obj({"tracking_number": STR, "status": STR, "deadlines": nullable({"type": "object"})},
                       ["tracking_number", "status"]),
 }

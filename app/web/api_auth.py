@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import current_app, g, make_response, request
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -80,3 +80,23 @@ def device_required(view):
     return wrapper
 
 
+TOKEN_ONLY_WARNING = ('299 awizo "This device is not enrolled: token-only devices are a development convenience; '
+                      'production sets REQUIRE_SIGNED_DEVICES and accepts legal events only from signing handhelds."')
+
+
+def legal_event_device_required(view):
+    """A device recording a legal event (a scan, a collection): with ``REQUIRE_SIGNED_DEVICES``
+    only an enrolled (signing) handheld may; otherwise a token-only device is answered with a
+    ``Warning`` header saying it is a development convenience."""
+    @device_required
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token_only = not g.device.public_key
+        if token_only and current_app.config.get("REQUIRE_SIGNED_DEVICES"):
+            raise ApiError(403, "Forbidden", "Only enrolled handhelds that sign their scans may record legal events "
+                           "here; enrol this device first.", "signed-device-required", field="Authorization")
+        response = make_response(view(*args, **kwargs))
+        if token_only:
+            response.headers["Warning"] = TOKEN_ONLY_WARNING
+        return response
+    return wrapper

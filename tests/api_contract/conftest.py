@@ -26,6 +26,10 @@ class World:
                                         headers=h).get_json()["import_id"]
         keys = api.client.get("/api/v1/api-keys", headers=h).get_json()["api_keys"]
         self.key_id_a = keys[0]["id"]
+        # A downloads its proof once, so proof version 1 exists and refusing it to B means something.
+        assert api.client.get(f"/api/v1/items/{self.number_a}/proof.pdf", headers=h).status_code == 200
+        versions = api.client.get(f"/api/v1/items/{self.number_a}/proofs", headers=h).get_json()
+        self.proof_version_a = versions["versions"][0]["version"]
 
 
 @pytest.fixture

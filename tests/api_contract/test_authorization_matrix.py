@@ -25,7 +25,8 @@ def operations(w):
         ("GET", "/items/{tracking_number}", SENDER, f"/api/v1/items/{n}", None),
         ("GET", "/items/{tracking_number}/proof.pdf", SENDER, f"/api/v1/items/{n}/proof.pdf", None),
         ("GET", "/items/{tracking_number}/proofs", SENDER, f"/api/v1/items/{n}/proofs", None),
-        ("GET", "/items/{tracking_number}/proofs/{version}.pdf", SENDER, f"/api/v1/items/{n}/proofs/1.pdf", None),
+        ("GET", "/items/{tracking_number}/proofs/{version}.pdf", SENDER,
+         f"/api/v1/items/{n}/proofs/{w.proof_version_a}.pdf", None),
         ("GET", "/proofs.zip", SENDER, f"/api/v1/proofs.zip?items={n}", None),
         ("GET", "/webhooks", SENDER, "/api/v1/webhooks", None),
         ("POST", "/webhooks", SENDER, "/api/v1/webhooks", lambda: {"url": "https://hooks.example.com/b"}),
@@ -40,7 +41,8 @@ def operations(w):
         ("POST", "/api-keys", SENDER, "/api/v1/api-keys", lambda: {"name": "b"}),
         ("DELETE", "/api-keys/{key_id}", SENDER, f"/api/v1/api-keys/{w.key_id_a}", None),
         ("POST", "/scans", DEVICE, "/api/v1/scans", lambda: scan_payload(n, outcome="refused")),
-        ("POST", "/items/{tracking_number}/collection", DEVICE, f"/api/v1/items/{n}/collection", lambda: {}),
+        ("POST", "/items/{tracking_number}/collection", DEVICE, f"/api/v1/items/{n}/collection",
+         lambda: {"collected_by": "Jan Kowalski", "id_type": "id_card", "id_last_digits": "4321"}),
         ("GET", "/tasks", DEVICE, "/api/v1/tasks", None),
         ("GET", "/statements", DEVICE, "/api/v1/statements", None),
         ("POST", "/statements/{statement_id}", DEVICE, "/api/v1/statements/1", lambda: {"answer": "x"}),
@@ -117,8 +119,9 @@ def test_sender_a_can_use_every_sender_operation_on_its_own_things(api, world):
         if kind != SENDER or path == "/api-keys/{key_id}":
             continue
         response = call(api, method, url, body, world.key_a)
-        expected = {200, 201, 202, 204} if "proofs/{version}" not in path else {200, 404}
-        assert response.status_code in expected, (method, path, response.status_code)
+        assert response.status_code in {200, 201, 202, 204}, (method, path, response.status_code)
+        if "proofs/{version}" in path:
+            assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
 
 
 def test_public_operations_need_no_token(api, world):
@@ -174,3 +177,23 @@ def test_portal_pages_of_sender_a_are_404_for_sender_b(app, api, world):
     assert api.client.get("/api/v1/items", headers=api.auth(world.key_a)).status_code == 200
     with app.app_context():
         assert db.session.get(User, clerk_a).disabled_at is None
+
+
+def test_a_device_of_another_pickup_point_cannot_collect_and_its_scans_are_flagged(api, world, app):
+    """Collection cancels deemed service: a device outside the item's pickup point is refused."""
+    from app.delivery.cli import create_carrier
+    from app.extensions import db
+    from app.models import PickupPoint
+
+    with app.app_context():
+        db.session.add(PickupPoint(code="GDA-01", name="Placówka Gdańsk 1", address="ul. Długa 22, Gdańsk"))
+        db.session.commit()
+        foreign = create_carrier("Marek Gdański", "GDA-01")[1]
+    body = {"collected_by": "Jan Kowalski", "id_type": "id_card", "id_last_digits": "4321"}
+    refused = call(api, "POST", f"/api/v1/items/{world.number_a}/collection", lambda: body, foreign)
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["errors"][0]["field"] == "Authorization"
+    scan = call(api, "POST", "/api/v1/scans", lambda: scan_payload(world.number_a, outcome="refused"), foreign)
+    assert scan.status_code == 201 and "outside_carrier_scope" in scan.get_json()["device_evidence"]["flags"]
+    record = api.item(world.number_a).get_json()
+    assert "collected" not in [e["kind"] for e in record["events"]]

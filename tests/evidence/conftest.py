@@ -12,18 +12,17 @@ def attacker(app):
     """Runs SQL the way a database administrator would: append-only triggers bypassed first."""
 
     def run(sql: str, **params) -> None:
-        with app.app_context():
-            with db.engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    # Superuser-only: triggers (append-only guards, foreign keys) off for this
-                    # transaction alone, so the shared test database keeps its guards.
-                    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-                else:  # each SQLite test has its own copy of the database
-                    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                    for table in ("attempts", "attempt_device_evidence", "log_entries", "log_nodes", "log_tree_heads"):
-                        for action in ("update", "delete"):
-                            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
-                conn.execute(sa.text(sql), params)
+        with app.app_context(), db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Superuser-only: triggers (append-only guards, foreign keys) off for this
+                # transaction alone, so the shared test database keeps its guards.
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            else:  # each SQLite test has its own copy of the database
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                for table in ("attempts", "attempt_device_evidence", "log_entries", "log_nodes", "log_tree_heads"):
+                    for action in ("update", "delete"):
+                        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+            conn.execute(sa.text(sql), params)
 
     return run
 

@@ -91,7 +91,7 @@ def test_consistency_proofs_match_the_vectors_and_verify(first, second, path):
 def test_every_proof_in_trees_up_to_40_leaves_verifies():
     leaves = [f"entry {i}".encode() for i in range(40)]
     tree = merkle.MemoryTree()
-    for i, leaf in enumerate(leaves):
+    for leaf in leaves:
         tree.append(leaf)
     for size in range(1, 41):
         root = merkle.root_of(leaves[:size])

@@ -32,7 +32,8 @@ def test_a_collected_item_says_when_and_by_whom_not_deemed_service(proofs, runne
     number = proofs.item_with_attempt(outcome="notice_left")
     before = _text(proofs.pdf(number))
     assert "if not collected" in before
-    result = runner.invoke(args=["lifecycle", "collected", number, "--by", "pełnomocnik Anna Nowak"])
+    result = runner.invoke(args=["lifecycle", "collected", number, "--by", "pełnomocnik Anna Nowak",
+                                 "--id-type", "id_card", "--id-last-digits", "4321"])
     assert result.exit_code == 0, result.output
     text = _text(proofs.pdf(number))
     assert "Odebrano / Collected" in text and "pełnomocnik Anna Nowak" in text

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.stamp import TextStampStyle, TextStamp
+from pyhanko.stamp import TextStamp, TextStampStyle
 
 from notices.signature import check_signature, load_certificates, read_attachment
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from notices import checkpoint, merkle
 from app.evidence.audit import audit_log
 from app.evidence.log import publish_tree_head
 from app.extensions import db
+from notices import checkpoint, merkle
 
 
 def _verify_page_json(client, api, number):
@@ -122,9 +122,9 @@ def test_bulk_recorded_events_are_logged_like_single_ones(app, api, proofs):
 
     import sqlalchemy as sa
 
+    from app.events import record_events
     from app.models import Item
     from app.models.evidence import LogEntry
-    from app.events import record_events
 
     numbers = [api.register().get_json()["tracking_number"] for _ in range(3)]
     with app.test_request_context():

@@ -16,15 +16,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from notices.scan_signature import SignedScan, canonical_bytes
+from tests.support import required
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = required.CHROMIUM
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
 
 def new_code(app, carrier_id: int, label: str = "test handheld") -> str:
-    from app.extensions import db
     from app.delivery.enrolments import create_enrolment
+    from app.extensions import db
 
     with app.app_context():
         return create_enrolment(db.session, carrier_id, label, created_by="staff@example.com",
@@ -152,7 +153,10 @@ def with_server_clock(context):
 
 @pytest.fixture(scope="module")
 def playwright_instance():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        required.missing("Playwright", "the playwright package is not installed")
     with sync_api.sync_playwright() as p:
         yield p
 

@@ -97,7 +97,7 @@ def test_offline_scans_arrive_once_each_with_their_own_time_and_place(app, api, 
     live_server.stop()  # and the server is really out of reach
     places = [(52.2400, 21.0100, 5), (52.2500, 21.0200, 12), (52.2600, 21.0300, 30)]
     outcomes = ["Awizo (adresat nieobecny)", "Odmowa przyjęcia", "Brak dostępu (awizo)"]
-    for number, (lat, lon, accuracy), outcome in zip(offline_items, places, outcomes):
+    for number, (lat, lon, accuracy), outcome in zip(offline_items, places, outcomes, strict=True):
         context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": accuracy})
         wedge_scan(page, number, outcome)
     assert page.locator("#queue-count").text_content() == "3"
@@ -119,7 +119,7 @@ def test_offline_scans_arrive_once_each_with_their_own_time_and_place(app, api, 
 
     arrived = attempts(app)
     assert [a["number"] for a in arrived] == [online_item, *offline_items]  # once each, in order
-    for a, (lat, lon, accuracy), outcome in zip(arrived[1:], places, ["notice_left", "refused", "no_access"]):
+    for a, (lat, lon, accuracy), outcome in zip(arrived[1:], places, ["notice_left", "refused", "no_access"], strict=True):
         sent = made[a["number"]]
         assert a["outcome"] == outcome
         assert (a["lat"], a["lon"], a["accuracy_m"]) == (lat, lon, accuracy)
@@ -153,7 +153,7 @@ def test_a_scan_altered_on_the_device_after_signing_is_refused(app, api, live_se
 
 
 def test_typed_number_with_a_wrong_check_digit_is_caught_on_the_device(app, api, live_server, phone):
-    context, page = phone
+    _context, page = phone
     enrol(page, live_server, new_code(app, api.carrier_id))
     page.locator("#tracking").fill("RR123456784PL")
     page.keyboard.press("Enter")
@@ -221,11 +221,11 @@ def test_the_printable_notice_has_the_deadline_pickup_point_and_a_qr_to_the_reco
 
 
 def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_server, phone):
+    from app.lifecycle import sweep as lifecycle_sweep
     from notices.lifecycle import plan
     from notices.profiles import get_profile
-    from app.lifecycle import sweep as lifecycle_sweep
 
-    context, page = phone
+    _context, page = phone
     number, = registered(api, 1)
     enrol(page, live_server, new_code(app, api.carrier_id))
     wedge_scan(page, number, "Awizo (adresat nieobecny)")
@@ -248,7 +248,7 @@ def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_ser
 
 
 def test_a_scanners_trailing_enter_records_nothing_and_every_outcome_fits_the_screen(app, api, live_server, phone):
-    _, page = phone
+    _context, page = phone
     number, = registered(api, 1)
     enrol(page, live_server, new_code(app, api.carrier_id))
     page.locator("#tracking").focus()

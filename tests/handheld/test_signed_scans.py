@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from app.extensions import db
 from app.models import Attempt
 from tests.conftest import tracking_number
-from tests.handheld.conftest import SigningDevice, new_code
+from tests.handheld.conftest import SigningDevice
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from app.extensions import db
 from app.accounts import service as accounts
+from app.extensions import db
 from tests.handheld.test_handheld_e2e import PHONE, WARSAW, attempts, enrol, registered, wait_all_sent, wedge_scan
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"

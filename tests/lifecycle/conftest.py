@@ -5,10 +5,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.lifecycle import sweep as lifecycle_sweep
 from app.models import Item, ItemEvent, OutboxMessage
 from app.models.lifecycle import CarrierTask
 from app.models.types import utcnow
-from app.lifecycle import sweep as lifecycle_sweep
 
 
 class Lifecycle:

@@ -12,9 +12,8 @@ import json
 import time
 from datetime import datetime
 
-from app import create_app
+from app import create_app, events
 from app.extensions import db
-from app import events
 from app.lifecycle import sweep as lifecycle_sweep
 
 

@@ -42,25 +42,33 @@ def test_tasks_are_only_the_carriers_own_and_need_a_device_token(api, lc, clock)
     assert as_sender.status_code == 403 and as_sender.mimetype == "application/problem+json"
 
 
+COLLECTOR = {"collected_by": "Jan Kowalski", "id_type": "id_card", "id_last_digits": "4321"}
+
+
 def test_collection_scan_errors_name_the_problem(api, clock):
     number = _noticed(api)
     url = f"/api/v1/items/{number}/collection"
-    bad = api.client.post(url, json={"collected_at": "yesterday"}, headers=api.auth(api.device_token))
+    bad = api.client.post(url, json={**COLLECTOR, "collected_at": "yesterday"}, headers=api.auth(api.device_token))
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "collected_at"
-    future = api.client.post(url, json={"collected_at": "2026-03-24T09:00:00Z"}, headers=api.auth(api.device_token))
+    future = api.client.post(url, json={**COLLECTOR, "collected_at": "2026-03-24T09:00:00Z"},
+                             headers=api.auth(api.device_token))
     assert future.status_code == 422 and "future" in future.json["errors"][0]["message"]
-    assert api.client.post(url, json={}, headers=api.auth(api.sender_key)).status_code == 403
-    unknown = api.client.post("/api/v1/items/RR000000000PL/collection", json={}, headers=api.auth(api.device_token))
+    assert api.client.post(url, json=COLLECTOR, headers=api.auth(api.sender_key)).status_code == 403
+    unknown = api.client.post("/api/v1/items/RR000000000PL/collection", json=COLLECTOR,
+                              headers=api.auth(api.device_token))
     assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
     fresh = tracking_number()
     assert api.register(tracking_number=fresh).status_code == 201
-    not_noticed = api.client.post(f"/api/v1/items/{fresh}/collection", json={}, headers=api.auth(api.device_token))
+    not_noticed = api.client.post(f"/api/v1/items/{fresh}/collection", json=COLLECTOR,
+                                  headers=api.auth(api.device_token))
     assert not_noticed.status_code == 409 and "no notice" in not_noticed.json["detail"]
 
 
 def test_staff_records_a_collection_from_the_command_line(api, lc, runner, clock):
     number = _noticed(api)
-    result = runner.invoke(args=["lifecycle", "collected", number.lower(), "--by", "pełnomocnik",
+    who = ["--id-type", "passport", "--id-last-digits", "9876"]
+    clock.move_to(datetime(2026, 3, 23, 12, 0, tzinfo=timezone.utc))
+    result = runner.invoke(args=["lifecycle", "collected", number.lower(), "--by", "pełnomocnik", *who,
                                  "--at", "2026-03-23T12:00:00+01:00"])
     assert result.exit_code == 0, result.output
     assert "recorded as collected" in result.output
@@ -68,9 +76,10 @@ def test_staff_records_a_collection_from_the_command_line(api, lc, runner, clock
     record = api.item(number).json
     collected = next(e for e in record["events"] if e["kind"] == "collected")
     assert collected["occurred_at"] == "2026-03-23T11:00:00Z" and collected["data"]["collected_by"] == "pełnomocnik"
-    again = runner.invoke(args=["lifecycle", "collected", number])
+    assert collected["data"]["collector"] == {"name": "pełnomocnik", "id_type": "passport", "id_last_digits": "9876"}
+    again = runner.invoke(args=["lifecycle", "collected", number, "--by", "pełnomocnik", *who])
     assert again.exit_code == 0 and "already" in again.output
-    naive = runner.invoke(args=["lifecycle", "collected", number, "--at", "2026-03-23T12:00:00"])
+    naive = runner.invoke(args=["lifecycle", "collected", number, "--by", "X", *who, "--at", "2026-03-23T12:00:00"])
     assert naive.exit_code != 0 and "offset" in naive.output
 
 

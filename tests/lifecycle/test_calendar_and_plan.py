@@ -6,9 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from notices import holidays
-from notices.lifecycle import due_actions, plan
+from notices.lifecycle import collection_deadline, due_actions, plan
 from notices.lifecycle_messages import deadline_sentence
-from notices.lifecycle import collection_deadline
 from notices.profiles import PROFILES
 
 WARSAW = "Europe/Warsaw"

@@ -104,7 +104,8 @@ def test_collection_on_day_10_cancels_everything_pending(api, lc, clock, letter)
 
     day_10 = datetime(2026, 4, 2, 12, 30, tzinfo=UTC)
     clock.move_to(day_10)
-    response = api.client.post(f"/api/v1/items/{letter}/collection", json={"collected_by": "Jan Kowalski"},
+    collector = {"collected_by": "Jan Kowalski", "id_type": "id_card", "id_last_digits": "4321"}
+    response = api.client.post(f"/api/v1/items/{letter}/collection", json=collector,
                                headers=api.auth(api.device_token))
     assert response.status_code == 201, response.json
     assert response.json["status"] == "collected"
@@ -122,7 +123,7 @@ def test_collection_on_day_10_cancels_everything_pending(api, lc, clock, letter)
     assert not {"collection_reminder", "deemed_served", "returned_to_sender"} & set(kinds)
     assert api.item(letter).json["deadlines"]["stage"] == "collected"
 
-    again = api.client.post(f"/api/v1/items/{letter}/collection", json={}, headers=api.auth(api.device_token))
+    again = api.client.post(f"/api/v1/items/{letter}/collection", json=collector, headers=api.auth(api.device_token))
     assert again.status_code == 200 and lc.events(letter).count("collected") == 1
 
 

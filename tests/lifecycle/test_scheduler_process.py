@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from app.models.types import utcnow
 from notices.lifecycle import plan
 from notices.profiles import get_profile
-from app.models.types import utcnow
 from tests.conftest import tracking_number
 
 ROOT = Path(__file__).resolve().parents[2]

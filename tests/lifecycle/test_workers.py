@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import ItemEvent, OutboxMessage
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from tests.conftest import tracking_number
+from tests.support import required
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICE = datetime(2026, 3, 23, 9, 0, tzinfo=timezone.utc)
@@ -78,8 +79,7 @@ def _assert_each_step_once(app) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["advisory-lock", "row-locks-only"])
 def test_two_workers_sweeping_the_same_items_take_each_step_once(app, due_letters, mode):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("several workers are supported on PostgreSQL only")
+    required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "several workers are supported on PostgreSQL only")
     extra = ["--slow", "0.002"] + (["--shared"] if mode == "row-locks-only" else [])
     workers = [_start(app, *extra), _start(app, *extra)]
     results = [_finish(w) for w in workers]

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
+from tests.support import required
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.twilio_server import TEST_ACCOUNT_SID, TEST_FROM_NUMBER
 
@@ -145,8 +145,7 @@ def test_each_try_of_one_e_mail_has_the_same_message_id(api, app, outbox, smtp_s
 
 def test_worker_survives_its_database_connections_being_cut(api, app, outbox, twilio_stub, smtp_server):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("postgresql"):
-        pytest.skip("pg_terminate_backend needs PostgreSQL (TEST_DATABASE_URL)")
+    required.postgresql_only(url, "pg_terminate_backend needs PostgreSQL")
     worker_url = sa.engine.make_url(url).update_query_dict({"application_name": "awizo-worker-under-test"})
     process = _worker(app, twilio_stub, smtp_server, database_url=worker_url.render_as_string(hide_password=False))
     try:
@@ -175,7 +174,7 @@ def test_worker_survives_its_database_connections_being_cut(api, app, outbox, tw
 def test_worker_survives_the_database_going_away_and_coming_back(api, app, outbox, twilio_stub, smtp_server):
     url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "postgresql":
-        pytest.skip("a database behind a network connection needs PostgreSQL (TEST_DATABASE_URL)")
+        required.postgresql_only(str(url), "a database behind a network connection needs PostgreSQL")
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     process = _worker(app, twilio_stub, smtp_server, database_url=through_proxy)

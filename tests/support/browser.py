@@ -9,7 +9,9 @@ import socket
 import threading
 from contextlib import contextmanager
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.support import required
+
+CHROMIUM = required.CHROMIUM
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 

@@ -1,9 +1,9 @@
 """Twilio on loopback for tests: prism serving Twilio's own OpenAPI description, a small
 stub for the error answers prism cannot give, and signed webhook calls.
 
-``prism_server`` (session-wide) starts ``.tools/node_modules/.bin/prism`` from
-``../shared/twilio/twilio_api_v2010.json`` on a free port and stops it at the end; tests
-using it are skipped, with the reason, only when that folder is absent.
+``prism_server`` (session-wide) starts ``.tools/node_modules/.bin/prism`` from the vendored
+``tests/support/twilio/twilio_api_v2010.json`` on a free port and stops it at the end (see
+that folder's README for its origin and version).
 """
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from twilio.request_validator import RequestValidator
 
+from tests.support import required
+
 ROOT = Path(__file__).resolve().parents[2]
-TWILIO_SPEC_DIR = ROOT.parent / "shared" / "twilio"
 PRISM = ROOT / ".tools" / "node_modules" / ".bin" / "prism"
 
 TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -53,9 +54,9 @@ class PrismServer:
 
 @pytest.fixture(scope="session")
 def prism_server(tmp_path_factory):
-    spec = TWILIO_SPEC_DIR / "twilio_api_v2010.json"
+    spec = required.TWILIO_SPEC
     if not spec.exists():
-        pytest.skip(f"Twilio API description not found at {spec} (../shared/twilio is absent)")
+        required.missing("the Twilio API description", f"{spec} does not exist")
     if not PRISM.exists():
         pytest.fail(f"prism is not installed at {PRISM}: npm install --prefix .tools @stoplight/prism-cli")
     port = free_port()

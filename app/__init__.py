@@ -16,13 +16,12 @@ from app import settings
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
 from app.cases import api as case_api
-from app.cases import evidence as case_evidence
 from app.cases import jobs as case_jobs
 from app.cases import queries as case_queries
 from app.cases import staff_views as case_staff_views
 from app.cases import views as case_views
 from app.cases.cli import cases_cli
-from app.delivery import api_scans, checks, handheld_api, handheld_views, records
+from app.delivery import api_scans, handheld_api, handheld_views, records
 from app.delivery.checks_cli import addresses_cli, checks_cli
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
@@ -101,7 +100,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     delivery.add_failure_hook(app, failover.tell_through_other_channel)  # a failed alert is told through the other channel
     lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS + case_jobs.JOBS)
     records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record
-    case_evidence.set_checks_for_attempt(app, checks.checks_for_attempt)  # a case shows the attempt's checks
     carriers.set_case_counts(app, case_queries.case_counts_between)  # /staff/carriers counts each carrier's cases
 
     problems.install(app)  # before the blueprints: it bounds their integer path parameters

@@ -1,43 +1,30 @@
 """The evidence a case gathers by itself, so nobody has to ask for it or retell it.
 
 For each disputed attempt (the one named, or every attempt of the item): time, place,
-accuracy, distance from the address and the checks (from ``checks_for_attempt``, handed in;
-by default none), the device signature status, the attempt's entry in the transparency log
-with its inclusion proof, and whether the paper notice was printed; for the item: the alerts
+accuracy, distance from the address and the checks on the attempt (in Polish and English), the
+device signature status, the attempt's entry in the transparency log with its inclusion proof,
+and whether the handheld printed the paper notice; for the item: the alerts
 that went out and whether they were delivered, and the item's status.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.delivery.checks import checks_for_attempt, distance_data
 from app.delivery.device_evidence import evidence_data
 from app.evidence.log import inclusion, latest_tree_head
-from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models import Attempt, Item, ItemEvent, OutboxMessage, PaperNoticePrint
 from app.models.cases import Case
 from app.models.evidence import LogEntry
 from app.models.types import iso
 from notices import masking
 
-ChecksForAttempt = Callable[[Session, Attempt], list[dict]]
 
-
-_CHECKS_KEY = "awizo.cases.checks_for_attempt"
-
-
-def no_checks(session: Session, attempt: Attempt) -> list[dict]:
-    return []
-
-
-def set_checks_for_attempt(app, checks_for_attempt: ChecksForAttempt) -> None:
-    """Wire the checks on attempts (``checks_for_attempt(session, attempt) -> [{"code", "text", …figures}]``)."""
-    app.extensions[_CHECKS_KEY] = checks_for_attempt
-
-
-def checks_for_attempt_of(app) -> ChecksForAttempt:
-    return app.extensions.get(_CHECKS_KEY) or no_checks
+def _checks(session: Session, attempt: Attempt) -> list[dict]:
+    """The attempt's checks with their figures, each sentence in both languages of the case page."""
+    polish, english = checks_for_attempt(session, attempt, "pl"), checks_for_attempt(session, attempt, "en")
+    return [{**pl, "text": {"pl": pl["text"], "en": en["text"]}} for pl, en in zip(polish, english, strict=True)]
 
 
 def _log_inclusion(session: Session, attempt: Attempt, tree_size: int | None) -> dict | None:
@@ -58,10 +45,11 @@ def _entry_for_attempt(session: Session, attempt: Attempt) -> LogEntry | None:
     return next((entry for entry, data in rows if (data or {}).get("attempt_id") == attempt.id), None)
 
 
-def attempt_evidence(session: Session, attempt: Attempt, checks_for_attempt: ChecksForAttempt,
-                     tree_size: int | None) -> dict:
-    checks = list(checks_for_attempt(session, attempt) or [])
-    distance = next((c.get("distance_m") for c in checks if c.get("distance_m") is not None), None)
+def attempt_evidence(session: Session, attempt: Attempt, tree_size: int | None) -> dict:
+    distance = distance_data(attempt)
+    left_notice = attempt.pickup_point_id is not None
+    printed = session.scalar(sa.select(PaperNoticePrint.id).where(PaperNoticePrint.attempt_id == attempt.id)
+                             .limit(1)) is not None if left_notice else None
     device = evidence_data(attempt)
     return {
         "attempt_id": attempt.id,
@@ -70,21 +58,19 @@ def attempt_evidence(session: Session, attempt: Attempt, checks_for_attempt: Che
         "recorded_at": iso(attempt.recorded_at),
         "location": None if attempt.latitude is None else {"lat": attempt.latitude, "lon": attempt.longitude},
         "accuracy_m": attempt.accuracy_m,
-        "distance_m": distance,
-        "checks": checks,
+        "distance_m": distance["m"] if distance else None,
+        "checks": _checks(session, attempt),
         "carrier": {"id": attempt.carrier_id, "name": attempt.carrier.name},
         "device_signature": ("verified" if device and device["signature_verified"]
                              else "unsigned" if device is not None else "not_enrolled"),
         "device_flags": device["flags"] if device else [],
         "log": _log_inclusion(session, attempt, tree_size),
-        # The handheld does not report printing yet: only a check saying so turns this to False.
-        "paper_notice_printed": False if any(c.get("code") == "no_notice_printed" for c in checks) else None,
+        "paper_notice_printed": printed,  # None: this attempt left no notice to print
     }
 
 
-def gather(session: Session, case: Case, checks_for_attempt: ChecksForAttempt | None = None) -> dict:
+def gather(session: Session, case: Case) -> dict:
     """The case's evidence as plain data (personal data of others masked)."""
-    checks_for_attempt = checks_for_attempt or no_checks
     item = session.get_one(Item, case.item_id)
     query = sa.select(Attempt).where(Attempt.item_id == item.id).order_by(Attempt.occurred_at, Attempt.id)
     if case.attempt_id is not None:
@@ -97,7 +83,7 @@ def gather(session: Session, case: Case, checks_for_attempt: ChecksForAttempt | 
         .order_by(OutboxMessage.id)).all()
     return {
         "item": {"tracking_number": item.tracking_number, "status": item.status, "service": item.service},
-        "attempts": [attempt_evidence(session, a, checks_for_attempt, tree_size) for a in session.scalars(query)],
+        "attempts": [attempt_evidence(session, a, tree_size) for a in session.scalars(query)],
         "alerts": [{
             "channel": m.channel, "purpose": m.purpose, "status": m.status,
             "to": masking.phone(m.recipient) if m.channel == "sms" else masking.email(m.recipient),

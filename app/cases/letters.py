@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.cases.evidence import checks_for_attempt_of
 from app.cases.queries import case_data
 from app.evidence.keyring import keys
 from app.evidence.proofs import issue_proof
@@ -26,7 +25,7 @@ from notices.case_letter import render_letter_pdf
 def attach_letter(session: Session, case: Case, now: datetime) -> None:
     """Decision hook: render the letter in the recipient's language, sign it, keep it on the case."""
     tz = current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
-    data = case_data(session, case, checks_for_attempt=checks_for_attempt_of(current_app))
+    data = case_data(session, case)
     pdf = render_letter_pdf(data, language=case.language, now=now, tz=tz)
     attachment = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()
     case.letter_pdf = keys().signer.sign(pdf, attachment=attachment, attachment_name="case.json",
@@ -42,7 +41,7 @@ def evidence_bundle(session: Session, case: Case, *, variant: str, now: datetime
     number = case.number
     proof = issue_proof(session, item, variant=variant, base_url=base_url, now=now, tz=tz)
     case = session.get_one(Case, case.id)  # issuing a proof commits; read the case again
-    data = case_data(session, case, checks_for_attempt=checks_for_attempt_of(current_app))
+    data = case_data(session, case)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         if case.letter_pdf:

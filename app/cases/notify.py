@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.cases.context import CaseSettings
 from app.cases.links import case_url, portal_url
 from app.events import record_event
+from app.lifecycle.alerts import sender_admin_emails, sender_recipients
 from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
 from app.models import Item, Sender
-from app.models.accounts import User
 from app.models.cases import Case, CaseEntry
 from app.models.types import iso
 from notices import case_messages
@@ -75,17 +74,13 @@ def tell_sender(session: Session, case: Case, event: str, entry: CaseEntry, sett
     item = session.get_one(Item, case.item_id)
     record_event(session, item, EVENT_OF[event], now, event_data(case))
     sender = session.get_one(Sender, item.sender_id)
-    admins = session.scalars(sa.select(User).where(User.sender_id == item.sender_id, User.role == "sender_admin",
-                                                   User.disabled_at.is_(None)).order_by(User.id)).all()
-    # The organisation's contact address when it gave one (a court's registry), else its admins.
-    told = [(sender.contact_email, f"contact:{sender.id}")] if sender.contact_email else \
-        [(admin.email, str(admin.id)) for admin in admins]
-    for address, who in told:
+    admins = sender_admin_emails(session, {sender.id}).get(sender.id, ())
+    for address, who in sender_recipients(sender.contact_email, admins):
         content = case_messages.sender_email(case.number, event, item.tracking_number, case.kind, case.status,
                                              portal_url(settings.base_url, item.tracking_number),
                                              decision=case.decision, reason=case.decision_reason)
         enqueue_email(session, content, recipient=address, purpose=f"case_{event}",
-                      dedupe_key=f"case:{case.id}:entry:{entry.id}:sender:{who}", now=now)
+                      dedupe_key=f"case:{case.id}:entry:{entry.id}:{who}", now=now)
 
 
 def status_changed(session: Session, case: Case, status: str, now: datetime, settings: CaseSettings, *,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from app.cases.evidence import ChecksForAttempt, gather
+from app.cases.evidence import gather
 from app.cases.notify import notice_found_not_left
 from app.models import Attempt, Item
 from app.models.cases import Case
@@ -24,8 +24,7 @@ def history(case: Case, *, internal: bool = False) -> list[dict]:
     } for e in case.entries if e.visible or internal]
 
 
-def case_data(session: Session, case: Case, *, internal: bool = False,
-              checks_for_attempt: ChecksForAttempt | None = None) -> dict:
+def case_data(session: Session, case: Case, *, internal: bool = False) -> dict:
     """The case as the recipient's page and its JSON show it (``internal``: the staff view)."""
     data: dict[str, Any] = {
         "case_number": case.number,
@@ -43,7 +42,7 @@ def case_data(session: Session, case: Case, *, internal: bool = False,
         "contact": {"channel": case.contact_channel, "confirmed": case.contact_confirmed_at is not None},
         "letter_available": case.letter_pdf is not None,
         "history": history(case, internal=internal),
-        "evidence": gather(session, case, checks_for_attempt),
+        "evidence": gather(session, case),
     }
     if internal:
         data["contact"]["address"] = case.contact_address

@@ -1,12 +1,11 @@
 """The operator's case console: the queue by due date, one case with its evidence, actions, metrics."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.cases import handling, letters, metrics, queries
 from app.cases.context import CaseSettings
-from app.cases.evidence import checks_for_attempt_of
 from app.cases.letters import attach_letter
 from app.errors import NotFound, ServiceError
 from app.extensions import db
@@ -50,8 +49,7 @@ def case_metrics():
 @login_required("staff")
 def case(number: str):
     found = _case(number)
-    data = queries.case_data(db.session, found, internal=True,
-                             checks_for_attempt=checks_for_attempt_of(current_app))
+    data = queries.case_data(db.session, found, internal=True)
     return render_template("cases/staff_case.html", case=data, kinds=KINDS, statuses=STATUSES, decisions=DECISIONS)
 
 

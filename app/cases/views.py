@@ -14,7 +14,6 @@ from wtforms import ValidationError
 
 from app.cases import filing, letters, queries
 from app.cases.context import CaseSettings
-from app.cases.evidence import checks_for_attempt_of
 from app.cases.links import case_by_token
 from app.delivery import items as item_service
 from app.delivery.records import item_record
@@ -48,10 +47,6 @@ def _wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-
-
-def checks_for_attempt():
-    return checks_for_attempt_of(current_app)
 
 
 @bp.errorhandler(ServiceError)
@@ -121,7 +116,7 @@ def file_case(token: str):
 @bp.get("/c/<token>")
 def case_page(token: str):
     case = case_by_token(db.session, token)
-    data = queries.case_data(db.session, case, checks_for_attempt=checks_for_attempt())
+    data = queries.case_data(db.session, case)
     if _wants_json():
         return jsonify(data)
     return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
@@ -136,7 +131,7 @@ def confirm_code(token: str):
         filing.confirm_code(db.session, token, request.form.get("code", ""), settings, now=utcnow())
     except ServiceError as exc:
         case = case_by_token(db.session, token)
-        data = queries.case_data(db.session, case, checks_for_attempt=checks_for_attempt())
+        data = queries.case_data(db.session, case)
         return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
                                decisions=DECISIONS, new=None, code_error=exc.errors[0].message if exc.errors
                                else "locked"), exc.status

@@ -111,12 +111,16 @@ class LifecycleOutbox:
                   admins: tuple[str, ...] = ()) -> None:
         """An e-mail to the sender's contact address, or to its ``admins`` where it gave none."""
         outcome = outcome or lc.end_action
-        told = [(lc.sender_email, "sender_email")] if lc.sender_email else \
-            [(address, f"sender_admin:{address}") for address in admins]
-        for address, who in told:
+        for address, who in sender_recipients(lc.sender_email, admins):
             self._email(outcome_email_content(alert, outcome), recipient=address,
                         purpose=f"sender_{outcome}", now=now, item_id=lc.item_id,
                         dedupe_key=f"item:{lc.item_id}:{outcome}:{who}")
+
+
+def sender_recipients(contact: str | None, admins: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Where a sender is told, with a stable tag for dedupe keys: its contact address (a court's
+    registry), or its active administrators where it gave none."""
+    return [(contact, "sender_email")] if contact else [(address, f"sender_admin:{address}") for address in admins]
 
 
 def sender_admin_emails(session: Session, sender_ids: set[int]) -> dict[int, tuple[str, ...]]:

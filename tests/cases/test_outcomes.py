@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.cases import case_counts_by_carrier, handling
+from app.cases import handling
 from app.cases.context import CaseSettings
 from app.cases.letters import attach_letter
+from app.cases.queries import case_counts_by_carrier
 from app.extensions import db
 from app.models.cases import Case
 from app.models.types import utcnow

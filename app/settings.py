@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from notices.checks import parse_hours
 from notices.vocabulary import CollectionScope, DeviceScope
 from notices.witness import parse_vkey
 
@@ -168,7 +169,13 @@ class Settings(BaseModel):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Warsaw)") from None
         return value
 
-    @field_validator("SMS_QUIET_HOURS", "DELIVERY_HOURS")
+    @field_validator("DELIVERY_HOURS")
+    @classmethod
+    def _delivery_hours(cls, value: str) -> str:
+        parse_hours(value)  # the rule the checks apply: HH:MM-HH:MM, starting before it ends
+        return value
+
+    @field_validator("SMS_QUIET_HOURS")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
         if value.strip().lower() in ("off", "none"):

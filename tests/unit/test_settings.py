@@ -18,6 +18,8 @@ def test_defaults_need_no_environment(tmp_path):
     ("SMTP_PORT", "70000"),
     ("OPERATOR_TIMEZONE", "Europe/Warszawa"),
     ("SMS_QUIET_HOURS", "21-8"),
+    ("DELIVERY_HOURS", "off"),
+    ("DELIVERY_HOURS", "20:00-08:00"),
     ("PUBLIC_BASE_URL", "awizo.example"),
     ("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "perhaps"),
     ("OUTBOX_POLL_SECONDS", "0"),

@@ -206,6 +206,42 @@ def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | 
     return text
 
 
+def state_sentence(language: str, status: str, collect_by: date, deemed_served_on: date | None, today: date,
+                   collected_on: date | None = None) -> str:
+    """Where the item stands today, in plain words, for the record page and the sender.
+
+    While the item can still be collected the dates are said as conditions ("if it is not
+    collected, … deemed served on …"); once the last day has passed the sentence says what
+    happened instead, never what would happen.
+    """
+    en = language_or_default(language) == "en"
+    if status in ("collected", "delivered"):
+        if en:
+            return f"The item was collected on {_d(collected_on)}." if collected_on else "The item was collected."
+        return f"Przesyłka została odebrana {_d(collected_on)}." if collected_on else "Przesyłka została odebrana."
+    if status == "deemed_served":
+        if en:
+            return (f"The item was not collected by {_d(collect_by)}. The letter was deemed served on "
+                    f"{_d(deemed_served_on)}, with the same legal effect as if it had been received, and is "
+                    "returned to the sender.")
+        return (f"Przesyłka nie została odebrana do {_d(collect_by)}. Pismo uznano za doręczone "
+                f"{_d(deemed_served_on)} — ze skutkiem prawnym takim jak odbiór — i wraca do nadawcy.")
+    if status == "deemed_service_not_established":
+        return not_established_sentence(language)
+    if status == "returned":
+        if en:
+            return f"The item was not collected by {_d(collect_by)} and is returned to the sender."
+        return f"Przesyłka nie została odebrana do {_d(collect_by)} i wraca do nadawcy."
+    if today > collect_by:  # the last day is over; the sweep has not recorded the outcome yet
+        if en:
+            return (f"The item was not collected by {_d(collect_by)}, the last day to collect it; "
+                    "what follows is being recorded.")
+        return (f"Przesyłka nie została odebrana do {_d(collect_by)}, ostatniego dnia odbioru; "
+                "dalszy los przesyłki jest właśnie zapisywany.")
+    waiting = "The item awaits collection. " if en else "Przesyłka czeka na odbiór. "
+    return waiting + deadline_sentence(language, collect_by, deemed_served_on)
+
+
 def not_established_sentence(language: str) -> str:
     """For the record of an uncollected official letter whose repeat notice is not evidenced."""
     if language_or_default(language) == "en":

@@ -183,8 +183,13 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
                      "NIE — brak powtórnego awizo w terminie / NOT — no repeat notice left in time"))
     elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
-        rows.append(("Doręczenie uznane za dokonane", "Deemed served on",
-                     f"{day}.{month}.{year} (jeśli nieodebrana / if not collected)"))
+        if deadlines.get("deemed_service") == "established":
+            note = " (nieodebrana / not collected)"
+        elif deadlines.get("conditional", True):
+            note = " (jeśli nieodebrana / if not collected)"
+        else:
+            note = ""
+        rows.append(("Doręczenie uznane za dokonane", "Deemed served on", f"{day}.{month}.{year}{note}"))
     if deadlines:
         rows.append(("Podstawa terminów", "Basis of the dates", _both(statutory_basis(record))))
     doc.facts(rows)

@@ -159,7 +159,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "recipient": recipient,
         "registered_at": iso(item.created_at),
         "collect_by": iso(item.collect_by_at),
-        "deadlines": item_deadlines(session, item),
+        "deadlines": item_deadlines(session, item, now),
         "verify_url": f"{base_url}/v/{item.verify_token}",
         "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
         "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],

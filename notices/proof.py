@@ -222,6 +222,9 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
                          f"{pickup['name']}, {pickup['address']}" + (f" ({pickup['opening_hours']})" if pickup.get("opening_hours") else "")))
         if attempt.get("collect_by"):
             rows.append(("Termin odbioru", "Collect by", format_time(attempt["collect_by"], tz)))
+        if attempt.get("correction_text"):
+            rows.append(("Poprawka", "Correction", _both((attempt["correction_text"]["pl"],
+                                                          attempt["correction_text"]["en"]), "")))
         evidence = attempt.get("device_evidence")
         if evidence:  # the handheld's signature, sequence and anything that looked wrong
             rows.append(("Podpis urządzenia", "Device signature",

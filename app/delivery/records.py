@@ -19,6 +19,7 @@ from app.messaging.suppressions import normalise_address
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from notices import masking
+from notices.corrections import correction_text
 from notices.profiles import PROFILES
 from notices.sms import held_text
 
@@ -41,6 +42,8 @@ def attempt_data(attempt: Attempt) -> dict:
             "opening_hours": pickup.opening_hours,
         },
         "collect_by": iso(attempt.collect_by_at),
+        # A correction names the scan it corrects; a corrected scan is named by its correction.
+        "corrects_attempt_id": attempt.corrects_attempt_id,
         # Signed sequence, clock and position flags from an enrolled handheld (None if none).
         "device_evidence": evidence_data(attempt),
     }
@@ -161,7 +164,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "collect_by": iso(item.collect_by_at),
         "deadlines": item_deadlines(session, item, now),
         "verify_url": f"{base_url}/v/{item.verify_token}",
-        "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
+        "attempts": _with_corrections([checked_attempt_data(a, lang or item.language) for a in attempts]),
         "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],
                                      item, public),
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
@@ -172,6 +175,17 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))
     return record
+
+
+def _with_corrections(attempts: list[dict]) -> list[dict]:
+    """Each attempt says which later attempt corrected it (``corrected_by``), if any, and both
+    say so in words (``correction_text``, attempts numbered from 1 as listed)."""
+    corrections = {a["corrects_attempt_id"]: a["id"] for a in attempts if a["corrects_attempt_id"]}
+    number = {a["id"]: n for n, a in enumerate(attempts, 1)}
+    return [{**a, "corrected_by": corrections.get(a["id"]),
+             "correction_text": correction_text(number.get(corrections.get(a["id"], -1)),
+                                                number.get(a["corrects_attempt_id"] or -1))}
+            for a in attempts]
 
 
 def _for_sender(notifications: list[dict], item: Item, public: bool) -> list[dict]:

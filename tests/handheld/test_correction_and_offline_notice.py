@@ -7,12 +7,25 @@ from datetime import datetime
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.handheld.conftest import new_code
-from tests.handheld.test_handheld_e2e import enrol, phone, registered, wait_all_sent, wedge_scan  # noqa: F401 (phone: fixture)
+from tests.handheld.test_handheld_e2e import PHONE, WARSAW, device_context, enrol, registered, wait_all_sent, wedge_scan
 
 
-def test_the_last_scan_is_corrected_from_the_handheld_and_only_within_the_window(app, api, live_server, phone):
-    context, page = phone
+@pytest.fixture
+def handset(chromium, live_server):
+    """A 360x740 phone with the app's service worker, as in test_handheld_e2e."""
+    context = device_context(chromium, viewport=PHONE, geolocation=WARSAW, permissions=["geolocation"],
+                             locale="pl-PL", service_workers="allow")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield context, page
+    context.close()
+
+
+def test_the_last_scan_is_corrected_from_the_handheld_and_only_within_the_window(app, api, live_server, handset):
+    _, page = handset
     first, second = registered(api, 2)
     enrol(page, live_server, new_code(app, api.carrier_id))
 
@@ -44,11 +57,11 @@ def test_the_last_scan_is_corrected_from_the_handheld_and_only_within_the_window
 
 
 def test_the_notice_prints_offline_with_the_claim_code_and_qr_the_server_confirms_once_synced(
-        app, api, live_server, phone):
+        app, api, live_server, handset):
     import zxingcpp
     from PIL import Image
 
-    context, page = phone
+    context, page = handset
     number, unknown = registered(api, 2)
     enrol(page, live_server, new_code(app, api.carrier_id))
     token = page.evaluate("AwizoStore.identity().then(i => i.token)")

@@ -106,7 +106,7 @@ def fit_fields(render: Callable[..., str], fields: Mapping[str, str], max_segmen
 
 def fit_segments(render: Callable[[str], str], variable: str, max_segments: int = 2) -> str:
     """``render(variable)``, shortening ``variable`` at word boundaries (with an ellipsis) until it fits."""
-    return fit_fields(lambda value: render(value), {"value": variable}, max_segments)
+    return fit_fields(lambda value: render(value), {"value": variable}, max_segments)  # noqa: PLW0108
 
 
 # -- quiet hours ---------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from app.errors import Problem
 from app.extensions import db
 from app.metrics import SCANS
 from app.models.types import utcnow
-from notices.outcomes import Outcome
 from app.web.api_auth import legal_event_device_required
 from app.web.problems import ApiError, api_blueprint, json_body
+from notices.outcomes import Outcome
 
 bp = api_blueprint("scans_api", __name__)
 

@@ -10,7 +10,7 @@ alerts. The correction is an item event, so it joins the transparency log.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,11 +33,6 @@ from notices.vocabulary import FINAL_ITEM_STATUSES
 class CorrectionWindowClosed(Conflict):
     slug = "correction-window-closed"
     title = "Too late to correct this scan"
-
-
-def correction_deadline(attempt: Attempt, window_s: float) -> datetime:
-    """Until when ``attempt`` may be corrected (server time)."""
-    return attempt.recorded_at + timedelta(seconds=window_s)
 
 
 def _original(session: Session, device: Device, attempt_id: int, now: datetime, window_s: float) -> Attempt:

@@ -14,9 +14,9 @@ from app.extensions import db
 from app.models import Attempt
 from app.models.handheld import AttemptDeviceEvidence
 from app.models.types import utcnow
-from notices import claim_codes
 from app.web import i18n
 from app.web.i18n import current_language
+from notices import claim_codes
 from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")

@@ -27,6 +27,16 @@ part; so is an English text naming a Polish sender), a record link alone takes s
 them, and an official letter's alert to a delegate must still name the addressee, the sender
 and the pickup point besides the warning."""
 
+OTHER_SMS_BUDGETS: dict[str, int] = {
+    "contact_code": 2,    # notices.recipient_messages.confirm_sms
+    "delegate_code": 2,   # notices.recipient_messages.delegate_sms
+    "waiting_items": 2,   # notices.recipient_messages.waiting_items_sms
+    "email_failed": 2,    # notices.messages.email_failed_sms
+    "case_code": 2,       # notices.case_messages.confirm_sms
+    "case_status": 3,     # notices.case_messages.status_sms (Polish statuses with a 43-character link)
+}
+"""Budgets of the other SMS (codes, case updates): short texts with one link at most."""
+
 SMS_TEMPLATES: dict[tuple[str, str], str] = {
     ("notice_left", "pl"): "{prefix}{number}{from} czeka w {pickup} do {deadline}.{warning} {url}",
     ("notice_left", "en"): "{prefix}item {number}{from} awaits at {pickup} until {deadline}.{warning} {url}",

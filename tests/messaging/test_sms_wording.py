@@ -125,3 +125,40 @@ def test_other_sms_texts_fit_two_segments():
     for text in (OPT_OUT_SMS, OPT_IN_SMS, email_failed_sms("pl", "RR123456785PL", URL),
                  email_failed_sms("en", "RR123456785PL", URL)):
         assert count_segments(text).segments <= 2, text
+
+
+CASE_URL = "https://awizo.example.pl/c/" + "Zz-_9" * 8 + "abc"   # a 43-character case token
+
+
+def _other_sms(lang: str) -> dict[str, list[str]]:
+    from datetime import date
+
+    from notices import case_messages, recipient_messages
+    from notices.cases import DECISIONS, STATUSES
+
+    waiting = [recipient_messages.WaitingItem("RR123456785PL", "Sąd Rejonowy w Gdańsku", date(2026, 12, 1),
+                                              date(2026, 12, 1), URL)] * 3
+    due = datetime(2026, 12, 8, 12, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+    return {
+        "contact_code": [recipient_messages.confirm_sms(lang, "123456", 15)],
+        "delegate_code": [recipient_messages.delegate_sms(lang, "123456", "Małgorzata Wiśniewska-Grzegorzewska",
+                                                          "https://awizo.example.pl/alerts/code")],
+        "waiting_items": [recipient_messages.waiting_items_sms(lang, waiting)],
+        "email_failed": [email_failed_sms(lang, "RR123456785PL", URL)],
+        "case_code": [case_messages.confirm_sms(lang, "RK-2026-000123-7", "123456", 15)],
+        "case_status": [case_messages.status_sms(lang, "RK-2026-000123-7", s, CASE_URL, due, "Europe/Warsaw")
+                        for s in STATUSES]
+        + [case_messages.status_sms(lang, "RK-2026-000123-7", "decided", CASE_URL, None, "Europe/Warsaw", decision=d)
+           for d in DECISIONS],
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_other_sms_keeps_its_budget_in_every_language(lang):
+    from notices.sms_texts import OTHER_SMS_BUDGETS
+
+    texts = _other_sms(lang)
+    assert set(texts) == set(OTHER_SMS_BUDGETS)
+    for kind, bodies in texts.items():
+        for body in bodies:
+            assert count_segments(body).segments <= OTHER_SMS_BUDGETS[kind], (kind, body)

@@ -93,7 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     providers.init_app(app)      # SMS, e-mail: Twilio/SMTP or the development outbox
     keyring.install_keys(app)    # proof signing and log keys
-    add_listener(app, evidence_log.append_event)  # every item fact joins the transparency log
+    add_listener(app, evidence_log.append_event, evidence_log.append_event_batch)  # every item fact joins the transparency log
     evidence_log.install_session_hooks()
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)

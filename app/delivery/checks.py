@@ -74,9 +74,10 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
     window = timedelta(seconds=rules.burst_window_s)
     neighbours = session.scalars(carrier_scans.where(
         Attempt.occurred_at.between(attempt.occurred_at - window, attempt.occurred_at + window))).all()
-    depots = []
+    depots: list[Depot] = []
     for point in (attempt.carrier.default_pickup_point, attempt.pickup_point):
-        if point is not None and point.latitude is not None and all(d.code != point.code for d in depots):
+        if (point is not None and point.latitude is not None and point.longitude is not None
+                and all(d.code != point.code for d in depots)):
             depots.append(Depot(point.code, point.latitude, point.longitude))
     evidence = getattr(attempt, "device_evidence", None)
     printed = session.scalar(sa.select(sa.func.count()).select_from(PaperNoticePrint)
@@ -85,7 +86,8 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
         occurred_at=attempt.occurred_at,
         leaves_notice=upu_event(attempt.outcome).leaves_notice,
         address_key=address_key(attempt.item),
-        location=None if attempt.latitude is None else Point(attempt.latitude, attempt.longitude),
+        location=(None if attempt.latitude is None or attempt.longitude is None
+                  else Point(attempt.latitude, attempt.longitude)),
         accuracy_m=attempt.accuracy_m,
         address=address_point(attempt.item),
         depots=tuple(depots),
@@ -120,6 +122,8 @@ def check_recorded_attempt(session: Session, attempt_id: int, rules_config, now:
     try:
         rules = rules_from_config(rules_config)
         attempt = session.get(Attempt, attempt_id)
+        if attempt is None:
+            raise LookupError(f"attempt {attempt_id} does not exist")
         row = run_checks(session, attempt, rules, now)
         if any(r["code"] == "burst" for r in row.results):
             window = timedelta(seconds=rules.burst_window_s)
@@ -137,7 +141,7 @@ def record_notice_printed(session: Session, attempt: Attempt, device_id: int | N
                           now: datetime) -> None:
     """The handheld produced the paper notice for ``attempt``: note it and re-check. Commits."""
     session.add(PaperNoticePrint(attempt_id=attempt.id, device_id=device_id, printed_at=now))
-    record_event(session, session.get(Item, attempt.item_id), "notice_printed", now,
+    record_event(session, attempt.item, "notice_printed", now,
                  {"attempt_id": attempt.id, "device_id": device_id})  # the print is in the log too
     session.commit()
     check_recorded_attempt(session, attempt.id, rules_config, now)

@@ -23,6 +23,8 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
     zone = ZoneInfo(tz)
     profile = PROFILES.get(item.service)
     pickup = attempt.pickup_point
+    if pickup is None:
+        raise ValueError(f"attempt {attempt.id} left no notice at a pickup point")
     url = item.verify_url(base_url)
     facts = NoticeFacts(
         tracking_number=item.tracking_number,

@@ -53,7 +53,7 @@ def notification_data(message: OutboxMessage, public: bool = False, *, held: dat
     ``held_until`` (UTC) and ``held_text`` ("held until 08:00 (quiet hours)", in ``tz``) are
     None unless the SMS is waiting for the end of the recipient's quiet hours.
     """
-    recipient = message.recipient
+    recipient: str | None = message.recipient
     if public:
         recipient = masking.phone(recipient) if message.channel == "sms" else masking.email(recipient)
     holds = {} if tz is None else {"held_until": iso(held), "held_text": held_text(held, tz) if held else None}
@@ -128,6 +128,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         sa.select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.occurred_at, ItemEvent.id)
     ).all()
     profile = PROFILES.get(item.service)
+    recipient: dict[str, object]
     if public:
         recipient = {
             "name": masking.initials(item.recipient_name),
@@ -149,7 +150,9 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
             },
             "phone": item.recipient_phone, "email": item.recipient_email, "language": item.language,
         }
-    record = {
+    notifications_data = _for_sender([notification_data(n, public, **_hold(session, n, now))
+                                      for n in notifications], item, public)
+    record: dict[str, object] = {
         "tracking_number": item.tracking_number,
         "service": item.service,
         "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None,
@@ -162,13 +165,12 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
         "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
-        "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],
-                                     item, public),
+        "notifications": notifications_data,
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
                    for e in events],
     }
     if not public:
-        recipient["opted_in"] = sorted({n["channel"] for n in record["notifications"] if n.get("opted_in")})
+        recipient["opted_in"] = sorted({n["channel"] for n in notifications_data if n.get("opted_in")})
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))
     return record

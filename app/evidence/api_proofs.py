@@ -77,8 +77,10 @@ def bulk_proof_zip():
         raise ValidationFailed([FieldError("items", "give items=… or both from= and to=")])
     if start and end and end < start:
         raise ValidationFailed([FieldError("to", "must not be before from")])
-    window = None if numbers else (datetime.combine(start, time(), timezone.utc),
-                                   datetime.combine(end + timedelta(days=1), time(), timezone.utc))
+    window = None
+    if not numbers and start and end:
+        window = (datetime.combine(start, time(), timezone.utc),
+                  datetime.combine(end + timedelta(days=1), time(), timezone.utc))
     items = bulk_proofs.select_items(db.session, g.sender.id, numbers=numbers, window=window)
     stream = bulk_proofs.stream_zip(db.session, items, base_url=current_app.config["PUBLIC_BASE_URL"], now=utcnow(),
                                     tz=current_app.config["OPERATOR_TIMEZONE"])

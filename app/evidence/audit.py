@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -43,7 +44,7 @@ class IntegrityReport:
         return {"intact": self.ok, "problems": self.problems, "entries": self.entries, "tree_head": self.tree_head}
 
 
-def _differences(logged: dict, now: dict, path: str = "") -> list[str]:
+def _differences(logged: object, now: object, path: str = "") -> list[str]:
     if isinstance(logged, dict) and isinstance(now, dict):
         out = []
         for key in sorted(set(logged) | set(now)):
@@ -89,7 +90,7 @@ def check_item(session: Session, item: Item) -> IntegrityReport:
     return report
 
 
-def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries: list[LogEntry]) -> None:
+def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries: Sequence[LogEntry]) -> None:
     """Each alert's status in the database is the last one the log holds for it."""
     logged = logged_alert_statuses([{"parsed": json.loads(e.canonical)} for e in entries])
     messages = session.scalars(sa.select(OutboxMessage).where(
@@ -100,7 +101,7 @@ def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries
             report.problems.append(f"alert {message.id} ({message.channel}) no longer matches the log: {conflict}")
 
 
-def _check_inclusion(session: Session, report: IntegrityReport, entries: list[LogEntry]) -> None:
+def _check_inclusion(session: Session, report: IntegrityReport, entries: Sequence[LogEntry]) -> None:
     head = latest_tree_head(session)
     if head is None:
         return

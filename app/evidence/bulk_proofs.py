@@ -35,6 +35,9 @@ class _Sink:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass  # the chunks stay to be drained after the archive is closed
+
     def drain(self) -> bytes:
         data, self.chunks = b"".join(self.chunks), []
         return data
@@ -48,9 +51,11 @@ def select_items(session: Session, sender_id: int, *, numbers: list[str], window
         missing = sorted(set(numbers) - {r.tracking_number for r in rows})
         if missing:
             raise ValidationFailed([FieldError("items", f"not registered by this sender: {', '.join(missing[:20])}")])
-    else:
+    elif window is not None:
         rows = session.execute(query.where(Item.created_at >= window[0], Item.created_at < window[1])
                                .order_by(Item.created_at, Item.id).limit(MAX_ITEMS + 1)).all()
+    else:
+        raise ValidationFailed([FieldError("items", "give items=… or both from= and to=")])
     if len(rows) > MAX_ITEMS:
         raise ValidationFailed([FieldError("items", f"at most {MAX_ITEMS} items per zip; narrow the range")])
     return [r.id for r in rows]
@@ -62,7 +67,7 @@ def stream_zip(session: Session, item_ids: list[int], *, base_url: str, now: dat
     manifest = []
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for item_id in item_ids:
-            item = session.get(Item, item_id)
+            item = session.get_one(Item, item_id)
             proof = issue_proof(session, item, variant="sender", base_url=base_url, now=now, tz=tz)
             name = f"proof-{item.tracking_number}-v{proof.version}.pdf"
             archive.writestr(zipfile.ZipInfo(name, date_time=proof.created_at.timetuple()[:6]), proof.pdf)

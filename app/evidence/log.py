@@ -91,7 +91,12 @@ def planned(session: Session, compute):
     values, so a dry run with placeholder hashes lists them.
     """
     wanted: set[tuple[int, int]] = set()
-    compute(lambda level, index: wanted.add((level, index)) or bytes(32))
+
+    def placeholder(level: int, index: int) -> bytes:
+        wanted.add((level, index))
+        return bytes(32)
+
+    compute(placeholder)
     found: dict[tuple[int, int], bytes] = {}
     by_level: dict[int, list[int]] = {}
     for level, index in wanted:
@@ -99,7 +104,7 @@ def planned(session: Session, compute):
     if by_level:  # one query; each (level, index IN …) term uses the primary key
         rows = session.execute(sa.select(LogNode.level, LogNode.index, LogNode.hash).where(sa.or_(
             *(sa.and_(LogNode.level == level, LogNode.index.in_(indices)) for level, indices in by_level.items()))))
-        found.update({(r.level, r.index): bytes.fromhex(r.hash) for r in rows})
+        found.update({(level, index): bytes.fromhex(digest) for level, index, digest in rows})
 
     def node(level: int, index: int) -> bytes:
         try:
@@ -122,7 +127,8 @@ def append_event(session: Session, item: Item, event: ItemEvent) -> None:
     session.info.setdefault(_PENDING, []).append((item, event))
 
 
-def _queue_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+def append_event_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+    """:func:`append_event` for a batch of events (``record_events``)."""
     session.info.setdefault(_PENDING, []).extend(pairs)
 
 
@@ -148,18 +154,19 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     """Append many events as consecutive leaves: one lock, one node read, two bulk INSERTs."""
     if not pairs:
         return
-    rows = []
+    rows: list[dict[str, object]] = []
+    leaves: list[bytes] = []
     for item, event in pairs:
         salt = secrets.token_hex(16) if event.kind in ("registered", "notification_status") else None
         text = canonical(entry_content(session, item, event, salt))
+        leaves.append(entry_leaf_hash(text))
         rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
-                     "leaf_hash": entry_leaf_hash(text).hex(), "created_at": utcnow(),
+                     "leaf_hash": leaves[-1].hex(), "created_at": utcnow(),
                      "opening": _opening(session, item, event, salt)})
     state = _state(session)
     start = state.tree_size
-    leaves = [bytes.fromhex(r["leaf_hash"]) for r in rows]
 
-    def grow(stored) -> list[tuple[int, int, bytes]]:
+    def grow(stored) -> list[tuple[tuple[int, int], bytes]]:
         made: dict[tuple[int, int], bytes] = {}
         node = lambda level, index: made[(level, index)] if (level, index) in made else stored(level, index)  # noqa: E731
         for offset, leaf in enumerate(leaves):
@@ -176,8 +183,6 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     state.tree_size = start + len(rows)
     session.flush()
 
-
-append_event.batch = _queue_batch  # record_events hands whole batches to the log
 
 
 def tree_size(session: Session) -> int:

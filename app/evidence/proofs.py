@@ -55,7 +55,7 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     latest = latest_version(session, item, variant)
     last_index = entries[-1].index if entries else -1
     unchanged = latest is not None and latest.entry_count == len(entries) and latest.last_entry_index == last_index
-    if unchanged and not _restamp_due(latest, now):
+    if latest is not None and unchanged and not _restamp_due(latest, now):
         return latest
     head = sign_tree_head(session, now)
     evidence = {
@@ -77,6 +77,7 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     evidence["record"] = record
     signed = _render_and_sign(record, evidence, now=now, tz=tz, base_url=base_url, restamp_only=unchanged)
     if signed is None:  # only an unstamped copy of an unstamped version: keep serving that one
+        assert latest is not None  # ``restamp_only`` (the only way to get None) implies a latest version
         return latest
     version = ProofVersion(
         item_id=item.id, variant=variant, version=evidence["version"], entry_count=len(entries),
@@ -88,7 +89,10 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         session.commit()
     except IntegrityError:  # a concurrent request issued this version first
         session.rollback()
-        return latest_version(session, item, variant)
+        concurrent = latest_version(session, item, variant)
+        if concurrent is None:
+            raise
+        return concurrent
     return version
 
 
@@ -170,7 +174,10 @@ def integrity_summary(session: Session, item: Item, *, base_url: str, now: datet
     latest = latest_tree_head(session)
     if latest is not None:
         try:
-            pdf_head = json.loads(read_attachment(proof.pdf))["tree_head"]
+            attachment = read_attachment(proof.pdf)
+            if attachment is None:
+                raise TypeError("the proof carries no evidence attachment")
+            pdf_head = json.loads(attachment)["tree_head"]
             first, second = pdf_head["tree_size"], latest.tree_size
             if first and second >= first:
                 merkle.verify_consistency(first, second, bytes.fromhex(pdf_head["root_hash"]),

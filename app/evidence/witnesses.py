@@ -94,6 +94,8 @@ def publish_and_witness() -> dict:
     """Scheduled job body: publish the current tree head and have every witness cosign it."""
     head = publish_tree_head()
     row = latest_tree_head(db.session)
+    if row is None:  # publish_tree_head has just signed one
+        raise RuntimeError("the log has no signed tree head after publishing one")
     stamp_checkpoint(db.session, row)
     for witness in configured(current_app.config):
         try:

@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 from flask import Flask
 
 from app import settings
+from app.accounts import service as accounts_service
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
 from app.cases import api as case_api
@@ -91,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
 
+    accounts_service.install_password_hasher(app, cheap=bool(app.config.get("PASSWORD_HASH_CHEAP")))
     providers.init_app(app)      # SMS, e-mail: Twilio/SMTP or the development outbox
     keyring.install_keys(app)    # proof signing and log keys
     add_listener(app, evidence_log.append_event, evidence_log.append_event_batch)  # every item fact joins the transparency log

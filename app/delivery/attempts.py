@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
@@ -77,7 +78,7 @@ def _stored(session: Session, device_id: int, key: str, fingerprint: str) -> Sca
 
 def record_attempt(
     session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
-    now: datetime, base_url: str, tz: str, on_attempt=None,
+    now: datetime, base_url: str, tz: str, check_config: Mapping[str, Any], on_attempt=None,
 ) -> ScanResult:
     """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
 
@@ -85,6 +86,7 @@ def record_attempt(
     idempotency record are written in one transaction. A replay returns the first answer.
     The checks on the attempt run after that commit and never refuse the scan.
     ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
+    ``check_config`` is the app's configuration the checks take their thresholds from.
     """
     fingerprint = scan.fingerprint()
     device_id = device.id
@@ -97,7 +99,7 @@ def record_attempt(
             result = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
                                     fingerprint, now=now, base_url=base_url, tz=tz, on_attempt=on_attempt)
             session.commit()  # the unique (device, key) index decides a race here
-            checks.check_recorded_attempt(session, result.body["id"], current_app.config, now)
+            checks.check_recorded_attempt(session, result.body["id"], check_config, now)
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.

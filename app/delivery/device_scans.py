@@ -16,8 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
@@ -252,7 +254,7 @@ def _token_replay(session: Session, device: Device, scan: ScanInput, now: dateti
 
 
 def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
-                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float,
+                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float, check_config: Mapping[str, Any],
                        replay_window_s: float = 600, device_scope: str = DeviceScope.FLAG) -> ScanResult:
     """Verify (for enrolled devices), then record the attempt with its device evidence.
 
@@ -287,7 +289,8 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
         writer = _evidence_writer(scan, proof, signed, fingerprint, now, clock_tolerance_s, scope)
     device_id = device.id
     try:
-        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, on_attempt=writer)
+        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz,
+                              check_config=check_config, on_attempt=writer)
     except ServiceError:
         if signed is not None:
             session.rollback()

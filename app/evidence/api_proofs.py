@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Response, current_app, g, request, stream_with_context
 
 from app.delivery import items as item_service
+from app.delivery.records import RecordSettings
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import bulk_proofs, proofs
 from app.extensions import db
@@ -82,7 +83,7 @@ def bulk_proof_zip():
         window = (datetime.combine(start, time(), timezone.utc),
                   datetime.combine(end + timedelta(days=1), time(), timezone.utc))
     items = bulk_proofs.select_items(db.session, g.sender.id, numbers=numbers, window=window)
-    stream = bulk_proofs.stream_zip(db.session, items, base_url=current_app.config["PUBLIC_BASE_URL"], now=utcnow(),
-                                    tz=current_app.config["OPERATOR_TIMEZONE"])
+    stream = bulk_proofs.stream_zip(db.session, items, settings=RecordSettings.from_config(current_app.config),
+                                    now=utcnow())
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.delivery.records import RecordSettings
 from app.errors import FieldError, ValidationFailed
 from app.evidence.log import current_tree_head
 from app.evidence.proofs import issue_proof
@@ -61,14 +62,14 @@ def select_items(session: Session, sender_id: int, *, numbers: list[str], window
     return [r.id for r in rows]
 
 
-def stream_zip(session: Session, item_ids: list[int], *, base_url: str, now: datetime, tz: str) -> Iterator[bytes]:
+def stream_zip(session: Session, item_ids: list[int], *, settings: RecordSettings, now: datetime) -> Iterator[bytes]:
     """Yield the zip: one current proof per item, then manifest.json and SHA256SUMS."""
     sink = _Sink()
     manifest = []
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for item_id in item_ids:
             item = session.get_one(Item, item_id)
-            proof = issue_proof(session, item, variant="sender", base_url=base_url, now=now, tz=tz)
+            proof = issue_proof(session, item, variant="sender", settings=settings, now=now)
             name = f"proof-{item.tracking_number}-v{proof.version}.pdf"
             archive.writestr(zipfile.ZipInfo(name, date_time=proof.created_at.timetuple()[:6]), proof.pdf)
             manifest.append({"file": name, "tracking_number": item.tracking_number, "version": proof.version,

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.evidence.audit import check_item
 from app.evidence.keyring import keys
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
@@ -34,9 +34,9 @@ VARIANTS = ("sender", "public")
 TSA_RETRY = timedelta(minutes=1)  # after a failed time-stamp, serve the unstamped version this long
 
 
-def render_proof(session: Session, item: Item, *, base_url: str, now: datetime, tz: str, public: bool = False) -> bytes:
+def render_proof(session: Session, item: Item, *, settings: RecordSettings, now: datetime, public: bool = False) -> bytes:
     """The item's current proof PDF (signed); ``public=True`` masks personal data."""
-    return issue_proof(session, item, variant="public" if public else "sender", base_url=base_url, now=now, tz=tz).pdf
+    return issue_proof(session, item, variant="public" if public else "sender", settings=settings, now=now).pdf
 
 
 def _entries(session: Session, item: Item) -> list[LogEntry]:
@@ -49,7 +49,7 @@ def latest_version(session: Session, item: Item, variant: str) -> ProofVersion |
                           .order_by(ProofVersion.version.desc()).limit(1))
 
 
-def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, now: datetime, tz: str) -> ProofVersion:
+def issue_proof(session: Session, item: Item, *, variant: str, settings: RecordSettings, now: datetime) -> ProofVersion:
     """The current proof version, made (and committed) only if an event was logged since the last."""
     entries = _entries(session, item)
     latest = latest_version(session, item, variant)
@@ -73,9 +73,10 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     }
     if variant == "sender":
         evidence["openings"] = {str(e.index): e.opening for e in entries if e.opening}
-    record = item_record(session, item, base_url, public=variant == "public")
+    record = item_record(session, item, settings, public=variant == "public")
     evidence["record"] = record
-    signed = _render_and_sign(record, evidence, now=now, tz=tz, base_url=base_url, restamp_only=unchanged)
+    signed = _render_and_sign(record, evidence, now=now, tz=settings.tz, base_url=settings.base_url,
+                              restamp_only=unchanged)
     if signed is None:  # only an unstamped copy of an unstamped version: keep serving that one
         assert latest is not None  # ``restamp_only`` (the only way to get None) implies a latest version
         return latest
@@ -165,9 +166,9 @@ def version(session: Session, item: Item, variant: str, number: int) -> ProofVer
         ProofVersion.item_id == item.id, ProofVersion.variant == variant, ProofVersion.version == number))
 
 
-def integrity_summary(session: Session, item: Item, *, base_url: str, now: datetime, tz: str) -> dict:
+def integrity_summary(session: Session, item: Item, *, settings: RecordSettings, now: datetime) -> dict:
     """What the QR page says about the record: signed, time-stamped, logged at N, consistent."""
-    proof = issue_proof(session, item, variant="public", base_url=base_url, now=now, tz=tz)
+    proof = issue_proof(session, item, variant="public", settings=settings, now=now)
     signature = check_signature(proof.pdf, keys().trusted_certificates)
     integrity = check_item(session, item)
     consistent = None

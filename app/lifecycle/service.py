@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
@@ -222,11 +221,12 @@ def lifecycle_dates(lc: ItemLifecycle | sa.Row) -> dict:
     }
 
 
-def item_deadlines(session: Session, item: Item) -> dict | None:
+def item_deadlines(session: Session, item: Item, *, tz: str, late_record_tolerance_s: float) -> dict | None:
     """The item's dates in plain data and plain words (Polish and English); ``None`` before a notice.
 
     ``collect_by`` is the last local day to collect; ``deemed_served_on`` the day service is
-    deemed made if the item is not collected (official letters only, else ``None``).
+    deemed made if the item is not collected (official letters only, else ``None``). A notice recorded
+    more than ``late_record_tolerance_s`` after its time says so, with both times in ``tz``.
     """
     lc = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if lc is None:
@@ -235,9 +235,8 @@ def item_deadlines(session: Session, item: Item) -> dict | None:
     text = {lang: not_established_sentence(lang) if not_established
             else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")}
     recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
-    tolerance_s = current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)
-    if recorded_at is not None and (recorded_at - lc.notice_at).total_seconds() > tolerance_s:
-        zone = ZoneInfo(current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    if recorded_at is not None and (recorded_at - lc.notice_at).total_seconds() > late_record_tolerance_s:
+        zone = ZoneInfo(tz)
         claimed, seen = (t.astimezone(zone).replace(tzinfo=None) for t in (lc.notice_at, recorded_at))
         text = {lang: f"{sentence} {late_record_sentence(lang, claimed, seen)}" for lang, sentence in text.items()}
     return {

@@ -62,7 +62,8 @@ def select_items(session: Session, sender_id: int, *, numbers: list[str], window
     return [r.id for r in rows]
 
 
-def stream_zip(session: Session, item_ids: list[int], *, settings: RecordSettings, now: datetime) -> Iterator[bytes]:
+def stream_zip(session: Session, item_ids: list[int], *, settings: RecordSettings, now: datetime,
+               tree_head_max_age_s: float) -> Iterator[bytes]:
     """Yield the zip: one current proof per item, then manifest.json and SHA256SUMS."""
     sink = _Sink()
     manifest = []
@@ -75,7 +76,7 @@ def stream_zip(session: Session, item_ids: list[int], *, settings: RecordSetting
             manifest.append({"file": name, "tracking_number": item.tracking_number, "version": proof.version,
                              "sha256": proof.sha256, "bytes": len(proof.pdf), "tree_size": proof.tree_size})
             yield sink.drain()
-        head = current_tree_head(session)
+        head = current_tree_head(session, max_age_s=tree_head_max_age_s)
         session.commit()
         archive.writestr("manifest.json", json.dumps({"generated_at": now.isoformat(), "tree_head": head,
                                                       "proofs": manifest}, indent=2, ensure_ascii=False))

@@ -212,21 +212,18 @@ def sign_tree_head(session: Session, now: datetime | None = None) -> SignedTreeH
     return row
 
 
-def current_tree_head(session: Session | None = None, now: datetime | None = None) -> dict:
+def current_tree_head(session: Session | None = None, now: datetime | None = None, *, max_age_s: float) -> dict:
     """The signed tree head covering the whole log now, as a dict for callbacks and proofs.
 
-    Re-uses the latest head if it covers the current size and is fresh; otherwise signs a new
-    one in the caller's transaction (the caller commits). Sender callbacks include this so
-    every sender holds a head the operator cannot later contradict.
+    Re-uses the latest head if it covers the current size and is younger than ``max_age_s``
+    (``TREE_HEAD_MAX_AGE_SECONDS``); otherwise signs a new one in the caller's transaction (the
+    caller commits). Sender callbacks include this so every sender holds a head the operator
+    cannot later contradict.
     """
-    from flask import current_app
-
-
     session = session or db.session
     moment = now or utcnow()
     head = latest_tree_head(session)
-    max_age = current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)
-    if head is None or head.tree_size != tree_size(session) or moment.timestamp() * 1000 - head.timestamp_ms > max_age * 1000:
+    if head is None or head.tree_size != tree_size(session) or moment.timestamp() * 1000 - head.timestamp_ms > max_age_s * 1000:
         head = sign_tree_head(session, moment)
     return head_dict(head)
 
@@ -236,9 +233,9 @@ def head_dict(head: SignedTreeHead) -> dict:
                                head.note).as_dict()
 
 
-def publish_tree_head() -> dict:
-    """Scheduled job body (every few minutes): sign and publish the current tree head."""
-    head = current_tree_head(db.session)
+def publish_tree_head(max_age_s: float) -> dict:
+    """Sign and publish the current tree head (every few minutes, see :mod:`app.evidence.jobs`)."""
+    head = current_tree_head(db.session, max_age_s=max_age_s)
     db.session.commit()
     return head
 

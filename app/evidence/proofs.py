@@ -12,7 +12,6 @@ import json
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +20,7 @@ from app.evidence.audit import check_item
 from app.evidence.keyring import keys
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.evidence.log_today import log_today
-from app.evidence.witnesses import configured, latest_cosigned
+from app.evidence.witnesses import Witness, latest_cosigned
 from app.models import Item
 from app.models.evidence import LogEntry, ProofVersion
 from notices import checkpoint, merkle
@@ -131,13 +130,14 @@ def _render_and_sign(record: dict, evidence: dict, *, now: datetime, tz: str, ba
     return signer.sign(pdf, attachment=canonical(evidence).encode(), location=base_url, timestamp=False)
 
 
-def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
+def verify_document(session: Session, pdf: bytes, base_url: str, *, witnesses: list[Witness],
+                    tree_head_max_age_s: float) -> Verdict:
     """Check an uploaded proof: the document against our keys, its record against the log today.
 
     The verdict is :mod:`notices.verdict`'s, the one ``python -m notices.verify`` gives with our
     keys.pem and the snapshot of ``/api/v1/log/items/<number>``; it never raises on bad input.
     """
-    verdict, bundle = judge_document(pdf, keys().public_pem, [w.vkey for w in configured(current_app.config)])
+    verdict, bundle = judge_document(pdf, keys().public_pem, [w.vkey for w in witnesses])
     if bundle is None or verdict.document is not DocumentState.AUTHENTIC:
         return verdict
     item = session.scalar(sa.select(Item).where(Item.tracking_number == verdict.tracking_number))
@@ -145,7 +145,8 @@ def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
         verdict.notes.append("No such item is registered here.")
         return verdict
     verdict.verify_url = f"{base_url}/v/{item.verify_token}"
-    today, integrity = log_today(session, item, int(bundle["tree_head"]["tree_size"]))
+    today, integrity = log_today(session, item, int(bundle["tree_head"]["tree_size"]),
+                                 tree_head_max_age_s=tree_head_max_age_s)
     judge_record(verdict, bundle, today, keys().log_public_keys)
     verdict.record_integrity = integrity.as_dict()
     issued = session.scalar(sa.select(ProofVersion.id).where(ProofVersion.sha256 == hashlib.sha256(pdf).hexdigest())

@@ -7,6 +7,7 @@ from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
 from app.errors import NotFound
 from app.evidence import proofs
+from app.evidence.witnesses import configured
 from app.extensions import db
 from app.models.types import utcnow
 from app.web import i18n
@@ -95,5 +96,8 @@ def verify_upload():
         elif len(data) > MAX_UPLOAD:
             error = "too_large"
         else:
-            verdict = proofs.verify_document(db.session, data, current_app.config["PUBLIC_BASE_URL"]).as_dict()
+            cfg = current_app.config
+            verdict = proofs.verify_document(
+                db.session, data, cfg["PUBLIC_BASE_URL"], witnesses=configured(cfg),
+                tree_head_max_age_s=cfg.get("TREE_HEAD_MAX_AGE_SECONDS", 300)).as_dict()
     return render_template("public/verify_upload.html", verdict=verdict, error=error), (422 if error else 200)

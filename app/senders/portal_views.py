@@ -144,7 +144,8 @@ def proofs_zip():
         message = "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
         return render_template("portal/proofs.html", max_items=bulk_proofs.MAX_ITEMS, error=message), 422
     stream = bulk_proofs.stream_zip(db.session, ids, settings=RecordSettings.from_config(current_app.config),
-                                    now=utcnow())
+                                    now=utcnow(),
+                                    tree_head_max_age_s=current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
 

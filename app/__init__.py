@@ -99,7 +99,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     evidence_log.install_session_hooks()
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
-    delivery.add_failure_hook(app, failover.tell_through_other_channel)  # a failed alert is told through the other channel
+    # A failed alert is told through the other channel (with the item's link as configured when it fails).
+    delivery.add_failure_hook(app, lambda session, failed, now: failover.tell_through_other_channel(
+        session, failed, now, base_url=app.config["PUBLIC_BASE_URL"]))
     lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS + case_jobs.JOBS)
     records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record
     carriers.set_case_counts(app, case_queries.case_counts_between)  # /staff/carriers counts each carrier's cases

@@ -34,6 +34,7 @@ def create_scan():
         clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
         replay_window_s=current_app.config.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS", 600),
         device_scope=current_app.config["DEVICE_SCOPE"], check_config=current_app.config,
+        secret=current_app.config["SECRET_KEY"],
     )
     SCANS.labels("replayed" if result.replayed else scan.outcome.value).inc()
     response = make_response(result.body, result.status_code)

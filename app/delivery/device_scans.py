@@ -254,7 +254,8 @@ def _token_replay(session: Session, device: Device, scan: ScanInput, now: dateti
 
 
 def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
-                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float, check_config: Mapping[str, Any],
+                       now: datetime, base_url: str, tz: str, secret: str, clock_tolerance_s: float,
+                       check_config: Mapping[str, Any],
                        replay_window_s: float = 600, device_scope: str = DeviceScope.FLAG) -> ScanResult:
     """Verify (for enrolled devices), then record the attempt with its device evidence.
 
@@ -289,7 +290,7 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
         writer = _evidence_writer(scan, proof, signed, fingerprint, now, clock_tolerance_s, scope)
     device_id = device.id
     try:
-        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz,
+        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, secret=secret,
                               check_config=check_config, on_attempt=writer)
     except ServiceError:
         if signed is not None:

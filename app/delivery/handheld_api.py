@@ -81,7 +81,7 @@ def notice_data(tracking_number: str):
     item, attempt = _noticed_attempt(tracking_number)
     cfg = current_app.config
     return jsonify(paper_notice.notice_data(db.session, item, attempt, base_url=cfg["PUBLIC_BASE_URL"],
-                                            tz=cfg["OPERATOR_TIMEZONE"], now=utcnow()))
+                                            tz=cfg["OPERATOR_TIMEZONE"], secret=cfg["SECRET_KEY"], now=utcnow()))
 
 
 @bp.post("/api/notice/<tracking_number>/printed")

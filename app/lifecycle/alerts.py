@@ -137,7 +137,8 @@ def sender_admin_emails(session: Session, sender_ids: set[int]) -> dict[int, tup
     return found
 
 
-def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: datetime) -> dict[int, list]:
+def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: datetime,
+                             secret: str) -> dict[int, list]:
     """Alert recipients subscribed at the items' addresses (one query to find the few that have any)."""
     if not rows:
         return {}
@@ -148,5 +149,6 @@ def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: d
     found = {}
     for item_id, key in keys.items():
         if key in subscribed:
-            found[item_id] = alert_recipients(session, session.get_one(Item, item_id), base_url=base_url, now=now)
+            found[item_id] = alert_recipients(session, session.get_one(Item, item_id), base_url=base_url, now=now,
+                                               secret=secret)
     return found

@@ -59,7 +59,7 @@ def collection_deadline_for_notice(session: Session, item: Item, notice_at: date
 
 
 def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, now: datetime,
-                    base_url: str) -> tuple[ItemLifecycle, bool]:
+                    base_url: str, secret: str) -> tuple[ItemLifecycle, bool]:
     """Give an item its schedule when a notice is left; returns ``(lifecycle, is_repeat_notice)``.
 
     A later notice for an item whose lifecycle is running keeps the dates of the first notice
@@ -70,7 +70,7 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
     current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if current is not None:
         if current.stage in rules.OPEN_STAGES:
-            record_repeat_notice(session, item, current, attempt, tz=tz, now=now, base_url=base_url)
+            record_repeat_notice(session, item, current, attempt, tz=tz, now=now, base_url=base_url, secret=secret)
         return current, True
     profile = PROFILES[item.service]
     plan = rules.plan(profile, attempt.occurred_at, tz)
@@ -91,7 +91,7 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
 
 
 def record_repeat_notice(session: Session, item: Item, lifecycle: ItemLifecycle, attempt: Attempt, *, tz: str,
-                         now: datetime, base_url: str) -> bool:
+                         now: datetime, base_url: str, secret: str) -> bool:
     """Keep a notice left from the repeat notice's day as the repeat notice; ``True`` if it is one.
 
     Only the first such notice counts. Writes the event and the "repeat notice was left at
@@ -115,7 +115,7 @@ def record_repeat_notice(session: Session, item: Item, lifecycle: ItemLifecycle,
     alert = replace(lifecycle_alert(row, session.get(PickupPoint, row.pickup_point_id), base_url),
                     repeat_notice_left_at=attempt.occurred_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None))
     outbox = LifecycleOutbox()
-    subscribers = subscribers_at_addresses(session, [row], base_url, now).get(item.id, ())
+    subscribers = subscribers_at_addresses(session, [row], base_url, now, secret).get(item.id, ())
     outbox.to_recipients(row, "repeat_notice_left", alert, repeat_notice_left_sms, repeat_notice_left_email_content,
                          now, subscribers)
     session.add_all(OutboxMessage(**message) for message in outbox.rows())

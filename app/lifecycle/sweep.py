@@ -62,7 +62,7 @@ class SweepResult:
         return sum(self.actions.values())
 
 
-def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size: int = 1000,
+def sweep(session: Session, *, now: datetime, tz: str, base_url: str, secret: str, batch_size: int = 1000,
           max_batches: int | None = None, exclusive: bool = True) -> SweepResult:
     """Take every lifecycle step due at ``now``, each exactly once; one transaction per batch.
 
@@ -92,7 +92,8 @@ def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size
             return result
         claimed = _claim(session, due, now)
         clock = _tick(result.seconds, "claim", clock)
-        _act(session, claimed, now=now, tz=tz, base_url=base_url, counts=result.actions, seconds=result.seconds)
+        _act(session, claimed, now=now, tz=tz, base_url=base_url, secret=secret, counts=result.actions,
+             seconds=result.seconds)
         clock = time.perf_counter()
         session.commit()
         _tick(result.seconds, "commit", clock)
@@ -135,7 +136,7 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[sa.Row, str]]:
     return [(row, claimed_ids[row.id]) for row in lifecycle_rows(session, list(claimed_ids))]
 
 
-def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, counts: Counter[str],
+def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, secret: str, counts: Counter[str],
          seconds: defaultdict[str, float]) -> None:
     """Write what each claimed step causes: tasks, outbox messages, statuses, events.
 
@@ -153,7 +154,8 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     messages = LifecycleOutbox()
     admins = sender_admin_emails(session, {lc.sender_id for lc, action in claimed
                                            if action == rules.END and lc.end_action == "deemed_served"})
-    subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url, now)
+    subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url,
+                                           now, secret)
     for lc, action in claimed:
         alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
         data = lifecycle_dates(lc)

@@ -109,10 +109,15 @@ def test_every_status_the_vocabulary_knows_has_words_on_the_proof():
 
 # -- settings are handed down, not reached for ----------------------------------------------
 #
-# Only the edges of the application read the app's configuration: modules that define request
-# handlers (a blueprint's routes or request hooks), CLI commands, or the scheduled jobs and the
-# processes that run them. They pass what a use case needs as arguments (or the typed
-# ``Settings``), so the rest of app/ works the same inside and outside a Flask request.
+# Only the edges of the application read the app's configuration (``current_app.config``):
+# - modules that define request handlers (a blueprint's routes or request hooks) or CLI commands,
+#   found by their decorators;
+# - the scheduled jobs and the processes that run them (``jobs.py``, ``worker.py``, ``scheduler.py``);
+# - ``app/__init__.py`` (``create_app``: the wiring hands hooks the settings they need);
+# - request-time web plumbing named below: a view decorator and the rate-limit callbacks, which
+#   Flask and Flask-Limiter call while a request is handled.
+# Everything else (use cases, queries, renderers) takes what it needs as arguments, so it works
+# the same inside and outside a request.
 ENTRY_DECORATORS = {
     "route", "get", "post", "put", "patch", "delete",                          # request handlers
     "before_request", "before_app_request", "after_request", "app_context_processor", "context_processor",
@@ -120,6 +125,10 @@ ENTRY_DECORATORS = {
     "command", "group",                                                        # CLI commands
 }
 ENTRY_MODULES = {"jobs.py", "worker.py", "scheduler.py"}  # the scheduled jobs and the processes running them
+REQUEST_PLUMBING = {
+    "app/web/api_auth.py",   # legal_event_device_required: a view decorator (REQUIRE_SIGNED_DEVICES)
+    "app/web/ratelimit.py",  # login_limit / api_limit: called by Flask-Limiter on each request
+}
 
 
 def _decorator_name(node: ast.expr) -> str | None:
@@ -129,6 +138,8 @@ def _decorator_name(node: ast.expr) -> str | None:
 
 def is_entry_point(path: Path, tree: ast.Module) -> bool:
     if path.name in ENTRY_MODULES or path == ROOT / "app" / "__init__.py":
+        return True
+    if path.is_relative_to(ROOT) and str(path.relative_to(ROOT)) in REQUEST_PLUMBING:
         return True
     return any(_decorator_name(d) in ENTRY_DECORATORS for node in ast.walk(tree)
                if isinstance(node, ast.FunctionDef) for d in node.decorator_list)

@@ -36,7 +36,8 @@ def create_scan():
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
         clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
         replay_window_s=current_app.config.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS", 600),
-        device_scope=current_app.config["DEVICE_SCOPE"],
+        device_scope=current_app.config["DEVICE_SCOPE"], check_config=current_app.config,
+        secret=current_app.config["SECRET_KEY"],
     )
     SCANS.labels("replayed" if result.replayed else scan.outcome.value).inc()
     response = make_response(result.body, result.status_code)
@@ -60,8 +61,9 @@ def correct_scan(attempt_id: int):
     problem.raise_if_any()
     cfg = current_app.config
     body = correct_attempt(
-        db.session, g.device, attempt_id, Outcome(outcome), now=utcnow(), base_url=cfg["PUBLIC_BASE_URL"],
-        tz=cfg["OPERATOR_TIMEZONE"], window_s=cfg["SCAN_CORRECTION_WINDOW_SECONDS"],
+        db.session, g.device, attempt_id, Outcome(str(outcome)), now=utcnow(), base_url=cfg["PUBLIC_BASE_URL"],
+        tz=cfg["OPERATOR_TIMEZONE"], secret=cfg["SECRET_KEY"], check_config=cfg,
+        window_s=cfg["SCAN_CORRECTION_WINDOW_SECONDS"],
         pickup_point_code=pickup.strip().upper() if pickup else None,
     )
     SCANS.labels("corrected").inc()

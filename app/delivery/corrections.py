@@ -10,10 +10,11 @@ alerts. The correction is an item event, so it joins the transparency log.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.delivery import checks
@@ -60,12 +61,14 @@ def _original(session: Session, device: Device, attempt_id: int, now: datetime, 
 
 
 def correct_attempt(session: Session, device: Device, attempt_id: int, outcome: Outcome, *, now: datetime,
-                    base_url: str, tz: str, window_s: float, pickup_point_code: str | None = None) -> dict:
+                    base_url: str, tz: str, secret: str, check_config: Mapping[str, Any], window_s: float,
+                    pickup_point_code: str | None = None) -> dict:
     """Append a correction of ``attempt_id`` with ``outcome``; returns the new attempt's data. Commits.
 
     Refused (problem+json) when the scan is not this device's (404), was already corrected or
     is not the item's latest (409), the window has passed (409 ``correction-window-closed``),
-    or the outcome is the one already recorded (422).
+    or the outcome is the one already recorded (422). ``secret`` and ``check_config`` as for
+    :func:`app.delivery.attempts.record_attempt`.
     """
     original = _original(session, device, attempt_id, now, window_s)
     if outcome.value == original.outcome:
@@ -106,14 +109,16 @@ def correct_attempt(session: Session, device: Device, attempt_id: int, outcome: 
         cancel_queued_alerts(session, original.id, now, reason="the scan was corrected", code="scan_corrected")
         lifecycle.stop_lifecycle(session, item, "scan_corrected", now=now)
     if event.leaves_notice and not before.leaves_notice:
-        issue_claim_code(session, item, now=now, attempt_id=correction.id)
-        repeat_notice = lifecycle.start_lifecycle(session, item, correction, tz=tz, now=now, base_url=base_url)[1]
+        issue_claim_code(session, item, now=now, secret=secret, attempt_id=correction.id)
+        repeat_notice = lifecycle.start_lifecycle(session, item, correction, tz=tz, now=now, base_url=base_url,
+                                                  secret=secret)[1]
         if not repeat_notice:
-            notifications.enqueue_notice_alerts(session, item, correction, base_url=base_url, tz=tz, now=now)
+            notifications.enqueue_notice_alerts(session, item, correction, base_url=base_url, tz=tz, now=now,
+                                                secret=secret)
     elif item.status in FINAL_ITEM_STATUSES and not before.leaves_notice:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
     body = {**attempt_data(correction), "tracking_number": item.tracking_number, "item_status": item.status,
             "verify_url": item.verify_url(base_url)}
     session.commit()
-    checks.check_recorded_attempt(session, correction.id, current_app.config, now)
+    checks.check_recorded_attempt(session, correction.id, check_config, now)
     return body

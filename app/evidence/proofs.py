@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.delivery.records import item_record
 from app.evidence.audit import check_item
+from app.evidence.key_history import grouped
 from app.evidence.keyring import keys
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.evidence.log_today import log_today
@@ -90,10 +91,6 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         session.rollback()
         return latest_version(session, item, variant)
     return version
-
-
-def grouped(digest: str) -> str:
-    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
 
 
 def _is_unstamped(version: ProofVersion) -> bool:

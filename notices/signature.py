@@ -104,7 +104,10 @@ class PdfSigner:
                 af_relationship=generic.NameObject("/Supplement"),
             ))
         timestamper = self.timestamper if timestamp else None
-        context = self.validation_context() if self.validation_context is not None and self.long_term else None
+        # Validation data only with a time-stamp: B-LT builds on B-T (an unstamped proof stays one
+        # revision and is re-issued stamped, with its validation data, when the authority is back).
+        long_term = self.validation_context is not None and self.long_term and timestamper is not None
+        context = self.validation_context() if long_term and self.validation_context is not None else None
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, reason=reason, location=location,
@@ -220,6 +223,9 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
                   and status.modification_level is not None
                   and status.modification_level <= ModificationLevel.LTA_UPDATES
                   and all(sig.sig_object_type == "/DocTimeStamp" for sig in others))
+    if not pdf.rstrip().endswith(b"%%EOF"):  # cut short: what follows the signed part is not a whole revision
+        maintained = False
+        report.problems.append("the file is truncated (it does not end where a PDF revision ends)")
     report.whole_file = (status.coverage == SignatureCoverageLevel.ENTIRE_FILE and not others) or maintained
     report.maintained = maintained
     report.signer = status.signing_cert.subject.human_friendly if status.signing_cert else None

@@ -156,12 +156,13 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "status": item.status,
         "sender": {"name": item.sender.name},
         **({} if public else {"sender_reference": item.sender_reference}),
+        "content_sha256": item.content_sha256,
         "recipient": recipient,
         "registered_at": iso(item.created_at),
         "collect_by": iso(item.collect_by_at),
         "deadlines": item_deadlines(session, item),
         "verify_url": f"{base_url}/v/{item.verify_token}",
-        "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
+        "attempts": _mark_repeat_notice([checked_attempt_data(a, lang or item.language) for a in attempts], events),
         "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],
                                      item, public),
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
@@ -172,6 +173,16 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))
     return record
+
+
+def _mark_repeat_notice(attempts: list[dict], events) -> list[dict]:
+    """The repeat notice is an attempt of its own kind: say which one (and whether it was late)."""
+    repeat = next((e.data or {} for e in events if e.kind == "repeat_notice_left"), None)
+    for attempt in attempts:
+        attempt["repeat_notice"] = repeat is not None and attempt["id"] == repeat.get("attempt_id")
+        if attempt["repeat_notice"]:
+            attempt["repeat_notice_late"] = bool(repeat.get("late"))
+    return attempts
 
 
 def _for_sender(notifications: list[dict], item: Item, public: bool) -> list[dict]:

@@ -41,6 +41,8 @@ def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | No
             "registered_at": utc(item.created_at),
             "recipient_commitment": commitment(recipient_opening(item), salt or ""),
         }
+        if item.content_sha256:  # the sender's commitment to the content (absent from entries without one)
+            content["facts"]["content_sha256"] = item.content_sha256
     elif isinstance(event.data, dict) and event.data.get("attempt_id") is not None:
         attempt = session.get(Attempt, event.data["attempt_id"])
         content["facts"] = {"attempt": attempt_facts(attempt, version) if attempt else None}

@@ -337,15 +337,10 @@ def _footer(canvas: Any, document: Any) -> None:
     canvas.restoreState()
 
 
-def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw", evidence: dict[str, Any] | None = None) -> bytes:
-    """Render the proof record; the same inputs always give the same bytes (invariant mode)."""
+def proof_story(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw",
+                evidence: dict[str, Any] | None = None) -> list[Any]:
+    """The proof's content as reportlab flowables (our part of the work: wording, QR code, tables)."""
     _register_fonts()
-    out = io.BytesIO()
-    document = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-        title=f"Proof {record['tracking_number']}", author="Awizo", subject=record["verify_url"],
-        invariant=1, lang="pl",
-    )
     doc = _Doc()
     _header(doc, record, now, tz)
     if evidence:
@@ -357,5 +352,22 @@ def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe
     _weight(doc, record)
     if evidence:
         _evidence(doc, evidence)
-    document.build(doc.flow, onFirstPage=_footer, onLaterPages=_footer)
+    return doc.flow
+
+
+def build_pdf(story: list[Any], record: dict[str, Any]) -> bytes:
+    """reportlab laying out and writing the flowables (the benchmark's floor for an unsigned proof)."""
+    _register_fonts()
+    out = io.BytesIO()
+    document = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
+        title=f"Proof {record['tracking_number']}", author="Awizo", subject=record["verify_url"],
+        invariant=1, lang="pl",
+    )
+    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
+
+
+def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw", evidence: dict[str, Any] | None = None) -> bytes:
+    """Render the proof record; the same inputs always give the same bytes (invariant mode)."""
+    return build_pdf(proof_story(record, now=now, tz=tz, evidence=evidence), record)

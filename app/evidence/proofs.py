@@ -83,6 +83,7 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         item_id=item.id, variant=variant, version=evidence["version"], entry_count=len(entries),
         last_entry_index=last_index, tree_size=head.tree_size,
         sha256=hashlib.sha256(signed).hexdigest(), pdf=signed, created_at=now,
+        timestamped=not evidence.get("unstamped"),
     )
     session.add(version)
     try:
@@ -94,6 +95,8 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
 
 
 def _is_unstamped(version: ProofVersion) -> bool:
+    if version.timestamped is not None:
+        return not version.timestamped
     try:
         return bool(json.loads(read_attachment(version.pdf) or b"{}").get("unstamped"))
     except ValueError:

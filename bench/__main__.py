@@ -1,5 +1,6 @@
 """Run the benchmarks: ``python -m bench [scans proofs sweep csv_import]`` (all when none named);
-``python -m bench NAME --json [FILE]`` also writes that benchmark's figures as JSON.
+``python -m bench NAME --json [FILE]`` also writes that benchmark's figures as JSON (options after
+the names go to each benchmark named).
 
 Each one prints its figures as ratios against a baseline it measures in the same run; run one
 alone with its own options via ``python -m bench.<name> --help``.
@@ -18,8 +19,8 @@ BENCHMARKS = {
 
 
 def main(argv: list[str]) -> int:
-    cut = argv.index("--json") if "--json" in argv else len(argv)
-    names, options = argv[:cut], argv[cut:]  # --json [FILE] goes to each benchmark named
+    cut = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names, options = argv[:cut], argv[cut:]  # options (--json [FILE], …) go to each benchmark named
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; choose from: {', '.join(BENCHMARKS)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,6 +56,12 @@ def _outside_event_loop(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         return pool.submit(fn, *args, **kwargs).result()
 
 
+def _no_fetching_notice(record: logging.LogRecord) -> bool:
+    """pyHanko warns on every signature that embeds validation data without fetching; offline
+    revocation data (the operator's CRL) is this project's design, not a problem to log."""
+    return "fetching is not allowed" not in record.getMessage()
+
+
 def load_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
     """Every CERTIFICATE block in a PEM file."""
     certs = []
@@ -79,6 +86,7 @@ class PdfSigner:
     long_term: bool = True  # False: B-T only (the archive time-stamp is left to ``flask evidence refresh``)
 
     def __post_init__(self) -> None:
+        logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_no_fetching_notice)  # once: same function
         cert = load_certificates(self.cert_pem)[0]
         key = asn1_keys.PrivateKeyInfo.load(asn1_pem.unarmor(self.key_pem)[2])
         self._signer = signers.SimpleSigner(

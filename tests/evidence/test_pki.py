@@ -27,6 +27,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from app import create_app
 from app.evidence.pki import DOCUMENT_SIGNING
 from notices.signature import FIELD_NAME, load_certificates
+from tests.proofs.pdftools import pdf_text
 from tests.support import required
 
 
@@ -148,7 +149,7 @@ def test_pdfsig_validates_the_signature_and_the_certificate_with_the_root_truste
 
 
 def test_the_key_history_gives_each_key_its_fingerprint_and_validity_period(proofs, client, operator_key_files):
-    proofs.pdf(proofs.item_with_attempt())  # signs a tree head with the log key
+    pdf = proofs.pdf(proofs.item_with_attempt())  # signs a tree head with the log key
     history = client.get("/api/v1/log/keys").get_json()
     (log_key,) = history["log_keys"]
     assert log_key["current"] and log_key["valid_from"] and log_key["valid_until"] is None
@@ -158,3 +159,7 @@ def test_the_key_history_gives_each_key_its_fingerprint_and_validity_period(proo
     assert signing["valid_until"].startswith(cert.not_valid_after_utc.date().isoformat())
     assert [c["use"] for c in history["certificates"]].count("ca") == 1
     assert len(signing["fingerprint"].split(" ")) == 16
+    text = " ".join(pdf_text(pdf).split())  # the proof prints the same groups and where to compare them
+    assert signing["fingerprint"] in text and log_key["fingerprint"] in text
+    assert "Compare the key fingerprints (groups of four characters) with the operator's list of keys" in text
+    assert "http://awizo.test/api/v1/log/keys" in text

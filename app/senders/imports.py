@@ -30,8 +30,6 @@ COLUMNS = [
     ("tracking_number", True, "numer przesyłki UPU S10 z poprawną cyfrą kontrolną", "UPU S10 item number with a valid check digit", "RR123456785PL"),
     ("service", True, "usługa, np. pl_official_letter", "service, e.g. pl_official_letter", "pl_official_letter"),
     ("sender_reference", False, "Państwa sygnatura / numer sprawy", "your reference / case number", "I C 123/26"),
-    ("content_sha256", False, "SHA-256 treści pisma (64 znaki szesnastkowe), pojawi się na dowodzie",
-     "SHA-256 of the letter's content (64 hex characters), shown on the proof", ""),
     ("recipient_name", True, "imię i nazwisko lub nazwa adresata", "recipient's name", "Jan Kowalski"),
     ("address_line1", True, "ulica i numer", "street and number", "ul. Polna 12 m. 4"),
     ("address_line2", False, "dodatkowa linia adresu", "second address line", ""),
@@ -43,6 +41,8 @@ COLUMNS = [
     ("language", False, "język powiadomień: pl lub en (domyślnie pl)", "alert language: pl or en (default pl)", "pl"),
     ("lat", False, "szerokość geograficzna adresu (WGS84), jeśli znana", "address latitude (WGS84), if known", ""),
     ("lon", False, "długość geograficzna adresu (WGS84), jeśli znana", "address longitude (WGS84), if known", ""),
+    ("content_sha256", False, "SHA-256 treści pisma (64 znaki szesnastkowe), pojawi się na dowodzie",
+     "SHA-256 of the letter's content (64 hex characters), shown on the proof", ""),
 ]
 COLUMN_NAMES = [c[0] for c in COLUMNS]
 # API field path -> CSV column, so a row's errors name the column the clerk sees.

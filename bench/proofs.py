@@ -120,6 +120,7 @@ def bench_proofs(app, n: int, with_profile: bool = False) -> list[dict]:
     reading the same bytes from a file."""
     import json
 
+    from app.delivery.records import RecordSettings
     from app.evidence import proofs
     from app.evidence.keyring import keys
     from app.extensions import db
@@ -134,10 +135,11 @@ def bench_proofs(app, n: int, with_profile: bool = False) -> list[dict]:
     api.scan(number, outcome="no_access", occurred_at=(now - timedelta(minutes=30)).isoformat())
     api.scan(number, outcome="notice_left", occurred_at=(now - timedelta(minutes=5)).isoformat())
     results = []
+    record_settings = RecordSettings.from_config(app.config)
     with app.test_request_context():
         session = db.session
         item = session.query(Item).filter_by(tracking_number=number).one()
-        issued = proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local", now=now, tz="Europe/Warsaw")
+        issued = proofs.issue_proof(session, item, variant="sender", settings=record_settings, now=now)
         evidence = json.loads(read_attachment(issued.pdf))
         record = evidence["record"]
         attachment = json.dumps(evidence).encode()
@@ -193,8 +195,8 @@ def bench_proofs(app, n: int, with_profile: bool = False) -> list[dict]:
 
             record_event(session, item, "bench_note", datetime.now(timezone.utc), {})
             session.commit()
-            proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local",
-                               now=datetime.now(timezone.utc), tz="Europe/Warsaw")
+            proofs.issue_proof(session, item, variant="sender", settings=record_settings,
+                               now=datetime.now(timezone.utc))
 
         w, c = timed(full_issue, max(5, n // 3))
         print(line("issued (log, tree head, store)", w, c, floor))
@@ -206,8 +208,8 @@ def bench_proofs(app, n: int, with_profile: bool = False) -> list[dict]:
         path = Path(tempfile.mkdtemp(prefix="awizo-bench-proof-")) / "proof.pdf"
         path.write_bytes(client.get(f"/api/v1/items/{number}/proof.pdf", headers=api.auth(api.sender_key)).data)
         w_file, _ = timed(path.read_bytes, n)
-        w_again, _ = timed(lambda: proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local",
-                                                      now=datetime.now(timezone.utc), tz="Europe/Warsaw").pdf, n)
+        w_again, _ = timed(lambda: proofs.issue_proof(session, item, variant="sender", settings=record_settings,
+                                                      now=datetime.now(timezone.utc)).pdf, n)
         print(line("second download (stored version)", w_again, w_again))
         results.append(result("second_download_wall", statistics.mean(w_again) * 1000, statistics.mean(w_file) * 1000,
                               "a stored read, no signing", statistics.mean(w_again) < 0.010,
@@ -216,9 +218,10 @@ def bench_proofs(app, n: int, with_profile: bool = False) -> list[dict]:
         if with_profile:
             profile("render", render, n)
             profile("render + sign + time-stamp, B-LTA", lambda: lta.sign(render(), attachment=attachment), n)
-        pdf = proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local",
-                                 now=datetime.now(timezone.utc), tz="Europe/Warsaw").pdf
-        w, c = timed(lambda: proofs.verify_document(session, pdf, "http://bench.local"), n)
+        pdf = proofs.issue_proof(session, item, variant="sender", settings=record_settings,
+                                 now=datetime.now(timezone.utc)).pdf
+        w, c = timed(lambda: proofs.verify_document(session, pdf, "http://bench.local", witnesses=[],
+                                                    tree_head_max_age_s=300), n)
         print(line("verify on server (+ database)", w, c))
     print()
     for r in results:

@@ -33,10 +33,10 @@ lock: | $(BIN)/python
 # libfaketime for the tests run at another hour).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 && \
-	  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
-	  echo "Installing chromium, poppler-utils, fonts-dejavu-core and faketime (Debian packages)…"; \
+	  command -v certutil >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
+	  echo "Installing chromium, poppler-utils, libnss3-tools, fonts-dejavu-core and faketime (Debian packages)…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils fonts-dejavu-core faketime >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils libnss3-tools fonts-dejavu-core faketime >/dev/null; }
 
 # The Twilio-compatible server the tests run from tests/support/twilio (Stoplight Prism),
 # installed with `npm ci` from tools/package-lock.json.

@@ -27,7 +27,7 @@ from app.delivery.checks_cli import addresses_cli, checks_cli
 from app.delivery.cli import carriers_cli
 from app.demo.seed import demo_command
 from app.events import add_listener
-from app.evidence import api_log, api_proofs, keyring, public_views
+from app.evidence import api_log, api_proofs, keyring, pki_views, public_views
 from app.evidence import jobs as evidence_jobs
 from app.evidence import log as evidence_log
 from app.evidence.cli import evidence_cli
@@ -67,7 +67,7 @@ API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecyc
                   api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp, organisation.api)
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
                    portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp, case_views.bp,
-                   case_staff_views.bp)
+                   case_staff_views.bp, pki_views.bp)
 CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
               worker_command, messaging_cli, evidence_cli, addresses_cli, checks_cli, cases_cli)
 

@@ -115,6 +115,15 @@ class Settings(BaseModel):
     # Evidence: proof signing (PAdES), RFC 3161 time-stamping, the transparency log's key.
     PROOF_SIGNING_KEY: str | None = None
     PROOF_SIGNING_CERT: str | None = None
+    # Production PKI: the CA certificates that issued PROOF_SIGNING_CERT (PEM, up to the root) and
+    # a CRL file the operator keeps current (DER); without the CRL, revocation data is fetched
+    # from the certificates' URLs at signing. Development generates a chain in EVIDENCE_KEYS_DIR.
+    PROOF_SIGNING_CHAIN: str | None = None
+    PROOF_SIGNING_CRL: str | None = None
+    EVIDENCE_KEYS_DIR: str | None = None
+    # Issue proofs at PAdES B-LTA (validation data and a document time-stamp); off: B-T at issue,
+    # the archive time-stamp added later by `flask evidence refresh`.
+    PROOF_LTA_AT_ISSUE: bool = True
     TSA_URL: str | None = None
     TSA_CERT: str | None = None
     LOG_SIGNING_KEY: str | None = None

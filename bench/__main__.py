@@ -1,4 +1,6 @@
-"""Run the benchmarks: ``python -m bench [scans proofs sweep csv_import]`` (all when none named).
+"""Run the benchmarks: ``python -m bench [scans proofs sweep csv_import]`` (all when none named);
+``python -m bench NAME --json [FILE]`` also writes that benchmark's figures as JSON (options after
+the names go to each benchmark named).
 
 Each one prints its figures as ratios against a baseline it measures in the same run; run one
 alone with its own options via ``python -m bench.<name> --help``.
@@ -16,7 +18,9 @@ BENCHMARKS = {
 }
 
 
-def main(names: list[str]) -> int:
+def main(argv: list[str]) -> int:
+    cut = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names, options = argv[:cut], argv[cut:]  # options (--json [FILE], …) go to each benchmark named
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; choose from: {', '.join(BENCHMARKS)}")
@@ -24,7 +28,7 @@ def main(names: list[str]) -> int:
     failed = 0
     for name in names or list(BENCHMARKS):
         print(f"\n== {name}: {BENCHMARKS[name]}", flush=True)
-        failed |= subprocess.run([sys.executable, "-m", f"bench.{name}"], check=False).returncode != 0
+        failed |= subprocess.run([sys.executable, "-m", f"bench.{name}", *options], check=False).returncode != 0
     return failed
 
 

@@ -23,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from notices.content import COMMITMENT_TEXT
+from notices.content import grouped as content_grouped
 from notices.proof_statements import collection, evidential_weight, statutory_basis
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -190,6 +192,10 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         else:
             note = ""
         rows.append(("Doręczenie uznane za dokonane", "Deemed served on", f"{day}.{month}.{year}{note}"))
+    repeat = next((n for n, a in enumerate(record.get("attempts") or [], 1) if a.get("repeat_notice")), None)
+    if deadlines.get("repeat_notice_left_at"):  # its own time; its place is in the attempt's section
+        rows.append(("Powtórne awizo", "Repeat notice", f"{format_time(deadlines['repeat_notice_left_at'], tz)}"
+                     + (f" — próba {repeat} / attempt {repeat}" if repeat else "")))
     if deadlines:
         rows.append(("Podstawa terminów", "Basis of the dates", _both(statutory_basis(record))))
     doc.facts(rows)
@@ -232,9 +238,24 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
                          if evidence.get("signed") else "brak / none"))
             flags = evidence.get("flag_details") or []
             rows.append(("Uwagi", "Flags", "; ".join(f"{f['pl']} / {f['en']}" for f in flags) or "brak / none"))
-        doc.flow.append(doc.p(f"Próba {number} / Attempt {number}", "base"))
+        if attempt.get("repeat_notice"):
+            rows.insert(0, ("Rodzaj", "Kind", "powtórne awizo (po terminie) / repeat notice (late)"
+                            if attempt.get("repeat_notice_late") else "powtórne awizo / repeat notice"))
+        title = " — powtórne awizo / repeat notice" if attempt.get("repeat_notice") else ""
+        doc.flow.append(doc.p(f"Próba {number} / Attempt {number}{title}", "base"))
         doc.facts(rows)
         doc.flow.append(Spacer(1, 2 * mm))
+
+
+def _content(doc: _Doc, record: dict[str, Any]) -> None:
+    """The sender's commitment to the letter's content, when it registered one."""
+    digest = record.get("content_sha256")
+    if not digest:
+        return
+    doc.heading("Treść przesyłki", "Letter content")
+    doc.facts([("Skrót SHA-256 treści", "SHA-256 of the content", content_grouped(digest))])
+    doc.flow.append(doc.p(COMMITMENT_TEXT[0], "small"))
+    doc.flow.append(doc.p(COMMITMENT_TEXT[1], "small"))
 
 
 def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
@@ -274,6 +295,13 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
            ("Certyfikat podpisu (SHA-256)", "Signing certificate (SHA-256)", fingerprints["signing"]))
           if (fingerprints := evidence.get("key_fingerprints")) else ()),
     ])
+    if evidence.get("key_fingerprints"):
+        keys_url = record_base(evidence) + "/api/v1/log/keys"
+        doc.flow.append(doc.p(
+            "Porównaj odciski kluczy (grupy po cztery znaki) z wykazem kluczy operatora i okresów ich ważności: "
+            f"{keys_url}. Po wymianie klucza stare dowody sprawdza się kluczem z tego wykazu. / Compare the key "
+            "fingerprints (groups of four characters) with the operator's list of keys and the periods they were "
+            f"valid: {keys_url}. After a key rotation, older proofs are checked with the key from that list.", "small"))
     doc.flow.append(doc.p("Podpisany stan rejestru / Signed tree head:", "small"))
     for line in sth["note"].splitlines():
         doc.flow.append(doc.p(line or " ", "mono"))
@@ -285,6 +313,11 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
         doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))
         doc.flow.append(doc.p("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]
                               else "inclusion proof: (empty: the tree has one leaf)", "mono"))
+
+
+def record_base(evidence: dict[str, Any]) -> str:
+    """The operator's address, from the record's verification link."""
+    return str((evidence.get("record") or {}).get("verify_url", "")).split("/v/")[0]
 
 
 def _weight(doc: _Doc, record: dict[str, Any]) -> None:
@@ -312,8 +345,26 @@ def _footer(canvas: Any, document: Any) -> None:
     canvas.restoreState()
 
 
-def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw", evidence: dict[str, Any] | None = None) -> bytes:
-    """Render the proof record; the same inputs always give the same bytes (invariant mode)."""
+def proof_story(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw",
+                evidence: dict[str, Any] | None = None) -> list[Any]:
+    """The proof's content as reportlab flowables (our part of the work: wording, QR code, tables)."""
+    _register_fonts()
+    doc = _Doc()
+    _header(doc, record, now, tz)
+    if evidence:
+        _evidence_state(doc, evidence)
+    _parties(doc, record, tz)
+    _content(doc, record)
+    _attempts(doc, record, tz)
+    _notifications(doc, record, tz)
+    _weight(doc, record)
+    if evidence:
+        _evidence(doc, evidence)
+    return doc.flow
+
+
+def build_pdf(story: list[Any], record: dict[str, Any]) -> bytes:
+    """reportlab laying out and writing the flowables (the benchmark's floor for an unsigned proof)."""
     _register_fonts()
     out = io.BytesIO()
     document = SimpleDocTemplate(
@@ -321,15 +372,10 @@ def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe
         title=f"Proof {record['tracking_number']}", author="Awizo", subject=record["verify_url"],
         invariant=1, lang="pl",
     )
-    doc = _Doc()
-    _header(doc, record, now, tz)
-    if evidence:
-        _evidence_state(doc, evidence)
-    _parties(doc, record, tz)
-    _attempts(doc, record, tz)
-    _notifications(doc, record, tz)
-    _weight(doc, record)
-    if evidence:
-        _evidence(doc, evidence)
-    document.build(doc.flow, onFirstPage=_footer, onLaterPages=_footer)
+    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
+
+
+def render_proof_pdf(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Warsaw", evidence: dict[str, Any] | None = None) -> bytes:
+    """Render the proof record; the same inputs always give the same bytes (invariant mode)."""
+    return build_pdf(proof_story(record, now=now, tz=tz, evidence=evidence), record)

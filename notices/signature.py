@@ -1,7 +1,9 @@
 """PAdES signatures on proof PDFs (pyHanko): sign with an attachment, check, read the attachment.
 
 The proof is *certified* (DocMDP: no changes allowed) and carries an RFC 3161 signature
-timestamp (PAdES B-T) when a time-stamping authority is given. Checking reports whether the
+timestamp (PAdES B-T) when a time-stamping authority is given. Given a validation context (the
+trust roots, the issuing chain and the revocation data), the signer's certificates and CRLs go
+into the document security store (PAdES B-LT) and a document time-stamp follows (B-LTA). Checking reports whether the
 signed bytes are intact, whether the signature covers the whole file (an incremental update
 after signing is a modification), who signed, and when the TSA says the signature existed.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,6 +56,12 @@ def _outside_event_loop(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         return pool.submit(fn, *args, **kwargs).result()
 
 
+def _no_fetching_notice(record: logging.LogRecord) -> bool:
+    """pyHanko warns on every signature that embeds validation data without fetching; offline
+    revocation data (the operator's CRL) is this project's design, not a problem to log."""
+    return "fetching is not allowed" not in record.getMessage()
+
+
 def load_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
     """Every CERTIFICATE block in a PEM file."""
     certs = []
@@ -70,12 +79,19 @@ class PdfSigner:
     cert_pem: bytes
     tsa_url: str | None = None
     timestamper: TimeStamper | None = None  # a pyHanko TimeStamper; overrides tsa_url (tests, bench)
+    chain_pem: bytes = b""  # the issuing CA certificates, carried in the signature
+    # Makes the context that validates the signer and the TSA (trust roots, CRLs); with it the
+    # validation data is embedded (B-LT) and, when time-stamped, a document time-stamp added (B-LTA).
+    validation_context: Callable[[], ValidationContext] | None = None
+    long_term: bool = True  # False: B-T only (the archive time-stamp is left to ``flask evidence refresh``)
 
     def __post_init__(self) -> None:
+        logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_no_fetching_notice)  # once: same function
         cert = load_certificates(self.cert_pem)[0]
         key = asn1_keys.PrivateKeyInfo.load(asn1_pem.unarmor(self.key_pem)[2])
         self._signer = signers.SimpleSigner(
-            signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([cert]))  # type: ignore[no-untyped-call]
+            signing_cert=cert, signing_key=key,
+            cert_registry=SimpleCertificateStore.from_certs([cert, *load_certificates(self.chain_pem)]))  # type: ignore[no-untyped-call]
         if self.timestamper is None and self.tsa_url:
             # The requests-based client: pyHanko's default aiohttp client builds a new HTTP
             # session (and TLS context) for every timestamp, which costs more than the signature.
@@ -95,13 +111,19 @@ class PdfSigner:
                 description="Canonical log entries, inclusion proofs and signed tree head",
                 af_relationship=generic.NameObject("/Supplement"),
             ))
+        timestamper = self.timestamper if timestamp else None
+        # Validation data only with a time-stamp: B-LT builds on B-T (an unstamped proof stays one
+        # revision and is re-issued stamped, with its validation data, when the authority is back).
+        long_term = self.validation_context is not None and self.long_term and timestamper is not None
+        context = self.validation_context() if long_term and self.validation_context is not None else None
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, reason=reason, location=location,
+            embed_validation_info=context is not None, validation_context=context,
+            use_pades_lta=context is not None and timestamper is not None,
         )
         out = io.BytesIO()
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
-        timestamper = self.timestamper if timestamp else None
         try:
             _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=timestamper).sign_pdf,
                                 writer, output=out, bytes_reserved=SIGNATURE_SPACE)
@@ -128,14 +150,19 @@ def token_imprint(token_der: bytes) -> tuple[bytes, datetime]:
     return bytes(info["message_imprint"]["hashed_message"].native), info["gen_time"].native
 
 
-def add_archive_timestamp(pdf: bytes, timestamper: TimeStamper, trusted: list[asn1_x509.Certificate]) -> bytes:
+def add_archive_timestamp(pdf: bytes, timestamper: TimeStamper, context: ValidationContext) -> bytes:
     """PAdES B-LTA maintenance: add the validation data (DSS) and a document time-stamp as an
-    incremental update, so the proof stays verifiable after its certificates expire."""
+    incremental update, so the proof stays verifiable after its certificates expire. A proof
+    that already has document time-stamps gets the chain extended (the last one's validation
+    data, then a new time-stamp); one without gets the signature's validation data and its first."""
     out = io.BytesIO()
-    context = ValidationContext(trust_roots=trusted, allow_fetching=False)
-    _outside_event_loop(signers.PdfTimeStamper(timestamper).timestamp_pdf,
-                        IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), "sha256",
-                        validation_context=context, output=out)
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    stamper = signers.PdfTimeStamper(timestamper)
+    if reader.embedded_timestamp_signatures:
+        _outside_event_loop(stamper.update_archival_timestamp_chain, reader, context, in_place=False, output=out)
+    else:
+        _outside_event_loop(stamper.timestamp_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), "sha256",
+                            validation_context=context, output=out)
     return out.getvalue()
 
 
@@ -204,6 +231,9 @@ def check_signature(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Signatu
                   and status.modification_level is not None
                   and status.modification_level <= ModificationLevel.LTA_UPDATES
                   and all(sig.sig_object_type == "/DocTimeStamp" for sig in others))
+    if not pdf.rstrip().endswith(b"%%EOF"):  # cut short: what follows the signed part is not a whole revision
+        maintained = False
+        report.problems.append("the file is truncated (it does not end where a PDF revision ends)")
     report.whole_file = (status.coverage == SignatureCoverageLevel.ENTIRE_FILE and not others) or maintained
     report.maintained = maintained
     report.signer = status.signing_cert.subject.human_friendly if status.signing_cert else None

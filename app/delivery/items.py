@@ -30,6 +30,7 @@ class NewItem:
     email: str | None
     language: str = "pl"
     location: tuple[float, float] | None = None  # (lat, lon) of the address, if the sender knows it
+    content_sha256: str | None = None  # the sender's commitment to the letter's content
 
 
 def register_item(session: Session, sender: Sender, new: NewItem, now: datetime) -> Item:
@@ -45,18 +46,27 @@ def register_item(session: Session, sender: Sender, new: NewItem, now: datetime)
         address_line1=new.address_line1, address_line2=new.address_line2,
         postal_code=new.postal_code, city=new.city, country=new.country,
         recipient_phone=new.phone, recipient_email=new.email, language=new.language,
-        verify_token=new_verify_token(), status="registered", created_at=now,
+        verify_token=new_verify_token(), status="registered", created_at=now, content_sha256=new.content_sha256,
     )
     session.add(item)
     session.flush()
     session.add(item_location(session, item.id, new.location, new.address_line1, new.postal_code, new.city, now))
-    record_event(session, item, "registered", now, {"sender": sender.name, "service": new.service})
+    record_event(session, item, "registered", now, registration_data(sender.name, new))
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         raise Conflict(f"Item {new.tracking_number} is already registered.") from None
     return item
+
+
+def registration_data(sender_name: str, new: NewItem) -> dict:
+    """What the registration's log entry says: the sender, the service and, if given, the
+    commitment to the content (so changing the stored digest later contradicts the log)."""
+    data = {"sender": sender_name, "service": new.service}
+    if new.content_sha256:
+        data["content_sha256"] = new.content_sha256
+    return data
 
 
 def item_for_sender(session: Session, sender_id: int, tracking_number: str) -> Item:

@@ -183,13 +183,15 @@ def item_record(session: Session, item: Item, settings: RecordSettings, public: 
         "status": item.status,
         "sender": {"name": item.sender.name},
         **({} if public else {"sender_reference": item.sender_reference}),
+        "content_sha256": item.content_sha256,
         "recipient": recipient,
         "registered_at": iso(item.created_at),
         "collect_by": iso(item.collect_by_at),
         "deadlines": item_deadlines(session, item, tz=settings.tz,
                                     late_record_tolerance_s=settings.late_record_tolerance_s, now=now),
         "verify_url": f"{settings.base_url}/v/{item.verify_token}",
-        "attempts": _with_corrections([checked_attempt_data(a, lang or item.language) for a in attempts]),
+        "attempts": _mark_repeat_notice(_with_corrections([checked_attempt_data(a, lang or item.language) for a in attempts]),
+                                        events),
         "notifications": notifications_data,
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
                    for e in events],
@@ -210,6 +212,16 @@ def _with_corrections(attempts: list[dict]) -> list[dict]:
              "correction_text": correction_text(number.get(corrections.get(a["id"], -1)),
                                                 number.get(a["corrects_attempt_id"] or -1))}
             for a in attempts]
+
+
+def _mark_repeat_notice(attempts: list[dict], events) -> list[dict]:
+    """The repeat notice is an attempt of its own kind: say which one (and whether it was late)."""
+    repeat: dict | None = next((e.data or {} for e in events if e.kind == "repeat_notice_left"), None)
+    for attempt in attempts:
+        attempt["repeat_notice"] = repeat is not None and attempt["id"] == repeat.get("attempt_id")
+        if repeat is not None and attempt["repeat_notice"]:
+            attempt["repeat_notice_late"] = bool(repeat.get("late"))
+    return attempts
 
 
 def _for_sender(notifications: list[dict], item: Item, public: bool) -> list[dict]:

@@ -10,6 +10,7 @@ from app.delivery.attempts import ScanInput
 from app.delivery.items import NewItem
 from app.errors import Problem
 from notices import s10
+from notices.content import content_sha256
 from notices.messages import LANGUAGES
 from notices.outcomes import Outcome
 from notices.profiles import PROFILES
@@ -78,6 +79,17 @@ def email_address(value: str | None, path: str, problem: Problem) -> str | None:
         return None
 
 
+def content_digest(value, path: str, problem: Problem) -> str | None:
+    """The optional SHA-256 of the letter's content, normalised to lowercase hex."""
+    if value is None or value == "":
+        return None
+    try:
+        return content_sha256(value)
+    except ValueError as exc:
+        problem.add(path, str(exc))
+        return None
+
+
 def parse_new_item(data) -> NewItem:
     problem = Problem()
     if not isinstance(data, dict):
@@ -88,6 +100,7 @@ def parse_new_item(data) -> NewItem:
     if service and service not in PROFILES:
         problem.add("service", f"must be one of: {', '.join(PROFILES)}")
     reference = _text(data, "sender_reference", "sender_reference", problem, required=False, max_len=100)
+    digest = content_digest(data.get("content_sha256"), "content_sha256", problem)
     # An absent recipient (or address) is one problem, not one per field; an empty one names each field.
     found_recipient = _object(data, "recipient", "recipient", problem)
     recipient = found_recipient or {}
@@ -117,7 +130,7 @@ def parse_new_item(data) -> NewItem:
     assert number is not None and service is not None and name is not None and line1 is not None
     assert postal is not None and city is not None and country is not None
     return NewItem(
-        tracking_number=number, service=service, sender_reference=reference,
+        tracking_number=number, service=service, sender_reference=reference, content_sha256=digest,
         recipient_name=name, address_line1=line1, address_line2=line2, postal_code=postal,
         city=city, country=country, phone=phone, email=email, language=language.lower(), location=location,
     )

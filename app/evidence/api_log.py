@@ -6,6 +6,7 @@ from flask import Response, current_app, request
 
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import log as evidence_log
+from app.evidence.key_history import key_history
 from app.evidence.keyring import keys
 from app.evidence.log_today import log_today
 from app.extensions import db
@@ -104,3 +105,9 @@ def log_entries():
                               .order_by(LogEntry.index)).all()
     return {"start": start, "entries": [{"index": e.index, "canonical": e.canonical, "leaf_hash": e.leaf_hash}
                                         for e in rows]}
+
+
+@bp.get("/log/keys")
+def log_key_history():
+    """Every key a proof may name, current and retired, with its fingerprint and validity period."""
+    return key_history(db.session, keys())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 from app.errors import ServiceError
 from app.evidence.audit import audit_log
 from app.evidence.log import publish_tree_head
+from app.evidence.pki import DevelopmentPki
 from app.evidence.refresh import refresh_proofs
 from app.evidence.witnesses import configured
 from app.extensions import db
@@ -45,6 +47,20 @@ def refresh_command() -> None:
         click.echo(f"PROBLEM: {exc}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Refreshed {count} stored proof version(s) with an archive time-stamp.")
+
+
+@evidence_cli.command("pki")
+@click.argument("action", type=click.Choice(["init"]))
+@click.option("--force", is_flag=True, help="Make a new chain even if one exists (old proofs then need the old root).")
+def pki_command(action: str, force: bool) -> None:
+    """init: generate the development root CA, signing certificate and CRL in the keys directory."""
+    if current_app.config.get("PROOF_SIGNING_KEY"):
+        click.echo("PROBLEM: PROOF_SIGNING_KEY is set: this operator brings its own certificate.", err=True)
+        raise SystemExit(1)
+    directory = Path(current_app.config.get("EVIDENCE_KEYS_DIR") or Path(current_app.instance_path) / "keys")
+    made = DevelopmentPki(directory).init(current_app.config["PUBLIC_BASE_URL"], force=force)
+    click.echo(f"{'Generated' if made else 'Kept'} the development PKI in {directory} "
+               f"(root.pem, signing-cert.pem, crl.der; served at /pki/root.pem and /pki/crl.der).")
 
 
 @evidence_cli.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []})

@@ -1,8 +1,8 @@
-"""The operator's keys: the PDF signing key and certificate, and the log's Ed25519 key.
+"""Key files: the log's Ed25519 key, PKCS#8 and self-signed certificates.
 
-Production reads PEM files from ``PROOF_SIGNING_KEY`` / ``PROOF_SIGNING_CERT`` and
-``LOG_SIGNING_KEY``; development generates them under ``instance/`` on first use (a
-self-signed certificate, which a PDF reader shows as signed by an untrusted identity).
+Production reads the log key from ``LOG_SIGNING_KEY``; development generates it under
+``instance/`` on first use. The proof-signing chain is :mod:`app.evidence.pki`'s; the
+self-signed certificates here serve tests and the local time-stamping authority.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -45,19 +44,6 @@ def self_signed(common_name: str, key, *, usage=ExtendedKeyUsageOID.EMAIL_PROTEC
         .add_extension(x509.ExtendedKeyUsage([usage]), critical=critical_usage)
         .sign(key, hashes.SHA256())
     )
-
-
-def pdf_signing_material(instance_path: str, key_path: str | None, cert_path: str | None) -> tuple[bytes, bytes]:
-    """(key PEM, certificate PEM) from the configured paths, or a development pair."""
-    if key_path and cert_path:
-        return Path(key_path).read_bytes(), Path(cert_path).read_bytes()
-    key_file, cert_file = Path(instance_path) / "proof_signing_key.pem", Path(instance_path) / "proof_signing_cert.pem"
-    if not key_file.exists():
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = self_signed("Awizo proof signing (development)", key)
-        _write_private(key_file, pkcs8(key))
-        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return key_file.read_bytes(), cert_file.read_bytes()
 
 
 def log_signing_key(instance_path: str, key_path: str | None) -> Ed25519PrivateKey:

@@ -36,11 +36,14 @@ def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | No
         "event": {"id": event.id, "kind": event.kind, "at": utc(event.occurred_at), "data": event.data},
     }
     if event.kind == "registered":
-        content["facts"] = {
+        facts = {
             "service": item.service, "sender_id": item.sender_id, "sender_reference": item.sender_reference,
             "registered_at": utc(item.created_at),
             "recipient_commitment": commitment(recipient_opening(item), salt or ""),
         }
+        if item.content_sha256:  # the sender's commitment to the content (absent from entries without one)
+            facts["content_sha256"] = item.content_sha256
+        content["facts"] = facts
     elif isinstance(event.data, dict) and event.data.get("attempt_id") is not None:
         attempt = session.get(Attempt, event.data["attempt_id"])
         content["facts"] = {"attempt": attempt_facts(attempt, version) if attempt else None}

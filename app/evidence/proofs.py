@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.delivery.records import RecordSettings, item_record
 from app.evidence.audit import check_item
+from app.evidence.key_history import grouped
 from app.evidence.keyring import keys
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.evidence.log_today import log_today
@@ -83,6 +84,7 @@ def issue_proof(session: Session, item: Item, *, variant: str, settings: RecordS
         item_id=item.id, variant=variant, version=evidence["version"], entry_count=len(entries),
         last_entry_index=last_index, tree_size=head.tree_size,
         sha256=hashlib.sha256(signed).hexdigest(), pdf=signed, created_at=now,
+        timestamped=not evidence.get("unstamped"),
     )
     session.add(version)
     try:
@@ -96,11 +98,9 @@ def issue_proof(session: Session, item: Item, *, variant: str, settings: RecordS
     return version
 
 
-def grouped(digest: str) -> str:
-    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
-
-
 def _is_unstamped(version: ProofVersion) -> bool:
+    if version.timestamped is not None:
+        return not version.timestamped
     try:
         return bool(json.loads(read_attachment(version.pdf) or b"{}").get("unstamped"))
     except ValueError:

@@ -26,7 +26,7 @@ def refresh_proofs(session: Session) -> int:
     count = 0
     for version_id in session.scalars(sa.select(ProofVersion.id).order_by(ProofVersion.id)).all():
         version = session.get_one(ProofVersion, version_id)
-        refreshed = add_archive_timestamp(version.pdf, timestamper, keys().trusted_certificates)
+        refreshed = add_archive_timestamp(version.pdf, timestamper, keys().validation_context())
         version.pdf, version.sha256 = refreshed, hashlib.sha256(refreshed).hexdigest()
         session.commit()
         count += 1

@@ -80,6 +80,9 @@ class ProofVersion(Model):
     tree_size: Mapped[int] = mapped_column(sa.BigInteger)
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # Whether the signature carries an RFC 3161 time-stamp (None: issued before this was kept;
+    # the PDF's evidence then says it), so serving a stored version never parses the PDF.
+    timestamped: Mapped[bool | None] = mapped_column(sa.Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -28,6 +28,8 @@ class Item(Model):
     service: Mapped[str] = mapped_column(sa.String(40))
     sender_id: Mapped[int] = mapped_column(sa.ForeignKey("senders.id"), index=True)
     sender_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    # The sender's commitment to the letter's content: SHA-256, 64 lowercase hex characters.
+    content_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     recipient_name: Mapped[str] = mapped_column(sa.String(200))
     address_line1: Mapped[str] = mapped_column(sa.String(200))
     address_line2: Mapped[str | None] = mapped_column(sa.String(200))

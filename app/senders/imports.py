@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.delivery.addresses import item_location
-from app.delivery.items import NewItem
+from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
@@ -41,6 +41,8 @@ COLUMNS = [
     ("language", False, "język powiadomień: pl lub en (domyślnie pl)", "alert language: pl or en (default pl)", "pl"),
     ("lat", False, "szerokość geograficzna adresu (WGS84), jeśli znana", "address latitude (WGS84), if known", ""),
     ("lon", False, "długość geograficzna adresu (WGS84), jeśli znana", "address longitude (WGS84), if known", ""),
+    ("content_sha256", False, "SHA-256 treści pisma (64 znaki szesnastkowe), pojawi się na dowodzie",
+     "SHA-256 of the letter's content (64 hex characters), shown on the proof", ""),
 ]
 COLUMN_NAMES = [c[0] for c in COLUMNS]
 # API field path -> CSV column, so a row's errors name the column the clerk sees.
@@ -129,7 +131,7 @@ def csv_row_to_payload(row: dict) -> dict:
     value = lambda key: row.get(key) or None  # noqa: E731  (empty cells are absent values)
     return {
         "tracking_number": value("tracking_number"), "service": value("service"),
-        "sender_reference": value("sender_reference"),
+        "sender_reference": value("sender_reference"), "content_sha256": value("content_sha256"),
         "recipient": {
             "name": value("recipient_name"),
             "address": {"line1": value("address_line1"), "line2": value("address_line2"),
@@ -215,8 +217,8 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
                                          [_item_values(sender_id, new, now) for _, new in chunk]))
             session.add_all([item_location(session, item.id, new.location, new.address_line1, new.postal_code,
                                            new.city, now) for item, (_, new) in zip(items, chunk, strict=True)])
-            record_events(session, [(item, "registered", now, {"sender": sender_name, "service": item.service})
-                                    for item in items])
+            record_events(session, [(item, "registered", now, registration_data(sender_name, new))
+                                    for item, (_, new) in zip(items, chunk, strict=True)])
             session.flush()
             yield Progress("saving", start + len(chunk), total)
         report = ImportReport(sender_id=sender_id, user_id=user_id, source=source, filename=filename,
@@ -260,6 +262,7 @@ def _item_values(sender_id: int, new: NewItem, now: datetime) -> dict:
         postal_code=new.postal_code, city=new.city, country=new.country,
         recipient_phone=new.phone, recipient_email=new.email, language=new.language,
         verify_token=new_verify_token(), status="registered", created_at=now, collect_by_at=None,
+        content_sha256=new.content_sha256,
     )
 
 

@@ -265,6 +265,13 @@ def paths() -> dict:
             "get": {"operationId": "getLogKeys", "tags": ["Transparency log"], "summary": "The operator's public keys",
                     "responses": {"200": {"description": "PEM", "content": {"application/x-pem-file": {"schema": STR}}}}},
         },
+        "/log/keys": {
+            "get": {"operationId": "getKeyHistory", "tags": ["Transparency log"],
+                    "summary": "Every key a proof may name, current and retired, with its fingerprint and validity period",
+                    "responses": json_ok(obj({"origin": STR, "log_keys": {"type": "array", "items": {"type": "object"}},
+                                              "certificates": {"type": "array", "items": {"type": "object"}}},
+                                             ["origin", "log_keys", "certificates"]))},
+        },
         "/log/entries/{index}/inclusion": {
             "get": {"operationId": "getInclusionProof", "tags": ["Transparency log"],
                     "parameters": [{"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},

@@ -51,6 +51,7 @@ def operations(w):
         ("POST", "/proofs/verify", PUBLIC, "/api/v1/proofs/verify", None),
         ("GET", "/log/tree-head", PUBLIC, "/api/v1/log/tree-head", None),
         ("GET", "/log/keys.pem", PUBLIC, "/api/v1/log/keys.pem", None),
+        ("GET", "/log/keys", PUBLIC, "/api/v1/log/keys", None),
         ("GET", "/log/entries/{index}/inclusion", PUBLIC, "/api/v1/log/entries/0/inclusion", None),
         ("GET", "/log/consistency", PUBLIC, "/api/v1/log/consistency?first=1&second=1", None),
         ("GET", "/log/items/{tracking_number}", PUBLIC, f"/api/v1/log/items/{w.number_a}", None),

@@ -109,6 +109,7 @@ def test_real_answers_match_the_document(api, world, openapi):
         ("post", "/api-keys", lambda: api.client.post("/api/v1/api-keys", json={"name": "x"}, headers=a)),
         ("get", "/log/tree-head", lambda: api.client.get("/api/v1/log/tree-head")),
         ("get", "/log/keys.pem", lambda: api.client.get("/api/v1/log/keys.pem")),
+        ("get", "/log/keys", lambda: api.client.get("/api/v1/log/keys")),
         ("get", "/log/entries/{index}/inclusion", lambda: api.client.get("/api/v1/log/entries/0/inclusion")),
         ("get", "/log/consistency", lambda: api.client.get("/api/v1/log/consistency?first=1&second=2")),
         ("get", "/log/items/{tracking_number}", lambda: api.client.get(f"/api/v1/log/items/{n}?since=1")),

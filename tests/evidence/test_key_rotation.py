@@ -2,12 +2,15 @@
 and offline: retired keys are published beside the current ones, and the proof names its keys."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app import create_app
-from app.evidence.keyfiles import pkcs8, public_key_pem, self_signed
+from app.evidence.keyfiles import pkcs8, public_key_pem
+from app.evidence.pki import issue_signing_certificate
 from notices import checkpoint
 from notices.verify import verify as offline
 from tests.proofs.pdftools import pdf_text
@@ -18,10 +21,13 @@ def test_old_proofs_verify_after_a_key_rotation(proofs, client, app_config, monk
     old_fingerprint = checkpoint.fingerprint(checkpoint.load_public_key((operator_key_files / "log-public.pem").read_bytes()))
     assert old_fingerprint in " ".join(pdf_text(old_pdf).split())  # a clerk can compare it with keys.pem
 
-    signing_key, log_key = ec.generate_private_key(ec.SECP256R1()), Ed25519PrivateKey.generate()
+    root_key = serialization.load_pem_private_key((operator_key_files / "root-key.pem").read_bytes(), password=None)
+    root = x509.load_pem_x509_certificate((operator_key_files / "root.pem").read_bytes())
+    signing_key, signing_cert = issue_signing_certificate(root_key, root, "http://localhost/pki/crl.der",
+                                                          now=datetime.now(timezone.utc), name="Awizo proof signing 2027")
+    log_key = Ed25519PrivateKey.generate()
     (tmp_path / "signing-key.pem").write_bytes(pkcs8(signing_key))
-    (tmp_path / "signing-cert.pem").write_bytes(
-        self_signed("Awizo proof signing 2027", signing_key).public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "signing-cert.pem").write_bytes(signing_cert.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "log-key.pem").write_bytes(pkcs8(log_key))
     monkeypatch.setenv("PROOF_SIGNING_KEY", str(tmp_path / "signing-key.pem"))
     monkeypatch.setenv("PROOF_SIGNING_CERT", str(tmp_path / "signing-cert.pem"))

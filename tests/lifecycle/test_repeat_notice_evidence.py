@@ -178,3 +178,26 @@ def test_a_returned_registered_letter_leaves_the_carriers_list(api, lc, clock):
     lc.sweep()
     assert lc.status(number) == "returned"
     assert _tasks(api) == []
+
+
+def test_the_proof_and_the_record_show_the_repeat_notice_with_its_own_time_and_place(api, lc, clock):
+    letter = _letter(api)
+    clock.move_to(REPEAT_DUE + timedelta(hours=3))
+    left_at = REPEAT_DUE + timedelta(hours=2)  # 10:00 CEST on Tuesday 31 March
+    assert api.scan(letter, occurred_at=left_at.isoformat(),
+                    location={"lat": 52.1111, "lon": 21.2222, "accuracy_m": 4}).status_code == 201
+
+    attempts = api.item(letter).json["attempts"]
+    assert [a["repeat_notice"] for a in attempts] == [False, True]
+    assert attempts[1]["repeat_notice_late"] is False
+
+    proof = api.client.get(f"/api/v1/items/{letter}/proof.pdf", headers=api.auth(api.sender_key))
+    text = " ".join(pdf_text(proof.data).split())
+    assert "Powtórne awizo / Repeat notice 2026-03-31 10:00:00 CEST (08:00:00 UTC) — próba 2 / attempt 2" in text
+    second = text.split("Próba 2 / Attempt 2 — powtórne awizo / repeat notice")[1]
+    assert "2026-03-31 10:00:00 CEST" in second and "52.111100, 21.222200 (± 4 m)" in second
+    assert "52.229700" not in second.split("Próba")[0]  # the first notice's place stays with the first attempt
+
+    page = api.client.get(api.item(letter).json["verify_url"].replace("http://awizo.test", ""))
+    html = page.get_data(as_text=True)
+    assert html.count('class="repeat-notice"') == 1 and "52.111100" in html

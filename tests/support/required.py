@@ -66,6 +66,9 @@ def problems() -> list[str]:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         found.append("Playwright (the playwright package is not installed)")
+    for tool, package in (("pdfsig", "poppler-utils"), ("certutil", "libnss3-tools")):
+        if not shutil.which(tool):
+            found.append(f"{tool} ({package}, installed by make system-deps)")
     if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") and os.environ.get("AWIZO_SQLITE_PASS") != "1":
         found.append("PostgreSQL (TEST_DATABASE_URL is not a postgresql:// URL)")
     return found

@@ -7,6 +7,7 @@ through the environment, so no test writes keys into ``instance/``.
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,12 +15,13 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from app.evidence.keyfiles import pkcs8, public_key_pem, self_signed
+from app.evidence.pki import issue_chain, sign_crl
 
 
 class LocalTsa:
@@ -72,12 +74,16 @@ def local_tsa(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def operator_key_files(tmp_path_factory):
-    """PEM files for the proof-signing key and certificate and the log's Ed25519 key."""
+    """The production profile's files: a signing key and certificate issued by a root CA, the
+    chain, a CRL from that root, and the log's Ed25519 key."""
     directory = tmp_path_factory.mktemp("operator-keys")
-    key = ec.generate_private_key(ec.SECP256R1())
+    root_key, root, key, cert = issue_chain("http://localhost/pki/crl.der", now=datetime.now(timezone.utc),
+                                            organisation="Awizo (test)", signing_name="Awizo test proof signing")
     (directory / "signing-key.pem").write_bytes(pkcs8(key))
-    (directory / "signing-cert.pem").write_bytes(
-        self_signed("Awizo test proof signing", key).public_bytes(serialization.Encoding.PEM))
+    (directory / "signing-cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (directory / "root.pem").write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    (directory / "root-key.pem").write_bytes(pkcs8(root_key))
+    (directory / "crl.der").write_bytes(sign_crl(root_key, root, now=datetime.now(timezone.utc)))
     log_key = Ed25519PrivateKey.generate()
     (directory / "log-key.pem").write_bytes(pkcs8(log_key))
     (directory / "log-public.pem").write_bytes(public_key_pem(log_key))
@@ -89,6 +95,8 @@ def _operator_keys_from_env(monkeypatch, operator_key_files):
     """Every app in the test run signs with the test keys; TSA off unless a test asks for it."""
     monkeypatch.setenv("PROOF_SIGNING_KEY", str(operator_key_files / "signing-key.pem"))
     monkeypatch.setenv("PROOF_SIGNING_CERT", str(operator_key_files / "signing-cert.pem"))
+    monkeypatch.setenv("PROOF_SIGNING_CHAIN", str(operator_key_files / "root.pem"))
+    monkeypatch.setenv("PROOF_SIGNING_CRL", str(operator_key_files / "crl.der"))
     monkeypatch.setenv("LOG_SIGNING_KEY", str(operator_key_files / "log-key.pem"))
     monkeypatch.delenv("TSA_URL", raising=False)
     monkeypatch.delenv("TSA_CERT", raising=False)

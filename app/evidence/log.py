@@ -61,6 +61,8 @@ def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -
 
 
 _LOG_STATE = cast(sa.Table, LogState.__table__)
+_INSERT_ENTRIES = sa.insert(cast(sa.Table, LogEntry.__table__))
+_INSERT_NODES = sa.insert(cast(sa.Table, LogNode.__table__))
 
 
 def _reserve(session: Session, count: int) -> int:
@@ -175,9 +177,10 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     created = planned(session, grow)
     for offset, row in enumerate(rows):
         row["index"] = start + offset
-    session.execute(sa.insert(LogEntry), rows)
-    session.execute(sa.insert(LogNode), [{"level": level, "index": index, "hash": digest.hex()}
-                                         for (level, index), digest in created])
+    # Core inserts of plain rows: nothing here needs the ORM's per-row bookkeeping.
+    session.execute(_INSERT_ENTRIES, rows)
+    session.execute(_INSERT_NODES, [{"level": level, "index": index, "hash": digest.hex()}
+                                    for (level, index), digest in created])
 
 
 append_event.batch = _queue_batch  # record_events hands whole batches to the log

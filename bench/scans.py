@@ -127,7 +127,7 @@ def _summary(rounds: list[dict]) -> dict:
             "non_2xx": sum(r["non_2xx"] for r in rounds), "rounds_rps": [round(r["rps"]) for r in rounds]}
 
 
-def _grow(url: str, attempts: int, carriers: int) -> float:
+def _grow(url: str, attempts: int, carriers: int, offset: int = 0) -> float:
     """Add ``attempts`` attempts (one idempotency record each) spread over the past year, in SQL."""
     start = time.perf_counter()
     engine = sa.create_engine(url)
@@ -144,7 +144,7 @@ def _grow(url: str, attempts: int, carriers: int) -> float:
             INSERT INTO idempotency_keys (device_id, key, request_hash, status_code, response, created_at)
             SELECT 1 + mod(i, {carriers}), md5('grow' || i), md5('hash' || i), 201, '{{}}',
                    now() - interval '400 days' + i * interval '1 second' * 30
-            FROM generate_series(1, {attempts}) AS i""")
+            FROM generate_series({offset + 1}, {offset + attempts}) AS i""")
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     engine.dispose()
@@ -212,10 +212,12 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.1)
 
         stages = {}
+        grown = 0
         with ProcessPoolExecutor(args.clients) as pool:
             for stage, extra in [("fresh", 0), *((f"+{n:,} attempts", n) for n in growth)]:
                 if extra:
-                    seconds = _grow(url, extra, args.clients)
+                    seconds = _grow(url, extra, args.clients, grown)
+                    grown += extra
                     print(f"Added {extra:,} attempts and idempotency records in {seconds:.1f} s")
                 run_round(pool, port, "/bench/baseline", shift, args.clients, warm)  # warm-up
                 run_round(pool, port, "/api/v1/scans", shift, args.clients, warm)

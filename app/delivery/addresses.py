@@ -18,6 +18,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from pyproj import Transformer
@@ -26,6 +27,9 @@ from sqlalchemy.orm import Session
 from app.errors import FieldError, ValidationFailed
 from app.models import AddressPoint, ItemLocation
 from notices import addresses as keys
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type ``csv.reader(...)`` returns
 
 # Column names accepted for each PRG field (the register's exports differ in case and naming).
 PRG_COLUMNS = {
@@ -65,7 +69,7 @@ class AddressFileError(ValidationFailed):
     title = "Invalid address file"
 
 
-def _rows(data: bytes) -> tuple[list[str], csv.reader]:
+def _rows(data: bytes) -> tuple[list[str], Reader]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -194,9 +198,9 @@ def item_locations(session: Session, entries: list[tuple[int, tuple[float, float
     loose = sorted({keys.key_without_postal_code(key) for key in wanted if key not in exact})
     by_loose: dict[str, list[AddressPoint]] = {}
     for start in range(0, len(loose), 500):
-        for point in session.scalars(sa.select(AddressPoint).where(
+        for candidate in session.scalars(sa.select(AddressPoint).where(
                 AddressPoint.match_key_no_postal.in_(loose[start:start + 500]))):
-            by_loose.setdefault(point.match_key_no_postal, []).append(point)
+            by_loose.setdefault(candidate.match_key_no_postal, []).append(candidate)
     locations = []
     for i, (item_id, given, *_address) in enumerate(entries):
         if given is not None:
@@ -204,7 +208,8 @@ def item_locations(session: Session, entries: list[tuple[int, tuple[float, float
                                           located_at=now))
             continue
         key = keyed[i]
-        point, quality = None, "unmatched"
+        point: AddressPoint | None = None
+        quality = "unmatched"
         if key is not None and key in exact:
             point, quality = exact[key], "exact"
         elif key is not None and len(by_loose.get(keys.key_without_postal_code(key), ())) == 1:

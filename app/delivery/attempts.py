@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
@@ -95,21 +96,21 @@ def previous_answer(session: Session, device_id: int, key: str, fingerprint: str
         for record in records:
             if record.request_hash == fingerprint and record.created_at >= same_scan_since:
                 return ScanResult(record.status_code, record.response, replayed=True)
-    record = next((r for r in records if r.key == key), None)
-    if record is None:
+    found = next((r for r in records if r.key == key), None)
+    if found is None:
         return None
-    if record.request_hash != fingerprint:
+    if found.request_hash != fingerprint:
         raise Conflict(
             "This Idempotency-Key was already used for a different scan.",
             [FieldError("Idempotency-Key", "was already used for a different scan")],
         )
-    return ScanResult(record.status_code, record.response, replayed=True)
+    return ScanResult(found.status_code, found.response, replayed=True)
 
 
 def record_attempt(
     session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
-    now: datetime, base_url: str, tz: str, on_attempt=None, target: Target | None = None,
-    key_checked: bool = False,
+    now: datetime, base_url: str, tz: str, secret: str, check_config: Mapping[str, Any], on_attempt=None,
+    target: Target | None = None, key_checked: bool = False,
 ) -> ScanResult:
     """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
 
@@ -117,6 +118,8 @@ def record_attempt(
     idempotency record are written in one transaction. A replay returns the first answer.
     The checks on the attempt run after that commit and never refuse the scan.
     ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
+    ``secret`` (``SECRET_KEY``) derives the claim code printed on a notice and the subscribers'
+    links; ``check_config`` is the app's configuration the checks take their thresholds from.
     ``target`` (from :func:`load_target`) and ``key_checked`` (the caller already looked the key
     up with :func:`previous_answer` in this transaction) spare the first try those reads.
     """
@@ -131,10 +134,10 @@ def record_attempt(
             # Holding the attempt keeps it in the session's (weak) identity map until the commit,
             # where the log entry reads it: otherwise it is loaded again.
             result, _attempt = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
-                                             fingerprint, now=now, base_url=base_url, tz=tz, on_attempt=on_attempt,
-                                             target=target)
+                                             fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
+                                             on_attempt=on_attempt, target=target)
             session.commit()  # the unique (device, key) index decides a race here
-            checks.check_recorded_attempt(session, result.body["id"], current_app.config, now, fresh=True)
+            checks.check_recorded_attempt(session, result.body["id"], check_config, now, fresh=True)
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.
@@ -143,7 +146,7 @@ def record_attempt(
     raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
 
 
-def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, on_attempt=None,
+def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, secret, on_attempt=None,
                    target: Target | None = None) -> tuple[ScanResult, Attempt]:
     target = target or load_target(session, scan.tracking_number)
     item = target.item
@@ -174,7 +177,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         pickup_point=pickup, carrier=carrier, device=device,
     )
     if on_attempt is None:
-        attempt.device_evidence = None  # known: no evidence row (spares a lazy load)
+        attempt.device_evidence = None  # type: ignore[attr-defined]  # known: no evidence row (spares a lazy load)
     if event.leaves_notice:
         # A repeat notice keeps the first notice's deadline (KPA: 14 days from the first notice).
         attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz,
@@ -190,13 +193,13 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     })
     repeat_notice = False
     if event.leaves_notice:
-        issue_claim_code(session, item, now=now, attempt_id=attempt.id)  # printed on this notice
+        issue_claim_code(session, item, now=now, secret=secret, attempt_id=attempt.id)  # printed on this notice
         repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now,
-                                                  base_url=base_url, current=target.lifecycle)[1]
+                                                  base_url=base_url, secret=secret, current=target.lifecycle)[1]
     elif item.status in FINAL_STATUSES:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
     if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due
-        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now,
+        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now, secret=secret,
                                             new_attempt=True)
     body = {
         **attempt_data(attempt),

@@ -16,7 +16,7 @@ from notices.profiles import PROFILES
 
 
 def enqueue_notice_alerts(
-    session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime,
+    session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime, secret: str,
     new_attempt: bool = False,
 ) -> list[OutboxMessage]:
     """Queue an SMS and an e-mail (where the sender supplied contacts) for a left notice.
@@ -54,7 +54,7 @@ def enqueue_notice_alerts(
             dedupe_key=f"attempt:{attempt.id}:email", now=now, item_id=item.id, attempt_id=attempt.id,
             new_key=new_attempt,
         ))
-    for person in alert_recipients(session, item, base_url=base_url, now=now):
+    for person in alert_recipients(session, item, base_url=base_url, now=now, secret=secret):
         # Subscribers at the item's address and their delegates, each in their own language.
         own = replace(alert, language=person.language)
         key = f"attempt:{attempt.id}:{person.key}"

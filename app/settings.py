@@ -79,6 +79,8 @@ class Settings(BaseModel):
     DEVICE_CLOCK_TOLERANCE_SECONDS: int = Field(60, ge=0)
     # A token-only device sending the same scan again within this many seconds: a replay.
     TOKEN_SCAN_REPLAY_WINDOW_SECONDS: float = Field(600.0, ge=0)
+    # How long after a scan reaches the server its device may correct it (an appended correction).
+    SCAN_CORRECTION_WINDOW_SECONDS: int = Field(120, ge=0)
     # Legal events (scans, collections) only from enrolled, signing handhelds; token-only devices
     # are a development convenience. Who may record a collection ("pickup_point": devices of the
     # item's pickup point or of the carrier that left the notice; "staff_only": staff commands

@@ -40,6 +40,30 @@ def derived_claim_code(secret: str, context: str) -> str:
     return format_claim_code(raw)
 
 
+def device_notice_key(secret: str, device_id: int) -> str:
+    """The key a handheld derives the claim codes and links of its own notices with, offline.
+
+    Given to the device at enrolment (like its token); the server re-derives it from its secret
+    whenever it needs it, so it is never stored.
+    """
+    return hmac.new(secret.encode(), f"device-notice:{device_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def scan_claim_code(device_key: str, sequence: int) -> str:
+    """The claim code on the notice a handheld printed for its signed scan number ``sequence``."""
+    return derived_claim_code(device_key, f"scan:{sequence}")
+
+
+NOTICE_TAG_LENGTH = 16  # 80 bits
+
+
+def scan_notice_tag(device_key: str, sequence: int) -> str:
+    """The unguessable part of the link a device-printed notice's QR code carries."""
+    digest = hmac.new(device_key.encode(), f"notice-link:{sequence}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:10], "big")
+    return "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(NOTICE_TAG_LENGTH))
+
+
 def format_claim_code(raw: str) -> str:
     raw = canonical_claim_code(raw)
     return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))

@@ -1,18 +1,15 @@
 """Wording of the lifecycle alerts: repeat notice, reminder, and the end told to the sender.
 
 Pure functions in Polish and English. Dates are local dates (the caller converts to the
-operator's time zone); SMS texts stay within two segments (see :mod:`notices.sms`).
+operator's time zone); SMS texts and their budgets are in :mod:`notices.sms_texts`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 
 from notices.messages import EmailContent, language_or_default
-from notices.sms import fit_segments
-
-SMS_MAX_SEGMENTS = 2
+from notices.sms_texts import SmsFacts, render_sms
 
 
 @dataclass(frozen=True)
@@ -30,17 +27,14 @@ class LifecycleAlert:
     sender_reference: str | None = None
     repeat_notice_left_at: datetime | None = None
     """When the carrier left the repeat notice, in the operator's local time."""
+    addressee: str | None = None
+    """The addressee's name when the alert goes to a delegate, so they know whose letter it is."""
 
 
 def _d(value: date | None) -> str:
     if value is None:
         return "—"
     return f"{value.day:02d}.{value.month:02d}.{value.year}"  # DD.MM.YYYY, as on Polish notices
-
-
-def _day_and_time(value: datetime | None) -> str:
-    """DD.MM HH:MM, short enough for an SMS (the year is in the deadline next to it)."""
-    return "—" if value is None else f"{value.day:02d}.{value.month:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def _dt(value: datetime | None) -> str:
@@ -59,43 +53,13 @@ def _consequence(alert: LifecycleAlert, en: bool) -> str:
     return "Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy."
 
 
-SMS_TEMPLATES = {
-    ("repeat_notice", "en"): "Awizo: a repeat notice is due. Item {number} awaits at {pickup} until {deadline}. {url}",
-    ("repeat_notice", "pl"): "Powtórne awizo należne: {number} w {pickup} do {deadline}. {url}",
-    ("repeat_notice_left", "en"): "Awizo: repeat notice left {left}. Item {number} awaits at {pickup} until "
-                                  "{deadline}. {url}",
-    ("repeat_notice_left", "pl"): "Powtórne awizo {left}: {number} w {pickup} do {deadline}. {url}",
-    ("reminder", "en"): "Awizo: last day tomorrow ({deadline}) to collect {number} at {pickup}. {url}",
-    ("reminder", "pl"): "Awizo: {number} odbierz do jutra ({deadline}) w {pickup}. {url}",
-}
-
-
-@lru_cache(maxsize=4096)
-def _fitted_pickup(template: str, pickup: str, number_len: int, url_len: int) -> str:
-    """The pickup name as :func:`fit_segments` shortens it for this template and these lengths.
-
-    The shortening depends only on the lengths of the other parts (plain ASCII), so it is worked
-    out once per pickup point instead of once per message.
-    """
-    used = []
-
-    def render(value: str) -> str:
-        used.append(value)
-        return template.format(number="R" * number_len, pickup=value, deadline="00.00.0000", url="x" * url_len,
-                               left="00.00 00:00")
-
-    fit_segments(render, pickup, SMS_MAX_SEGMENTS)
-    return used[-1]
-
-
 def _sms(kind: str, alert: LifecycleAlert) -> str:
-    template = SMS_TEMPLATES[(kind, language_or_default(alert.language))]
-    values = {"number": alert.tracking_number, "deadline": _d(alert.collect_by), "url": alert.verify_url,
-              "left": _day_and_time(alert.repeat_notice_left_at)}
-    if not (alert.tracking_number + alert.verify_url).isascii() or any(c in "^{}\\[~]|" for c in alert.verify_url):
-        return fit_segments(lambda pickup: template.format(pickup=pickup, **values), alert.pickup_name, SMS_MAX_SEGMENTS)
-    pickup = _fitted_pickup(template, alert.pickup_name, len(alert.tracking_number), len(alert.verify_url))
-    return template.format(pickup=pickup, **values)
+    facts = SmsFacts(
+        tracking_number=alert.tracking_number, deadline=alert.collect_by, url=alert.verify_url,
+        sender=alert.sender_name, pickup=alert.pickup_name, deemed_served_on=alert.deemed_served_on,
+        addressee=alert.addressee, left_at=alert.repeat_notice_left_at,
+    )
+    return render_sms(kind, facts, language_or_default(alert.language))
 
 
 def repeat_notice_sms(alert: LifecycleAlert) -> str:
@@ -108,6 +72,11 @@ def repeat_notice_left_sms(alert: LifecycleAlert) -> str:
 
 def reminder_sms(alert: LifecycleAlert) -> str:
     return _sms("reminder", alert)
+
+
+def deemed_served_sms(alert: LifecycleAlert) -> str:
+    """To the recipient: the letter was not collected and service is now deemed made."""
+    return _sms("deemed_served", alert)
 
 
 def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
@@ -134,15 +103,33 @@ def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
         heading = "Repeat notice left" if en else "Powtórne awizo pozostawione"
         first = (f"A repeat notice was left at your address at {_dt(alert.repeat_notice_left_at)}." if en else
                  f"Powtórne awizo zostało pozostawione pod Twoim adresem {_dt(alert.repeat_notice_left_at)}.")
+    elif kind == "deemed_served":
+        subject = (f"Letter {alert.tracking_number} is deemed served on {_d(alert.deemed_served_on)}" if en
+                   else f"Pismo {alert.tracking_number} uznane za doręczone {_d(alert.deemed_served_on)}")
+        heading = "Deemed served" if en else "Doręczenie uznane za dokonane"
+        first = (f"The letter was not collected by {_d(alert.collect_by)}. Both notices were left, so under the "
+                 f"Code of Administrative Procedure (art. 44) it is deemed served on {_d(alert.deemed_served_on)}, "
+                 "with the same legal effect as if you had received it; any time limit it sets runs from "
+                 "that day. The letter is returned to the sender; ask the sender for a copy." if en else
+                 f"Pismo nie zostało odebrane do {_d(alert.collect_by)}. Oba awizo zostały pozostawione, więc "
+                 f"zgodnie z art. 44 KPA uważa się je za doręczone {_d(alert.deemed_served_on)}, ze skutkiem "
+                 "prawnym takim jak odbiór; terminy, które w nim wyznaczono, biegną od tego dnia. Pismo wraca "
+                 "do nadawcy; o jego kopię prosimy zwrócić się do nadawcy.")
     else:
         subject = (f"Tomorrow is the last day to collect item {alert.tracking_number}" if en
                    else f"Jutro mija termin odbioru przesyłki {alert.tracking_number}")
         heading = "Last day tomorrow" if en else "Jutro ostatni dzień"
         first = (f"You can collect the item until {_d(alert.collect_by)}." if en
                  else f"Przesyłkę można odebrać do {_d(alert.collect_by)}.")
+    paragraphs: tuple[str, ...] = (first,) if kind == "deemed_served" else (first, _consequence(alert, en))
+    if alert.addressee:
+        subject += f" (for {alert.addressee})" if en else f" (adresat: {alert.addressee})"
+        paragraphs += ((f"You get this as an authorised person; the item is addressed to {alert.addressee}.",)
+                       if en else (f"Otrzymujesz tę wiadomość jako osoba upoważniona; przesyłka jest "
+                                   f"zaadresowana do: {alert.addressee}.",))
     return EmailContent(
         language="en" if en else "pl", subject=subject, heading=heading,
-        paragraphs=(first, _consequence(alert, en)), facts=facts,
+        paragraphs=paragraphs, facts=facts,
         link_label="The item's record" if en else "Historia przesyłki", link_url=alert.verify_url,
     )
 
@@ -157,6 +144,11 @@ def repeat_notice_left_email_content(alert: LifecycleAlert) -> EmailContent:
 
 def reminder_email_content(alert: LifecycleAlert) -> EmailContent:
     return _recipient_email(alert, "reminder")
+
+
+def deemed_served_email_content(alert: LifecycleAlert) -> EmailContent:
+    """To the recipient: the letter is now deemed served, what that means, and the record."""
+    return _recipient_email(alert, "deemed_served")
 
 
 
@@ -212,6 +204,42 @@ def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | 
         text += (f" Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(deemed_served_on)} "
                  "— ze skutkiem prawnym takim jak odbiór.")
     return text
+
+
+def state_sentence(language: str, status: str, collect_by: date, deemed_served_on: date | None, today: date,
+                   collected_on: date | None = None) -> str:
+    """Where the item stands today, in plain words, for the record page and the sender.
+
+    While the item can still be collected the dates are said as conditions ("if it is not
+    collected, … deemed served on …"); once the last day has passed the sentence says what
+    happened instead, never what would happen.
+    """
+    en = language_or_default(language) == "en"
+    if status in ("collected", "delivered"):
+        if en:
+            return f"The item was collected on {_d(collected_on)}." if collected_on else "The item was collected."
+        return f"Przesyłka została odebrana {_d(collected_on)}." if collected_on else "Przesyłka została odebrana."
+    if status == "deemed_served":
+        if en:
+            return (f"The item was not collected by {_d(collect_by)}. The letter was deemed served on "
+                    f"{_d(deemed_served_on)}, with the same legal effect as if it had been received, and is "
+                    "returned to the sender.")
+        return (f"Przesyłka nie została odebrana do {_d(collect_by)}. Pismo uznano za doręczone "
+                f"{_d(deemed_served_on)} — ze skutkiem prawnym takim jak odbiór — i wraca do nadawcy.")
+    if status == "deemed_service_not_established":
+        return not_established_sentence(language)
+    if status == "returned":
+        if en:
+            return f"The item was not collected by {_d(collect_by)} and is returned to the sender."
+        return f"Przesyłka nie została odebrana do {_d(collect_by)} i wraca do nadawcy."
+    if today > collect_by:  # the last day is over; the sweep has not recorded the outcome yet
+        if en:
+            return (f"The item was not collected by {_d(collect_by)}, the last day to collect it; "
+                    "what follows is being recorded.")
+        return (f"Przesyłka nie została odebrana do {_d(collect_by)}, ostatniego dnia odbioru; "
+                "dalszy los przesyłki jest właśnie zapisywany.")
+    waiting = "The item awaits collection. " if en else "Przesyłka czeka na odbiór. "
+    return waiting + deadline_sentence(language, collect_by, deemed_served_on)
 
 
 def not_established_sentence(language: str) -> str:

@@ -2,7 +2,7 @@
 
 Pure functions: they take plain values and return text. Dates are formatted in the
 operator's local time by the caller-provided ``deadline_local`` (an aware datetime).
-SMS texts are kept within two segments, even in UCS-2 (see :mod:`notices.sms`).
+Alert SMS texts and their segment budgets are in :mod:`notices.sms_texts`.
 E-mails are built as :class:`EmailContent`, rendered as plain text here and as HTML by
 the application's template, so both parts say the same thing.
 """
@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from notices.sms import fit_segments
+from notices.sms_texts import SmsFacts, render_sms
 
 LANGUAGES = ("pl", "en")
-SMS_MAX_SEGMENTS = 2
 
 
 def language_or_default(code: str | None) -> str:
@@ -36,6 +35,8 @@ class NoticeAlert:
     language: str = "pl"
     deemed_service_local: datetime | None = None
     signup_url: str | None = None
+    addressee: str | None = None
+    """The addressee's name when the alert goes to a delegate, so they know whose letter it is."""
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,13 @@ def _date(value: datetime) -> str:
 
 
 def notice_sms(alert: NoticeAlert) -> str:
-    """A short SMS: what, where, until when, and the link to the record (≤ 2 segments)."""
-    deadline = _date(alert.deadline_local)
-    if language_or_default(alert.language) == "en":
-        def render(pickup: str) -> str:
-            return f"Awizo: item {alert.tracking_number} awaits at {pickup} until {deadline}. {alert.verify_url}"
-    else:
-        def render(pickup: str) -> str:
-            return f"Awizo: przesyłka {alert.tracking_number} czeka w {pickup} do {deadline}. {alert.verify_url}"
-    return fit_segments(render, alert.pickup_name, SMS_MAX_SEGMENTS)
+    """A short SMS: what, from whom, where, until when (for official letters: deemed service), the link."""
+    facts = SmsFacts(
+        tracking_number=alert.tracking_number, deadline=alert.deadline_local.date(), url=alert.verify_url,
+        sender=alert.sender_name, pickup=alert.pickup_name, addressee=alert.addressee,
+        deemed_served_on=alert.deemed_service_local.date() if alert.deemed_service_local else None,
+    )
+    return render_sms("notice_left", facts, language_or_default(alert.language))
 
 
 def notice_email_content(alert: NoticeAlert) -> EmailContent:
@@ -79,12 +78,14 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
             consequence = "If it is not collected by then, it is returned to the sender."
         return EmailContent(
             language="en",
-            subject=f"Notice: registered item {alert.tracking_number} awaits collection",
+            subject=f"Notice: registered item {alert.tracking_number} awaits collection"
+            + (f" (for {alert.addressee})" if alert.addressee else ""),
             heading="A registered item awaits you",
             paragraphs=(
                 "We tried to deliver a registered item to you, but nobody could take it.",
                 "A paper notice was left at your address; this message is in addition to it.",
-            ),
+            ) + ((f"You get this as an authorised person; the item is addressed to {alert.addressee}.",)
+                 if alert.addressee else ()),
             facts=(
                 ("Item", alert.tracking_number + (f" from {sender}" if sender else "")),
                 ("Collect it at", f"{alert.pickup_name}, {alert.pickup_address}"),
@@ -104,12 +105,14 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
         consequence = "Jeśli nie zostanie odebrana w tym terminie, wróci do nadawcy."
     return EmailContent(
         language="pl",
-        subject=f"Awizo: przesyłka polecona {alert.tracking_number} czeka na odbiór",
+        subject=f"Awizo: przesyłka polecona {alert.tracking_number} czeka na odbiór"
+        + (f" (adresat: {alert.addressee})" if alert.addressee else ""),
         heading="Czeka na Ciebie przesyłka polecona",
         paragraphs=(
             "Próbowaliśmy doręczyć Ci przesyłkę poleconą, ale nikt nie mógł jej odebrać.",
             "W skrzynce zostawiliśmy papierowe awizo; ta wiadomość jest dodatkiem do niego.",
-        ),
+        ) + ((f"Otrzymujesz tę wiadomość jako osoba upoważniona; przesyłka jest zaadresowana do: "
+              f"{alert.addressee}.",) if alert.addressee else ()),
         facts=(
             ("Przesyłka", alert.tracking_number + (f" od: {sender}" if sender else "")),
             ("Odbiór w", f"{alert.pickup_name}, {alert.pickup_address}"),

@@ -183,8 +183,13 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
                      "NIE — brak powtórnego awizo w terminie / NOT — no repeat notice left in time"))
     elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
-        rows.append(("Doręczenie uznane za dokonane", "Deemed served on",
-                     f"{day}.{month}.{year} (jeśli nieodebrana / if not collected)"))
+        if deadlines.get("deemed_service") == "established":
+            note = " (nieodebrana / not collected)"
+        elif deadlines.get("conditional", True):
+            note = " (jeśli nieodebrana / if not collected)"
+        else:
+            note = ""
+        rows.append(("Doręczenie uznane za dokonane", "Deemed served on", f"{day}.{month}.{year}{note}"))
     if deadlines:
         rows.append(("Podstawa terminów", "Basis of the dates", _both(statutory_basis(record))))
     doc.facts(rows)
@@ -217,6 +222,9 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
                          f"{pickup['name']}, {pickup['address']}" + (f" ({pickup['opening_hours']})" if pickup.get("opening_hours") else "")))
         if attempt.get("collect_by"):
             rows.append(("Termin odbioru", "Collect by", format_time(attempt["collect_by"], tz)))
+        if attempt.get("correction_text"):
+            rows.append(("Poprawka", "Correction", _both((attempt["correction_text"]["pl"],
+                                                          attempt["correction_text"]["en"]), "")))
         evidence = attempt.get("device_evidence")
         if evidence:  # the handheld's signature, sequence and anything that looked wrong
             rows.append(("Podpis urządzenia", "Device signature",

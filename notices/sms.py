@@ -1,13 +1,14 @@
 """SMS facts: how many segments a text costs, and when a recipient's quiet hours end.
 
 An SMS is sent in GSM-7 when every character is in the GSM 03.38 alphabet (160 septets
-alone, 153 per part of a multipart message; ``^{}[]~|€\\`` cost two), otherwise in UCS-2
-(70 characters alone, 67 per part). One Polish letter with a diacritic (ą, ę, ł, ś…)
-switches the whole message to UCS-2.
+alone, 153 per part of a multipart message; the extension table's ``^{}[]~|€\\`` and form
+feed cost two), otherwise in UCS-2 (70 UTF-16 code units alone, 67 per part). One Polish
+letter with a diacritic (ą, ę, ł, ś…) or one Cyrillic letter switches the whole message to
+UCS-2. Free-text parts of an SMS are shortened at word boundaries, never mid-word.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -26,35 +27,86 @@ class SegmentCount:
     segments: int
 
 
+GSM7_SINGLE, GSM7_PART = 160, 153  # septets: alone, and per part after the 6-octet UDH
+UCS2_SINGLE, UCS2_PART = 70, 67    # UTF-16 code units: alone, and per part
+
+
 def is_gsm7(text: str) -> bool:
     return all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text)
 
 
+def _units(text: str, gsm7: bool) -> list[int]:
+    """The cost of each character: septets (an extension character is ESC + itself) or UTF-16 units."""
+    if gsm7:
+        return [2 if c in GSM7_EXTENDED else 1 for c in text]
+    return [2 if ord(c) > 0xFFFF else 1 for c in text]
+
+
 def count_segments(text: str) -> SegmentCount:
-    """The encoding and number of segments an SMS with ``text`` is billed and sent as."""
-    if is_gsm7(text):
-        units = sum(2 if c in GSM7_EXTENDED else 1 for c in text)
-        single, part, encoding = 160, 153, "GSM-7"
-    else:
-        units = len(text.encode("utf-16-le")) // 2
-        single, part, encoding = 70, 67, "UCS-2"
-    if units <= single:
-        return SegmentCount(encoding, units, 1 if units else 0)
-    return SegmentCount(encoding, units, -(-units // part))
+    """The encoding and number of segments an SMS with ``text`` is billed and sent as.
+
+    A multipart message is packed part by part the way handsets and gateways split it: an
+    escape sequence (GSM-7) or a surrogate pair (UCS-2) never straddles two parts, so such a
+    character at a boundary moves whole to the next part.
+    """
+    gsm7 = is_gsm7(text)
+    costs = _units(text, gsm7)
+    single, part = (GSM7_SINGLE, GSM7_PART) if gsm7 else (UCS2_SINGLE, UCS2_PART)
+    encoding = "GSM-7" if gsm7 else "UCS-2"
+    total = sum(costs)
+    if total <= single:
+        return SegmentCount(encoding, total, 1 if total else 0)
+    segments, used = 1, 0
+    for cost in costs:
+        if used + cost > part:
+            segments, used = segments + 1, 0
+        used += cost
+    return SegmentCount(encoding, total, segments)
+
+
+ELLIPSIS = "…"
+
+
+def shorten_words(value: str, words: int) -> str:
+    """The first ``words`` words of ``value`` and an ellipsis; the whole value when nothing is cut.
+
+    Never cuts inside a word; punctuation left dangling before the ellipsis is dropped.
+    """
+    parts = value.split()
+    if words >= len(parts):
+        return value
+    return " ".join(parts[:words]).rstrip(" ,;:.-–—/") + ELLIPSIS
+
+
+def fit_fields(render: Callable[..., str], fields: Mapping[str, str], max_segments: int) -> str:
+    """``render(**fields)``, shortening the free-text fields word by word until it fits.
+
+    The fields are the parts that may be shortened (a pickup point's name, a sender's name);
+    everything else the template holds (item number, deadline, link) is never touched. The
+    longest field loses its last word first, so a long name pays before a short one; a field
+    shortened to nothing shows as a lone ellipsis. If the text still does not fit with every
+    field at its shortest, that is returned: the facts are never cut.
+    """
+    kept = {name: len(value.split()) for name, value in fields.items()}
+
+    def current() -> dict[str, str]:
+        return {name: shorten_words(value, kept[name]) for name, value in fields.items()}
+
+    text = render(**current())
+    while count_segments(text).segments > max_segments:
+        shown = current()
+        candidates = [name for name in fields if kept[name] > 0]
+        if not candidates:
+            break
+        longest = max(candidates, key=lambda name: len(shown[name]))
+        kept[longest] -= 1
+        text = render(**current())
+    return text
 
 
 def fit_segments(render: Callable[[str], str], variable: str, max_segments: int = 2) -> str:
-    """``render(variable)``, shortening ``variable`` (with an ellipsis) until it fits.
-
-    Used for the free-text part of an SMS (a pickup point's name) so the fixed facts — item
-    number, deadline, link — always survive intact.
-    """
-    text = render(variable)
-    value = variable
-    while count_segments(text).segments > max_segments and value:
-        value = value[:-1].rstrip()
-        text = render(value + "…" if value else "")
-    return text
+    """``render(variable)``, shortening ``variable`` at word boundaries (with an ellipsis) until it fits."""
+    return fit_fields(lambda value: render(value), {"value": variable}, max_segments)  # noqa: PLW0108
 
 
 # -- quiet hours ---------------------------------------------------------------------------

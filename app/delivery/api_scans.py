@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from flask import current_app, g, make_response, request
 
+from app.delivery.corrections import correct_attempt
 from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
 from app.delivery.schemas import parse_scan, parse_timestamp
+from app.errors import Problem
 from app.extensions import db
 from app.metrics import SCANS
 from app.models.types import utcnow
 from app.web.api_auth import legal_event_device_required
 from app.web.problems import ApiError, api_blueprint, json_body
+from notices.outcomes import Outcome
 
 bp = api_blueprint("scans_api", __name__)
 
@@ -41,3 +44,27 @@ def create_scan():
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+@bp.post("/scans/<int:attempt_id>/correction")
+@legal_event_device_required
+def correct_scan(attempt_id: int):
+    """``{"outcome": …, "pickup_point"?: …}``: correct this device's just-recorded scan (an appended attempt)."""
+    data = json_body()
+    problem = Problem()
+    outcome = data.get("outcome") if isinstance(data, dict) else None
+    if not isinstance(outcome, str) or outcome not in {o.value for o in Outcome}:
+        problem.add("outcome", f"must be one of: {', '.join(o.value for o in Outcome)}")
+    pickup = data.get("pickup_point") if isinstance(data, dict) else None
+    if pickup is not None and (not isinstance(pickup, str) or not pickup.strip() or len(pickup) > 40):
+        problem.add("pickup_point", "must be a pickup point code (at most 40 characters)")
+    problem.raise_if_any()
+    cfg = current_app.config
+    body = correct_attempt(
+        db.session, g.device, attempt_id, Outcome(str(outcome)), now=utcnow(), base_url=cfg["PUBLIC_BASE_URL"],
+        tz=cfg["OPERATOR_TIMEZONE"], secret=cfg["SECRET_KEY"], check_config=cfg,
+        window_s=cfg["SCAN_CORRECTION_WINDOW_SECONDS"],
+        pickup_point_code=pickup.strip().upper() if pickup else None,
+    )
+    SCANS.labels("corrected").inc()
+    return body, 201

@@ -107,6 +107,14 @@ def previous_answer(session: Session, device_id: int, key: str, fingerprint: str
     return ScanResult(found.status_code, found.response, replayed=True)
 
 
+def signed_scan_of(attempt: Attempt) -> dict:
+    """``{"device_id", "sequence"}`` of the signed scan behind ``attempt``, or ``{}`` if none."""
+    evidence = getattr(attempt, "device_evidence", None)
+    if evidence is None or not evidence.signed or evidence.sequence is None:
+        return {}
+    return {"device_id": attempt.device_id, "sequence": evidence.sequence}
+
+
 def record_attempt(
     session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
     now: datetime, base_url: str, tz: str, secret: str, check_config: Mapping[str, Any], on_attempt=None,
@@ -193,7 +201,8 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     })
     repeat_notice = False
     if event.leaves_notice:
-        issue_claim_code(session, item, now=now, secret=secret, attempt_id=attempt.id)  # printed on this notice
+        # Printed on this notice; a signing handheld derived it itself from its scan number.
+        issue_claim_code(session, item, now=now, secret=secret, attempt_id=attempt.id, **signed_scan_of(attempt))
         repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now,
                                                   base_url=base_url, secret=secret, current=target.lifecycle)[1]
     elif item.status in FINAL_STATUSES:

@@ -13,6 +13,7 @@ from app.models.types import iso, utcnow
 from app.web.api_auth import device_required
 from app.web.problems import json_body, problem
 from notices import masking
+from notices.profiles import PROFILES
 
 
 @bp.errorhandler(ServiceError)
@@ -23,12 +24,17 @@ def _service_error(exc: ServiceError):
 
 def _device_data(device) -> dict:
     pickup = device.carrier.default_pickup_point
+    cfg = current_app.config
     return {
         "device": {"id": device.id, "label": device.label, "key_fingerprint": device.key_fingerprint},
         "carrier": {"id": device.carrier_id, "name": device.carrier.name},
         "pickup_point": None if pickup is None else {
-            "code": pickup.code, "name": pickup.name, "address": pickup.address,
+            "code": pickup.code, "name": pickup.name, "address": pickup.address, "opening_hours": pickup.opening_hours,
         },
+        # Printing a notice with no network: claim codes and QR links the device derives itself.
+        "notice_kit": paper_notice.notice_kit(device, base_url=cfg["PUBLIC_BASE_URL"], tz=cfg["OPERATOR_TIMEZONE"],
+                                              secret=cfg["SECRET_KEY"], now=utcnow()),
+        "correction_window_s": cfg["SCAN_CORRECTION_WINDOW_SECONDS"],
     }
 
 
@@ -56,8 +62,12 @@ def item_at_the_door(tracking_number: str):
         raise NotFound(f"No item {tracking_number} is registered.")
     address = ", ".join(p for p in (item.address_line1, item.address_line2,
                                     f"{item.postal_code or ''} {item.city or ''}".strip()) if p)
+    profile = PROFILES.get(item.service)
     return jsonify({"tracking_number": item.tracking_number, "status": item.status,
-                    "addressee": {"name": masking.door_name(item.recipient_name), "address": address}})
+                    "addressee": {"name": masking.door_name(item.recipient_name), "address": address},
+                    # Kept with the scan, so a notice printed offline names the service and the sender.
+                    "service": item.service, "sender": item.sender.name if item.sender else None,
+                    "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None})
 
 
 def _noticed_attempt(tracking_number: str) -> tuple[Item, Attempt]:

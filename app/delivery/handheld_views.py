@@ -11,7 +11,7 @@ from app.delivery.handheld import bp
 # What the service worker caches on install, so the app opens and scans with no network.
 SHELL_PAGES = ("handheld.scan", "handheld.today", "handheld.enrol_page", "handheld.notice")
 SHELL_ASSETS = ("handheld/handheld.css", "handheld/s10.js", "handheld/canonical.js", "handheld/store.js",
-                "handheld/app.js", "handheld/camera.js", "handheld/vendor/zxing-library-0.23.0.min.js",
+                "handheld/notice.js", "handheld/app.js", "handheld/camera.js", "handheld/vendor/zxing-library-0.23.0.min.js",
                 "handheld/icon-192.png", "handheld/icon-512.png")
 
 

@@ -22,6 +22,7 @@ from app.messaging.suppressions import normalise_address
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from notices import masking
+from notices.corrections import correction_text
 from notices.profiles import PROFILES
 from notices.sms import held_text
 
@@ -62,6 +63,8 @@ def attempt_data(attempt: Attempt) -> dict:
             "opening_hours": pickup.opening_hours,
         },
         "collect_by": iso(attempt.collect_by_at),
+        # A correction names the scan it corrects; a corrected scan is named by its correction.
+        "corrects_attempt_id": attempt.corrects_attempt_id,
         # Signed sequence, clock and position flags from an enrolled handheld (None if none).
         "device_evidence": evidence_data(attempt),
     }
@@ -184,9 +187,9 @@ def item_record(session: Session, item: Item, settings: RecordSettings, public: 
         "registered_at": iso(item.created_at),
         "collect_by": iso(item.collect_by_at),
         "deadlines": item_deadlines(session, item, tz=settings.tz,
-                                    late_record_tolerance_s=settings.late_record_tolerance_s),
+                                    late_record_tolerance_s=settings.late_record_tolerance_s, now=now),
         "verify_url": f"{settings.base_url}/v/{item.verify_token}",
-        "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
+        "attempts": _with_corrections([checked_attempt_data(a, lang or item.language) for a in attempts]),
         "notifications": notifications_data,
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
                    for e in events],
@@ -196,6 +199,17 @@ def item_record(session: Session, item: Item, settings: RecordSettings, public: 
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))
     return record
+
+
+def _with_corrections(attempts: list[dict]) -> list[dict]:
+    """Each attempt says which later attempt corrected it (``corrected_by``), if any, and both
+    say so in words (``correction_text``, attempts numbered from 1 as listed)."""
+    corrections = {a["corrects_attempt_id"]: a["id"] for a in attempts if a["corrects_attempt_id"]}
+    number = {a["id"]: n for n, a in enumerate(attempts, 1)}
+    return [{**a, "corrected_by": corrections.get(a["id"]),
+             "correction_text": correction_text(number.get(corrections.get(a["id"], -1)),
+                                                number.get(a["corrects_attempt_id"] or -1))}
+            for a in attempts]
 
 
 def _for_sender(notifications: list[dict], item: Item, public: bool) -> list[dict]:

@@ -26,6 +26,8 @@ def attempt_facts(attempt: Attempt, version: int = ENTRY_VERSION) -> dict:
         "carrier_id": attempt.carrier_id, "device_id": attempt.device_id,
         "pickup_point_id": attempt.pickup_point_id, "collect_by": utc(attempt.collect_by_at),
     }
+    if attempt.corrects_attempt_id is not None:  # only on corrections: older entries rebuild unchanged
+        facts["corrects_attempt_id"] = attempt.corrects_attempt_id
     if version >= 2:
         facts["device_evidence"] = device_facts(attempt)
     return facts

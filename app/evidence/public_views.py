@@ -1,7 +1,10 @@
 """Public views: home page and the verification page (masked record, HTML or JSON)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+import hmac
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
@@ -9,9 +12,12 @@ from app.errors import NotFound
 from app.evidence import proofs
 from app.evidence.witnesses import configured
 from app.extensions import db
+from app.models import Attempt
+from app.models.handheld import AttemptDeviceEvidence
 from app.models.types import utcnow
 from app.web import i18n
 from app.web.i18n import current_language
+from notices import claim_codes
 from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -69,6 +75,21 @@ def verify(token: str):
         return jsonify({**record, "integrity": integrity})
     return render_template("public/verify.html", record=record, integrity=integrity, token=token,
                            outcomes=OUTCOMES, statuses=STATUSES)
+
+
+@bp.get("/n/<int:device_id>/<int:sequence>/<tag>")
+def device_notice(device_id: int, sequence: int, tag: str):
+    """The QR code of a notice a handheld printed offline: the item's record once the scan arrived."""
+    key = claim_codes.device_notice_key(current_app.config["SECRET_KEY"], device_id)
+    if not hmac.compare_digest(claim_codes.scan_notice_tag(key, sequence), tag.upper()):
+        return render_template("public/verify_unknown.html"), 404
+    attempt = db.session.scalar(
+        sa.select(Attempt).join(AttemptDeviceEvidence, AttemptDeviceEvidence.attempt_id == Attempt.id)
+        .where(AttemptDeviceEvidence.device_id == device_id, AttemptDeviceEvidence.sequence == sequence,
+               AttemptDeviceEvidence.signed.is_(True)).order_by(Attempt.id).limit(1))
+    if attempt is None:  # printed, not yet sent: the handheld sends it once it has network
+        return render_template("public/notice_pending.html"), 404
+    return redirect(attempt.item.verify_url(current_app.config["PUBLIC_BASE_URL"]))
 
 
 @bp.get("/v/<token>/proof.pdf")

@@ -18,6 +18,7 @@ from app.messaging.email import render_email_html
 from app.models import Item, PickupPoint, Sender, Subscriber, User
 from app.models.lifecycle import ItemLifecycle
 from app.models.outbox import new_send_key
+from app.recipients.pickup_points import describe_pickup
 from app.recipients.subscriptions import alert_recipients
 from notices import claim_codes
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
@@ -25,9 +26,10 @@ from notices.messages import email_text
 
 
 def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
+    words = describe_pickup(pickup, lc.language)
     return LifecycleAlert(
         tracking_number=lc.tracking_number, sender_name=lc.sender_name,
-        pickup_name=pickup.name if pickup else "", pickup_address=pickup.address if pickup else "",
+        pickup_name=words.name, pickup_address=words.address,
         collect_by=lc.collect_by, verify_url=f"{base_url}/v/{lc.verify_token}", language=lc.language,
         deemed_served_on=lc.deemed_served_on, sender_reference=lc.sender_reference,
     )
@@ -41,6 +43,7 @@ def lifecycle_rows(session: Session, lifecycle_ids: list[int]) -> Sequence[sa.Ro
                   L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
                   L.repeat_notice_done_at, Item.sender_id,
                   Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
+                  Item.recipient_name,
                   Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
                   Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
         .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
@@ -98,7 +101,8 @@ class LifecycleOutbox:
             self._email(email(alert), recipient=lc.recipient_email,
                         dedupe_key=f"item:{lc.item_id}:{purpose}:email", **common)
         for person in subscribers:  # people subscribed at the item's address, in their own language
-            own = replace(alert, language=person.language)
+            own = replace(alert, language=person.language,
+                          addressee=lc.recipient_name if person.delegate else None)
             key = f"item:{lc.item_id}:{purpose}:{person.key}"
             if person.channel == "sms":
                 quiet = f"{person.quiet_start}-{person.quiet_end}" if person.quiet_start and person.quiet_end else "off"

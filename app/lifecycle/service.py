@@ -18,14 +18,13 @@ from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_row
 from app.lifecycle.collection import Collector, check_collection_time, check_device_may_collect
 from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle
-from app.models.types import iso
+from app.models.types import iso, utcnow
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
-    deadline_sentence,
     late_record_sentence,
-    not_established_sentence,
     repeat_notice_left_email_content,
     repeat_notice_left_sms,
+    state_sentence,
 )
 from notices.profiles import PROFILES
 from notices.vocabulary import FINAL_ITEM_STATUSES, CollectionScope, ItemStatus
@@ -232,22 +231,29 @@ def lifecycle_dates(lc: ItemLifecycle | sa.Row) -> dict:
     }
 
 
-def item_deadlines(session: Session, item: Item, *, tz: str, late_record_tolerance_s: float) -> dict | None:
-    """The item's dates in plain data and plain words (Polish and English); ``None`` before a notice.
+def item_deadlines(session: Session, item: Item, *, tz: str, late_record_tolerance_s: float,
+                   now: datetime | None = None) -> dict | None:
+    """The item's dates in plain data and, in ``text``, where it stands at ``now`` in plain words
+    (Polish and English); ``None`` before a notice.
 
     ``collect_by`` is the last local day to collect; ``deemed_served_on`` the day service is
-    deemed made if the item is not collected (official letters only, else ``None``). A notice recorded
-    more than ``late_record_tolerance_s`` after its time says so, with both times in ``tz``.
+    deemed made if the item is not collected (official letters only, else ``None``).
+    ``conditional`` is true while those dates are still conditions (the last day has not
+    passed and nothing ended the cycle); afterwards the text says what happened. A notice
+    recorded more than ``late_record_tolerance_s`` after its time says so, with both times in ``tz``.
     """
     lc = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if lc is None:
         return None
     not_established = item.status == NOT_ESTABLISHED
-    text = {lang: not_established_sentence(lang) if not_established
-            else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")}
+    zone = ZoneInfo(tz)
+    today = (now or utcnow()).astimezone(zone).date()
+    collected_on = lc.collected_at.astimezone(zone).date() if lc.collected_at else None
+    text = {lang: state_sentence(lang, item.status, lc.collect_by, lc.deemed_served_on, today, collected_on)
+            for lang in ("pl", "en")}
+    conditional = item.status == "awaiting_collection" and today <= lc.collect_by
     recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
     if recorded_at is not None and (recorded_at - lc.notice_at).total_seconds() > late_record_tolerance_s:
-        zone = ZoneInfo(tz)
         claimed, seen = (t.astimezone(zone).replace(tzinfo=None) for t in (lc.notice_at, recorded_at))
         text = {lang: f"{sentence} {late_record_sentence(lang, claimed, seen)}" for lang, sentence in text.items()}
     return {
@@ -260,6 +266,7 @@ def item_deadlines(session: Session, item: Item, *, tz: str, late_record_toleran
         "repeat_notice_left_at": iso(lc.repeat_notice_done_at),
         "deemed_service": None if lc.deemed_served_on is None else (
             "not_established" if not_established else "established" if item.status == "deemed_served" else "pending"),
+        "conditional": conditional,
         "text": text,
     }
 

@@ -37,6 +37,8 @@ from app.models.outbox import new_send_key
 from app.models.types import iso
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
+    deemed_served_email_content,
+    deemed_served_sms,
     reminder_email_content,
     reminder_sms,
     repeat_notice_email_content,
@@ -164,8 +166,9 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     messages = LifecycleOutbox()
     admins = sender_admin_emails(session, {lc.sender_id for lc, action in claimed
                                            if action == rules.END and lc.end_action == "deemed_served"})
-    subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url,
-                                           now, secret)
+    subscribers = subscribers_at_addresses(
+        session, [lc for lc, action in claimed if action != rules.END or lc.end_action == "deemed_served"], base_url,
+        now, secret)
     for lc, action in claimed:
         alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
         data = lifecycle_dates(lc)
@@ -194,6 +197,9 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
                 data = {**data, "repeat_notice": problem, "repeat_notice_left_at": iso(lc.repeat_notice_done_at)}
             kind = EVENT_KIND[outcome]
             ended[lc.item_id] = ITEM_STATUS_AT_END[outcome]
+            if outcome == "deemed_served":  # the recipient learns the legal effect, not only the sender
+                messages.to_recipients(lc, "deemed_served", alert, deemed_served_sms, deemed_served_email_content,
+                                       now, subscribers.get(lc.item_id, ()))
             messages.to_sender(lc, alert, now, outcome, admins.get(lc.sender_id, ()) if problem else ())
         counts[kind] += 1
         events.append({"item_id": lc.item_id, "kind": kind, "occurred_at": now, "data": data})

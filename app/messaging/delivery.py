@@ -302,6 +302,20 @@ def apply_result(session: Session, message: OutboxMessage, result: DeliveryResul
         hook(session, message, now)
 
 
+def cancel_queued_alerts(session: Session, attempt_id: int, now: datetime, *, reason: str, code: str) -> int:
+    """Cancel the alerts about ``attempt_id`` not yet handed to a provider; returns how many.
+
+    Messages already being sent or sent are left as they are (their history says so).
+    """
+    messages = session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.attempt_id == attempt_id, OutboxMessage.status == "queued")
+        .order_by(OutboxMessage.id).with_for_update()
+    ).all()
+    for message in messages:
+        _set_status(session, message, "cancelled", now, error=reason, code=code)
+    return len(messages)
+
+
 def _set_status(session: Session, message: OutboxMessage, status: str, now: datetime, *,
                 error: str | None = None, code: str | None = None) -> None:
     message.status = status

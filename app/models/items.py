@@ -57,6 +57,9 @@ class Item(Model):
 class Attempt(Model):
     """One delivery attempt: append-only evidence, never updated or deleted.
 
+    A scan recorded by mistake is corrected by a new attempt whose ``corrects_attempt_id``
+    names it (at most one correction each); the mistaken attempt stays in the record.
+
     Keeps the time the device says it happened (``occurred_at``) and the time the server
     received it (``recorded_at``). The database refuses UPDATE and DELETE on this table.
     """
@@ -87,6 +90,8 @@ class Attempt(Model):
     accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
     pickup_point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pickup_points.id"))
     collect_by_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    corrects_attempt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attempts.id"), index=True, unique=True)
+    """Set on a correction: the just-recorded attempt it corrects (which stays as it was)."""
 
     item: Mapped[Item] = relationship(back_populates="attempts")
     carrier: Mapped[Carrier] = relationship()

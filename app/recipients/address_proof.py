@@ -31,26 +31,37 @@ def item_address_key(item: Item) -> str:
     return claim_codes.address_key(item.address_line1, item.address_line2, item.postal_code, item.city, item.country)
 
 
-def notice_claim_code(attempt_id: int, *, secret: str) -> str:
-    """The code printed on the notice left at ``attempt_id`` (the same at every reprint; ``secret``: ``SECRET_KEY``)."""
+def notice_claim_code(attempt_id: int, *, secret: str, device_id: int | None = None,
+                      sequence: int | None = None) -> str:
+    """The code printed on the notice left at ``attempt_id`` (the same at every reprint; ``secret``: ``SECRET_KEY``).
+
+    For a signed scan (``device_id`` and its ``sequence``) it is the code the handheld derived
+    itself, offline, with its notice key (:func:`notices.claim_codes.device_notice_key`).
+    """
+    if device_id is not None and sequence is not None:
+        return claim_codes.scan_claim_code(claim_codes.device_notice_key(secret, device_id), sequence)
     return claim_codes.derived_claim_code(secret, f"attempt:{attempt_id}")
 
 
-def notice_claim_code_issued(session: Session, attempt_id: int, *, secret: str) -> str | None:
+def notice_claim_code_issued(session: Session, attempt_id: int, *, secret: str, device_id: int | None = None,
+                             sequence: int | None = None) -> str | None:
     """The notice's code if it was issued with the attempt (a read: nothing is written)."""
-    code = notice_claim_code(attempt_id, secret=secret)
+    code = notice_claim_code(attempt_id, secret=secret, device_id=device_id, sequence=sequence)
     digest = _claim_hash(secret, code)
     return code if session.scalar(sa.select(ClaimCode.id).where(ClaimCode.code_hash == digest)) else None
 
 
 def issue_claim_code(session: Session, item: Item, *, now: datetime, secret: str,
-                     attempt_id: int | None = None) -> str:
+                     attempt_id: int | None = None, device_id: int | None = None,
+                     sequence: int | None = None) -> str:
     """A one-time code for the paper notice of ``item``; returns it in clear, stores its hash.
 
-    With ``attempt_id`` the code is the one derived for that notice, issued in the attempt's
+    With ``attempt_id`` the code is the one derived for that notice (with ``device_id`` and
+    ``sequence``: the one the handheld derived for its signed scan), issued in the attempt's
     transaction, so the printed code is valid from the moment the attempt is. The caller commits.
     """
-    code = notice_claim_code(attempt_id, secret=secret) if attempt_id is not None else claim_codes.new_claim_code()
+    code = (notice_claim_code(attempt_id, secret=secret, device_id=device_id, sequence=sequence)
+            if attempt_id is not None else claim_codes.new_claim_code())
     session.add(ClaimCode(
         kind="notice", code_hash=_claim_hash(secret, code), address_key=item_address_key(item),
         item_id=item.id, issued_at=now, expires_at=now + timedelta(days=CLAIM_CODE_DAYS),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
 from app.models import Attempt, Item, OutboxMessage
+from app.recipients.pickup_points import describe_pickup
 from app.recipients.subscriptions import alert_recipients
 from notices.messages import NoticeAlert, notice_email_content, notice_sms
 from notices.profiles import PROFILES
@@ -24,7 +25,7 @@ def enqueue_notice_alerts(
     The dedupe key ties each message to the attempt, so it can be queued only once; for an
     attempt this transaction created (``new_attempt``) no message can have its key yet.
     """
-    pickup = attempt.pickup_point
+    pickup = describe_pickup(attempt.pickup_point, item.language)
     profile = PROFILES.get(item.service)
     zone = ZoneInfo(tz)
     if attempt.collect_by_at is None:  # only attempts that left a notice are alerted
@@ -33,8 +34,8 @@ def enqueue_notice_alerts(
     alert = NoticeAlert(
         tracking_number=item.tracking_number,
         sender_name=item.sender.name if item.sender else None,
-        pickup_name=pickup.name if pickup else "",
-        pickup_address=pickup.address if pickup else "",
+        pickup_name=pickup.name,
+        pickup_address=pickup.address,
         deadline_local=deadline_local,
         verify_url=item.verify_url(base_url),
         language=item.language,
@@ -56,7 +57,7 @@ def enqueue_notice_alerts(
         ))
     for person in alert_recipients(session, item, base_url=base_url, now=now, secret=secret):
         # Subscribers at the item's address and their delegates, each in their own language.
-        own = replace(alert, language=person.language)
+        own = replace(alert, language=person.language, addressee=item.recipient_name if person.delegate else None)
         key = f"attempt:{attempt.id}:{person.key}"
         if person.channel == "sms":
             quiet = f"{person.quiet_start}-{person.quiet_end}" if person.quiet_start and person.quiet_end else "off"

@@ -93,6 +93,8 @@ class AlertRecipient:
     manage_url: str
     key: str
     subscriber_id: int
+    delegate: bool = False
+    """A person the address's holder authorised: their alerts say whose letter it is."""
 
 
 # -- signed management links ----------------------------------------------------------------
@@ -257,6 +259,7 @@ def alert_recipients(session: Session, item: Item, *, base_url: str, now: dateti
                 quiet_end=person.quiet_end if person.quiet_start != person.quiet_end else "",
                 timezone=person.timezone,
                 manage_url=link, key=f"sub:{contact.id}:{contact.channel}", subscriber_id=person.id,
+                delegate=person.is_delegate,
             ))
     return found
 

@@ -146,6 +146,22 @@ def paths() -> dict:
                                              TOKEN_ONLY_HEADERS),
                                    **problems(400, 401, 403, 404, 409, 422)}},
         },
+        "/scans/{attempt_id}/correction": {
+            "post": {"operationId": "correctScan", "tags": ["Carriers"],
+                     "summary": "Correct this device's just-recorded scan (an appended attempt)",
+                     "security": DEVICE,
+                     "parameters": [{"name": "attempt_id", "in": "path", "required": True,
+                                     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+                     "description": "Within SCAN_CORRECTION_WINDOW_SECONDS (default 120) of the scan reaching the "
+                                    "server, the device that recorded it may correct its outcome. The attempt is never "
+                                    "changed: the correction is a new attempt with `corrects_attempt_id`, same time "
+                                    "and place. Later: 409 `correction-window-closed` naming `attempt_id`; a scan "
+                                    "already corrected, a correction, or not the item's latest scan: 409; the same "
+                                    "outcome: 422.",
+                     "requestBody": body(ref("ScanCorrection")),
+                     "responses": {**json_ok(ref("ScanResult"), "Corrected", 201, TOKEN_ONLY_HEADERS),
+                                   **problems(400, 401, 403, 404, 409, 422)}},
+        },
         "/items/{tracking_number}/collection": {
             "post": {"operationId": "recordCollection", "tags": ["Carriers"], "summary": "The item was collected at the counter",
                      "security": DEVICE, "parameters": [NUMBER],

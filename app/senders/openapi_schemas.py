@@ -76,6 +76,11 @@ SCHEMAS = {
                    "such as distance_m or speed_kmh", "items": obj({"code": STR, "text": STR}, ["code", "text"])},
         "distance_from_address": nullable(obj({"m": NUM, "text": STR}, ["m", "text"],
                                               description="how far from the address point the scan was, in words too")),
+        "corrects_attempt_id": nullable({**INT, "description": "on a correction: the just-recorded attempt it "
+                                         "corrects (which stays in the record)"}),
+        "corrected_by": nullable({**INT, "description": "the attempt that corrected this one, if any"}),
+        "correction_text": nullable(obj({"pl": STR, "en": STR}, ["pl", "en"],
+                                        description="the correction in words, attempts numbered from 1")),
     }, ["id", "outcome", "upu_event", "occurred_at", "recorded_at"]),
     "Notification": obj({
         "id": INT, "channel": {"type": "string", "enum": [c.value for c in ContactChannel]}, "purpose": STR, "to": nullable(STR),
@@ -148,6 +153,10 @@ SCHEMAS = {
         "sent_at": {"type": "string", "format": "date-time", "description": "enrolled handhelds: device clock when "
                     "sending; a disagreement with the server clock beyond a tolerance is flagged"},
     }, ["tracking_number", "outcome", "occurred_at", "location"]),
+    "ScanCorrection": obj({
+        "outcome": {"type": "string", "enum": [o.value for o in Outcome], "description": "the right outcome"},
+        "pickup_point": nullable({"type": "string", "minLength": 1, "maxLength": 40}),
+    }, ["outcome"]),
     "ScanResult": {"allOf": [ref("Attempt"), obj({"tracking_number": STR, "item_status": STR, "verify_url": STR},
                                                  ["tracking_number", "item_status", "verify_url"])]},
     "WebhookEndpoint": obj({

@@ -71,6 +71,8 @@ def _clean_types(types) -> list[str]:
         return ["*"]
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise ValidationFailed([FieldError("event_types", "must be a list of event type names")])
+    if len(types) > 50:  # as documented (maxItems), counted before duplicates are merged
+        raise ValidationFailed([FieldError("event_types", "must list at most 50 event types")])
     types = sorted({t.strip() for t in types if t.strip()})
     unknown = [t for t in types if t != "*" and not t.startswith(("item.", "case."))]
     if unknown or len(types) > 50:

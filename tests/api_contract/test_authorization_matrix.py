@@ -41,6 +41,8 @@ def operations(w):
         ("POST", "/api-keys", SENDER, "/api/v1/api-keys", lambda: {"name": "b"}),
         ("DELETE", "/api-keys/{key_id}", SENDER, f"/api/v1/api-keys/{w.key_id_a}", None),
         ("POST", "/scans", DEVICE, "/api/v1/scans", lambda: scan_payload(n, outcome="refused")),
+        ("POST", "/scans/{attempt_id}/correction", DEVICE, "/api/v1/scans/1/correction",
+         lambda: {"outcome": "delivered"}),
         ("POST", "/items/{tracking_number}/collection", DEVICE, f"/api/v1/items/{n}/collection",
          lambda: {"collected_by": "Jan Kowalski", "id_type": "id_card", "id_last_digits": "4321"}),
         ("GET", "/tasks", DEVICE, "/api/v1/tasks", None),

@@ -7,7 +7,7 @@ import uuid
 from jsonschema import Draft202012Validator
 
 from tests.api_contract.conftest import assert_matches
-from tests.conftest import item_payload, scan_payload
+from tests.conftest import item_payload, scan_payload, tracking_number
 
 
 def documented_operations(document: dict) -> set[tuple[str, str]]:
@@ -41,6 +41,17 @@ def test_document_is_openapi_3_1_with_valid_schemas(openapi):
             assert op["responses"], (method, path)
 
 
+def _corrected(api, dev):
+    """A fresh notice, corrected at once: the 201 answer."""
+    number = tracking_number()
+    api.register(tracking_number=number)
+    scanned = api.client.post("/api/v1/scans", json=scan_payload(number),
+                              headers={**dev, "Idempotency-Key": uuid.uuid4().hex}).get_json()
+    response = api.client.post(f"/api/v1/scans/{scanned['id']}/correction", json={"outcome": "delivered"}, headers=dev)
+    assert response.status_code == 201
+    return response
+
+
 def test_real_answers_match_the_document(api, world, openapi):
     a = api.auth(world.key_a)
     dev = api.auth(world.device)
@@ -70,6 +81,11 @@ def test_real_answers_match_the_document(api, world, openapi):
         ("post", "/scans", lambda: api.client.post("/api/v1/scans", json=scan_payload(n, outcome="delivered"),
                                                   headers={**dev, "Idempotency-Key": uuid.uuid4().hex})),
         ("post", "/scans", lambda: api.client.post("/api/v1/scans", json=scan_payload(n), headers=dev)),
+        ("post", "/scans/{attempt_id}/correction", lambda: _corrected(api, dev)),
+        ("post", "/scans/{attempt_id}/correction",
+         lambda: api.client.post("/api/v1/scans/999999/correction", json={"outcome": "delivered"}, headers=dev)),
+        ("post", "/scans/{attempt_id}/correction",
+         lambda: api.client.post("/api/v1/scans/1/correction", json={"outcome": 1}, headers=dev)),
         ("get", "/tasks", lambda: api.client.get("/api/v1/tasks", headers=dev)),
         ("get", "/statements", lambda: api.client.get("/api/v1/statements", headers=dev)),
         ("post", "/statements/{statement_id}",

@@ -34,17 +34,18 @@ def test_bulk_rows_equal_what_enqueue_message_writes(db_session, kwargs):
 
 @pytest.mark.parametrize("language", ["pl", "en"])
 @pytest.mark.parametrize("pickup", ["Poczta 1", "Placówka pocztowa Warszawa 1", "Urząd Pocztowy " + "Nowa Huta " * 8, ""])
-def test_lifecycle_sms_fit_two_segments_and_keep_every_fact(language, pickup):
+def test_lifecycle_sms_keep_their_budget_and_every_fact(language, pickup):
     from datetime import date, datetime
 
     from notices.lifecycle_messages import LifecycleAlert, reminder_sms, repeat_notice_left_sms, repeat_notice_sms
     from notices.sms import count_segments
+    from notices.sms_texts import SMS_BUDGETS
 
     url = "https://awizo.example.pl/v/" + "Zz-_9" * 8 + "abc"     # a 43-character token
     alert = LifecycleAlert("RR123456785PL", "Sąd", pickup, "ul. Polna 1", date(2026, 4, 7), url, language,
                            repeat_notice_left_at=datetime(2026, 3, 31, 10, 5))
     for text in (repeat_notice_sms(alert), reminder_sms(alert), repeat_notice_left_sms(alert)):
-        assert count_segments(text).segments <= 2
+        assert count_segments(text).segments <= SMS_BUDGETS["reminder"] == SMS_BUDGETS["repeat_notice"]
         assert "RR123456785PL" in text and "07.04.2026" in text and text.endswith(url)
     assert "31.03 10:05" in repeat_notice_left_sms(alert)
 

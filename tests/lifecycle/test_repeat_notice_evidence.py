@@ -70,7 +70,7 @@ def test_alerts_say_due_before_and_left_with_the_time_after_the_carrier_records_
     due = lc.messages(letter, "repeat_notice")
     sms = next(m.body for m in due if m.channel == "sms")
     email = next(m.body for m in due if m.channel == "email")
-    assert sms.startswith("Powtórne awizo należne:")
+    assert sms.startswith("Awizo: powtórne awizo należne. ")
     assert "zostaje" not in email and "Przypada termin pozostawienia powtórnego awizo" in email
     assert lc.messages(letter, "repeat_notice_left") == []
     assert letter in _tasks(api)
@@ -80,7 +80,7 @@ def test_alerts_say_due_before_and_left_with_the_time_after_the_carrier_records_
     left = lc.messages(letter, "repeat_notice_left")
     assert {m.channel for m in left} == {"sms", "email"}
     # 08:00 UTC is 10:00 in Warsaw
-    assert next(m.body for m in left if m.channel == "sms").startswith("Powtórne awizo 31.03 10:00:")
+    assert next(m.body for m in left if m.channel == "sms").startswith("Awizo: powtórne awizo 31.03 10:00. ")
     assert "pozostawione pod Twoim adresem 31.03.2026 10:00" in next(m.body for m in left if m.channel == "email")
     assert letter not in _tasks(api)
     record = api.item(letter).json
@@ -91,6 +91,10 @@ def test_alerts_say_due_before_and_left_with_the_time_after_the_carrier_records_
     assert lc.sweep().actions == {"collection_reminder_skipped": 1, "deemed_served": 1}
     assert lc.status(letter) == "deemed_served"
     assert api.item(letter).json["deadlines"]["deemed_service"] == "established"
+    told = lc.messages(letter, "deemed_served")   # the recipient hears it too, by SMS and e-mail
+    assert {m.channel for m in told} == {"sms", "email"}
+    assert "nieodebrane w Placówka pocztowa Warszawa 1 do 07.04.2026 uznaje się za doręczone 07.04.2026" in next(m.body for m in told if m.channel == "sms")
+    assert "art. 44 KPA" in next(m.body for m in told if m.channel == "email")
 
 
 def test_a_second_notice_in_the_first_week_is_not_the_repeat_notice(api, lc, clock):

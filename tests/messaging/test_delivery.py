@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from notices.sms import count_segments
+from notices.sms_texts import SMS_BUDGETS
 
 
 def _deadline_text(record: dict) -> str:
@@ -52,7 +53,7 @@ def test_notice_left_alerts_go_out_by_twilio_and_smtp(api, worker, prism_server,
     assert len(smtp_server.to("jan.kowalski@example.com")) == 1
 
 
-def test_english_recipient_gets_english_email_and_a_two_segment_sms(api, worker, smtp_server, outbox):
+def test_english_recipient_gets_english_email_and_an_sms_within_its_budget(api, worker, smtp_server, outbox):
     payload = {"name": "John Smith", "email": "john@example.com", "phone": "+48 601 234 999", "language": "en",
                "address": {"line1": "ul. Długa 5", "postal_code": "00-238", "city": "Warszawa", "country": "PL"}}
     number = api.register(recipient=payload).get_json()["tracking_number"]
@@ -66,7 +67,8 @@ def test_english_recipient_gets_english_email_and_a_two_segment_sms(api, worker,
     assert f"Collect by: {_deadline_text(record)}" in text and "Unsubscribe: " in text
     [sms] = outbox(channel="sms")
     assert sms["recipient"] == "+48601234999" and sms["provider"] == "dev"  # no Twilio here
-    assert sms["body"].startswith(f"Awizo: item {number}") and count_segments(sms["body"]).segments <= 2
+    assert sms["body"].startswith(f"Awizo: item {number} from Sąd Rejonowy Testowo awaits at ")
+    assert count_segments(sms["body"]).segments <= SMS_BUDGETS["notice_left"]
 
 
 def test_provider_outage_then_recovery_loses_and_duplicates_nothing(api, worker, twilio_stub, smtp_server, outbox,
@@ -108,7 +110,7 @@ def test_dev_outbox_page_shows_messages_when_no_provider_is_configured(api, work
     html = page.get_data(as_text=True)
     assert "+48601234567" in html and "jan.kowalski@example.com" in html
     assert f"Awizo: przesyłka polecona {number} czeka na odbiór" in html
-    assert f"Awizo: przesyłka {number} czeka w" in html
+    assert f"Awizo: {number} od: Sąd Rejonowy Testowo czeka w" in html
     assert html.count('class="status-sent">sent') == 2
 
 

@@ -38,6 +38,9 @@ def test_notice_alerts_reach_subscribers_and_confirmed_delegates_only(app, clien
     assert _notice_left_to(rec, second) == {("sms", PHONE), ("email", EMAIL), ("sms", DELEGATE_PHONE)}
     delegate_sms = next(m for m in rec.messages("notice_left", DELEGATE_PHONE))
     assert delegate_sms.language == "en" and "awaits" in delegate_sms.body
+    assert delegate_sms.body.startswith("Awizo (addressee: Jan Kowalski): ")   # whose letter it is
+    holder_sms = next(m for m in rec.messages("notice_left", PHONE) if m.item_id == _item_id(rec, second))
+    assert "Jan Kowalski" not in holder_sms.body
 
 
 def test_no_alert_before_the_address_is_proven(app, rec, api):

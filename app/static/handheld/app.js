@@ -102,6 +102,23 @@
       .then(function (ok) { scan.printPending = !ok; return Store.putScan(scan); });
   }
 
+  /* With network: fresh pickup point, notice kit (the calendar of deadlines) and correction window. */
+  function refreshIdentity() {
+    return Store.identity().then(function (identity) {
+      if (!identity || !navigator.onLine || !body.dataset.meUrl) return identity;
+      return fetch(body.dataset.meUrl, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+        if (!r.ok) return identity;
+        return r.json().then(function (data) {
+          return Store.updateIdentity(function (latest) {
+            latest.pickup = data.pickup_point;
+            latest.notice_kit = data.notice_kit;
+            latest.correction_window_s = data.correction_window_s;
+          });
+        });
+      }).catch(function () { return identity; });
+    });
+  }
+
   /* Resolves when the service worker is active (the shell is cached), or after 15 s. */
   function shellReady() {
     if (!("serviceWorker" in navigator)) return Promise.resolve();
@@ -135,6 +152,7 @@
                 if (!response.ok) throw new Error(data.detail || response.statusText);
                 return Store.saveIdentity({
                   token: data.token, device: data.device, carrier: data.carrier, pickup: data.pickup_point,
+                  notice_kit: data.notice_kit, correction_window_s: data.correction_window_s,
                   privateKey: keys.privateKey, publicKey: keys.publicKey, sequence: 0,
                   enrolled_at: new Date().toISOString(),
                 }).then(function () { return data; });
@@ -197,6 +215,7 @@
 
   // -- scanning -----------------------------------------------------------------------------
   var recording = Promise.resolve();
+  var lookedUp = {};  // what GET /h/api/item said at the door, by number: kept with the scan
   function record(identity, number, outcome, pickup) {
     var occurredAt = new Date().toISOString();  // the device's clock at the tap, signed below
     return currentFix().then(function (fix) {
@@ -209,7 +228,8 @@
         return Canonical.sign(identity.privateKey, payload).then(function (signature) {
           payload.signature = signature;
           var scan = {key: crypto.randomUUID(), sequence: sequence, payload: payload, state: "queued",
-                      made_at: occurredAt, token: identity.token, device_id: identity.device.id};
+                      made_at: occurredAt, token: identity.token, device_id: identity.device.id,
+                      item: lookedUp[number] || null};
           return Store.putScan(scan).then(function () { return scan; });
         });
       });
@@ -253,6 +273,7 @@
           return r.json().then(function (data) {
             if (current !== number) return;
             if (!r.ok) { el.textContent = data.detail || r.statusText; return; }
+            lookedUp[number] = {service: data.service, sender: data.sender};
             el.textContent = tr("Adresat: ", "Addressee: ") + data.addressee.name + ", " + data.addressee.address;
           });
         }).catch(function () {
@@ -297,6 +318,10 @@
             var link = $("last-notice");
             link.hidden = !NOTICE_OUTCOMES[outcome];
             link.href = "notice?key=" + encodeURIComponent(scan.key) + "&lang=" + lang;
+            lastScan = scan;
+            $("correct-message").textContent = "";
+            $("correct-panel").hidden = true;
+            showCorrect();
             input.value = "";
             input.focus();
             return refreshCount().then(sync);
@@ -307,6 +332,65 @@
           });
         });
       });
+      // -- correcting the last scan, while the server still takes a correction ----------------
+      var lastScan = null, correctTimer = null;
+      function showCorrect() {
+        var button = $("last-correct");
+        button.hidden = true;
+        if (correctTimer) { clearTimeout(correctTimer); correctTimer = null; }
+        if (!lastScan) return Promise.resolve();
+        return Promise.all([Store.getScan(lastScan.key), Store.identity()]).then(function (both) {
+          var scan = both[0], latest = both[1] || identity;
+          if (!scan || scan.state !== "sent" || !scan.response || !scan.response.id || scan.correction) return;
+          var window_s = latest.correction_window_s || 0;
+          var left = Date.parse(scan.response.recorded_at) + window_s * 1000 - Date.now();
+          if (left <= 0) return;
+          lastScan = scan;
+          button.hidden = false;
+          correctTimer = setTimeout(function () { button.hidden = true; $("correct-panel").hidden = true; }, left);
+        });
+      }
+      document.addEventListener("awizo:synced", showCorrect);
+      $("last-correct").addEventListener("click", function () {
+        Array.prototype.forEach.call(document.querySelectorAll(".correct-outcome"), function (b) {
+          b.hidden = b.dataset.outcome === lastScan.payload.outcome;
+          b.disabled = false;
+        });
+        $("correct-panel").hidden = false;
+        $("correct-heading").focus();
+      });
+      $("correct-cancel").addEventListener("click", function () { $("correct-panel").hidden = true; });
+      Array.prototype.forEach.call(document.querySelectorAll(".correct-outcome"), function (button) {
+        button.addEventListener("click", function () {
+          var scan = lastScan, outcome = button.dataset.outcome, message = $("correct-message");
+          Array.prototype.forEach.call(document.querySelectorAll(".correct-outcome"), function (b) { b.disabled = true; });
+          var url = body.dataset.scansUrl + "/" + scan.response.id + "/correction";
+          fetch(url, {method: "POST", headers: {"Content-Type": "application/json",
+                                                "Authorization": "Bearer " + (scan.token || identity.token)},
+                      body: JSON.stringify({outcome: outcome})}).then(function (r) {
+            return r.json().catch(function () { return {}; }).then(function (data) {
+              $("correct-panel").hidden = true;
+              $("last-correct").hidden = true;
+              if (!r.ok) {
+                message.textContent = tr("Nie poprawiono: ", "Not corrected: ") + (data.detail || r.statusText);
+                return;
+              }
+              scan.correction = data;
+              return Store.putScan(scan).then(function () {
+                $("last-text").textContent = tr("Poprawiono", "Corrected") + ": " + scan.payload.tracking_number +
+                  " — " + outcomeText(outcome) + " (" + tr("poprzedni wynik zostaje w zapisie", "the earlier outcome stays in the record") + ")";
+                var link = $("last-notice");
+                link.hidden = !NOTICE_OUTCOMES[outcome];
+                message.textContent = "";
+              });
+            });
+          }, function () {
+            message.textContent = tr("Brak sieci: poprawka wymaga połączenia.", "No network: a correction needs a connection.");
+            Array.prototype.forEach.call(document.querySelectorAll(".correct-outcome"), function (b) { b.disabled = false; });
+          });
+        });
+      });
+
       if (window.AwizoCamera) window.AwizoCamera.init(function (text) { window.AwizoChoose(text); });
       var asked = new URLSearchParams(location.search).get("number");  // from the task list
       if (asked) window.AwizoChoose(asked);
@@ -463,7 +547,7 @@
       var h = document.createElement("h2");
       h.textContent = text.title;
       section.appendChild(h);
-      [["what"], ["attempt"], ["where_label", "where"], ["hours"], ["until_label", "until"], ["otherwise"], ["bring"], ["qr"]]
+      [["what"], ["attempt"], ["where_label", "where"], ["hours"], ["until_label", "until"], ["otherwise"], ["bring"], ["qr"], ["note"]]
         .forEach(function (keys) {
           var values = keys.map(function (k) { return text[k]; }).filter(Boolean);
           if (!values.length) return;
@@ -497,10 +581,13 @@
       paper.appendChild(url);
       if (data.claim_code) {
         var claim = document.createElement("p");
+        claim.className = "claim";
+        claim.dataset.code = data.claim_code;
         claim.textContent = "Alerty SMS/e-mail / SMS and e-mail alerts: " + data.signup_url + " — kod / code: " + data.claim_code;
         paper.appendChild(claim);
       }
       paper.appendChild(block(data.text[second], second));
+      paper.dataset.madeOnDevice = data.made_on_device ? "true" : "false";
       paper.hidden = false;
       $("print").disabled = false;
     }
@@ -509,11 +596,14 @@
       if (!identity || !scan) { message.textContent = tr("Nie znaleziono skanu.", "Scan not found."); return; }
       current = scan;
       if (scan.notice) { render(scan.notice); return; }
-      if (scan.state !== "sent") {
-        message.textContent = tr("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).",
-                                 "The notice can be printed once the scan has been sent (no network).");
-        return;
+      /* No network, or the scan not sent yet: the device makes the notice from its signed scan. */
+      function onDevice() {
+        return AwizoNotice.build(identity, scan).then(render, function () {
+          message.textContent = tr("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).",
+                                   "The notice can be printed once the scan has been sent (no network).");
+        });
       }
+      if (scan.state !== "sent" || !navigator.onLine) return onDevice();
       var url = body.dataset.noticeUrl.replace(/TN$/, encodeURIComponent(scan.payload.tracking_number));
       return fetch(url, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
         return r.json().then(function (data) {
@@ -521,11 +611,12 @@
           scan.notice = data;  // kept on the device: reprints work offline
           return Store.putScan(scan).then(function () { render(data); });
         });
-      });
+      }, function () { return scan.correction ? Promise.reject(new Error(tr("Brak sieci.", "No network."))) : onDevice(); });
     }).catch(function (e) { message.textContent = e.message; });
   }
 
   refreshCount().then(function () { if (navigator.onLine) sync(); });
+  if (body.dataset.page !== "enrol") refreshIdentity();
   var page = body.dataset.page;
   if (page === "enrol") enrolPage();
   if (page === "scan") scanPage();

@@ -57,6 +57,18 @@
         });
       });
     },
+    /* Changes the identity's other fields in one transaction, so the sequence never goes back. */
+    updateIdentity: function (change) {
+      return tx(["meta"], "readwrite", function (t, set) {
+        var meta = t.objectStore("meta");
+        req(meta.get("identity"), function (identity) {
+          if (!identity) { set(null); return; }
+          change(identity);
+          meta.put(identity);
+          set(identity);
+        });
+      });
+    },
     /* Kept apart from the identity, so saving them can never roll the sequence back. */
     tasks: function () {
       return tx(["meta"], "readonly", function (t, set) {

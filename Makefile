@@ -12,7 +12,7 @@ PORT ?= 5000
 NIGHT ?= TZ="Europe/Warsaw" today 02:30
 NIGHT_TESTS ?= tests/lifecycle tests/messaging/test_quiet_hours.py
 
-.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench lint lock clean
+.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench bench-smoke lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,8 +74,13 @@ ifdef TEST_DATABASE_URL
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) .ci/at-time '$(NIGHT)' $(BIN)/python -m pytest $(NIGHT_TESTS) $(PYTEST_ARGS)
 endif
 
+# Every benchmark (or BENCH=name ...); BENCH_JSON=file writes the figures as JSON too.
 bench: setup
-	$(BIN)/python -m bench $(BENCH)
+	$(BIN)/python -m bench $(BENCH) $(if $(BENCH_JSON),--json $(BENCH_JSON))
+
+# The benchmarks at a tiny size on PostgreSQL: the harness still works (not a timing).
+bench-smoke: setup
+	$(BIN)/python -m bench --smoke $(BENCH)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache

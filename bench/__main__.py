@@ -1,33 +1,62 @@
-"""Run the benchmarks: ``python -m bench [scans proofs sweep csv_import]`` (all when none named);
-``python -m bench NAME --json [FILE]`` also writes that benchmark's figures as JSON (options after
-the names go to each benchmark named).
+"""Run the benchmarks: ``python -m bench [NAME ...] [--json FILE] [--smoke]`` (all when none named).
 
-Each one prints its figures as ratios against a baseline it measures in the same run; run one
-alone with its own options via ``python -m bench.<name> --help``.
+Each one prints its figures beside a floor it measures in the same run, the ratio and the goal;
+``--json FILE`` writes them as JSON (with several benchmarks, one file each: FILE with the
+benchmark's name before the extension). ``--smoke`` runs every one at a tiny size: it checks
+that the harness still works (CI runs it), not the speed. Run one alone with its own options
+via ``python -m bench.<name> --help``.
 """
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 BENCHMARKS = {
     "scans": "POST /api/v1/scans through gunicorn on PostgreSQL vs a raw-INSERT endpoint",
     "proofs": "signed, time-stamped proofs vs the same PDF unsigned; log append/proofs at 1M entries",
     "sweep": "lifecycle sweep over 1M items with 10k due vs an indexed SELECT, with query plans",
-    "csv_import": "bulk CSV registration of 20,000 rows",
+    "csv_import": "bulk CSV registration of 50,000 rows",
+    "outbox": "the worker's e-mail dispatch vs a local SMTP sink on one connection",
 }
+# Benchmarks that take --json/--smoke themselves; for the others, the smoke size as options.
+OWN_OPTIONS = {"scans", "sweep", "outbox"}
+SMOKE = {"proofs": ["--proofs", "2", "--log-size", "1000"], "csv_import": ["--rows", "200", "--database", "postgresql"]}
+TAKES_JSON = {"proofs"}  # takes --json but sizes its smoke run from options
+DEFAULTS = {"csv_import": ["--database", "postgresql"]}  # the goal is stated on PostgreSQL
+
+
+def _json_path(base: str, name: str, several: bool) -> str:
+    if not several:
+        return base
+    path = Path(base)
+    return str(path.with_name(f"{path.stem}.{name}{path.suffix or '.json'}"))
 
 
 def main(argv: list[str]) -> int:
-    cut = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
-    names, options = argv[:cut], argv[cut:]  # options (--json [FILE], …) go to each benchmark named
-    unknown = [n for n in names if n not in BENCHMARKS]
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(BENCHMARKS))
+    parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; choose from: {', '.join(BENCHMARKS)}")
         return 2
+    names = args.names or list(BENCHMARKS)
     failed = 0
-    for name in names or list(BENCHMARKS):
+    for name in names:
         print(f"\n== {name}: {BENCHMARKS[name]}", flush=True)
+        options: list[str] = []
+        if name in OWN_OPTIONS:
+            options += ["--smoke"] if args.smoke else []
+            options += ["--json", _json_path(args.json, name, len(names) > 1)] if args.json else []
+        else:
+            options += SMOKE.get(name, []) if args.smoke else DEFAULTS.get(name, [])
+            if args.json and name in TAKES_JSON:
+                options += ["--json", _json_path(args.json, name, len(names) > 1)]
         failed |= subprocess.run([sys.executable, "-m", f"bench.{name}", *options], check=False).returncode != 0
     return failed
 

@@ -81,7 +81,7 @@ def main() -> None:
             upgrade(revision="heads")
             if args.without_listeners:
                 key = events._KEY
-                app.extensions[key] = [f for f in app.extensions[key] if args.without_listeners not in f.__module__]
+                app.extensions[key] = [pair for pair in app.extensions[key] if args.without_listeners not in pair[0].__module__]
             sender, _ = create_sender("Bench sender")
             for n in range(args.endpoints):
                 webhooks.create_endpoint(db.session, sender.id, f"https://hooks.example.com/{n}")
@@ -102,7 +102,7 @@ def main() -> None:
             callbacks = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                                           .where(OutboxMessage.channel == "webhook"))
             print(f"database={args.database} rows={args.rows} file={len(data) / 1e6:.1f} MB "
-                  f"listeners={[f.__module__ for f in app.extensions.get(events._KEY, [])]}")
+                  f"listeners={[pair[0].__module__ for pair in app.extensions.get(events._KEY, [])]}")
             print(f"read {read_s:.2f} s · validate {validate_s:.2f} s ({args.rows / validate_s:,.0f} rows/s) · "
                   f"save {save_s:.2f} s ({args.rows / save_s:,.0f} rows/s) · total {total_s:.2f} s "
                   f"({args.rows / total_s:,.0f} rows/s)")

@@ -184,6 +184,42 @@ def item_location(session: Session, item_id: int, given: tuple[float, float] | N
                         address_point_id=point.id if point else None, located_at=now)
 
 
+def item_locations(session: Session, entries: list[tuple[int, tuple[float, float] | None, str, str, str]],
+                   now: datetime) -> list[ItemLocation]:
+    """:func:`item_location` for many items ``(item_id, given, line1, postal_code, city)`` at once:
+    the register is read with two queries per 500 addresses instead of one or two per item."""
+    keyed = {i: keys.item_key(line1, postal_code, city)
+             for i, (_, given, line1, postal_code, city) in enumerate(entries) if given is None}
+    wanted = sorted({key for key in keyed.values() if key is not None})
+    exact: dict[str, AddressPoint] = {}
+    for start in range(0, len(wanted), 500):
+        exact.update({p.match_key: p for p in session.scalars(
+            sa.select(AddressPoint).where(AddressPoint.match_key.in_(wanted[start:start + 500])))})
+    loose = sorted({keys.key_without_postal_code(key) for key in wanted if key not in exact})
+    by_loose: dict[str, list[AddressPoint]] = {}
+    for start in range(0, len(loose), 500):
+        for candidate in session.scalars(sa.select(AddressPoint).where(
+                AddressPoint.match_key_no_postal.in_(loose[start:start + 500]))):
+            by_loose.setdefault(candidate.match_key_no_postal, []).append(candidate)
+    locations = []
+    for i, (item_id, given, *_address) in enumerate(entries):
+        if given is not None:
+            locations.append(ItemLocation(item_id=item_id, latitude=given[0], longitude=given[1], quality="given",
+                                          located_at=now))
+            continue
+        key = keyed[i]
+        point: AddressPoint | None = None
+        quality = "unmatched"
+        if key is not None and key in exact:
+            point, quality = exact[key], "exact"
+        elif key is not None and len(by_loose.get(keys.key_without_postal_code(key), ())) == 1:
+            point, quality = by_loose[keys.key_without_postal_code(key)][0], "no_postal_code"
+        locations.append(ItemLocation(item_id=item_id, latitude=point.latitude if point else None,
+                                      longitude=point.longitude if point else None, quality=quality,
+                                      address_point_id=point.id if point else None, located_at=now))
+    return locations
+
+
 def location_data(location: ItemLocation | None) -> dict | None:
     """For the sender and staff only: the public record never shows where the recipient lives."""
     if location is None:

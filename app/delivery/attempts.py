@@ -18,6 +18,7 @@ from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.events import record_event
 from app.lifecycle import service as lifecycle
 from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
+from app.models.lifecycle import ItemLifecycle
 from app.recipients import notifications
 from app.recipients.address_proof import issue_claim_code
 from notices.outcomes import Outcome, upu_event
@@ -62,18 +63,48 @@ class ScanResult:
     replayed: bool = False
 
 
-def _stored(session: Session, device_id: int, key: str, fingerprint: str) -> ScanResult | None:
-    record = session.scalar(
-        sa.select(IdempotencyRecord).where(IdempotencyRecord.device_id == device_id, IdempotencyRecord.key == key)
-    )
-    if record is None:
+@dataclass
+class Target:
+    """The scanned item with its sender and its notice lifecycle (None before a first notice), read at once."""
+
+    item: Item | None
+    lifecycle: ItemLifecycle | None
+
+
+def load_target(session: Session, tracking_number: str) -> Target:
+    """One statement: the item, its sender and its lifecycle (a scan needs all three)."""
+    row = session.execute(
+        sa.select(Item, ItemLifecycle).outerjoin(ItemLifecycle, ItemLifecycle.item_id == Item.id)
+        .options(joinedload(Item.sender)).where(Item.tracking_number == tracking_number)).first()
+    return Target(None, None) if row is None else Target(row[0], row[1])
+
+
+def previous_answer(session: Session, device_id: int, key: str, fingerprint: str, *,
+                    same_scan_since: datetime | None = None) -> ScanResult | None:
+    """The stored answer for this ``Idempotency-Key`` (a reused key with another scan is a conflict).
+
+    With ``same_scan_since``, the first answer to the same scan sent since then under any key
+    counts too (a token-only device resending what it already sent); both in one statement.
+    """
+    match = IdempotencyRecord.key == key
+    if same_scan_since is not None:
+        match = sa.or_(match, sa.and_(IdempotencyRecord.request_hash == fingerprint,
+                                      IdempotencyRecord.created_at >= same_scan_since))
+    records = list(session.scalars(sa.select(IdempotencyRecord).where(IdempotencyRecord.device_id == device_id, match)
+                                   .order_by(IdempotencyRecord.id)))
+    if same_scan_since is not None:
+        for record in records:
+            if record.request_hash == fingerprint and record.created_at >= same_scan_since:
+                return ScanResult(record.status_code, record.response, replayed=True)
+    found = next((r for r in records if r.key == key), None)
+    if found is None:
         return None
-    if record.request_hash != fingerprint:
+    if found.request_hash != fingerprint:
         raise Conflict(
             "This Idempotency-Key was already used for a different scan.",
             [FieldError("Idempotency-Key", "was already used for a different scan")],
         )
-    return ScanResult(record.status_code, record.response, replayed=True)
+    return ScanResult(found.status_code, found.response, replayed=True)
 
 
 def signed_scan_of(attempt: Attempt) -> dict:
@@ -87,6 +118,7 @@ def signed_scan_of(attempt: Attempt) -> dict:
 def record_attempt(
     session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
     now: datetime, base_url: str, tz: str, secret: str, check_config: Mapping[str, Any], on_attempt=None,
+    target: Target | None = None, key_checked: bool = False,
 ) -> ScanResult:
     """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
 
@@ -96,31 +128,36 @@ def record_attempt(
     ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
     ``secret`` (``SECRET_KEY``) derives the claim code printed on a notice and the subscribers'
     links; ``check_config`` is the app's configuration the checks take their thresholds from.
+    ``target`` (from :func:`load_target`) and ``key_checked`` (the caller already looked the key
+    up with :func:`previous_answer` in this transaction) spare the first try those reads.
     """
     fingerprint = scan.fingerprint()
     device_id = device.id
     for _ in range(5):
-        stored = _stored(session, device_id, idempotency_key, fingerprint)
+        stored = None if key_checked else previous_answer(session, device_id, idempotency_key, fingerprint)
         if stored:
             session.rollback()
             return stored
         try:
-            result = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
-                                    fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
-                                    on_attempt=on_attempt)
+            # Holding the attempt keeps it in the session's (weak) identity map until the commit,
+            # where the log entry reads it: otherwise it is loaded again.
+            result, _attempt = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
+                                             fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
+                                             on_attempt=on_attempt, target=target)
             session.commit()  # the unique (device, key) index decides a race here
-            checks.check_recorded_attempt(session, result.body["id"], check_config, now)
+            checks.check_recorded_attempt(session, result.body["id"], check_config, now, fresh=True)
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.
             session.rollback()
+            target, key_checked = None, False
     raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
 
 
-def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, secret, on_attempt=None) -> ScanResult:
-    item = session.scalar(
-        sa.select(Item).options(joinedload(Item.sender)).where(Item.tracking_number == scan.tracking_number)
-    )
+def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, secret, on_attempt=None,
+                   target: Target | None = None) -> tuple[ScanResult, Attempt]:
+    target = target or load_target(session, scan.tracking_number)
+    item = target.item
     if item is None:
         raise NotFound(f"No item {scan.tracking_number} is registered.")
     if item.status in FINAL_STATUSES:
@@ -147,9 +184,12 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         latitude=scan.latitude, longitude=scan.longitude, accuracy_m=scan.accuracy_m,
         pickup_point=pickup, carrier=carrier, device=device,
     )
+    if on_attempt is None:
+        attempt.device_evidence = None  # type: ignore[attr-defined]  # known: no evidence row (spares a lazy load)
     if event.leaves_notice:
         # A repeat notice keeps the first notice's deadline (KPA: 14 days from the first notice).
-        attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz)
+        attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz,
+                                                                         current=target.lifecycle)
         item.collect_by_at = attempt.collect_by_at
     item.status = ITEM_STATUS[scan.outcome]
     session.add(attempt)
@@ -164,11 +204,12 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         # Printed on this notice; a signing handheld derived it itself from its scan number.
         issue_claim_code(session, item, now=now, secret=secret, attempt_id=attempt.id, **signed_scan_of(attempt))
         repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now,
-                                                  base_url=base_url, secret=secret)[1]
+                                                  base_url=base_url, secret=secret, current=target.lifecycle)[1]
     elif item.status in FINAL_STATUSES:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
     if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due
-        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now, secret=secret)
+        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now, secret=secret,
+                                            new_attempt=True)
     body = {
         **attempt_data(attempt),
         "tracking_number": item.tracking_number,
@@ -177,4 +218,4 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     }
     session.add(IdempotencyRecord(device_id=device.id, key=key, request_hash=fingerprint,
                                   status_code=201, response=body, created_at=now))
-    return ScanResult(201, body)
+    return ScanResult(201, body), attempt

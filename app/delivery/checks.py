@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.delivery import addresses
 from app.events import record_event
-from app.models import Attempt, AttemptCheck, Item, PaperNoticePrint
+from app.models import Attempt, AttemptCheck, Carrier, Item, PaperNoticePrint
 from notices import addresses as address_keys
 from notices import check_texts
 from notices.checks import AttemptFacts, Depot, OtherScan, Point, Rules, distance_to_address, evaluate, parse_hours
@@ -64,9 +64,20 @@ def _other(attempt: Attempt) -> OtherScan:
                      attempt.latitude, attempt.longitude, attempt.accuracy_m)
 
 
-def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFacts:
-    """Everything the rules need about one attempt, as plain data."""
-    carrier_scans = sa.select(Attempt).where(Attempt.carrier_id == attempt.carrier_id, Attempt.id != attempt.id)
+# What the checks read of an attempt, loaded with it in one statement.
+WITH_PLACES = (joinedload(Attempt.item).joinedload(Item.location),)
+WITH_FACTS = (*WITH_PLACES, joinedload(Attempt.carrier).joinedload(Carrier.default_pickup_point),
+              joinedload(Attempt.pickup_point), joinedload(Attempt.device_evidence))  # type: ignore[attr-defined]
+
+
+def _printed(attempt_id):
+    return sa.exists().where(PaperNoticePrint.attempt_id == attempt_id)
+
+
+def gather_facts(session: Session, attempt: Attempt, rules: Rules, printed: bool | None = None) -> AttemptFacts:
+    """Everything the rules need about one attempt, as plain data (``printed``: when already known)."""
+    carrier_scans = sa.select(Attempt).options(*WITH_PLACES).where(Attempt.carrier_id == attempt.carrier_id,
+                                                                  Attempt.id != attempt.id)
     previous = session.scalar(carrier_scans.where(
         Attempt.latitude.is_not(None),
         sa.or_(Attempt.occurred_at < attempt.occurred_at,
@@ -81,8 +92,8 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
                 and all(d.code != point.code for d in depots)):
             depots.append(Depot(point.code, point.latitude, point.longitude))
     evidence = getattr(attempt, "device_evidence", None)
-    printed = session.scalar(sa.select(sa.func.count()).select_from(PaperNoticePrint)
-                             .where(PaperNoticePrint.attempt_id == attempt.id))
+    if printed is None:
+        printed = session.scalar(sa.select(_printed(attempt.id)))
     return AttemptFacts(
         occurred_at=attempt.occurred_at,
         leaves_notice=upu_event(attempt.outcome).leaves_notice,
@@ -100,11 +111,15 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
     )
 
 
-def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime) -> AttemptCheck:
-    """Compute the attempt's checks and store them (replacing earlier ones); flushes, no commit."""
-    facts = gather_facts(session, attempt, rules)
+def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime, *, printed: bool | None = None,
+               first: bool = False) -> AttemptCheck:
+    """Compute the attempt's checks and store them (replacing earlier ones); flushes, no commit.
+
+    ``first``: the attempt was just recorded, so it has no stored checks yet to replace.
+    """
+    facts = gather_facts(session, attempt, rules, printed)
     distance = distance_to_address(facts)
-    row = session.get(AttemptCheck, attempt.id)
+    row = None if first else session.get(AttemptCheck, attempt.id)
     if row is None:
         row = AttemptCheck(attempt_id=attempt.id)
         session.add(row)
@@ -115,18 +130,23 @@ def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime) 
     return row
 
 
-def check_recorded_attempt(session: Session, attempt_id: int, rules_config: Mapping[str, Any], now: datetime) -> None:
+def check_recorded_attempt(session: Session, attempt_id: int, rules_config: Mapping[str, Any], now: datetime,
+                           fresh: bool = False) -> None:
     """After a scan is committed: check it (and the carrier's scans around it, for bursts).
 
     ``rules_config`` is the app's configuration, read here so that a wrong threshold fails the
     checks only. Any failure is logged and rolled back; the scan itself is already safe.
+    ``fresh``: the attempt was recorded just now (it has no checks stored yet).
     """
     try:
         rules = rules_from_config(rules_config)
-        attempt = session.get(Attempt, attempt_id)
-        if attempt is None:
+        found = session.execute(
+            sa.select(Attempt, _printed(Attempt.id)).options(*WITH_FACTS).where(Attempt.id == attempt_id)
+            .execution_options(populate_existing=True)).first()
+        if found is None:
             raise LookupError(f"attempt {attempt_id} does not exist")
-        row = run_checks(session, attempt, rules, now)
+        attempt, printed = found
+        row = run_checks(session, attempt, rules, now, printed=printed, first=fresh)
         if any(r["code"] == "burst" for r in row.results):
             window = timedelta(seconds=rules.burst_window_s)
             for other in session.scalars(sa.select(Attempt).where(

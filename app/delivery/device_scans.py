@@ -28,12 +28,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlalchemy.orm import Session
 
-from app.delivery.attempts import ScanInput, ScanResult, record_attempt
+from app.delivery.attempts import ScanInput, ScanResult, Target, load_target, previous_answer, record_attempt
 from app.errors import Conflict, FieldError, Forbidden, Problem, ServiceError, ValidationFailed
 from app.events import record_event
 from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
 from app.models.handheld import AttemptDeviceEvidence
-from app.models.lifecycle import ItemLifecycle
 from notices.scan_signature import SignedScan, canonical_bytes
 from notices.vocabulary import DeviceScope
 
@@ -156,20 +155,17 @@ def _previous_scan_time(session: Session, device: Device, sequence: int) -> date
         .order_by(AttemptDeviceEvidence.sequence.desc()).limit(1))
 
 
-def outside_scope(session: Session, device: Device, tracking_number: str) -> dict | None:
+def outside_scope(session: Session, device: Device, target: Target) -> dict | None:
     """Where the item waits, when that is not the pickup point of the device's carrier; else ``None``.
 
     A carrier's scope is its pickup point: an item whose notice sent it to another pickup point
     belongs to that point's carriers. An item with no notice yet is in every carrier's scope.
     """
-    row = session.execute(
-        sa.select(ItemLifecycle.pickup_point_id, PickupPoint.code)
-        .join(Item, Item.id == ItemLifecycle.item_id)
-        .join(PickupPoint, PickupPoint.id == ItemLifecycle.pickup_point_id)
-        .where(Item.tracking_number == tracking_number)).first()
-    if row is None or row.pickup_point_id == device.carrier.default_pickup_point_id:
+    lifecycle = target.lifecycle
+    if lifecycle is None or lifecycle.pickup_point_id is None \
+            or lifecycle.pickup_point_id == device.carrier.default_pickup_point_id:
         return None
-    return {"item_pickup_point": row.code}
+    return {"item_pickup_point": session.get_one(PickupPoint, lifecycle.pickup_point_id).code}
 
 
 def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed: VerifiedProof | None, fingerprint: str | None,
@@ -242,17 +238,6 @@ def _signed_replay(session: Session, device: Device, signed: VerifiedProof, now:
         [FieldError("sequence", "was already used by this device for a different scan")])
 
 
-def _token_replay(session: Session, device: Device, scan: ScanInput, now: datetime,
-                  window_s: float) -> ScanResult | None:
-    record = session.scalar(sa.select(IdempotencyRecord).where(
-        IdempotencyRecord.device_id == device.id, IdempotencyRecord.request_hash == scan.fingerprint(),
-        IdempotencyRecord.created_at >= now - timedelta(seconds=window_s)).order_by(IdempotencyRecord.id).limit(1))
-    if record is None:
-        return None
-    session.rollback()
-    return ScanResult(record.status_code, record.response, replayed=True)
-
-
 def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
                        now: datetime, base_url: str, tz: str, secret: str, clock_tolerance_s: float,
                        check_config: Mapping[str, Any],
@@ -266,6 +251,7 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
     """
     signed = None
     fingerprint = None
+    key_checked = False
     if device.public_key:
         signed = verify(device.public_key, scan, proof)
         fingerprint = device.key_fingerprint
@@ -276,10 +262,15 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
         raise SignatureRejected("This device has no enrolled key, so its scans cannot be signed.",
                                 [FieldError("signature", "this device has no enrolled key")])
     else:
-        replay = _token_replay(session, device, scan, now, replay_window_s)
+        # The key and the same scan resent within the window, in one look-up.
+        replay = previous_answer(session, device.id, key, scan.fingerprint(),
+                                 same_scan_since=now - timedelta(seconds=replay_window_s))
         if replay is not None:
+            session.rollback()
             return replay
-    scope = outside_scope(session, device, scan.tracking_number)
+        key_checked = True
+    target = load_target(session, scan.tracking_number)
+    scope = outside_scope(session, device, target)
     if scope is not None and device_scope == DeviceScope.REFUSE:
         session.rollback()
         raise Forbidden(f"Item {scan.tracking_number} waits at pickup point {scope['item_pickup_point']}, "
@@ -291,7 +282,7 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
     device_id = device.id
     try:
         return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, secret=secret,
-                              check_config=check_config, on_attempt=writer)
+                              check_config=check_config, on_attempt=writer, target=target, key_checked=key_checked)
     except ServiceError:
         if signed is not None:
             session.rollback()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -62,13 +63,20 @@ def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -
     return {"destination": alert_opening(message), "salt": salt} if message else None
 
 
-def _state(session: Session) -> LogState:
-    state = session.get(LogState, 1, with_for_update=True)
-    if state is None:
-        state = LogState(id=1, tree_size=0)
-        session.add(state)
+_LOG_STATE = cast(sa.Table, LogState.__table__)
+_INSERT_ENTRIES = sa.insert(cast(sa.Table, LogEntry.__table__))
+_INSERT_NODES = sa.insert(cast(sa.Table, LogNode.__table__))
+
+
+def _reserve(session: Session, count: int) -> int:
+    """Number ``count`` new leaves: the log's row lock and its new size in one statement; returns the first."""
+    end = session.execute(sa.update(_LOG_STATE).where(_LOG_STATE.c.id == 1)
+                          .values(tree_size=_LOG_STATE.c.tree_size + count).returning(_LOG_STATE.c.tree_size)).scalar()
+    if end is None:  # the very first entry
+        session.add(LogState(id=1, tree_size=count))
         session.flush()
-    return state
+        end = count
+    return end - count
 
 
 def node_reader(session: Session):
@@ -166,8 +174,7 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
         rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
                      "leaf_hash": leaves[-1].hex(), "created_at": utcnow(),
                      "opening": _opening(session, item, event, salt)})
-    state = _state(session)
-    start = state.tree_size
+    start = _reserve(session, len(rows))
 
     def grow(stored) -> list[tuple[tuple[int, int], bytes]]:
         made: dict[tuple[int, int], bytes] = {}
@@ -180,11 +187,10 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     created = planned(session, grow)
     for offset, row in enumerate(rows):
         row["index"] = start + offset
-    session.execute(sa.insert(LogEntry), rows)
-    session.execute(sa.insert(LogNode), [{"level": level, "index": index, "hash": digest.hex()}
-                                         for (level, index), digest in created])
-    state.tree_size = start + len(rows)
-    session.flush()
+    # Core inserts of plain rows: nothing here needs the ORM's per-row bookkeeping.
+    session.execute(_INSERT_ENTRIES, rows)
+    session.execute(_INSERT_NODES, [{"level": level, "index": index, "hash": digest.hex()}
+                                    for (level, index), digest in created])
 
 
 
@@ -202,9 +208,9 @@ def latest_tree_head(session: Session) -> SignedTreeHead | None:
     return session.scalar(sa.select(SignedTreeHead).order_by(SignedTreeHead.id.desc()).limit(1))
 
 
-def sign_tree_head(session: Session, now: datetime | None = None) -> SignedTreeHead:
-    """Sign the current tree and keep the head (in the caller's transaction)."""
-    size = tree_size(session)
+def sign_tree_head(session: Session, now: datetime | None = None, size: int | None = None) -> SignedTreeHead:
+    """Sign the current tree (of ``size``, if the caller just read it) and keep the head (in the caller's transaction)."""
+    size = tree_size(session) if size is None else size
     root_hash = root(session, size)
     moment = now or utcnow()
     head = checkpoint.sign(keys().origin, size, root_hash, int(moment.timestamp() * 1000), keys().log_key)
@@ -226,8 +232,9 @@ def current_tree_head(session: Session | None = None, now: datetime | None = Non
     session = session or db.session
     moment = now or utcnow()
     head = latest_tree_head(session)
-    if head is None or head.tree_size != tree_size(session) or moment.timestamp() * 1000 - head.timestamp_ms > max_age_s * 1000:
-        head = sign_tree_head(session, moment)
+    size = tree_size(session)
+    if head is None or head.tree_size != size or moment.timestamp() * 1000 - head.timestamp_ms > max_age_s * 1000:
+        head = sign_tree_head(session, moment, size)
     return head_dict(head)
 
 

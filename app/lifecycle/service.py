@@ -45,28 +45,39 @@ EVENT_KIND = {
 
 # -- starting, stopping, collecting ----------------------------------------------------------
 
-def collection_deadline_for_notice(session: Session, item: Item, notice_at: datetime, tz: str) -> datetime:
+UNKNOWN = object()  # "the caller has not read the item's lifecycle"
+
+def _lifecycle_of(session: Session, item: Item, known) -> ItemLifecycle | None:
+    """The item's lifecycle: ``known`` when the caller already read it (``None`` meaning none), else a query."""
+    if known is not UNKNOWN:
+        return known
+    return session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
+
+
+def collection_deadline_for_notice(session: Session, item: Item, notice_at: datetime, tz: str,
+                                   current=UNKNOWN) -> datetime:
     """The collection deadline a notice left at ``notice_at`` carries.
 
     A first notice starts the profile's hold; a repeat notice keeps the running deadline.
+    ``current`` is the item's lifecycle when the caller has read it already (``None``: it has none).
     """
-    current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id,
-                                                            ItemLifecycle.stage.in_(rules.OPEN_STAGES)))
-    if current is not None:
+    current = _lifecycle_of(session, item, current)
+    if current is not None and current.stage in rules.OPEN_STAGES:
         return current.collect_by_at
     return rules.plan(PROFILES[item.service], notice_at, tz).collect_by_at
 
 
 def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, now: datetime,
-                    base_url: str, secret: str) -> tuple[ItemLifecycle, bool]:
+                    base_url: str, secret: str, current=UNKNOWN) -> tuple[ItemLifecycle, bool]:
     """Give an item its schedule when a notice is left; returns ``(lifecycle, is_repeat_notice)``.
 
     A later notice for an item whose lifecycle is running keeps the dates of the first notice
     (KPA: 14 days from the *first* notice). Left from the day the repeat notice falls due, it is
     the repeat notice: its time is kept as evidence, the carrier's task is done, and the
-    recipient is told it was left (see :func:`record_repeat_notice`).
+    recipient is told it was left (see :func:`record_repeat_notice`). ``current``: as for
+    :func:`collection_deadline_for_notice`.
     """
-    current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
+    current = _lifecycle_of(session, item, current)
     if current is not None:
         if current.stage in rules.OPEN_STAGES:
             record_repeat_notice(session, item, current, attempt, tz=tz, now=now, base_url=base_url, secret=secret)

@@ -50,18 +50,21 @@ def enqueue_message(
     now: datetime, subject: str | None = None, body_html: str | None = None, language: str = "pl",
     item_id: int | None = None, attempt_id: int | None = None, headers: dict | None = None,
     not_before: datetime | None = None, quiet_hours: str | None = None, time_zone: str | None = None,
-    manage_url: str | None = None,
+    manage_url: str | None = None, new_key: bool = False,
 ) -> OutboxMessage:
     """Queue one message in the caller's transaction (which commits it); idempotent by ``dedupe_key``.
 
     E-mails get an unsubscribe link in both parts and RFC 8058 one-click headers (plus a link
     to the recipient's preferences when ``manage_url`` is given). ``quiet_hours``
     ("21:00-08:00", "off") and ``time_zone`` are the recipient's own, for SMS; None means the
-    configured default.
+    configured default. ``new_key``: the key names a row this transaction created (a new
+    attempt), so no message can carry it yet and the look-up is skipped; the unique index on
+    ``dedupe_key`` still refuses a second one.
     """
-    existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-    if existing is not None:
-        return existing
+    if not new_key:
+        existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if existing is not None:
+            return existing
     if channel in ("sms", "email"):
         recipient = suppressions.normalise_address(channel, recipient)
     headers = dict(headers or {})

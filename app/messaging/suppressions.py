@@ -5,6 +5,7 @@ caller's transaction (a webhook, an unsubscribe page, the worker).
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import phonenumbers
@@ -74,15 +75,20 @@ def history(session: Session, channel: str, address: str) -> list[Suppression]:
     ).order_by(Suppression.created_at, Suppression.id)))
 
 
+@functools.lru_cache(maxsize=8)
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_TOKEN_SALT)  # made once: a sweep signs thousands
+
+
 def unsubscribe_token(secret_key: str, channel: str, address: str) -> str:
     """A signed, unguessable token naming one address; it does not expire (old e-mails keep working)."""
-    return URLSafeSerializer(secret_key, salt=_TOKEN_SALT).dumps([channel, normalise_address(channel, address)])
+    return _serializer(secret_key).dumps([channel, normalise_address(channel, address)])
 
 
 def read_unsubscribe_token(secret_key: str, token: str) -> tuple[str, str] | None:
     """``(channel, address)`` from a token, or None when it was not signed by us."""
     try:
-        channel, address = URLSafeSerializer(secret_key, salt=_TOKEN_SALT).loads(token)
+        channel, address = _serializer(secret_key).loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
     return channel, address

@@ -85,6 +85,10 @@ def worker_command(once: bool, poll_interval: float | None) -> None:
                 break
     finally:
         db.session.remove()
+        for channel in channels(app).values():  # a kept SMTP connection says QUIT
+            close = getattr(channel, "close", None)
+            if close is not None:
+                close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     click.echo(f"Awizo worker: stopped after handling {total} message(s).")

@@ -41,7 +41,11 @@ class AttemptDeviceEvidence(Model):
     """
 
     __tablename__ = "attempt_device_evidence"
-    __table_args__ = (sa.CheckConstraint("sequence IS NULL OR sequence >= 1", name="sequence_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("sequence IS NULL OR sequence >= 1", name="sequence_positive"),
+        # Replays, gaps and the previous scan of a signing device, however many scans it made.
+        sa.Index("ix_attempt_device_evidence_device_sequence", "device_id", "sequence"),
+    )
 
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id"), primary_key=True)
     device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"), index=True)

@@ -73,6 +73,8 @@ class Attempt(Model):
         sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
         check_in("upu_event", UpuEventCode),
         check_in("outcome", Outcome),
+        # A carrier's scans by time: the checks' previous scan and burst window, the carriers' page.
+        sa.Index("ix_attempts_carrier_occurred", "carrier_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +117,11 @@ class IdempotencyRecord(Model):
     """The first answer given to a device for an ``Idempotency-Key``, replayed on retries."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (sa.UniqueConstraint("device_id", "key", name="uq_idempotency_device_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "key", name="uq_idempotency_device_key"),
+        # A token-only device resending the same scan (looked up with the key, in one statement).
+        sa.Index("ix_idempotency_device_request", "device_id", "request_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"))

@@ -20,6 +20,9 @@ class Sender(Model):
     # Where Awizo writes to the organisation (deemed service, returns, complaints); set in the
     # portal or with PATCH /api/v1/sender.
     contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    # Bumped whenever one of its webhook endpoints changes: every process keeps the endpoints
+    # cached against it, and reads it for free with the item a scan or an event is about.
+    webhooks_version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="sender")

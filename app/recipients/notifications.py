@@ -17,11 +17,13 @@ from notices.profiles import PROFILES
 
 
 def enqueue_notice_alerts(
-    session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime, secret: str
+    session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime, secret: str,
+    new_attempt: bool = False,
 ) -> list[OutboxMessage]:
     """Queue an SMS and an e-mail (where the sender supplied contacts) for a left notice.
 
-    The dedupe key ties each message to the attempt, so it can be queued only once.
+    The dedupe key ties each message to the attempt, so it can be queued only once; for an
+    attempt this transaction created (``new_attempt``) no message can have its key yet.
     """
     pickup = describe_pickup(attempt.pickup_point, item.language)
     profile = PROFILES.get(item.service)
@@ -45,12 +47,13 @@ def enqueue_notice_alerts(
         messages.append(enqueue_message(
             session, channel="sms", recipient=item.recipient_phone, purpose="notice_left",
             body=notice_sms(alert), dedupe_key=f"attempt:{attempt.id}:sms", now=now,
-            language=item.language, item_id=item.id, attempt_id=attempt.id,
+            language=item.language, item_id=item.id, attempt_id=attempt.id, new_key=new_attempt,
         ))
     if item.recipient_email:
         messages.append(enqueue_email(
             session, notice_email_content(alert), recipient=item.recipient_email, purpose="notice_left",
             dedupe_key=f"attempt:{attempt.id}:email", now=now, item_id=item.id, attempt_id=attempt.id,
+            new_key=new_attempt,
         ))
     for person in alert_recipients(session, item, base_url=base_url, now=now, secret=secret):
         # Subscribers at the item's address and their delegates, each in their own language.
@@ -61,11 +64,12 @@ def enqueue_notice_alerts(
             messages.append(enqueue_message(
                 session, channel="sms", recipient=person.address, purpose="notice_left", body=notice_sms(own),
                 dedupe_key=key, now=now, language=person.language, item_id=item.id, attempt_id=attempt.id,
-                quiet_hours=quiet, time_zone=person.timezone,
+                quiet_hours=quiet, time_zone=person.timezone, new_key=new_attempt,
             ))
         else:
             messages.append(enqueue_email(
                 session, notice_email_content(own), recipient=person.address, purpose="notice_left",
                 dedupe_key=key, now=now, item_id=item.id, attempt_id=attempt.id, manage_url=person.manage_url,
+                new_key=new_attempt,
             ))
     return messages

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.delivery.addresses import item_location
+from app.delivery.addresses import item_locations
 from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
@@ -215,8 +215,9 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
             # ORM bulk INSERT … RETURNING: one statement per chunk, the items come back persistent.
             items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
                                          [_item_values(sender_id, new, now) for _, new in chunk]))
-            session.add_all([item_location(session, item.id, new.location, new.address_line1, new.postal_code,
-                                           new.city, now) for item, (_, new) in zip(items, chunk, strict=True)])
+            session.add_all(item_locations(session, [
+                (item.id, new.location, new.address_line1, new.postal_code, new.city)
+                for item, (_, new) in zip(items, chunk, strict=True)], now))
             record_events(session, [(item, "registered", now, registration_data(sender_name, new))
                                     for item, (_, new) in zip(items, chunk, strict=True)])
             session.flush()

@@ -10,6 +10,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from app.evidence.log import current_tree_head
 from app.extensions import db
 from app.messaging.providers import register_channel
 from app.messaging.providers.webhook import WebhookChannel
-from app.models import Item, ItemEvent, OutboxMessage, WebhookDelivery, WebhookEndpoint
+from app.models import Item, ItemEvent, OutboxMessage, Sender, WebhookDelivery, WebhookEndpoint
 from app.models.types import iso
 
 # Public event types: "item." + the kind of the item event. Other kinds are delivered too
@@ -97,6 +98,7 @@ def create_endpoint(session: Session, sender_id: int, url: str, event_types=None
     if now:
         endpoint.created_at = now
     session.add(endpoint)
+    _endpoints_changed(session, sender_id)
     session.commit()
     return endpoint
 
@@ -116,6 +118,7 @@ def update_endpoint(session: Session, endpoint: WebhookEndpoint, *, url=None, ev
         endpoint.event_types = _clean_types(event_types)
     if rotate_secret:
         endpoint.secret = new_secret()
+    _endpoints_changed(session, endpoint.sender_id)
     session.commit()
     return endpoint
 
@@ -123,6 +126,7 @@ def update_endpoint(session: Session, endpoint: WebhookEndpoint, *, url=None, ev
 def delete_endpoint(session: Session, endpoint: WebhookEndpoint, now: datetime) -> None:
     """Disable the endpoint (its delivery log stays); queued events to it fail as 'gone'."""
     endpoint.disabled_at = now
+    _endpoints_changed(session, endpoint.sender_id)
     session.commit()
 
 
@@ -157,9 +161,11 @@ def item_summary(item: Item, base_url: str) -> dict:
 # Prepared once: the same compiled statement serves every callback (no per-row compilation).
 _INSERT_MESSAGES = sa.insert(cast(sa.Table, OutboxMessage.__table__))
 _INSERT_DELIVERY = sa.insert(cast(sa.Table, WebhookDelivery.__table__))
+_OUTBOX = cast(sa.Table, OutboxMessage.__table__)
+_INSERT_MESSAGES_RETURNING = _INSERT_MESSAGES.returning(_OUTBOX.c.dedupe_key, _OUTBOX.c.id, sort_by_parameter_order=True)
 
 
-def _message_row(endpoint: WebhookEndpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
+def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
                  now: datetime) -> dict:
     # No item_id: a callback to the sender's own system is not part of the item's (public)
     # history; its log is the WebhookDelivery.
@@ -175,44 +181,63 @@ def _message_row(endpoint: WebhookEndpoint, *, event_id: str, type_: str, create
 
 
 def _insert(session: Session, rows: list[dict]) -> None:
-    """Write outbox messages and their delivery rows in a few statements, however many there are.
+    """Write outbox messages and their delivery rows in two statements, however many there are.
 
-    Plain executemany (no RETURNING: drivers batch it best), then the new ids by dedupe key.
+    The messages' INSERT returns their ids (SQLAlchemy batches it as multi-row INSERTs).
     """
     if not rows:
         return
     connection = session.connection()
-    connection.execute(_INSERT_MESSAGES, rows)
-    ids: dict[str, int] = {}
-    keys = [row["dedupe_key"] for row in rows]
-    table = cast(sa.Table, OutboxMessage.__table__)
-    for start in range(0, len(keys), 1000):
-        chunk = keys[start:start + 1000]
-        ids.update((key, id_) for key, id_ in connection.execute(sa.select(table.c.dedupe_key, table.c.id)
-                                                                 .where(table.c.dedupe_key.in_(chunk))))
+    ids = dict(connection.execute(_INSERT_MESSAGES_RETURNING, rows).tuples().all())
     connection.execute(_INSERT_DELIVERY, [
         dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=ids[row["dedupe_key"]],
              event_id=row["headers"]["event_id"], event_type=row["headers"]["event_type"], created_at=row["created_at"])
         for row in rows])
 
 
-def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:
-    """Cached for the current transaction: a bulk import records thousands of events."""
-    if isinstance(session, scoped_session):
-        session = session()
-    transaction = session.get_transaction()
-    cached = session.info.get("awizo.webhook_endpoints")
-    if cached is None or cached[0] is not transaction or cached[1] != sender_id:
-        cached = (transaction, sender_id, list_endpoints(session, sender_id))
-        session.info["awizo.webhook_endpoints"] = cached
-    return cached[2]
+@dataclass(frozen=True)
+class _Endpoint:
+    """What queueing a callback needs of an endpoint (its secret is read when it is sent)."""
+
+    id: int
+    url: str
+    event_types: tuple[str, ...]
+
+    def wants(self, kind: str) -> bool:
+        return "*" in self.event_types or kind in self.event_types
+
+
+# Per process: (database, sender id) -> (the sender's webhooks_version, its active endpoints).
+# Every change to an endpoint gives the sender a new random version in its transaction, and the
+# version arrives with the sender row a scan or an event already reads, so no process uses a
+# stale list and none asks again. (Random rather than counted: a database emptied and refilled
+# cannot bring back a version this process has seen. 0 means no endpoint ever existed.)
+_ENDPOINTS: dict[tuple[str, int], tuple[int, tuple[_Endpoint, ...]]] = {}
+
+
+def _endpoints_of(session: Session, sender: Sender) -> tuple[_Endpoint, ...]:
+    version = sender.webhooks_version or 0
+    key = (str(session.get_bind().engine.url), sender.id)
+    cached = _ENDPOINTS.get(key)
+    if cached is None or cached[0] != version:
+        cached = (version, tuple(_Endpoint(e.id, e.url, tuple(e.event_types or ()))
+                                 for e in list_endpoints(session, sender.id)))
+        _ENDPOINTS[key] = cached
+    return cached[1]
+
+
+def _endpoints_changed(session: Session, sender_id: int) -> None:
+    """Tell every process's cache (in the caller's transaction) that the sender's endpoints changed."""
+    session.execute(sa.update(Sender).where(Sender.id == sender_id)
+                    .values(webhooks_version=secrets.randbelow(2**31 - 2) + 1)
+                    .execution_options(synchronize_session=False))
 
 
 def _rows_for(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
         return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
-    endpoints = [e for e in _endpoints_of(session, item.sender_id) if e.wants(type_)]
+    endpoints = [e for e in _endpoints_of(session, item.sender) if e.wants(type_)]
     if not endpoints:
         return []
     data = {"item": item_summary(item, config["PUBLIC_BASE_URL"]), "event": {"kind": event.kind, "data": event.data}}

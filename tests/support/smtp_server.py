@@ -25,16 +25,19 @@ class _Handler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.server.lock:
             self.server.messages.append(message)
+            self.server.sessions.append(id(session))
         return "250 Message accepted for delivery"
 
 
 class SmtpServer:
-    """``messages`` holds every accepted e-mail (parsed); ``reject[address]`` refuses a recipient."""
+    """``messages`` holds every accepted e-mail (parsed); ``reject[address]`` refuses a recipient;
+    ``sessions`` the SMTP session (connection) each one came on."""
 
     def __init__(self):
         self.port = free_port()
         self.host = "127.0.0.1"
         self.messages: list = []
+        self.sessions: list[int] = []
         self.reject: dict[str, str] = {}
         self.lock = threading.Lock()
         self.controller: Controller | None = None

@@ -1,4 +1,5 @@
-"""Run the benchmarks: ``python -m bench [NAME ...] [--json FILE] [--smoke]`` (all when none named).
+"""Run the benchmarks: ``python -m bench [NAME ...] [--json FILE] [--smoke] [OPTIONS]`` (all when none
+named); other options go to each benchmark named.
 
 Each one prints its figures beside a floor it measures in the same run, the ratio and the goal;
 ``--json FILE`` writes them as JSON (with several benchmarks, one file each: FILE with the
@@ -40,7 +41,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(BENCHMARKS))
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--smoke", action="store_true")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)  # other options go to each benchmark named
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; choose from: {', '.join(BENCHMARKS)}")
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> int:
             options += SMOKE.get(name, []) if args.smoke else DEFAULTS.get(name, [])
             if args.json and name in TAKES_JSON:
                 options += ["--json", _json_path(args.json, name, len(names) > 1)]
-        failed |= subprocess.run([sys.executable, "-m", f"bench.{name}", *options], check=False).returncode != 0
+        failed |= subprocess.run([sys.executable, "-m", f"bench.{name}", *options, *extra], check=False).returncode != 0
     return failed
 
 

@@ -1,6 +1,7 @@
 """The data of a printable paper notice: wording in both languages, a QR code, a claim code."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy.orm import Session
 
+from app.delivery.pickup_points import describe_point
 from app.models import Attempt, Item
 from app.recipients.address_proof import notice_claim_code_issued
 from notices.paper_notice import NoticeFacts, notice_text
@@ -22,7 +24,8 @@ def qr_svg(url: str) -> str:
 def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime) -> dict:
     zone = ZoneInfo(tz)
     profile = PROFILES.get(item.service)
-    pickup = attempt.pickup_point
+    where = {lang: describe_point(attempt.pickup_point, lang) or {"name": "", "address": "", "hours": ""}
+             for lang in ("pl", "en")}
     url = item.verify_url(base_url)
     facts = NoticeFacts(
         tracking_number=item.tracking_number,
@@ -31,7 +34,7 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         sender_name=item.sender.name if item.sender else None,
         left_at=attempt.occurred_at.astimezone(zone),
         collect_by=(attempt.collect_by_at or item.collect_by_at or attempt.occurred_at).astimezone(zone),
-        pickup_name=pickup.name, pickup_address=pickup.address, pickup_hours=pickup.opening_hours,
+        pickup_name=where["pl"]["name"], pickup_address=where["pl"]["address"], pickup_hours=where["pl"]["hours"] or None,
         repeat_notice=bool(getattr(profile, "repeat_notice", False)),
         hold_days=int(getattr(profile, "hold", getattr(profile, "first_notice_days", 7))),
         deemed_service=bool(getattr(profile, "deemed_service", False)),
@@ -45,5 +48,6 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         "signup_url": signup_url,
         "claim_code": notice_claim_code_issued(session, attempt.id),
         "qr_svg": qr_svg(url),
-        "text": {"pl": notice_text(facts, "pl"), "en": notice_text(facts, "en")},
+        "text": {"pl": notice_text(facts, "pl"),
+                 "en": notice_text(replace(facts, pickup_hours=where["en"]["hours"] or None), "en")},
     }

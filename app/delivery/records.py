@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.delivery.addresses import location_data
 from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
+from app.delivery.pickup_points import describe_point
 from app.lifecycle.service import item_deadlines
 from app.messaging.delivery import held_until
 from app.messaging.suppressions import normalise_address
@@ -21,6 +22,16 @@ from app.models.types import iso
 from notices import masking
 from notices.profiles import PROFILES
 from notices.sms import held_text
+
+
+def _pickup_data(pickup) -> dict | None:
+    """The point as the register describes it now: Polish hours in ``opening_hours``, English in
+    ``opening_hours_en``."""
+    pl, en = describe_point(pickup, "pl"), describe_point(pickup, "en")
+    if pl is None or en is None:
+        return None
+    return {"code": pl["code"], "name": pl["name"], "address": pl["address"],
+            "opening_hours": pl["hours"] or None, "opening_hours_en": en["hours"] or None}
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -36,10 +47,7 @@ def attempt_data(attempt: Attempt) -> dict:
         },
         "carrier": {"id": attempt.carrier_id, "name": attempt.carrier.name},
         "device": {"id": attempt.device_id, "label": attempt.device.label if attempt.device else None},
-        "pickup_point": None if pickup is None else {
-            "code": pickup.code, "name": pickup.name, "address": pickup.address,
-            "opening_hours": pickup.opening_hours,
-        },
+        "pickup_point": _pickup_data(pickup),
         "collect_by": iso(attempt.collect_by_at),
         # Signed sequence, clock and position flags from an enrolled handheld (None if none).
         "device_evidence": evidence_data(attempt),

@@ -15,6 +15,7 @@ from app.delivery import checks, pickup_points
 from app.delivery.records import attempt_data
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.events import record_event
+from app.lifecycle import recipient_actions
 from app.lifecycle import service as lifecycle
 from app.models import Attempt, Device, IdempotencyRecord, Item
 from app.recipients import notifications
@@ -144,6 +145,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     session.flush()
     if on_attempt is not None:
         on_attempt(session, device, attempt)
+    recipient_actions.close_redelivery(session, item.id, attempt.id, now)
     record_event(session, item, "attempt_recorded", now, {
         "attempt_id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
     })

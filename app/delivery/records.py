@@ -110,6 +110,9 @@ def _hold(session: Session, message: OutboxMessage, now: datetime | None) -> dic
 
 def _event_data(data: dict | None, public: bool) -> dict | None:
     """On public pages the person who collected shows as initials, without their document."""
+    if public and data and data.get("action") == "authorise_collector":  # a recipient's action
+        return {**{k: v for k, v in data.items() if k not in ("id_type", "id_last_digits")},
+                "name": masking.initials(data.get("name") or "")}
     if not public or not data or "collected_by" not in data:
         return data
     shown = {k: v for k, v in data.items() if k != "collector"}

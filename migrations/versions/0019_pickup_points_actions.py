@@ -1,6 +1,6 @@
 """The pickup-point register (opening hours per weekday, holidays closed, active) and recipients' actions
 
-Revision ID: 0019_pickup_points_recipient_actions
+Revision ID: 0019_pickup_points_actions
 Revises: 0018
 Create Date: 2026-12-04 09:10:00.000000
 
@@ -10,7 +10,7 @@ from alembic import op
 
 import app.models.types
 
-revision = '0019_pickup_points_recipient_actions'
+revision = '0019_pickup_points_actions'
 down_revision = '0018'
 branch_labels = None
 depends_on = None

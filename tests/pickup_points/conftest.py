@@ -3,6 +3,7 @@ import pytest
 
 from app.accounts import service as accounts
 from app.extensions import db
+from tests.lifecycle.conftest import Lifecycle
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,3 +40,8 @@ def staff_user(app):
     with app.app_context():
         accounts.create_user(db.session, "staff@operator.example.com", "staff", None, password=PASSWORD)
     return "staff@operator.example.com"
+
+
+@pytest.fixture
+def lc(app):
+    return Lifecycle(app)

@@ -103,16 +103,19 @@ def nearest_open(points: Iterable[PointFacts], lat: float, lon: float, local: da
                  ) -> tuple[PointFacts, float] | None:
     """The nearest active point open at ``local``; if none is open then, the nearest one that
     opens that day; then the nearest active one. ``None`` when no active point has a position."""
-    placed = [(distance_m(lat, lon, p.latitude, p.longitude), p) for p in points
-              if p.active and p.latitude is not None and p.longitude is not None]
+    placed: list[tuple[float, PointFacts]] = [
+        (distance_m(lat, lon, p.latitude, p.longitude), p) for p in points
+        if p.active and p.latitude is not None and p.longitude is not None]
     if not placed:
         return None
     placed.sort(key=lambda pair: (pair[0], pair[1].code))
-    for accept in (lambda p: is_open(p, local), lambda p: open_on(p, local), lambda p: True):
-        for distance, point in placed:
-            if accept(point):
-                return point, distance
-    return None  # pragma: no cover - the last filter accepts everything
+    for distance, point in placed:
+        if is_open(point, local):
+            return point, distance
+    for distance, point in placed:
+        if open_on(point, local):
+            return point, distance
+    return placed[0][1], placed[0][0]
 
 
 def hours_text(hours: Mapping[str, Sequence[Sequence[str]]], holidays_closed: bool, language: str) -> str:

@@ -176,7 +176,7 @@ def same_person(authorised_name: str, id_type: str, digits: str, name: str, show
             and digits.strip().upper() == shown_digits.strip().upper())
 
 
-def confirmation(kind: str, language: str, tracking_number: str, data: dict) -> str:
+def confirmation(kind: str, language: str, tracking_number: str, data: dict[str, str]) -> str:
     """The confirmation the recipient gets (page and message)."""
     pl = language == "pl"
     if kind == REDELIVERY:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
 from app.events import record_event
-from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_rows, subscribers_at_addresses
 from app.lifecycle import recipient_actions
+from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_rows, subscribers_at_addresses
 from app.lifecycle.collection import Collector, check_collection_time, check_device_may_collect
 from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle

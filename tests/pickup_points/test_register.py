@@ -8,7 +8,6 @@ import time_machine
 from app.delivery.pickup_points import describe
 from app.extensions import db
 from app.models import PickupPoint
-from tests.conftest import scan_payload
 from tests.pickup_points.conftest import GDANSK_HOME, PASSWORD
 from tests.portal.conftest import login, post_form
 

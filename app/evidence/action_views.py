@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
 from app.delivery import items as item_service
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.errors import FieldError, Forbidden, NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.lifecycle import recipient_actions as actions
@@ -95,7 +95,7 @@ def _managed(token: str, tracking_number: str):
 def _page(item, *, token: str, manage_token: str | None, errors: dict, form: dict, done=None, status: int = 200):
     ctx = actions.context(db.session, item)
     lang = current_language()
-    record = item_record(db.session, item, current_app.config["PUBLIC_BASE_URL"], public=True, lang=lang)
+    record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True, lang=lang)
     rule = rules.rules_for(item.service)
     return render_template(
         "public/actions.html", record=record, ctx=ctx, rule=rule, token=token, manage_token=manage_token,

@@ -78,9 +78,11 @@ def _assert_each_step_once(app) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["advisory-lock", "row-locks-only"])
-def test_two_workers_sweeping_the_same_items_take_each_step_once(app, due_letters, mode):
+def test_two_workers_sweeping_the_same_items_take_each_step_once(app, due_letters, mode, tmp_path):
     required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "several workers are supported on PostgreSQL only")
-    extra = ["--slow", "0.002"] + (["--shared"] if mode == "row-locks-only" else [])
+    # Both start sweeping together (a barrier after start-up), each event slow enough that the
+    # sweep outlasts the other's first batch however loaded the machine is.
+    extra = ["--slow", "0.02", "--barrier", str(tmp_path)] + (["--shared"] if mode == "row-locks-only" else [])
     workers = [_start(app, *extra), _start(app, *extra)]
     results = [_finish(w) for w in workers]
     _assert_each_step_once(app)

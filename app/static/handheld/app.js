@@ -240,7 +240,10 @@
     Store.identity().then(function (identity) {
       if (!identity) { $("not-enrolled").hidden = false; $("scan-form").hidden = true; return; }
       $("who").textContent = identity.carrier.name + " · " + tr("urządzenie", "device") + " #" + identity.device.id;
-      $("pickup-point").value = identity.pickup ? identity.pickup.code : "";
+      var defaultPickup = identity.pickup ? identity.pickup.code : "";
+      $("pickup-point").value = defaultPickup;
+      var pickupTyped = false;  // the carrier's own choice is never overwritten by a proposal
+      $("pickup-point").addEventListener("input", function () { pickupTyped = true; $("pickup-point-about").textContent = ""; });
       var input = $("tracking"), error = $("tracking-error"), current = null;
       watchPosition();
       showFix();
@@ -261,6 +264,7 @@
         $("last").hidden = true;
         $("scan-form").hidden = true;  // the outcomes take the screen: all of them without scrolling
         showAddressee(identity, current);
+        proposePickup(identity, current);
         // Never an outcome button: a scanner's trailing Enter would record "delivered".
         $("outcome-heading").focus();
         window.scrollTo(0, 0);
@@ -279,6 +283,24 @@
         }).catch(function () {
           if (current === number) el.textContent = tr("Adresat: niedostępny bez sieci", "Addressee: not available offline");
         });
+      }
+      /* The register's nearest point open now, to where the carrier stands (with network and a
+       * fix); otherwise the carrier's default point stays, and the server chooses by the scan's
+       * position when the field is left empty. */
+      function proposePickup(identity, number) {
+        var about = $("pickup-point-about");
+        if (pickupTyped || !lastFix || !body.dataset.nearestUrl) return;
+        var url = body.dataset.nearestUrl + "?lat=" + lastFix.lat + "&lon=" + lastFix.lon + "&lang=" + lang;
+        fetch(url, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
+          if (!r.ok) return;
+          return r.json().then(function (data) {
+            if (current !== number || pickupTyped) return;
+            var point = data.pickup_point;
+            $("pickup-point").value = point.code;
+            about.textContent = point.name + ", " + point.address + " (" + Math.round(point.distance_m) + " m" +
+              (point.open_now ? ", " + tr("otwarta teraz", "open now") : ", " + tr("teraz zamknięta", "closed now")) + ")";
+          });
+        }).catch(function () { /* offline: the default point stays */ });
       }
       window.AwizoChoose = function (text) { input.value = text; choose(text); };
       $("scan-form").addEventListener("submit", function (event) { event.preventDefault(); choose(input.value); });

@@ -133,3 +133,17 @@ def test_describe_gives_the_registers_words(app, loaded, lang):
     assert about["hours"] == {"pl": "Pn–Sb 07:00–21:00; Nd 10:00–16:00",
                               "en": "Mon–Sat 07:00–21:00; Sun 10:00–16:00"}[lang]
     assert unknown is None
+
+
+def test_the_e_mail_alert_names_the_registers_point_with_its_hours(app, api, loaded):
+    from app.models import OutboxMessage
+
+    with time_machine.travel(THURSDAY_10, tick=True):
+        number = api.register(recipient={"name": "Jan Kowalski", "address": GDANSK, "language": "en",
+                                         "email": "jan@example.com"}).json["tracking_number"]
+        assert api.scan(number, pickup_point="GDA-01").status_code == 201
+    with app.app_context():
+        bodies = db.session.scalars(sa.select(OutboxMessage.body).where(
+            OutboxMessage.channel == "email", OutboxMessage.recipient == "jan@example.com")).all()
+    assert any("UP Gdańsk 1, ul. Długa 22/28, 80-801 Gdańsk (Mon–Fri 08:00–20:00; Sat 09:00–14:00; "
+               "closed on public holidays)" in body for body in bodies), bodies

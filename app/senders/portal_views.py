@@ -1,8 +1,9 @@
 """Portal pages for following items: the list, one item, registering one, proofs, the chart."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -26,8 +27,9 @@ from app.evidence import bulk_proofs, proofs
 from app.extensions import db
 from app.models import Sender
 from app.models.types import utcnow
-from app.senders import item_queries
-from app.senders.chart import status_chart_svg
+from app.senders import item_queries, status_history
+from app.senders.chart import COLOURS
+from app.senders.formatting import status_label
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.senders.portal import bp
 from app.web.i18n import current_language
@@ -153,17 +155,32 @@ def proofs_zip():
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
 
 
+def _chart_range() -> tuple[int, date, date]:
+    asked = request.args.get("days", "30")
+    days = int(asked) if asked.isdigit() and 1 <= int(asked) <= 366 else 30
+    today = utcnow().astimezone(ZoneInfo(current_app.config["OPERATOR_TIMEZONE"])).date()
+    return days, today - timedelta(days=days - 1), today
+
+
 @bp.get("/stats")
 @login_required(*SENDER_ROLES)
 def stats():
-    asked = request.args.get("days", "30")
-    days = int(asked) if asked.isdigit() and 1 <= int(asked) <= 366 else 30
-    today = utcnow().date()
-    first = today - timedelta(days=days - 1)
-    counts = item_queries.status_by_day(db.session, sender_id(), first, today)
-    svg, legend = status_chart_svg(counts, first, today, title=t("Przesyłki według statusu", "Items by status"))
-    totals: dict[str, int] = {}
-    for per_status in counts.values():
-        for status, n in per_status.items():
-            totals[status] = totals.get(status, 0) + n
-    return render_template("portal/stats.html", svg=svg, legend=legend, totals=totals, days=days)
+    days, first, today = _chart_range()
+    history = status_history.sender_status_history(db.session, sender_id(), first, today,
+                                                   current_app.config["OPERATOR_TIMEZONE"])
+    now = {status: counts[-1] for status, counts in history.items() if counts[-1]}
+    return render_template("portal/stats.html", totals=now, days=days, colours=COLOURS)
+
+
+@bp.get("/stats.json")
+@login_required(*SENDER_ROLES)
+def stats_json():
+    """The chart's series: the signed-in sender's items by status at the end of each day."""
+    _, first, today = _chart_range()
+    history = status_history.sender_status_history(db.session, sender_id(), first, today,
+                                                   current_app.config["OPERATOR_TIMEZONE"])
+    return {
+        "days": [d.isoformat() for d in status_history.days_between(first, today)],
+        "series": [{"status": status, "label": status_label(status), "colour": COLOURS.get(status, "#000000"),
+                    "counts": counts} for status, counts in history.items()],
+    }

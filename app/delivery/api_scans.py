@@ -1,17 +1,31 @@
 """Scans from carriers' handhelds: each one records a delivery attempt."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app, g, make_response, request
+from pydantic_core import PydanticCustomError
 
 from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
-from app.delivery.schemas import parse_scan, parse_timestamp
+from app.delivery.schemas import parse_scan
+from app.errors import Problem
 from app.extensions import db
 from app.metrics import SCANS
 from app.models.types import utcnow
 from app.web.api_auth import legal_event_device_required
+from app.web.api_types import parse_timestamp
 from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("scans_api", __name__)
+
+
+def device_time(value, path: str, problem: Problem, now: datetime) -> datetime | None:
+    """The handheld's clock when sending: any RFC 3339 time (a skew is flagged, not refused)."""
+    try:
+        return parse_timestamp(value, now, 10**9)
+    except PydanticCustomError as exc:
+        problem.add(path, exc.message())
+        return None
 
 
 @bp.post("/scans")
@@ -27,7 +41,7 @@ def create_scan():
     max_skew = SIGNED_CLOCK_AHEAD_LIMIT_S if g.device.public_key else current_app.config["MAX_CLOCK_SKEW_SECONDS"]
     scan = parse_scan(data, now, max_skew)
     # An enrolled handheld's sequence and signature (verified), and its clock when sending.
-    proof = parse_device_proof(data, lambda value, path, problem: parse_timestamp(value, path, problem, now, 10**9))
+    proof = parse_device_proof(data, lambda value, path, problem: device_time(value, path, problem, now))
     result = record_device_scan(
         db.session, g.device, scan, proof, key, now=now,
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],

@@ -6,14 +6,16 @@ from datetime import datetime
 from flask import current_app, g, make_response, request
 from pydantic_core import PydanticCustomError
 
+from app.delivery.api_records import ScanResult
 from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
-from app.delivery.schemas import parse_scan
+from app.delivery.schemas import Scan, parse_scan
 from app.errors import Problem
 from app.extensions import db
 from app.metrics import SCANS
 from app.models.types import utcnow
 from app.web.api_auth import legal_event_device_required
 from app.web.api_types import parse_timestamp
+from app.web.apidoc import Answer, operation
 from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("scans_api", __name__)
@@ -28,6 +30,18 @@ def device_time(value, path: str, problem: Problem, now: datetime) -> datetime |
         return None
 
 
+@operation("createScan", tag="Carriers", summary="Record a delivery attempt (idempotent)", auth="device",
+           parameters=({"name": "Idempotency-Key", "in": "header", "required": True,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 200}},),
+           body=Scan, description=(
+               "A scan of an item waiting at another carrier's pickup point is flagged `outside_carrier_scope` (or "
+               "refused 403 when the operator sets DEVICE_SCOPE=refuse). With REQUIRE_SIGNED_DEVICES only enrolled, "
+               "signing handhelds may scan (403 `signed-device-required`); a token-only device gets a `Warning` header."),
+           answers={201: Answer("Recorded (or the first answer, replayed)", ScanResult, headers={"Warning": {
+               "description": "Sent to token-only (not enrolled) devices: a development convenience.",
+               "schema": {"type": "string"}}})},
+           problems=(400, 401, 403, 404, 409, 422),
+           links={201: {"recordCollection": {"tracking_number": "$response.body#/tracking_number"}}})
 @bp.post("/scans")
 @legal_event_device_required
 def create_scan():

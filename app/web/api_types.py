@@ -10,7 +10,8 @@ from pydantic_core import PydanticCustomError
 
 MAX_ID = 2_147_483_647  # ids are 32-bit in the database; larger ones cannot exist
 
-# A field that may be absent from an answer but is never null (no "null" in its schema).
+# A field that may be absent from an answer but is never null (no "null" in its schema). Request
+# models declare such a field as ``name: T = None`` instead: a union would name its branches in errors.
 Omit = SkipJsonSchema[None]
 
 
@@ -25,6 +26,11 @@ def one_of(values) -> Any:
 
 
 DateTime = Annotated[datetime, Field()]
+
+
+def whole(low: int, high: int) -> Any:
+    """An integer from ``low`` to ``high``."""
+    return Annotated[int, Field(ge=low, le=high)]
 Uri = Annotated[str, fmt("uri")]
 Email = Annotated[str, fmt("email")]
 

@@ -192,9 +192,9 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
     required = set(schema.get("required", []))
     params = []
     for name, prop in schema["properties"].items():
-        description = prop.pop("description", "")
+        description = prop.pop("description", None)
         param = {"name": name, "in": "query", "required": name in required, "schema": prop,
-                 "description": description}
+                 **({"description": description} if description else {})}
         if prop.get("type") == "array":
             param.update(style="form", explode=True)
         params.append(param)
@@ -286,7 +286,7 @@ def build(app, extra_models: tuple[Any, ...] = (), webhooks: dict[str, Operation
              for name, op in (webhooks or {}).items()}
     for model in extra_models:
         models.ref(model, "serialization")
-    refs, defs = TypeAdapter.json_schemas([((m, mode), mode, adapter(m)) for m, mode in models.wanted],
+    refs, defs = TypeAdapter.json_schemas([(m, mode, adapter(m)) for m, mode in models.wanted],
                                           ref_template=REF, schema_generator=_Schemas)
     return {"paths": _resolve(paths, refs), "webhooks": _resolve(hooks, refs),
             "components": {"schemas": defs.get("$defs", {}), "securitySchemes": SECURITY_SCHEMES}}

@@ -30,8 +30,10 @@ from app.models.types import utcnow
 from app.senders import item_queries, status_history
 from app.senders.chart import COLOURS
 from app.senders.formatting import status_label
+from app.senders.forms import NewItemForm
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.senders.portal import bp
+from app.web.forms import check
 from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
@@ -99,18 +101,16 @@ def _own_item(tracking_number: str):
         abort(404)
 
 
-def _form_payload(form) -> dict:
-    """The portal's form is the CSV row by another road: the same fields, the same payload."""
-    return csv_row_to_payload({key: (value or "").strip() for key, value in form.items()})
-
-
 @bp.route("/items/new", methods=["GET", "POST"])
 @login_required(*SENDER_ROLES)
 def new_item():
     errors: dict[str, str] = {}
+    form = NewItemForm()
     if request.method == "POST":
-        try:
-            new = parse_new_item(_form_payload(request.form))
+        errors = check(form)
+    if request.method == "POST" and not errors:
+        try:  # the portal's form is the CSV row by another road: the same fields, the same rules
+            new = parse_new_item(csv_row_to_payload(form.row()))
             registered = item_service.register_item(db.session, db.session.get_one(Sender, sender_id()), new, now=utcnow())
         except ServiceError as exc:
             errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
@@ -118,7 +118,7 @@ def new_item():
             flash(t(f"Zarejestrowano przesyłkę {registered.tracking_number}.",
                     f"Item {registered.tracking_number} registered."), "ok")
             return redirect(url_for("portal.item", tracking_number=registered.tracking_number))
-    return render_template("portal/new_item.html", form=request.form, errors=errors, services=PROFILES), \
+    return render_template("portal/new_item.html", form=form.row(), errors=errors, services=PROFILES), \
         422 if errors else 200
 
 

@@ -15,7 +15,7 @@ from app.cases.context import CaseSettings
 from app.cases.forms import CaseForm, CodeForm, FindRecordForm
 from app.cases.links import case_by_token
 from app.delivery import items as item_service
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.models.types import utcnow
@@ -78,7 +78,7 @@ def _item(token: str):
 @bp.get("/v/<token>/cases/new")
 def new_case(token: str):
     item = _item(token)
-    record = item_record(db.session, item, current_app.config["PUBLIC_BASE_URL"], public=True)
+    record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True)
     return render_template("cases/new.html", record=record, token=token, kinds=KINDS, errors={}, form={
         "attempt_id": request.args.get("attempt", ""), "kind": request.args.get("kind", "no_notice_found"),
         "from": request.args.get("from", "record")})
@@ -89,7 +89,7 @@ def new_case(token: str):
 @limiter.limit(client_limit)
 def file_case(token: str):
     item = _item(token)
-    settings = CaseSettings.from_app()
+    settings = CaseSettings.from_app(current_app)
     if request.is_json:
         new = filing.parse_new_case(request.get_json(silent=True), language=current_language(), filed_from="api")
         case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
@@ -108,7 +108,7 @@ def file_case(token: str):
             errors = refused(exc)
         else:
             return redirect(urlsplit(url).path + f"?lang={current_language()}&new=1", code=303)
-    record = item_record(db.session, item, settings.base_url, public=True)
+    record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True)
     return render_template("cases/new.html", record=record, token=token, kinds=KINDS, form=form.values(),
                            errors=errors), 422
 
@@ -116,7 +116,7 @@ def file_case(token: str):
 @bp.get("/c/<token>")
 def case_page(token: str):
     case = case_by_token(db.session, token)
-    data = queries.case_data(db.session, case)
+    data = queries.case_data(db.session, case, CaseSettings.from_app(current_app).check_rules)
     if _wants_json():
         return jsonify(data)
     return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
@@ -126,7 +126,7 @@ def case_page(token: str):
 @bp.post("/c/<token>/confirm")
 @limiter.limit(client_limit)
 def confirm_code(token: str):
-    settings = CaseSettings.from_app()
+    settings = CaseSettings.from_app(current_app)
     form = CodeForm()
     try:
         if check(form):
@@ -134,7 +134,7 @@ def confirm_code(token: str):
         filing.confirm_code(db.session, token, form.code.data.strip(), settings, now=utcnow())
     except ServiceError as exc:
         case = case_by_token(db.session, token)
-        data = queries.case_data(db.session, case)
+        data = queries.case_data(db.session, case, CaseSettings.from_app(current_app).check_rules)
         return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
                                decisions=DECISIONS, new=None, code_error=exc.errors[0].message if exc.errors
                                else "locked"), exc.status
@@ -186,6 +186,7 @@ def letter(token: str):
 def bundle(token: str):
     case = case_by_token(db.session, token)
     number = case.number
-    data = letters.evidence_bundle(db.session, case, variant="public", now=utcnow())
+    data = letters.evidence_bundle(db.session, case, variant="public", settings=CaseSettings.from_app(current_app),
+                                   now=utcnow())
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{number}-evidence.zip"'})

@@ -56,7 +56,9 @@ def record_collection(tracking_number: str):
     return {
         "tracking_number": item.tracking_number,
         "status": item.status,
-        "deadlines": lifecycle.item_deadlines(db.session, item),
+        "deadlines": lifecycle.item_deadlines(
+            db.session, item, tz=current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
+            late_record_tolerance_s=current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)),
     }, (201 if new else 200)
 
 

@@ -105,7 +105,8 @@ def verify_address(token: str):
     if errors := check(form):
         return _manage_error(token, subscriber, form="address", errors=errors)
     try:
-        subscriptions.verify_address(db.session, subscriber, form.claim_code.data or "", secret=_secret(), now=utcnow())
+        subscriptions.verify_address(db.session, subscriber, form.claim_code.data or "", secret=_secret(),
+                                     base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form="address")
     except Locked:
@@ -130,7 +131,8 @@ def confirm_code(token: str, contact_id: int):
     if errors := check(form):
         return _manage_error(token, subscriber, form=f"contact-{contact_id}", errors=errors)
     try:
-        subscriptions.confirm_sms_code(db.session, contact, form.code.data or "", secret=_secret(), now=utcnow())
+        subscriptions.confirm_sms_code(db.session, contact, form.code.data or "", secret=_secret(),
+                                       base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form=f"contact-{contact_id}")
     except Locked:
@@ -229,7 +231,7 @@ def confirm_email(token: str):
         if request.method == "GET":
             contact = subscriptions.email_link_contact(db.session, token, now)
             return render_template("recipients/confirm_email.html", contact=contact, token=token)
-        contact = subscriptions.confirm_email_link(db.session, token, now=now)
+        contact = subscriptions.confirm_email_link(db.session, token, base_url=_base_url(), now=now)
     except NotFound:
         return render_template("recipients/link_invalid.html"), 404
     return render_template("recipients/confirmed.html", contact=contact,
@@ -249,7 +251,7 @@ def code():
         return render_template("recipients/code.html", errors=errors, phone=phone), 422
     try:
         contact = subscriptions.confirm_by_phone(db.session, phone, form.code.data or "",
-                                                 secret=_secret(), now=utcnow())
+                                                 secret=_secret(), base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return render_template("recipients/code.html", errors=errors_for(exc, lang), phone=phone), 422
     except Locked:

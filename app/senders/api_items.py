@@ -5,7 +5,7 @@ from flask import current_app, g, make_response, url_for
 
 from app.delivery import items as item_service
 from app.delivery.api_records import Item
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.delivery.schemas import NewItem, parse_new_item
 from app.evidence import proofs
 from app.extensions import db
@@ -21,10 +21,6 @@ PDF = {"type": "string", "format": "binary"}
 NUMBER_FROM_BODY = {"tracking_number": "$response.body#/tracking_number"}
 
 
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
-
-
 @operation("registerItem", tag="Items", summary="Register an item", auth="sender", body=NewItem,
            answers={201: Answer("Registered", Item, headers=LOCATION)}, problems=(400, 409, 422, 401, 403, 429),
            links={201: dict.fromkeys(("getItem", "getProof", "listProofVersions"), NUMBER_FROM_BODY)})
@@ -33,7 +29,7 @@ def _base_url() -> str:
 def register_item():
     new = parse_new_item(json_body())
     item = item_service.register_item(db.session, g.sender, new, now=utcnow())
-    response = make_response(item_record(db.session, item, _base_url(), now=utcnow()), 201)
+    response = make_response(item_record(db.session, item, RecordSettings.from_config(current_app.config), now=utcnow()), 201)
     response.headers["Location"] = url_for("items_api.get_item", tracking_number=item.tracking_number)
     return response
 
@@ -44,7 +40,7 @@ def register_item():
 @sender_required
 def get_item(tracking_number: str):
     item = item_service.item_for_sender(db.session, g.sender.id, s10.normalise(tracking_number))
-    return item_record(db.session, item, _base_url(), now=utcnow())
+    return item_record(db.session, item, RecordSettings.from_config(current_app.config), now=utcnow())
 
 
 @operation("getProof", tag="Proofs", summary="The proof record as PDF", auth="sender",
@@ -53,8 +49,8 @@ def get_item(tracking_number: str):
 @sender_required
 def get_proof(tracking_number: str):
     item = item_service.item_for_sender(db.session, g.sender.id, s10.normalise(tracking_number))
-    proof = proofs.issue_proof(db.session, item, variant="sender", base_url=_base_url(), now=utcnow(),
-                               tz=current_app.config["OPERATOR_TIMEZONE"])
+    proof = proofs.issue_proof(db.session, item, variant="sender",
+                               settings=RecordSettings.from_config(current_app.config), now=utcnow())
     response = make_response(proof.pdf)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="proof-{item.tracking_number}.pdf"'

@@ -164,7 +164,7 @@ def account():
         errors = check(form)
         if not errors:
             try:
-                accounts.change_password(db.session, user, form.current_password.data, form.new_password.data)
+                accounts.change_password(db.session, user, form.current_password.data or "", form.new_password.data or "")
             except ServiceError as exc:
                 errors = refused(exc)
             else:

@@ -65,12 +65,12 @@ def act(number: str, action: str):
     if not errors:
         try:
             if isinstance(form, NoteForm):
-                handling.add_note(db.session, found, form.body.data, visible=form.visible.data,
+                handling.add_note(db.session, found, form.body.data or "", visible=form.visible.data,
                                   user_id=user.id, settings=settings, now=now)
             elif isinstance(form, AskForm):
-                handling.ask_carrier(db.session, found, form.question.data, user_id=user.id, settings=settings, now=now)
+                handling.ask_carrier(db.session, found, form.question.data or "", user_id=user.id, settings=settings, now=now)
             elif isinstance(form, DecideForm):
-                handling.decide(db.session, found, form.decision.data, form.reason.data, user_id=user.id,
+                handling.decide(db.session, found, form.decision.data or "", form.reason.data or "", user_id=user.id,
                                 settings=settings, now=now, on_decided=attach_letter)
             else:
                 handling.assign(db.session, found, user.id, settings, now=now)

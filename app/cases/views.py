@@ -131,7 +131,7 @@ def confirm_code(token: str):
     try:
         if check(form):
             raise ValidationFailed([FieldError("code", "is required")])
-        filing.confirm_code(db.session, token, form.code.data.strip(), settings, now=utcnow())
+        filing.confirm_code(db.session, token, (form.code.data or "").strip(), settings, now=utcnow())
     except ServiceError as exc:
         case = case_by_token(db.session, token)
         data = queries.case_data(db.session, case, CaseSettings.from_app(current_app).check_rules)
@@ -162,7 +162,7 @@ def find_record():
     error = None
     form = FindRecordForm()
     if request.method == "POST":
-        text = "" if check(form) else form.link.data.strip()
+        text = "" if check(form) else (form.link.data or "").strip()
         token = urlsplit(text).path.rstrip("/").split("/")[-1] if "/" in text else text
         try:
             item_service.item_by_verify_token(db.session, token)

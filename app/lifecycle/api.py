@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import current_app, g, request
 
-from app.errors import Problem
+from app.errors import FieldError, Problem, ValidationFailed
 from app.extensions import db
 from app.lifecycle import service as lifecycle
 from app.lifecycle.api_models import Collection, CollectionInput, TaskList
@@ -21,12 +21,14 @@ TOKEN_ONLY_HEADERS = {"Warning": {"description": "Sent to token-only (not enroll
                                   "schema": {"type": "string"}}}
 
 
-def _collection_input() -> tuple[datetime | None, Collector | None]:
+def _collection_input() -> tuple[datetime | None, Collector]:
     """The body (none at all is an empty object) as the model says, then the collector's shared rule."""
     body: CollectionInput = validate(CollectionInput, request.get_json(silent=True) or {})
     problem = Problem()
     collector = parse_collector(body.collected_by, body.id_type, body.id_last_digits, problem)
     problem.raise_if_any()
+    if collector is None:  # parse_collector adds a problem whenever it returns None: raised above
+        raise ValidationFailed([FieldError("collected_by", "is required")])
     return (body.collected_at.astimezone(timezone.utc) if body.collected_at else None), collector
 
 

@@ -25,7 +25,7 @@ def _with_offset(value: Any) -> Any:
 
 
 class CollectionInput(RequestModel):
-    collected_at: Annotated[datetime, BeforeValidator(_with_offset)] = None  # default: now; never null
+    collected_at: Annotated[datetime, BeforeValidator(_with_offset)] = None  # type: ignore[assignment]  # default: now; never null
     collected_by: Annotated[str, Field(min_length=1, max_length=200, description="name of the person who collected")]
     id_type: Annotated[one_of(d.value for d in IdDocument), Field(description="the identity document shown")]
     id_last_digits: Annotated[str, Field(pattern="^[0-9A-Za-z]{3,4}$",

@@ -7,7 +7,7 @@ join the same ``errors`` shown next to the fields.
 from __future__ import annotations
 
 from wtforms import BooleanField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import AnyOf, Length, Optional, Regexp
 
 from app.recipients.subscriptions import SignUp
@@ -82,7 +82,8 @@ class DeleteForm(Form):
     confirm = BooleanField(false_values=("", "no"))
 
     def confirmed(self) -> bool:
-        return bool(self.confirm.raw_data) and self.confirm.raw_data[0] == "yes"
+        raw = self.confirm.raw_data or []
+        return bool(raw) and raw[0] == "yes"
 
 
 class PhoneCodeForm(Form):

@@ -116,15 +116,15 @@ class WebhookEndpoint(Closed):
 
 class NewWebhookEndpoint(RequestModel):
     url: Annotated[str, Field(max_length=2000, json_schema_extra={"format": "uri"})]
-    event_types: EventTypes = None  # absent: every event; never null
+    event_types: EventTypes = None  # type: ignore[assignment]  # absent: every event; never null
     description: Annotated[str, Field(max_length=200)] | None = None
 
 
 class WebhookUpdate(RequestModel):
     """Absent fields stay as they are; none of them may be null."""
 
-    url: Annotated[str, Field(max_length=2000, json_schema_extra={"format": "uri"})] = None
-    event_types: EventTypes = None
+    url: Annotated[str, Field(max_length=2000, json_schema_extra={"format": "uri"})] = None  # type: ignore[assignment]
+    event_types: EventTypes = None  # type: ignore[assignment]
     rotate_secret: bool = False
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, URLField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.web.forms import Form, tr

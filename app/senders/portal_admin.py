@@ -56,7 +56,7 @@ def create_webhook():
     if errors:
         return _webhooks_page(errors, 422, form.url.data or "")
     try:
-        endpoint = hooks.create_endpoint(db.session, signed_in_sender_id(), form.url.data.strip(),
+        endpoint = hooks.create_endpoint(db.session, signed_in_sender_id(), (form.url.data or "").strip(),
                                          form.event_types.data or ["*"], form.description.data or None, utcnow())
     except ServiceError as exc:
         return _webhooks_page(refused(exc), 422, form.url.data or "")
@@ -136,7 +136,7 @@ def create_api_key():
     errors = check(form)
     if not errors:
         try:
-            created = accounts.create_api_key(db.session, signed_in_sender_id(), form.name.data, utcnow())
+            created = accounts.create_api_key(db.session, signed_in_sender_id(), form.name.data or "", utcnow())
         except ServiceError as exc:
             errors = refused(exc)
     if errors:
@@ -183,7 +183,7 @@ def invite():
     errors = check(form)
     if not errors:
         try:
-            _, token = accounts.invite(db.session, signed_in(), form.email.data, form.role.data, utcnow(),
+            _, token = accounts.invite(db.session, signed_in(), form.email.data or "", form.role.data or "", utcnow(),
                                        link_for=_invitation_link)
         except ServiceError as exc:
             errors = refused(exc)
@@ -230,7 +230,7 @@ def accept_invitation(token: str):
         if not errors:
             try:
                 user = accounts.accept_invitation(db.session, token, (form.name.data or "").strip(),
-                                                  form.password.data, utcnow())
+                                                  form.password.data or "", utcnow())
             except ServiceError as exc:
                 errors = refused(exc)
             else:

@@ -38,7 +38,7 @@ def status_after(kind: str, data: dict | None) -> str | None:
     if kind == ATTEMPT:
         outcome = (data or {}).get("outcome")
         try:
-            return str(ITEM_STATUS[Outcome(outcome)].value)
+            return str(ITEM_STATUS[Outcome(str(outcome))].value)
         except (ValueError, KeyError):
             return None
     return STATUS_AFTER.get(kind)

@@ -50,7 +50,7 @@ def enrol():
     if not errors:
         try:
             enrolment, code = enrolments.create_enrolment(
-                db.session, form.carrier_id.data, form.label.data.strip(), created_by=signed_in().email, now=utcnow())
+                db.session, form.carrier_id.data or 0, (form.label.data or "").strip(), created_by=signed_in().email, now=utcnow())
         except ServiceError as exc:
             errors = refused(exc)
     if errors:

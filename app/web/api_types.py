@@ -22,7 +22,7 @@ def fmt(name: str, **more) -> Any:
 
 def one_of(values) -> Any:
     """``Literal`` of values known at import time (service profiles, enums)."""
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+    return Literal[tuple(values)]
 
 
 DateTime = Annotated[datetime, Field()]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
@@ -30,7 +30,7 @@ PROBLEM_TEXT = {400: "Bad request (e.g. the body is not JSON)", 401: "Missing, u
                 403: "Wrong kind of token for this endpoint", 404: "Not found (or not yours)",
                 409: "Conflict", 413: "Too large", 422: "Invalid data; `errors` names each field",
                 429: "Rate limit of this API key exceeded (see Retry-After)"}
-SECURITY = {"sender": [{"senderKey": []}], "device": [{"deviceToken": []}]}
+SECURITY: dict[str, list[dict[str, list[str]]]] = {"sender": [{"senderKey": []}], "device": [{"deviceToken": []}]}
 SECURITY_SCHEMES = {
     "senderKey": {"type": "http", "scheme": "bearer", "description": "A sender's API key (awz_sk_…)"},
     "deviceToken": {"type": "http", "scheme": "bearer", "description": "A carrier device token (awz_dt_…)"},
@@ -116,7 +116,7 @@ def validate(model: Any, data: Any, context: dict | None = None) -> Any:
     Calls the compiled pydantic-core validator directly: no schema is built per request."""
     validator = _VALIDATORS.get(model)
     if validator is None:
-        validator = _VALIDATORS[model] = adapter(model).validator  # type: ignore[assignment]
+        validator = _VALIDATORS[model] = cast(SchemaValidator, adapter(model).validator)
     try:
         return validator.validate_python(data, context=context)
     except ValidationError as exc:
@@ -124,7 +124,8 @@ def validate(model: Any, data: Any, context: dict | None = None) -> Any:
 
 
 def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    return [FieldError(field_path(error["loc"], prefix), message(error)) for error in exc.errors(include_url=False)]
+    return [FieldError(field_path(error["loc"], prefix), message(cast(dict, error)))
+            for error in exc.errors(include_url=False)]
 
 
 def field_path(loc: tuple, prefix: str = "") -> str:

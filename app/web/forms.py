@@ -9,6 +9,8 @@ carry no session (Twilio's callbacks, RFC 8058 one-click unsubscribe) use forms 
 """
 from __future__ import annotations
 
+from typing import cast
+
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -33,9 +35,10 @@ class Text:
         return str(self)
 
 
-def tr(pl: str, en: str) -> Text:
-    """A validator's message as a (pl, en) pair, picked in the page's language when shown."""
-    return Text(pl, en)
+def tr(pl: str, en: str) -> str:
+    """A validator's message as a (pl, en) pair, picked in the page's language when shown (typed as the
+    ``str`` WTForms expects: it only ever formats or prints it)."""
+    return cast(str, Text(pl, en))
 
 
 class Form(FlaskForm):

@@ -46,6 +46,7 @@ EVENT_KINDS = {
     "deemed_service_not_established": ("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)",
                                        "Deemed service not established (no repeat notice)"),
     "notice_printed": ("Wydrukowano awizo", "Paper notice printed"),
+    "recipient_action": ("Dyspozycja adresata", "Recipient's request"),
 }
 ITEM_STATUSES = {
     "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),
@@ -203,6 +204,12 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {deadlines['text']['en']}"))
 
 
+def _pickup_hours(pickup: dict[str, Any]) -> str:
+    """" (Pn–Pt 08:00–20:00 / Mon–Fri 08:00–20:00)": the register's hours in both languages."""
+    hours = [h for h in (pickup.get("opening_hours"), pickup.get("opening_hours_en")) if h]
+    return f" ({' / '.join(dict.fromkeys(hours))})" if hours else ""
+
+
 def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     doc.heading("Próby doręczenia", "Delivery attempts")
     if not record["attempts"]:
@@ -225,7 +232,7 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         ]
         if pickup:
             rows.append(("Miejsce odbioru", "Pickup point",
-                         f"{pickup['name']}, {pickup['address']}" + (f" ({pickup['opening_hours']})" if pickup.get("opening_hours") else "")))
+                         f"{pickup['name']}, {pickup['address']}" + _pickup_hours(pickup)))
         if attempt.get("collect_by"):
             rows.append(("Termin odbioru", "Collect by", format_time(attempt["collect_by"], tz)))
         if attempt.get("correction_text"):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.delivery.addresses import location_data
 from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
+from app.delivery.pickup_points import describe_point
 from app.lifecycle.service import item_deadlines
 from app.messaging.delivery import held_until
 from app.messaging.suppressions import normalise_address
@@ -45,6 +46,16 @@ class RecordSettings:
                    late_record_tolerance_s=float(config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)))
 
 
+def _pickup_data(pickup) -> dict | None:
+    """The point as the register describes it now: Polish hours in ``opening_hours``, English in
+    ``opening_hours_en``."""
+    pl, en = describe_point(pickup, "pl"), describe_point(pickup, "en")
+    if pl is None or en is None:
+        return None
+    return {"code": pl["code"], "name": pl["name"], "address": pl["address"],
+            "opening_hours": pl["hours"] or None, "opening_hours_en": en["hours"] or None}
+
+
 def attempt_data(attempt: Attempt) -> dict:
     pickup = attempt.pickup_point
     return {
@@ -58,10 +69,7 @@ def attempt_data(attempt: Attempt) -> dict:
         },
         "carrier": {"id": attempt.carrier_id, "name": attempt.carrier.name},
         "device": {"id": attempt.device_id, "label": attempt.device.label if attempt.device else None},
-        "pickup_point": None if pickup is None else {
-            "code": pickup.code, "name": pickup.name, "address": pickup.address,
-            "opening_hours": pickup.opening_hours,
-        },
+        "pickup_point": _pickup_data(pickup),
         "collect_by": iso(attempt.collect_by_at),
         # A correction names the scan it corrects; a corrected scan is named by its correction.
         "corrects_attempt_id": attempt.corrects_attempt_id,
@@ -126,6 +134,9 @@ def _hold(session: Session, message: OutboxMessage, now: datetime | None, tz: st
 
 def _event_data(data: dict | None, public: bool) -> dict | None:
     """On public pages the person who collected shows as initials, without their document."""
+    if public and data and data.get("action") == "authorise_collector":  # a recipient's action
+        return {**{k: v for k, v in data.items() if k not in ("id_type", "id_last_digits")},
+                "name": masking.initials(data.get("name") or "")}
     if not public or not data or "collected_by" not in data:
         return data
     shown = {k: v for k, v in data.items() if k != "collector"}

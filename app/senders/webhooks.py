@@ -43,6 +43,8 @@ EVENT_TYPES = {
     "item.deemed_service_not_established": ("Brak podstaw do doręczenia zastępczego: powtórne awizo nie zostało "
                                             "pozostawione w terminie", "Deemed service not established: the repeat "
                                             "notice was not left in time"),
+    "item.recipient_action": ("Dyspozycja adresata (ponowne doręczenie, zmiana placówki, upoważnienie)",
+                              "Recipient's request (redelivery, another pickup point, an authorised collector)"),
     "case.opened": ("Reklamacja złożona", "Complaint opened"),
     "case.updated": ("Zmiana w reklamacji", "Complaint updated"),
     "case.decided": ("Reklamacja rozpatrzona", "Complaint decided"),

@@ -29,8 +29,9 @@ class Location(BaseModel):
 class PickupPoint(BaseModel):
     code: str
     name: str
-    address: str | Omit = None
-    opening_hours: str | None = None
+    address: str | None = None
+    opening_hours: str | None = Field(None, description="in Polish, as the register describes them now")
+    opening_hours_en: str | None = Field(None, description="the same in English")
 
 
 class UpuEvent(BaseModel):

@@ -21,13 +21,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.accounts import service as accounts
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
+from app.web.forms import Form, check, refused, tr
 from app.web.problems import api_not_found_or_method
 from app.web.ratelimit import limiter, login_limit, submitted_email
 
@@ -118,6 +119,16 @@ class LoginForm(FlaskForm):
     password = PasswordField("Hasło / Password", validators=[DataRequired(), Length(max=200)])
 
 
+class PasswordChangeForm(Form):
+    current_password = PasswordField(validators=[DataRequired(tr("Podaj obecne hasło.", "Give your current password."))])
+    new_password = PasswordField(validators=[
+        DataRequired(tr("Podaj nowe hasło.", "Give a new password.")),
+        Length(min=accounts.MIN_PASSWORD_LENGTH, max=200, message=tr(
+            "Hasło musi mieć co najmniej 10 znaków.", "The password must have at least 10 characters."))])
+    new_password_confirm = PasswordField(validators=[EqualTo("new_password", tr(
+        "Nowe hasła się różnią.", "The new passwords differ."))])
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 @limiter.limit(login_limit, methods=["POST"], key_func=submitted_email)
@@ -147,20 +158,19 @@ def logout():
 @login_required()
 def account():
     """The signed-in person's account; changing the password ends their other sessions."""
-    user, error, changed = signed_in(), None, False
+    user, errors, changed = signed_in(), {}, False
+    form = PasswordChangeForm()
     if request.method == "POST":
-        if request.form.get("new_password") != request.form.get("new_password_confirm"):
-            error = "Nowe hasła się różnią. / The new passwords differ."
-        else:
+        errors = check(form)
+        if not errors:
             try:
-                accounts.change_password(db.session, user, request.form.get("current_password", ""),
-                                         request.form.get("new_password", ""))
+                accounts.change_password(db.session, user, form.current_password.data or "", form.new_password.data or "")
             except ServiceError as exc:
-                error = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+                errors = refused(exc)
             else:
                 sign_in(user)  # this session goes on; the others end (their fingerprint is stale)
                 changed = True
-    return render_template("portal/account.html", user=user, error=error, changed=changed), 422 if error else 200
+    return render_template("portal/account.html", user=user, errors=errors, changed=changed), 422 if errors else 200
 
 
 def init_app(app) -> None:

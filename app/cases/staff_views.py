@@ -6,11 +6,13 @@ from flask import Blueprint, Response, abort, current_app, flash, jsonify, redir
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.cases import handling, letters, metrics, queries
 from app.cases.context import CaseSettings
+from app.cases.forms import STAFF_FORMS, AskForm, DecideForm, NoteForm
 from app.cases.letters import attach_letter
 from app.errors import NotFound, ServiceError
 from app.extensions import db
 from app.models.accounts import SENDER_ROLES
 from app.models.types import utcnow
+from app.web.forms import check, refused
 from notices.cases import DECISIONS, KINDS, STATUSES
 
 bp = Blueprint("staff_cases", __name__, template_folder="templates")
@@ -56,23 +58,30 @@ def case(number: str):
 @bp.post("/staff/cases/<number>/<any(assign, note, ask, decide):action>")
 @login_required("staff")
 def act(number: str, action: str):
-    found, user, form = _case(number), signed_in(), request.form
+    found, user = _case(number), signed_in()
     settings, now = CaseSettings.from_app(current_app), utcnow()
-    try:
-        if action == "assign":
-            handling.assign(db.session, found, user.id, settings, now=now)
-        elif action == "note":
-            handling.add_note(db.session, found, form.get("body", ""), visible=form.get("visible") == "1",
-                              user_id=user.id, settings=settings, now=now)
-        elif action == "ask":
-            handling.ask_carrier(db.session, found, form.get("question", ""), user_id=user.id, settings=settings, now=now)
-        else:
-            handling.decide(db.session, found, form.get("decision", ""), form.get("reason", ""), user_id=user.id,
-                            settings=settings, now=now, on_decided=attach_letter)
-        flash("Zapisano. / Saved.", "ok")
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.detail, "error")
+    form = STAFF_FORMS[action]()
+    errors = check(form)
+    if not errors:
+        try:
+            if isinstance(form, NoteForm):
+                handling.add_note(db.session, found, form.body.data or "", visible=form.visible.data,
+                                  user_id=user.id, settings=settings, now=now)
+            elif isinstance(form, AskForm):
+                handling.ask_carrier(db.session, found, form.question.data or "", user_id=user.id, settings=settings, now=now)
+            elif isinstance(form, DecideForm):
+                handling.decide(db.session, found, form.decision.data or "", form.reason.data or "", user_id=user.id,
+                                settings=settings, now=now, on_decided=attach_letter)
+            else:
+                handling.assign(db.session, found, user.id, settings, now=now)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = refused(exc)
+    if errors:
+        data = queries.case_data(db.session, found, settings.check_rules, internal=True)
+        return render_template("cases/staff_case.html", case=data, kinds=KINDS, statuses=STATUSES,
+                               decisions=DECISIONS, errors=errors, failed=action), 422
+    flash("Zapisano. / Saved.", "ok")
     return redirect(url_for("staff_cases.case", number=number))
 
 

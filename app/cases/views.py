@@ -9,18 +9,18 @@ import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms import ValidationError
 
 from app.cases import filing, letters, queries
 from app.cases.context import CaseSettings
+from app.cases.forms import CaseForm, CodeForm, FindRecordForm
 from app.cases.links import case_by_token
 from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
-from app.errors import NotFound, ServiceError, ValidationFailed
+from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.models.types import utcnow
 from app.web import i18n
+from app.web.forms import check, refused
 from app.web.i18n import current_language
 from app.web.problems import problem
 from app.web.ratelimit import limiter
@@ -96,21 +96,21 @@ def file_case(token: str):
         body = {"case_number": case.number, "case_url": url, "status": case.status,
                 "due_at": case.due_at.isoformat().replace("+00:00", "Z")}
         return body, 201, {"Location": url}
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError as exc:
-        raise CSRFError(str(exc)) from None
-    form = request.form
-    data = {"kind": form.get("kind"), "attempt_id": form.get("attempt_id"), "message": form.get("message"),
-            "contact": {form.get("contact_channel") or "email": form.get("contact")}}
-    try:
-        new = filing.parse_new_case(data, language=current_language(), filed_from=form.get("from") or "record")
-        case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
-    except ValidationFailed as exc:
-        record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True)
-        return render_template("cases/new.html", record=record, token=token, kinds=KINDS, form=form,
-                               errors={e.field: e.message for e in exc.errors}), 422
-    return redirect(urlsplit(url).path + f"?lang={current_language()}&new=1", code=303)
+    form = CaseForm()  # its CSRF token is checked here (the view is exempt for JSON)
+    errors = check(form)
+    if not errors:
+        data = {"kind": form.kind.data, "attempt_id": form.attempt_id.data or None, "message": form.message.data,
+                "contact": {form.contact_channel.data or "email": form.contact.data or None}}
+        try:
+            new = filing.parse_new_case(data, language=current_language(), filed_from=form.origin.data or "record")
+            case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
+        except ValidationFailed as exc:
+            errors = refused(exc)
+        else:
+            return redirect(urlsplit(url).path + f"?lang={current_language()}&new=1", code=303)
+    record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True)
+    return render_template("cases/new.html", record=record, token=token, kinds=KINDS, form=form.values(),
+                           errors=errors), 422
 
 
 @bp.get("/c/<token>")
@@ -127,8 +127,11 @@ def case_page(token: str):
 @limiter.limit(client_limit)
 def confirm_code(token: str):
     settings = CaseSettings.from_app(current_app)
+    form = CodeForm()
     try:
-        filing.confirm_code(db.session, token, request.form.get("code", ""), settings, now=utcnow())
+        if check(form):
+            raise ValidationFailed([FieldError("code", "is required")])
+        filing.confirm_code(db.session, token, (form.code.data or "").strip(), settings, now=utcnow())
     except ServiceError as exc:
         case = case_by_token(db.session, token)
         data = queries.case_data(db.session, case, CaseSettings.from_app(current_app).check_rules)
@@ -157,8 +160,9 @@ def confirm_email(link_token: str):
 def find_record():
     """From the alerts page: paste the record link (from the alert or the QR code) to open a case."""
     error = None
+    form = FindRecordForm()
     if request.method == "POST":
-        text = (request.form.get("link") or "").strip()
+        text = "" if check(form) else (form.link.data or "").strip()
         token = urlsplit(text).path.rstrip("/").split("/")[-1] if "/" in text else text
         try:
             item_service.item_by_verify_token(db.session, token)
@@ -166,7 +170,7 @@ def find_record():
             return redirect(target, code=303)
         except NotFound:
             error = "unknown_link"
-    return render_template("cases/find.html", error=error), (422 if error else 200)
+    return render_template("cases/find.html", error=error, link=form.link.data or ""), (422 if error else 200)
 
 
 @bp.get("/c/<token>/letter.pdf")

@@ -1,22 +1,51 @@
 """Scans from carriers' handhelds: each one records a delivery attempt."""
 from __future__ import annotations
 
-from flask import current_app, g, make_response, request
+from datetime import datetime
 
+from flask import current_app, g, make_response, request
+from pydantic_core import PydanticCustomError
+
+from app.delivery.api_records import ScanResult
 from app.delivery.corrections import correct_attempt
 from app.delivery.device_scans import SIGNED_CLOCK_AHEAD_LIMIT_S, parse_device_proof, record_device_scan
-from app.delivery.schemas import parse_scan, parse_timestamp
+from app.delivery.schemas import Scan, ScanCorrection, parse_scan
 from app.errors import Problem
 from app.extensions import db
 from app.metrics import SCANS
 from app.models.types import utcnow
 from app.web.api_auth import legal_event_device_required
+from app.web.api_types import parse_timestamp
+from app.web.apidoc import Answer, operation, validate
 from app.web.problems import ApiError, api_blueprint, json_body
 from notices.outcomes import Outcome
 
 bp = api_blueprint("scans_api", __name__)
 
 
+def device_time(value, path: str, problem: Problem, now: datetime) -> datetime | None:
+    """The handheld's clock when sending: any RFC 3339 time (a skew is flagged, not refused)."""
+    try:
+        return parse_timestamp(value, now, 10**9)
+    except PydanticCustomError as exc:
+        problem.add(path, exc.message())
+        return None
+
+
+TOKEN_ONLY_WARNING = {"Warning": {"description": "Sent to token-only (not enrolled) devices: a development convenience.",
+                                   "schema": {"type": "string"}}}
+
+
+@operation("createScan", tag="Carriers", summary="Record a delivery attempt (idempotent)", auth="device",
+           parameters=({"name": "Idempotency-Key", "in": "header", "required": True,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 200}},),
+           body=Scan, description=(
+               "A scan of an item waiting at another carrier's pickup point is flagged `outside_carrier_scope` (or "
+               "refused 403 when the operator sets DEVICE_SCOPE=refuse). With REQUIRE_SIGNED_DEVICES only enrolled, "
+               "signing handhelds may scan (403 `signed-device-required`); a token-only device gets a `Warning` header."),
+           answers={201: Answer("Recorded (or the first answer, replayed)", ScanResult, headers=TOKEN_ONLY_WARNING)},
+           problems=(400, 401, 403, 404, 409, 422),
+           links={201: {"recordCollection": {"tracking_number": "$response.body#/tracking_number"}}})
 @bp.post("/scans")
 @legal_event_device_required
 def create_scan():
@@ -30,7 +59,7 @@ def create_scan():
     max_skew = SIGNED_CLOCK_AHEAD_LIMIT_S if g.device.public_key else current_app.config["MAX_CLOCK_SKEW_SECONDS"]
     scan = parse_scan(data, now, max_skew)
     # An enrolled handheld's sequence and signature (verified), and its clock when sending.
-    proof = parse_device_proof(data, lambda value, path, problem: parse_timestamp(value, path, problem, now, 10**9))
+    proof = parse_device_proof(data, lambda value, path, problem: device_time(value, path, problem, now))
     result = record_device_scan(
         db.session, g.device, scan, proof, key, now=now,
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
@@ -46,25 +75,25 @@ def create_scan():
     return response
 
 
+@operation("correctScan", tag="Carriers", summary="Correct this device's just-recorded scan (an appended attempt)",
+           auth="device", body=ScanCorrection, description=(
+               "Within SCAN_CORRECTION_WINDOW_SECONDS (default 120) of the scan reaching the server, the device that "
+               "recorded it may correct its outcome. The attempt is never changed: the correction is a new attempt "
+               "with `corrects_attempt_id`, same time and place. Later: 409 `correction-window-closed` naming "
+               "`attempt_id`; a scan already corrected, a correction, or not the item's latest scan: 409; the same "
+               "outcome: 422."),
+           answers={201: Answer("Corrected", ScanResult, headers=TOKEN_ONLY_WARNING)},
+           problems=(400, 401, 403, 404, 409, 422))
 @bp.post("/scans/<int:attempt_id>/correction")
 @legal_event_device_required
 def correct_scan(attempt_id: int):
     """``{"outcome": …, "pickup_point"?: …}``: correct this device's just-recorded scan (an appended attempt)."""
-    data = json_body()
-    problem = Problem()
-    outcome = data.get("outcome") if isinstance(data, dict) else None
-    if not isinstance(outcome, str) or outcome not in {o.value for o in Outcome}:
-        problem.add("outcome", f"must be one of: {', '.join(o.value for o in Outcome)}")
-    pickup = data.get("pickup_point") if isinstance(data, dict) else None
-    if pickup is not None and (not isinstance(pickup, str) or not pickup.strip() or len(pickup) > 40):
-        problem.add("pickup_point", "must be a pickup point code (at most 40 characters)")
-    problem.raise_if_any()
+    correction: ScanCorrection = validate(ScanCorrection, json_body())
     cfg = current_app.config
     body = correct_attempt(
-        db.session, g.device, attempt_id, Outcome(str(outcome)), now=utcnow(), base_url=cfg["PUBLIC_BASE_URL"],
+        db.session, g.device, attempt_id, Outcome(correction.outcome), now=utcnow(), base_url=cfg["PUBLIC_BASE_URL"],
         tz=cfg["OPERATOR_TIMEZONE"], secret=cfg["SECRET_KEY"], check_config=cfg,
-        window_s=cfg["SCAN_CORRECTION_WINDOW_SECONDS"],
-        pickup_point_code=pickup.strip().upper() if pickup else None,
+        window_s=cfg["SCAN_CORRECTION_WINDOW_SECONDS"], pickup_point_code=correction.pickup_point,
     )
     SCANS.labels("corrected").inc()
     return body, 201

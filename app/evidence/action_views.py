@@ -13,18 +13,18 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms.validators import ValidationError
 
 from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
 from app.errors import FieldError, Forbidden, NotFound, ServiceError, ValidationFailed
+from app.evidence.forms import RecipientActionForm
 from app.extensions import db
 from app.lifecycle import recipient_actions as actions
 from app.models import Item
 from app.models.types import utcnow
 from app.recipients import catch_up, subscriptions
 from app.recipients.address_proof import claim_code_proves_item
+from app.web.forms import check
 from app.web.i18n import current_language
 from app.web.problems import problem
 from app.web.ratelimit import limiter
@@ -111,11 +111,9 @@ def _input() -> dict:
         if not isinstance(data, dict):
             raise ValidationFailed([FieldError("body", "must be a JSON object")])
         return {k: v if isinstance(v, str) else "" for k, v in data.items()}
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError as exc:
-        raise CSRFError(str(exc)) from None
-    return request.form.to_dict()
+    form = RecipientActionForm()
+    check(form)
+    return form.values()
 
 
 def _perform(item, data: dict, via: str, contacts: list[tuple[str, str]]):

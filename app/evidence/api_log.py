@@ -6,12 +6,27 @@ from flask import Response, current_app, request
 
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import log as evidence_log
+from app.evidence.api_models import (
+    CheckpointPage,
+    CheckpointsQuery,
+    ConsistencyProof,
+    ConsistencyQuery,
+    EntriesQuery,
+    InclusionProof,
+    InclusionQuery,
+    ItemLogToday,
+    KeyHistory,
+    LogEntries,
+    SinceQuery,
+    TreeHead,
+)
 from app.evidence.key_history import key_history
 from app.evidence.keyring import keys
 from app.evidence.log_today import log_today
 from app.extensions import db
 from app.models import Item
 from app.models.evidence import CheckpointTimestamp, LogEntry, SignedTreeHead, WitnessCosignature
+from app.web.apidoc import Answer, operation
 from app.web.problems import api_blueprint
 from notices import s10
 from notices.witness import vkey
@@ -26,18 +41,24 @@ def _int_arg(name: str, minimum: int = 0) -> int:
     return int(value)
 
 
+@operation("getTreeHead", tag="Transparency log", summary="The latest signed tree head",
+           answers={200: Answer("OK", TreeHead)})
 @bp.get("/log/tree-head")
 def log_tree_head():
     """The latest signed tree head (a new one is signed if the log grew or the last is stale)."""
     return evidence_log.publish_tree_head(current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
 
 
+@operation("getLogKeys", tag="Transparency log", summary="The operator's public keys",
+           answers={200: Answer("PEM", media="application/x-pem-file", schema={"type": "string"})})
 @bp.get("/log/keys.pem")
 def log_keys():
     """The operator's public keys: the log's Ed25519 key and the proof-signing certificate."""
     return Response(keys().public_pem, mimetype="application/x-pem-file")
 
 
+@operation("getInclusionProof", tag="Transparency log", query=InclusionQuery,
+           answers={200: Answer("OK", InclusionProof)}, problems=(404, 422))
 @bp.get("/log/entries/<int:index>/inclusion")
 def log_inclusion(index: int):
     size = evidence_log.tree_size(db.session)
@@ -51,6 +72,8 @@ def log_inclusion(index: int):
             "inclusion_proof": evidence_log.inclusion(db.session, index, tree_size)}
 
 
+@operation("getConsistencyProof", tag="Transparency log", query=ConsistencyQuery,
+           answers={200: Answer("OK", ConsistencyProof)}, problems=(422,))
 @bp.get("/log/consistency")
 def log_consistency():
     first, second = _int_arg("first", 1), _int_arg("second", 1)
@@ -63,6 +86,9 @@ def log_consistency():
             "consistency_proof": evidence_log.consistency(db.session, first, second)}
 
 
+@operation("getItemLogToday", tag="Transparency log", query=SinceQuery,
+           summary="The log today about one item (for python -m notices.verify --log-today)",
+           answers={200: Answer("OK", ItemLogToday)}, problems=(404, 422))
 @bp.get("/log/items/<tracking_number>")
 def log_item_today(tracking_number: str):
     """The log today about one item: what ``python -m notices.verify --log-today`` judges a proof against."""
@@ -74,12 +100,17 @@ def log_item_today(tracking_number: str):
                      tree_head_max_age_s=current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))[0]
 
 
+@operation("getLogVerifierKey", tag="Transparency log", summary="The log's key as a signed-note verifier key (C2SP vkey)",
+           answers={200: Answer("vkey", media="text/plain", schema={"type": "string"})})
 @bp.get("/log/vkey")
 def log_vkey():
     """The log's key as a C2SP signed-note verifier key string (beside the PEM of keys.pem)."""
     return Response(vkey(keys().origin, keys().log_public_key) + "\n", mimetype="text/plain")
 
 
+@operation("listCheckpoints", tag="Transparency log", query=CheckpointsQuery,
+           summary="Every published checkpoint with its witness cosignatures, paged",
+           answers={200: Answer("OK", CheckpointPage)}, problems=(422,))
 @bp.get("/log/checkpoints")
 def log_checkpoints():
     """Every published checkpoint, oldest first, a page at a time (``after`` = last id seen)."""
@@ -97,6 +128,9 @@ def log_checkpoints():
             "next_after": heads[-1].id if len(heads) == limit else None}
 
 
+@operation("listLogEntries", tag="Transparency log", query=EntriesQuery,
+           summary="Log entries in bulk for monitors (canonical text and leaf hash)",
+           answers={200: Answer("OK", LogEntries)}, problems=(422,))
 @bp.get("/log/entries")
 def log_entries():
     """Entries in bulk for monitors: ``start`` index, at most ``limit`` (canonical text and leaf hash)."""
@@ -107,6 +141,9 @@ def log_entries():
                                         for e in rows]}
 
 
+@operation("getKeyHistory", tag="Transparency log",
+           summary="Every key a proof may name, current and retired, with its fingerprint and validity period",
+           answers={200: Answer("OK", KeyHistory)})
 @bp.get("/log/keys")
 def log_key_history():
     """Every key a proof may name, current and retired, with its fingerprint and validity period."""

@@ -9,14 +9,18 @@ from app.delivery import items as item_service
 from app.delivery.records import RecordSettings
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import bulk_proofs, proofs
+from app.evidence.api_models import ProofsQuery, ProofVerdict, ProofVersions
 from app.evidence.witnesses import configured
 from app.extensions import db
 from app.models.types import utcnow
 from app.web.api_auth import sender_required
+from app.web.apidoc import Answer, operation
 from app.web.problems import api_blueprint
 from notices import s10
 
 bp = api_blueprint("proofs_api", __name__)
+BINARY = {"type": "string", "format": "binary"}
+SENDER_ERRORS = (401, 403, 429)
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -32,6 +36,10 @@ def uploaded_pdf() -> bytes:
     return data
 
 
+@operation("verifyProof", tag="Proofs", summary="Check an uploaded proof PDF (public)",
+           body_media={"application/pdf": {"schema": BINARY}, "multipart/form-data": {"schema": {
+               "type": "object", "properties": {"file": BINARY}, "required": ["file"]}}},
+           answers={200: Answer("OK", ProofVerdict)}, problems=(422,))
 @bp.post("/proofs/verify")
 def verify_proof():
     cfg = current_app.config
@@ -40,6 +48,10 @@ def verify_proof():
     return verdict.as_dict()
 
 
+@operation("listProofVersions", tag="Proofs", summary="Proof versions issued for an item", auth="sender",
+           answers={200: Answer("OK", ProofVersions)}, problems=(404, *SENDER_ERRORS),
+           links={200: {"getProofVersion": {"tracking_number": "$response.body#/tracking_number",
+                                            "version": "$response.body#/versions/0/version"}}})
 @bp.get("/items/<tracking_number>/proofs")
 @sender_required
 def list_proof_versions(tracking_number: str):
@@ -50,6 +62,8 @@ def list_proof_versions(tracking_number: str):
         for v in proofs.versions(db.session, item)]}
 
 
+@operation("getProofVersion", tag="Proofs", summary="One earlier proof version", auth="sender",
+           answers={200: Answer("PDF", media="application/pdf", schema=BINARY)}, problems=(404, *SENDER_ERRORS))
 @bp.get("/items/<tracking_number>/proofs/<int:version>.pdf")
 @sender_required
 def get_proof_version(tracking_number: str, version: int):
@@ -71,6 +85,9 @@ def _day(name: str) -> date | None:
         raise ValidationFailed([FieldError(name, "must be a date like 2026-03-31")]) from None
 
 
+@operation("getProofsZip", tag="Proofs", auth="sender", query=ProofsQuery,
+           summary="Proofs in bulk: a zip with a manifest, for items=… or a from/to registration range",
+           answers={200: Answer("zip", media="application/zip", schema=BINARY)}, problems=(422, *SENDER_ERRORS))
 @bp.get("/proofs.zip")
 @sender_required
 def bulk_proof_zip():

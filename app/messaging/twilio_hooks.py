@@ -5,14 +5,31 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
+from wtforms import StringField
 
 from app.extensions import db
 from app.messaging import opt_outs, sms_status
 from app.models.types import utcnow
+from app.web.forms import OpenForm
 
 bp = Blueprint("twilio_hooks", __name__, url_prefix="/webhooks/twilio")
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class StatusCallback(OpenForm):
+    """Twilio's status callback (signed by Twilio, so no CSRF token)."""
+
+    MessageSid = StringField(default="")
+    MessageStatus = StringField(default="")
+    ErrorCode = StringField()
+
+
+class InboundMessage(OpenForm):
+    """An SMS sent to our number (signed by Twilio)."""
+
+    Body = StringField()
+    sender = StringField(name="From", default="")
 
 
 def public_url() -> str:
@@ -35,9 +52,10 @@ def twilio_signed(view):
 @bp.post("/status")
 @twilio_signed
 def status():
+    form = StatusCallback()
     sms_status.record_status_callback(
-        db.session, request.form.get("MessageSid", ""), request.form.get("MessageStatus", ""),
-        error_code=request.form.get("ErrorCode") or None, now=utcnow(),
+        db.session, form.MessageSid.data or "", form.MessageStatus.data or "",
+        error_code=form.ErrorCode.data or None, now=utcnow(),
     )
     return Response(status=204)
 
@@ -45,7 +63,8 @@ def status():
 @bp.post("/inbound")
 @twilio_signed
 def inbound():
-    word, sender = opt_outs.keyword(request.form.get("Body")), request.form.get("From", "")
+    form = InboundMessage()
+    word, sender = opt_outs.keyword(form.Body.data), form.sender.data or ""
     if sender and word in opt_outs.STOP_WORDS:
         opt_outs.stop_sms(db.session, sender, now=utcnow())
     elif sender and word in opt_outs.START_WORDS:

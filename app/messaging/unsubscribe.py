@@ -1,16 +1,26 @@
 """Unsubscribe pages (Polish and English) and the RFC 8058 one-click endpoint."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms import ValidationError
+from flask import Blueprint, abort, current_app, render_template
+from wtforms import StringField
 
 from app.extensions import db
 from app.messaging import opt_outs, suppressions
 from app.models.types import utcnow
+from app.web.forms import Form, OpenForm, check
 from notices import masking
 
 bp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
+
+
+class OneClickForm(OpenForm):
+    """RFC 8058: a mail client POSTs ``List-Unsubscribe=One-Click``, with no session and no token."""
+
+    one_click = StringField(name="List-Unsubscribe")
+
+
+class UnsubscribeForm(Form):
+    """The button on the unsubscribe page (its CSRF token is checked)."""
 
 
 def _address(token: str) -> str:
@@ -35,13 +45,10 @@ def confirm(token: str):
 @bp.post("/<token>")
 def unsubscribe(token: str):
     address = _address(token)
-    if request.form.get("List-Unsubscribe") == "One-Click":
+    if OneClickForm().one_click.data == "One-Click":
         opt_outs.unsubscribe_email(db.session, address, now=utcnow(), source="one_click")
         return "", 200
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError as exc:
-        raise CSRFError(str(exc)) from None
+    check(UnsubscribeForm())  # a bad or missing CSRF token is a 400
     opt_outs.unsubscribe_email(db.session, address, now=utcnow(), source="unsubscribe_link")
     return _page(address, token, "unsubscribed")
 

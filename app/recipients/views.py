@@ -11,8 +11,18 @@ from app.models.types import utcnow
 from app.recipients import catch_up, subscriptions
 from app.recipients import personal_data as recipient_data
 from app.recipients.blueprint import bp
+from app.recipients.forms import (
+    ClaimCodeForm,
+    ContactCodeForm,
+    DelegateForm,
+    DeleteForm,
+    PhoneCodeForm,
+    PreferencesForm,
+    SignupForm,
+)
 from app.recipients.subscriptions import Locked, SignUp
 from app.recipients.texts import errors_for, sentence
+from app.web.forms import check
 from app.web.i18n import current_language
 from app.web.ratelimit import limiter
 
@@ -46,17 +56,6 @@ def _manage(token: str, **kwargs):
     return redirect(url_for("recipients.manage", token=token, lang=current_language(), **kwargs))
 
 
-def _signup_from(form) -> SignUp:
-    return SignUp(
-        name=form.get("name", ""), line1=form.get("line1", ""), line2=form.get("line2", ""),
-        postal_code=form.get("postal_code", ""), city=form.get("city", ""), country=form.get("country", "PL"),
-        phone=form.get("phone", ""), email=form.get("email", ""), language=form.get("language", "pl"),
-        channels=set(form.getlist("channels")), quiet_start=form.get("quiet_start", "21:00"),
-        quiet_end=form.get("quiet_end", "08:00"), claim_code=form.get("claim_code", ""),
-        want_letter=form.get("proof") == "letter",
-    )
-
-
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(CODE_LIMIT, methods=["POST"])
 def signup():
@@ -64,13 +63,18 @@ def signup():
     if request.method == "GET":
         return render_template("recipients/signup.html", form=SignUp(language=lang, claim_code=request.args.get("code", "")),
                                errors={}, proof=request.args.get("proof", "code"))
-    signup = _signup_from(request.form)
-    try:
-        subscriber = subscriptions.subscribe(db.session, signup, secret=_secret(), base_url=_base_url(), now=utcnow(),
-                                             timezone=current_app.config["OPERATOR_TIMEZONE"])
-    except ValidationFailed as exc:
-        return render_template("recipients/signup.html", form=signup, errors=errors_for(exc, lang),
-                               proof=request.form.get("proof", "code")), 422
+    form = SignupForm()
+    errors = check(form)
+    signup = form.signup()
+    if not errors:
+        try:
+            subscriber = subscriptions.subscribe(db.session, signup, secret=_secret(), base_url=_base_url(),
+                                                 now=utcnow(), timezone=current_app.config["OPERATOR_TIMEZONE"])
+        except ValidationFailed as exc:
+            errors = errors_for(exc, lang)
+    if errors:
+        return render_template("recipients/signup.html", form=signup, errors=errors,
+                               proof="letter" if signup.want_letter else "code"), 422
     return _manage(subscriptions.manage_token(_secret(), subscriber), welcome=1)
 
 
@@ -82,11 +86,13 @@ def manage(token: str):
                            stopped=_stopped(subscriber), waiting=catch_up.waiting_items(db.session, subscriber, _base_url()))
 
 
-def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = ""):
+def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: str | None = None, form: str = "",
+                  errors: dict[str, str] | None = None, submitted: dict[str, str] | None = None):
     lang = current_language()
-    errors = errors_for(exc, lang) if exc else {"locked": sentence(key or "locked", lang)}
+    if errors is None:
+        errors = errors_for(exc, lang) if exc else {"locked": sentence(key or "locked", lang)}
     return render_template("recipients/manage.html", s=subscriber, token=token, errors=errors, now=utcnow(),
-                           failed_form=form, welcome=False, submitted=request.form,
+                           failed_form=form, welcome=False, submitted=submitted or {},
                            stopped=_stopped(subscriber),
                            waiting=catch_up.waiting_items(db.session, subscriber, _base_url())), 422
 
@@ -95,8 +101,11 @@ def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: s
 @limiter.limit(CODE_LIMIT)
 def verify_address(token: str):
     subscriber = _subscriber(token)
+    form = ClaimCodeForm()
+    if errors := check(form):
+        return _manage_error(token, subscriber, form="address", errors=errors)
     try:
-        subscriptions.verify_address(db.session, subscriber, request.form.get("claim_code", ""), secret=_secret(),
+        subscriptions.verify_address(db.session, subscriber, form.claim_code.data or "", secret=_secret(),
                                      base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form="address")
@@ -118,8 +127,11 @@ def _own_contact(subscriber, contact_id: int) -> Contact:
 def confirm_code(token: str, contact_id: int):
     subscriber = _subscriber(token)
     contact = _own_contact(subscriber, contact_id)
+    form = ContactCodeForm()
+    if errors := check(form):
+        return _manage_error(token, subscriber, form=f"contact-{contact_id}", errors=errors)
     try:
-        subscriptions.confirm_sms_code(db.session, contact, request.form.get("code", ""), secret=_secret(),
+        subscriptions.confirm_sms_code(db.session, contact, form.code.data or "", secret=_secret(),
                                        base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form=f"contact-{contact_id}")
@@ -147,12 +159,14 @@ def resend(token: str, contact_id: int):
 @bp.post("/m/<token>/preferences")
 def preferences(token: str):
     subscriber = _subscriber(token)
-    form = request.form
+    form = PreferencesForm()
+    if errors := check(form):
+        return _manage_error(token, subscriber, form="preferences", errors=errors)
     try:
         recipient_data.update_preferences(
-            db.session, subscriber, language=form.get("language", subscriber.language),
-            quiet_start=form.get("quiet_start", ""), quiet_end=form.get("quiet_end", ""),
-            enabled_channels=set(form.getlist("channels")), now=utcnow())
+            db.session, subscriber, language=form.language.data or subscriber.language,
+            quiet_start=form.quiet_start.data or "", quiet_end=form.quiet_end.data or "",
+            enabled_channels=set(form.channels.data or ()), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form="preferences")
     flash(sentence_ok("saved"), "ok")
@@ -162,14 +176,16 @@ def preferences(token: str):
 @bp.post("/m/<token>/delegates")
 def add_delegate(token: str):
     subscriber = _subscriber(token)
-    form = request.form
+    form = DelegateForm()
+    if errors := check(form):
+        return _manage_error(token, subscriber, form="delegate", errors=errors, submitted=form.values())
     try:
         subscriptions.add_delegate(
-            db.session, subscriber, name=form.get("delegate_name", ""), role=form.get("delegate_role", "family"),
-            phone=form.get("delegate_phone", ""), email=form.get("delegate_email", ""),
-            language=form.get("delegate_language", "pl"), secret=_secret(), base_url=_base_url(), now=utcnow())
+            db.session, subscriber, name=form.delegate_name.data or "", role=form.delegate_role.data or "family",
+            phone=form.delegate_phone.data or "", email=form.delegate_email.data or "",
+            language=form.delegate_language.data or "pl", secret=_secret(), base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
-        return _manage_error(token, subscriber, exc, form="delegate")
+        return _manage_error(token, subscriber, exc, form="delegate", submitted=form.values())
     flash(sentence_ok("delegate"), "ok")
     return _manage(token)
 
@@ -196,7 +212,10 @@ def export(token: str):
 @bp.route("/m/<token>/delete", methods=["GET", "POST"])
 def delete(token: str):
     subscriber = _subscriber(token)
-    if request.method == "GET" or request.form.get("confirm") != "yes":
+    form = DeleteForm()
+    if request.method == "POST":
+        check(form)
+    if request.method == "GET" or not form.confirmed():
         status = 422 if request.method == "POST" else 200
         return render_template("recipients/delete.html", s=subscriber, token=token,
                                missing=request.method == "POST"), status
@@ -226,9 +245,12 @@ def code():
     lang = current_language()
     if request.method == "GET":
         return render_template("recipients/code.html", errors={}, phone="")
-    phone = request.form.get("phone", "")
+    form = PhoneCodeForm()
+    phone = form.phone.data or ""
+    if errors := check(form):
+        return render_template("recipients/code.html", errors=errors, phone=phone), 422
     try:
-        contact = subscriptions.confirm_by_phone(db.session, phone, request.form.get("code", ""),
+        contact = subscriptions.confirm_by_phone(db.session, phone, form.code.data or "",
                                                  secret=_secret(), base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return render_template("recipients/code.html", errors=errors_for(exc, lang), phone=phone), 422

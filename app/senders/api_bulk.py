@@ -9,12 +9,12 @@ from app.errors import FieldError, Problem
 from app.extensions import db
 from app.models.types import utcnow
 from app.senders import imports, item_queries
+from app.senders.api_models import MAX_BULK_ITEMS, BulkRequest, BulkResult, ImportReport, ItemListQuery, ItemPage
 from app.web.api_auth import sender_required
+from app.web.apidoc import Answer, operation
 from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("sender_items_api", __name__)
-
-MAX_BULK_ITEMS = 10_000
 
 
 def _base_url() -> str:
@@ -32,6 +32,8 @@ def _page_links(endpoint: str, page: int, per_page: int, total: int) -> dict:
     }
 
 
+@operation("listItems", tag="Items", summary="List, search and filter your items", auth="sender",
+           query=ItemListQuery, answers={200: Answer("OK", ItemPage)}, problems=(422, 401, 403, 429))
 @bp.get("/items")
 @sender_required
 def list_items():
@@ -48,6 +50,12 @@ def list_items():
     }
 
 
+@operation("registerItemsBulk", tag="Items", summary="Register many items at once: all of them, or none",
+           description="Every item is validated like POST /items. If any is invalid or already registered, "
+                       "nothing is registered and the 422 answer lists `items[i].field` for each problem.",
+           auth="sender", body=BulkRequest,
+           answers={201: Answer("All registered", BulkResult, headers={"Location": {"schema": {"type": "string"}}})},
+           problems=(400, 413, 422, 401, 403, 429), links={201: {"getImport": {"import_id": "$response.body#/import_id"}}})
 @bp.post("/items/bulk")
 @sender_required
 def register_items_bulk():
@@ -81,6 +89,8 @@ class BulkRejected(ApiError):
                                   e["message"]) for e in report.errors]
 
 
+@operation("getImport", tag="Items", summary="The report of a bulk import (API or CSV)", auth="sender",
+           answers={200: Answer("OK", ImportReport)}, problems=(404, 401, 403, 429))
 @bp.get("/imports/<int(max=2147483647):import_id>")
 @sender_required
 def get_import(import_id: int):

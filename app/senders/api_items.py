@@ -4,18 +4,26 @@ from __future__ import annotations
 from flask import current_app, g, make_response, url_for
 
 from app.delivery import items as item_service
+from app.delivery.api_records import Item
 from app.delivery.records import RecordSettings, item_record
-from app.delivery.schemas import parse_new_item
+from app.delivery.schemas import NewItem, parse_new_item
 from app.evidence import proofs
 from app.extensions import db
 from app.models.types import utcnow
 from app.web.api_auth import sender_required
+from app.web.apidoc import Answer, operation
 from app.web.problems import api_blueprint, json_body
 from notices import s10
 
 bp = api_blueprint("items_api", __name__)
+LOCATION = {"Location": {"schema": {"type": "string"}}}
+PDF = {"type": "string", "format": "binary"}
+NUMBER_FROM_BODY = {"tracking_number": "$response.body#/tracking_number"}
 
 
+@operation("registerItem", tag="Items", summary="Register an item", auth="sender", body=NewItem,
+           answers={201: Answer("Registered", Item, headers=LOCATION)}, problems=(400, 409, 422, 401, 403, 429),
+           links={201: dict.fromkeys(("getItem", "getProof", "listProofVersions"), NUMBER_FROM_BODY)})
 @bp.post("/items")
 @sender_required
 def register_item():
@@ -26,6 +34,8 @@ def register_item():
     return response
 
 
+@operation("getItem", tag="Items", summary="An item's record and timeline", auth="sender",
+           answers={200: Answer("OK", Item)}, problems=(404, 401, 403, 429))
 @bp.get("/items/<tracking_number>")
 @sender_required
 def get_item(tracking_number: str):
@@ -33,6 +43,8 @@ def get_item(tracking_number: str):
     return item_record(db.session, item, RecordSettings.from_config(current_app.config), now=utcnow())
 
 
+@operation("getProof", tag="Proofs", summary="The proof record as PDF", auth="sender",
+           answers={200: Answer("PDF", media="application/pdf", schema=PDF)}, problems=(404, 401, 403, 429))
 @bp.get("/items/<tracking_number>/proof.pdf")
 @sender_required
 def get_proof(tracking_number: str):

@@ -1,4 +1,4 @@
-"""Finding a sender's items: search, filters, pages, and counts by status for the chart.
+"""Finding a sender's items: search, filters, pages.
 
 One query builder serves the API list endpoint, the portal list and the bulk proof download,
 so the same filters mean the same thing everywhere and always stay within one sender.
@@ -140,17 +140,3 @@ def summary_data(item: Item, base_url: str, alerts_failed: bool = False) -> dict
         "verify_url": f"{base_url}/v/{item.verify_token}",
     }
 
-
-def status_by_day(session: Session, sender_id: int, first_day: date, last_day: date) -> dict[str, dict[str, int]]:
-    """``{"2026-11-23": {"registered": 3, "delivered": 1}, …}``: items registered each day, by status now."""
-    day = sa.func.date(Item.created_at)
-    rows = session.execute(
-        sa.select(day, Item.status, sa.func.count())
-        .where(Item.sender_id == sender_id, Item.created_at >= start_of(first_day),
-               Item.created_at < start_of(last_day + timedelta(days=1)))
-        .group_by(day, Item.status)
-    ).all()
-    result: dict[str, dict[str, int]] = {}
-    for when, status, count in rows:
-        result.setdefault(str(when)[:10], {})[status] = count
-    return result

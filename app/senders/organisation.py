@@ -16,9 +16,11 @@ from app.accounts.web import login_required, signed_in_sender_id
 from app.errors import FieldError, ValidationFailed
 from app.extensions import db
 from app.models import Sender
+from app.senders import api_models
 from app.senders.portal import bp as portal_bp
 from app.web.api_auth import sender_required
-from app.web.problems import ApiError, api_blueprint, json_body
+from app.web.apidoc import Answer, operation, validate
+from app.web.problems import api_blueprint, json_body
 
 api = api_blueprint("sender_api", __name__)
 
@@ -49,20 +51,23 @@ def set_contact_email(session: Session, sender: Sender, address: object) -> Send
     return sender
 
 
+@operation("getSender", tag="Organisation", auth="sender", summary="The key's organisation: its name and contact e-mail",
+           answers={200: Answer("OK", api_models.Sender)}, problems=(401, 403, 429))
 @api.get("/sender")
 @sender_required
 def get_sender():
     return organisation_data(g.sender)
 
 
+@operation("updateSender", tag="Organisation", auth="sender",
+           summary="Set or clear the contact e-mail (deemed service, returns and complaints are told there)",
+           body=api_models.SenderUpdate, answers={200: Answer("OK", api_models.Sender)},
+           problems=(400, 422, 401, 403, 429))
 @api.patch("/sender")
 @sender_required
 def update_sender():
-    body = json_body()
-    if not isinstance(body, dict) or "contact_email" not in body:
-        raise ApiError(422, "Invalid request", "Send {\"contact_email\": address or null}.", "validation-error",
-                       field="contact_email")
-    return organisation_data(set_contact_email(db.session, g.sender, body["contact_email"]))
+    change: api_models.SenderUpdate = validate(api_models.SenderUpdate, json_body())
+    return organisation_data(set_contact_email(db.session, g.sender, change.contact_email))
 
 
 class OrganisationForm(FlaskForm):

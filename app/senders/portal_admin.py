@@ -14,8 +14,10 @@ from app.extensions import db
 from app.models import ApiKey, Invitation, User
 from app.models.types import utcnow
 from app.senders import webhooks as hooks
+from app.senders.forms import ApiKeyForm, InvitationForm, InviteForm, WebhookForm
 from app.senders.portal import bp
 from app.senders.portal_views import t
+from app.web.forms import check, refused
 
 ADMIN = ("sender_admin",)
 
@@ -32,27 +34,32 @@ def _error_text(exc: ServiceError) -> str:
     return "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
 
 
+def _webhooks_page(errors: dict[str, str], status: int = 200, url: str = ""):
+    endpoints = hooks.list_endpoints(db.session, signed_in_sender_id())
+    return render_template("portal/webhooks.html", endpoints=endpoints, event_types=hooks.EVENT_TYPES,
+                           shown=_take_shown_once() if status == 200 else None, errors=errors, url=url), status
+
+
 # -- webhooks -------------------------------------------------------------------------------
 
 @bp.get("/webhooks")
 @login_required(*ADMIN)
 def webhooks():
-    endpoints = hooks.list_endpoints(db.session, signed_in_sender_id())
-    return render_template("portal/webhooks.html", endpoints=endpoints, event_types=hooks.EVENT_TYPES,
-                           shown=_take_shown_once(), error=None)
+    return _webhooks_page({})
 
 
 @bp.post("/webhooks")
 @login_required(*ADMIN)
 def create_webhook():
-    types = request.form.getlist("event_types") or ["*"]
+    form = WebhookForm()
+    errors = check(form)
+    if errors:
+        return _webhooks_page(errors, 422, form.url.data or "")
     try:
-        endpoint = hooks.create_endpoint(db.session, signed_in_sender_id(), request.form.get("url", ""),
-                                         types, request.form.get("description") or None, utcnow())
+        endpoint = hooks.create_endpoint(db.session, signed_in_sender_id(), (form.url.data or "").strip(),
+                                         form.event_types.data or ["*"], form.description.data or None, utcnow())
     except ServiceError as exc:
-        endpoints = hooks.list_endpoints(db.session, signed_in_sender_id())
-        return render_template("portal/webhooks.html", endpoints=endpoints, event_types=hooks.EVENT_TYPES,
-                               shown=None, error=_error_text(exc)), 422
+        return _webhooks_page(refused(exc), 422, form.url.data or "")
     _show_once("webhook_secret", endpoint.secret)
     return redirect(url_for("portal.webhook", endpoint_id=endpoint.id))
 
@@ -119,17 +126,23 @@ def webhook_delete(endpoint_id: int):
 def api_keys():
     keys = db.session.scalars(db.select(ApiKey).where(ApiKey.sender_id == signed_in_sender_id())
                               .order_by(ApiKey.revoked_at.is_not(None), ApiKey.id.desc())).all()
-    return render_template("portal/api_keys.html", keys=keys, shown=_take_shown_once(), error=None)
+    return render_template("portal/api_keys.html", keys=keys, shown=_take_shown_once(), errors={})
 
 
 @bp.post("/api-keys")
 @login_required(*ADMIN)
 def create_api_key():
-    try:
-        created = accounts.create_api_key(db.session, signed_in_sender_id(), request.form.get("name", ""), utcnow())
-    except ServiceError as exc:
-        flash(_error_text(exc), "error")
-        return redirect(url_for("portal.api_keys"))
+    form = ApiKeyForm()
+    errors = check(form)
+    if not errors:
+        try:
+            created = accounts.create_api_key(db.session, signed_in_sender_id(), form.name.data or "", utcnow())
+        except ServiceError as exc:
+            errors = refused(exc)
+    if errors:
+        keys = db.session.scalars(db.select(ApiKey).where(ApiKey.sender_id == signed_in_sender_id())
+                                  .order_by(ApiKey.revoked_at.is_not(None), ApiKey.id.desc())).all()
+        return render_template("portal/api_keys.html", keys=keys, shown=None, errors=errors), 422
     _show_once("api_key", created.secret)
     return redirect(url_for("portal.api_keys"))
 
@@ -150,23 +163,32 @@ def revoke_api_key(key_id: int):
 @bp.get("/people")
 @login_required(*ADMIN)
 def people():
+    return _people_page({})
+
+
+def _people_page(errors: dict[str, str], status: int = 200):
     sender_id = signed_in_sender_id()
     users = db.session.scalars(db.select(User).where(User.sender_id == sender_id).order_by(User.email)).all()
     invitations = db.session.scalars(db.select(Invitation).where(
         Invitation.sender_id == sender_id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
         Invitation.expires_at > utcnow()).order_by(Invitation.id.desc())).all()
-    return render_template("portal/people.html", users=users, invitations=invitations, shown=_take_shown_once())
+    return render_template("portal/people.html", users=users, invitations=invitations,
+                           shown=_take_shown_once() if status == 200 else None, errors=errors), status
 
 
 @bp.post("/people/invite")
 @login_required(*ADMIN)
 def invite():
-    try:
-        _, token = accounts.invite(db.session, signed_in(), request.form.get("email", ""),
-                                   request.form.get("role", "sender_clerk"), utcnow(), link_for=_invitation_link)
-    except ServiceError as exc:
-        flash(_error_text(exc), "error")
-        return redirect(url_for("portal.people"))
+    form = InviteForm()
+    errors = check(form)
+    if not errors:
+        try:
+            _, token = accounts.invite(db.session, signed_in(), form.email.data or "", form.role.data or "", utcnow(),
+                                       link_for=_invitation_link)
+        except ServiceError as exc:
+            errors = refused(exc)
+    if errors:
+        return _people_page(errors, 422)
     _show_once("invitation", _invitation_link(token))
     return redirect(url_for("portal.people"))
 
@@ -201,22 +223,22 @@ def accept_invitation(token: str):
         invitation = accounts.open_invitation(db.session, token, utcnow())
     except ServiceError:
         return render_template("portal/invitation_invalid.html"), 404
-    error = None
+    errors: dict[str, str] = {}
+    form = InvitationForm()
     if request.method == "POST":
-        password = request.form.get("password", "")
-        if password != request.form.get("password_confirm", ""):
-            error = t("Hasła się różnią.", "The passwords differ.")
-        else:
+        errors = check(form)
+        if not errors:
             try:
-                user = accounts.accept_invitation(db.session, token, request.form.get("name", "").strip(),
-                                                  password, utcnow())
+                user = accounts.accept_invitation(db.session, token, (form.name.data or "").strip(),
+                                                  form.password.data or "", utcnow())
             except ServiceError as exc:
-                error = _error_text(exc)
+                errors = refused(exc)
             else:
                 sign_in(user)
                 flash(t("Witamy! Konto jest gotowe.", "Welcome! Your account is ready."), "ok")
                 return redirect(url_for("portal.index"))
-    return render_template("portal/invitation.html", invitation=invitation, error=error), 422 if error else 200
+    return render_template("portal/invitation.html", invitation=invitation, errors=errors, name=form.name.data or ""), \
+        422 if errors else 200
 
 
 # -- API reference (public: a developer needs no account to read it) ------------------------

@@ -1,8 +1,9 @@
 """Portal pages for following items: the list, one item, registering one, proofs, the chart."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -26,10 +27,13 @@ from app.evidence import bulk_proofs, proofs
 from app.extensions import db
 from app.models import Sender
 from app.models.types import utcnow
-from app.senders import item_queries
-from app.senders.chart import status_chart_svg
+from app.senders import item_queries, status_history
+from app.senders.chart import COLOURS
+from app.senders.formatting import status_label
+from app.senders.forms import NewItemForm
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.senders.portal import bp
+from app.web.forms import check
 from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
@@ -93,18 +97,16 @@ def _own_item(tracking_number: str):
         abort(404)
 
 
-def _form_payload(form) -> dict:
-    """The portal's form is the CSV row by another road: the same fields, the same payload."""
-    return csv_row_to_payload({key: (value or "").strip() for key, value in form.items()})
-
-
 @bp.route("/items/new", methods=["GET", "POST"])
 @login_required(*SENDER_ROLES)
 def new_item():
     errors: dict[str, str] = {}
+    form = NewItemForm()
     if request.method == "POST":
-        try:
-            new = parse_new_item(_form_payload(request.form))
+        errors = check(form)
+    if request.method == "POST" and not errors:
+        try:  # the portal's form is the CSV row by another road: the same fields, the same rules
+            new = parse_new_item(csv_row_to_payload(form.row()))
             registered = item_service.register_item(db.session, db.session.get_one(Sender, sender_id()), new, now=utcnow())
         except ServiceError as exc:
             errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
@@ -112,7 +114,7 @@ def new_item():
             flash(t(f"Zarejestrowano przesyłkę {registered.tracking_number}.",
                     f"Item {registered.tracking_number} registered."), "ok")
             return redirect(url_for("portal.item", tracking_number=registered.tracking_number))
-    return render_template("portal/new_item.html", form=request.form, errors=errors, services=PROFILES), \
+    return render_template("portal/new_item.html", form=form.row(), errors=errors, services=PROFILES), \
         422 if errors else 200
 
 
@@ -150,17 +152,32 @@ def proofs_zip():
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
 
 
+def _chart_range() -> tuple[int, date, date]:
+    asked = request.args.get("days", "30")
+    days = int(asked) if asked.isdigit() and 1 <= int(asked) <= 366 else 30
+    today = utcnow().astimezone(ZoneInfo(current_app.config["OPERATOR_TIMEZONE"])).date()
+    return days, today - timedelta(days=days - 1), today
+
+
 @bp.get("/stats")
 @login_required(*SENDER_ROLES)
 def stats():
-    asked = request.args.get("days", "30")
-    days = int(asked) if asked.isdigit() and 1 <= int(asked) <= 366 else 30
-    today = utcnow().date()
-    first = today - timedelta(days=days - 1)
-    counts = item_queries.status_by_day(db.session, sender_id(), first, today)
-    svg, legend = status_chart_svg(counts, first, today, title=t("Przesyłki według statusu", "Items by status"))
-    totals: dict[str, int] = {}
-    for per_status in counts.values():
-        for status, n in per_status.items():
-            totals[status] = totals.get(status, 0) + n
-    return render_template("portal/stats.html", svg=svg, legend=legend, totals=totals, days=days)
+    days, first, today = _chart_range()
+    history = status_history.sender_status_history(db.session, sender_id(), first, today,
+                                                   current_app.config["OPERATOR_TIMEZONE"])
+    now = {status: counts[-1] for status, counts in history.items() if counts[-1]}
+    return render_template("portal/stats.html", totals=now, days=days, colours=COLOURS)
+
+
+@bp.get("/stats.json")
+@login_required(*SENDER_ROLES)
+def stats_json():
+    """The chart's series: the signed-in sender's items by status at the end of each day."""
+    _, first, today = _chart_range()
+    history = status_history.sender_status_history(db.session, sender_id(), first, today,
+                                                   current_app.config["OPERATOR_TIMEZONE"])
+    return {
+        "days": [d.isoformat() for d in status_history.days_between(first, today)],
+        "series": [{"status": status, "label": status_label(status), "colour": COLOURS.get(status, "#000000"),
+                    "counts": counts} for status, counts in history.items()],
+    }

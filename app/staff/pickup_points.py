@@ -12,6 +12,8 @@ from app.errors import FieldError
 from app.extensions import db
 from app.models import PickupPoint
 from app.models.types import utcnow
+from app.staff.forms import ActiveForm, PickupPointForm
+from app.web.forms import check
 from app.web.i18n import current_language
 from notices import pickup_points as rules
 
@@ -51,7 +53,9 @@ def edit(point_id: int | None):
     point = _point(point_id) if point_id is not None else None
     errors: list[FieldError] = []
     if request.method == "POST":
-        values, errors = _form_values(request.form)
+        posted = PickupPointForm()
+        check(posted)
+        values, errors = _form_values(posted.values())
         if point is not None and not errors and values["code"] != point.code:
             errors.append(FieldError("code", "cannot change: notices already name this point by its code"))
         if point is None and not errors and db.session.scalar(
@@ -65,7 +69,7 @@ def edit(point_id: int | None):
             db.session.commit()
             flash(f"Zapisano placówkę {point.code}. / Pickup point {point.code} saved.", "ok")
             return redirect(url_for("staff_pickup_points.index", lang=current_language()))
-        form: Mapping[str, object] = request.form
+        form: Mapping[str, object] = posted.values()
     else:
         form = {} if point is None else {
             "code": point.code, "name": point.name, "address": point.address,
@@ -85,7 +89,9 @@ def edit(point_id: int | None):
 def set_active(point_id: int):
     """Deactivate (``active=0``) or reactivate a point; a deactivated point is refused on new scans."""
     point = _point(point_id)
-    point.active = request.form.get("active") == "1"
+    form = ActiveForm()
+    check(form)
+    point.active = form.active.data == "1"
     point.updated_at = utcnow()
     db.session.commit()
     flash(f"Placówka {point.code} {'aktywna' if point.active else 'wyłączona'}. / "

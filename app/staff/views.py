@@ -14,6 +14,8 @@ from app.extensions import db
 from app.models.types import utcnow
 from app.staff import carriers as carrier_checks
 from app.staff import service_queue
+from app.staff.forms import EnrolmentForm
+from app.web.forms import check, refused
 from app.web.i18n import current_language
 from notices.check_texts import CODE_NAMES
 from notices.checks import CODES
@@ -43,16 +45,17 @@ def devices():
 @bp.post("/devices/enrol")
 @login_required("staff")
 def enrol():
-    try:
-        carrier_id = int(request.form.get("carrier_id", ""))
-    except ValueError:
-        carrier_id = 0
-    try:
-        enrolment, code = enrolments.create_enrolment(
-            db.session, carrier_id, request.form.get("label", ""), created_by=signed_in().email, now=utcnow())
-    except ServiceError as exc:
-        flash(exc.detail, "error")
-        return redirect(url_for("staff.devices"))
+    form = EnrolmentForm()
+    errors = check(form)
+    if not errors:
+        try:
+            enrolment, code = enrolments.create_enrolment(
+                db.session, form.carrier_id.data or 0, (form.label.data or "").strip(), created_by=signed_in().email, now=utcnow())
+        except ServiceError as exc:
+            errors = refused(exc)
+    if errors:
+        return render_template("staff/devices.html", carriers=enrolments.devices_by_carrier(db.session),
+                               errors=errors), 422
     # The code travels in the URL fragment, which browsers never send to a server or its logs.
     link = f"{current_app.config['PUBLIC_BASE_URL']}{url_for('handheld.enrol_page')}#code={code}"
     return render_template("staff/enrolment.html", enrolment=enrolment, code=code, link=link, qr=qr_svg(link))

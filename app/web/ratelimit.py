@@ -10,6 +10,9 @@ import hashlib
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from wtforms import StringField
+
+from app.web.forms import OpenForm
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
@@ -38,8 +41,14 @@ def not_a_sender_key() -> bool:
     return not token.startswith("awz_sk_")
 
 
+class _SubmittedEmail(OpenForm):
+    """The e-mail of a sign-in attempt, read before the view (its CSRF token is the view's business)."""
+
+    email = StringField()
+
+
 def submitted_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    return "login:" + (_SubmittedEmail().email.data or "").strip().lower()
 
 
 _limited: set[str] = set()

@@ -129,3 +129,42 @@ def test_real_answers_match_the_document(api, world, openapi):
         assert_matches(openapi, call(), path, method)
     covered = {(m.upper(), p) for m, p, _ in calls}
     assert covered == documented_operations(openapi)
+
+
+def test_a_route_without_a_declared_operation_stops_the_document():
+    from flask import Flask
+
+    from app.web.apidoc import Answer, build, operation
+    from app.web.problems import api_blueprint
+
+    bp = api_blueprint("probe", __name__)
+
+    @operation("probeDocumented", tag="Meta", answers={200: Answer("OK", schema={"type": "object"})})
+    @bp.get("/documented")
+    def documented():
+        return {}
+
+    @bp.get("/forgotten/<int:thing_id>")
+    def forgotten(thing_id):
+        return {}
+
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+    try:
+        build(app)
+    except LookupError as exc:
+        assert "/api/v1/forgotten/<int:thing_id>" in str(exc)
+    else:
+        raise AssertionError("an undocumented route was left out silently")
+
+
+def test_request_schemas_are_the_validating_models(openapi, api):
+    """What the document promises is what the server checks: the same limits, the same names."""
+    scan = openapi["components"]["schemas"]["Scan"]
+    assert set(scan["required"]) == {"tracking_number", "outcome", "occurred_at", "location"}
+    limit = openapi["components"]["schemas"]["NewApiKey"]["properties"]["name"]["maxLength"]
+    headers = api.auth(api.sender_key)
+    assert api.client.post("/api/v1/api-keys", json={"name": "k" * limit}, headers=headers).status_code == 201
+    refused = api.client.post("/api/v1/api-keys", json={"name": "k" * (limit + 1)}, headers=headers)
+    assert refused.status_code == 422 and refused.get_json()["errors"] == [
+        {"field": "name", "message": f"must be at most {limit} characters"}]

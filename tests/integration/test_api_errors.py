@@ -78,3 +78,22 @@ def test_an_unexpected_error_on_a_json_route_is_a_500_problem_not_an_html_page(a
     assert "a bug" not in response.get_data(as_text=True)
     page = app.test_client().get("/broken-page", headers={"Accept-Language": "pl"})
     assert page.status_code == 500 and "Coś poszło nie tak" in page.get_data(as_text=True)
+
+
+def test_a_number_sent_as_text_is_refused_not_guessed(api):
+    """Request bodies are strict JSON: "52.2" is not 52.2, "true" is not true (the document says so)."""
+    number = api.register().get_json()["tracking_number"]
+    assert _fields(api.scan(number, location={"lat": "52.2", "lon": 21.0, "accuracy_m": 5})) == ["location.lat"]
+    assert _fields(api.scan(number, no_fix="true", location=None)) == ["no_fix"]
+    response = api.register(recipient={"name": "Jan", "address": {"line1": "ul. Polna 1", "postal_code": 12345,
+                                                                  "city": "Kraków", "country": "PL"}})
+    assert _fields(response) == ["recipient.address.postal_code"]
+    assert response.get_json()["errors"][0]["message"] == "must be a string"
+
+
+def test_bulk_errors_name_the_item_and_its_field(api):
+    headers = api.auth(api.sender_key)
+    response = api.client.post("/api/v1/items/bulk", json={"items": []}, headers=headers)
+    assert _fields(response) == ["items"]
+    response = api.client.post("/api/v1/api-keys", json={"name": "   "}, headers=headers)
+    assert _fields(response) == ["name"] and response.get_json()["errors"][0]["message"] == "is required"

@@ -76,7 +76,10 @@ def test_clerk_registers_follows_and_imports(live, people):
         page.click("text=See the items")
         assert "Found: 601" in page.inner_text("#count")
         page.click("text=Chart")
-        assert page.locator("figure.chart svg rect").count() >= 1
+        page.wait_for_selector("#status-chart[data-ready='1']")
+        series = page.evaluate("() => document.getElementById('status-chart').chart.data.datasets"
+                               ".map(d => [d.status, d.data[d.data.length - 1]])")
+        assert dict(series) == {"registered": 601}  # every item, registered today, by the chart library
 
     in_browser(steps)
 

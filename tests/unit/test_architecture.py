@@ -171,3 +171,34 @@ def test_the_config_check_tells_a_service_from_a_view():
     assert is_entry_point(ROOT / "app" / "x" / "views.py", view)
     assert is_entry_point(ROOT / "app" / "x" / "cli.py", command)
     assert is_entry_point(ROOT / "app" / "x" / "jobs.py", service)
+
+
+def _form_reads(tree: ast.AST) -> list[int]:
+    """Lines that touch ``request.form`` other than handing it whole to a signature check."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    lines = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "form"
+                and isinstance(node.value, ast.Name) and node.value.id == "request"):
+            continue
+        parent = parents.get(node)
+        signature_check = (isinstance(parent, ast.Call) and node in parent.args
+                           and isinstance(parent.func, ast.Attribute) and parent.func.attr == "validate")
+        if not signature_check:
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_html_forms_are_read_only_through_form_classes():
+    """Every posted form goes through a Flask-WTF class (app/*/forms.py): no view reads request.form
+    itself (``.get``, ``[...]``, ``.getlist``, or the whole of it), except Twilio's signature check,
+    which must see every posted parameter."""
+    offenders = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "app").rglob("*.py"))
+                 for line in _form_reads(ast.parse(path.read_text(), str(path)))]
+    assert offenders == []
+
+
+def test_the_form_check_catches_each_way_of_reading_a_form():
+    source = ("a = request.form.get('x')\nb = request.form['x']\nc = request.form.getlist('x')\nform = request.form\n"
+              "ok = RequestValidator(token).validate(url, request.form, signature)\n")
+    assert _form_reads(ast.parse(source)) == [1, 2, 3, 4]

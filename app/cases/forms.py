@@ -1,0 +1,60 @@
+"""Complaint forms (Flask-WTF): filing a case, its codes and links, and staff handling it."""
+from __future__ import annotations
+
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from app.web.forms import Form, tr
+from notices.cases import DECISIONS
+
+REQUIRED = tr("To pole jest wymagane.", "This field is required.")
+TOO_LONG = tr("Tekst jest za długi (najwyżej 4000 znaków).", "The text is too long (at most 4000 characters).")
+
+
+class CaseForm(Form):
+    """Filed from the record page; the filing rules (app.cases.filing) check the rest."""
+
+    kind = StringField(validators=[DataRequired(tr("Wybierz jedną z możliwości.", "Choose one of the options."))])
+    attempt_id = StringField(validators=[Optional()])
+    message = TextAreaField(validators=[DataRequired(tr("Napisz choć jedno zdanie.", "Write at least one sentence.")),
+                                        Length(max=4000, message=TOO_LONG)])
+    contact_channel = StringField(default="email", validators=[Optional(), AnyOf(("email", "phone"))])
+    contact = StringField(validators=[Optional(), Length(max=320)])
+    origin = HiddenField(name="from", validators=[Optional(), Length(max=40)])
+
+    def values(self) -> dict[str, str]:
+        """What was typed, to show the form again."""
+        return {"kind": self.kind.data or "", "attempt_id": self.attempt_id.data or "",
+                "message": self.message.data or "", "contact_channel": self.contact_channel.data or "email",
+                "contact": self.contact.data or "", "from": self.origin.data or ""}
+
+
+class CodeForm(Form):
+    code = StringField(validators=[DataRequired(tr("Wpisz kod z SMS-a.", "Type the code from the SMS.")),
+                                   Length(max=20)])
+
+
+class FindRecordForm(Form):
+    link = StringField(validators=[DataRequired(tr("Wklej link z powiadomienia.", "Paste the link from the alert.")),
+                                   Length(max=2000)])
+
+
+class NoteForm(Form):
+    body = TextAreaField(validators=[DataRequired(REQUIRED), Length(max=4000, message=TOO_LONG)])
+    visible = BooleanField(false_values=("", "0", "false"))
+
+
+class AskForm(Form):
+    question = TextAreaField(validators=[DataRequired(REQUIRED), Length(max=4000, message=TOO_LONG)])
+
+
+class DecideForm(Form):
+    decision = StringField(validators=[AnyOf(DECISIONS, message=tr("Wybierz decyzję.", "Choose a decision."))])
+    reason = TextAreaField(validators=[DataRequired(REQUIRED), Length(max=4000, message=TOO_LONG)])
+
+
+class AssignForm(Form):
+    pass
+
+
+STAFF_FORMS: dict[str, type[Form]] = {"assign": AssignForm, "note": NoteForm, "ask": AskForm, "decide": DecideForm}

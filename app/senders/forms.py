@@ -1,0 +1,63 @@
+"""The sender portal's HTML forms (Flask-WTF): registering an item, webhooks, API keys, people."""
+from __future__ import annotations
+
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, URLField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from app.web.forms import Form, tr
+from notices.vocabulary import SENDER_ROLES
+
+REQUIRED = tr("To pole jest wymagane.", "This field is required.")
+
+
+class WebhookForm(Form):
+    url = URLField(validators=[DataRequired(REQUIRED), Length(max=2000, message=tr(
+        "Adres może mieć najwyżej 2000 znaków.", "The URL may have at most 2000 characters."))])
+    description = StringField(validators=[Optional(), Length(max=200, message=tr(
+        "Opis może mieć najwyżej 200 znaków.", "The description may have at most 200 characters."))])
+    event_types = SelectMultipleField(validate_choice=False)
+
+
+class ApiKeyForm(Form):
+    name = StringField(validators=[DataRequired(REQUIRED), Length(max=100, message=tr(
+        "Nazwa może mieć najwyżej 100 znaków.", "The name may have at most 100 characters."))])
+
+
+class InviteForm(Form):
+    email = EmailField(validators=[DataRequired(REQUIRED), Length(max=320)])
+    role = SelectField(choices=[SelectChoice(r, r) for r in SENDER_ROLES], default="sender_clerk")
+
+
+class InvitationForm(Form):
+    name = StringField(validators=[Optional(), Length(max=200)])
+    password = PasswordField(validators=[DataRequired(REQUIRED), Length(min=10, max=200, message=tr(
+        "Hasło musi mieć co najmniej 10 znaków.", "The password must have at least 10 characters."))])
+    password_confirm = PasswordField(validators=[EqualTo("password", tr("Hasła się różnią.", "The passwords differ."))])
+
+
+TRACKING_NUMBER = Regexp(r"^\s*[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}\s*$", message=tr(
+    "Numer przesyłki ma postać np. RR123456785PL.", "An item number looks like RR123456785PL."))
+
+
+class NewItemForm(Form):
+    """One item by hand: the fields of a CSV row (the API's rules check them all after this)."""
+
+    tracking_number = StringField(validators=[DataRequired(REQUIRED), TRACKING_NUMBER])
+    service = StringField(validators=[DataRequired(REQUIRED)])
+    sender_reference = StringField(validators=[Optional(), Length(max=100)])
+    recipient_name = StringField(validators=[DataRequired(REQUIRED), Length(max=200)])
+    address_line1 = StringField(validators=[DataRequired(REQUIRED), Length(max=200)])
+    address_line2 = StringField(validators=[Optional(), Length(max=200)])
+    postal_code = StringField(validators=[DataRequired(REQUIRED), Length(max=20)])
+    city = StringField(validators=[DataRequired(REQUIRED), Length(max=100)])
+    country = StringField(default="PL", validators=[DataRequired(REQUIRED), Length(max=2)])
+    lat = StringField(validators=[Optional()])
+    lon = StringField(validators=[Optional()])
+    phone = StringField(validators=[Optional(), Length(max=30)])
+    email = StringField(validators=[Optional(), Length(max=320)])
+    language = StringField(validators=[Optional()])
+
+    def row(self) -> dict[str, str]:
+        """The fields as a CSV row (trimmed text; empty cells absent)."""
+        return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}

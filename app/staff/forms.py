@@ -1,0 +1,43 @@
+"""The operator console's HTML forms (Flask-WTF)."""
+from __future__ import annotations
+
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from app.web.forms import Form, tr
+
+
+class EnrolmentForm(Form):
+    carrier_id = IntegerField(validators=[InputRequired(tr("Wybierz listonosza.", "Choose a carrier.")),
+                                          NumberRange(min=1, max=2_147_483_647)])
+    label = StringField(default="handheld", validators=[
+        DataRequired(tr("Podaj nazwę urządzenia.", "Give the device a name.")),
+        Length(max=100, message=tr("Nazwa może mieć najwyżej 100 znaków.", "The name may have at most 100 characters."))])
+
+
+class PickupPointForm(Form):
+    """A pickup point in the register; its values are checked by the register's own rules (as the CSV import)."""
+
+    code = StringField()
+    name = StringField()
+    address = StringField()
+    lat = StringField()
+    lon = StringField()
+    mon = StringField()
+    tue = StringField()
+    wed = StringField()
+    thu = StringField()
+    fri = StringField()
+    sat = StringField()
+    sun = StringField()
+    holidays_closed = StringField()
+
+    def values(self) -> dict[str, str]:
+        """The posted values by column name, an absent one as an empty string."""
+        return {name: str(field.data or "") for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class ActiveForm(Form):
+    """Deactivate (``0``) or reactivate (``1``) a pickup point."""
+
+    active = StringField()

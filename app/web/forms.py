@@ -1,0 +1,66 @@
+"""HTML forms through Flask-WTF: each form is a class that validates its fields, and a page
+shows each error next to the field it is about.
+
+Views never read ``request.form`` themselves (a test in tests/unit/test_architecture.py fails
+if one does): they build the area's form class, call :func:`check`, and hand the template
+``errors`` (field name → sentence), merged with what the use case refused.
+CSRF is checked by ``CSRFProtect`` for every POST and again by each form; the few posts that
+carry no session (Twilio's callbacks, RFC 8058 one-click unsubscribe) use forms without it.
+"""
+from __future__ import annotations
+
+from typing import cast
+
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+
+from app.errors import ServiceError
+from app.web.i18n import current_language
+
+
+class Text:
+    """A sentence in Polish and English, chosen when shown (form classes are built before any request)."""
+
+    def __init__(self, pl: str, en: str):
+        self.pl, self.en = pl, en
+
+    def __str__(self) -> str:
+        return self.pl if current_language() == "pl" else self.en
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+    def __mod__(self, values) -> str:
+        return str(self)
+
+
+def tr(pl: str, en: str) -> str:
+    """A validator's message as a (pl, en) pair, picked in the page's language when shown (typed as the
+    ``str`` WTForms expects: it only ever formats or prints it)."""
+    return cast(str, Text(pl, en))
+
+
+class Form(FlaskForm):
+    """A page's form; ``csrf`` as the app configures it (on, except in tests that turn it off)."""
+
+
+class OpenForm(FlaskForm):
+    """A form posted without a session (signed or one-click requests): no CSRF token to check."""
+
+    class Meta:
+        csrf = False
+
+
+def check(form: FlaskForm) -> dict[str, str]:
+    """Validate ``form``; ``{field: first error}`` (empty when valid). A bad CSRF token is a
+    400 (CSRFError), as ``CSRFProtect`` answers it, never a field error."""
+    form.validate()
+    if form.errors.get("csrf_token"):
+        raise CSRFError(str(form.errors["csrf_token"][0]))
+    return {name: str(messages[0]) for name, messages in form.errors.items() if messages}
+
+
+def refused(exc: ServiceError) -> dict[str, str]:
+    """What a use case refused, in the same shape: ``{field: message}``."""
+    return {e.field or "general": e.message for e in exc.errors} or {"general": exc.detail}

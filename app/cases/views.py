@@ -27,7 +27,6 @@ from app.web.ratelimit import limiter
 from notices.cases import DECISIONS, KINDS, STATUSES
 
 bp = Blueprint("cases", __name__, template_folder="templates")
-bp.app_context_processor(i18n.template_context)
 
 
 def record_limit() -> str:

@@ -14,7 +14,6 @@ from app.web.i18n import current_language
 from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")
-bp.app_context_processor(i18n.template_context)
 
 MAX_UPLOAD = 20 * 1024 * 1024
 

@@ -34,6 +34,7 @@ from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
 from notices.vocabulary import SENDER_ROLES
+from flask_babel import gettext as _
 
 
 def t(pl: str, en: str) -> str:
@@ -137,8 +138,7 @@ def proofs_zip():
             problem = Problem()
             filters = item_queries.parse_filters(request.args, problem)
             if not problem.errors and not (filters.registered_from and filters.registered_to):
-                problem.add("registered_from", t("podaj obie daty albo zaznacz przesyłki na liście",
-                                                 "give both dates or tick items in the list"))
+                problem.add("registered_from", _("podaj obie daty albo zaznacz przesyłki na liście"))
             problem.raise_if_any()
             assert filters.registered_from and filters.registered_to  # both, or the problem above was raised
             window = (item_queries.start_of(filters.registered_from),
@@ -161,7 +161,7 @@ def stats():
     today = utcnow().date()
     first = today - timedelta(days=days - 1)
     counts = item_queries.status_by_day(db.session, sender_id(), first, today)
-    svg, legend = status_chart_svg(counts, first, today, title=t("Przesyłki według statusu", "Items by status"))
+    svg, legend = status_chart_svg(counts, first, today, title=_("Przesyłki według statusu"))
     totals: dict[str, int] = {}
     for per_status in counts.values():
         for status, n in per_status.items():

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from notices.i18n import N_
+
 # Short names of the checks, for tables (PL, EN).
 CODE_NAMES = {
-    "far_from_address": ("daleko od adresu", "far from address"),
-    "at_depot": ("w placówce", "at the depot"),
-    "implausible_speed": ("niemożliwa prędkość", "implausible speed"),
-    "burst": ("seria skanów", "burst"),
-    "outside_hours": ("poza godzinami", "outside hours"),
-    "poor_accuracy": ("słaby GPS", "poor accuracy"),
-    "clock_skew": ("zegar urządzenia", "device clock"),
-    "no_notice_printed": ("bez wydruku awiza", "no notice printed"),
-    "late_record": ("zapis z opóźnieniem", "recorded late"),
+    "far_from_address": N_("daleko od adresu"),
+    "at_depot": N_("w placówce"),
+    "implausible_speed": N_("niemożliwa prędkość"),
+    "burst": N_("seria skanów"),
+    "outside_hours": N_("poza godzinami"),
+    "poor_accuracy": N_("słaby GPS"),
+    "clock_skew": N_("zegar urządzenia"),
+    "no_notice_printed": N_("bez wydruku awiza"),
+    "late_record": N_("zapis z opóźnieniem"),
 }
 
 

@@ -77,6 +77,6 @@ def translations(lang: str | None) -> Translations:
     return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[code], fallback=True)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Marks ``message`` for extraction; translated later where the language is known."""
     return message

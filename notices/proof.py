@@ -23,40 +23,39 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from notices.i18n import N_, translations
 from notices.proof_statements import collection, evidential_weight, statutory_basis
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 
 OUTCOMES = {
-    "delivered": ("Doręczono", "Delivered"),
-    "notice_left": ("Pozostawiono awizo (adresat nieobecny)", "Notice left (addressee absent)"),
-    "refused": ("Odmowa przyjęcia", "Refused"),
-    "address_unknown": ("Adres nieznany", "Address unknown"),
-    "moved": ("Adresat się wyprowadził", "Addressee moved"),
-    "no_access": ("Brak dostępu do adresu", "No access to the premises"),
+    "delivered": N_("Doręczono"),
+    "notice_left": N_("Pozostawiono awizo (adresat nieobecny)"),
+    "refused": N_("Odmowa przyjęcia"),
+    "address_unknown": N_("Adres nieznany"),
+    "moved": N_("Adresat się wyprowadził"),
+    "no_access": N_("Brak dostępu do adresu"),
 }
 EVENT_KINDS = {
-    "registered": ("Przesyłka zarejestrowana", "Item registered"),
-    "attempt_recorded": ("Próba doręczenia", "Delivery attempt"),
-    "notification_status": ("Zmiana stanu powiadomienia", "Alert status changed"),
-    "repeat_notice_left": ("Powtórne awizo pozostawione", "Repeat notice left"),
-    "deemed_service_not_established": ("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)",
-                                       "Deemed service not established (no repeat notice)"),
-    "notice_printed": ("Wydrukowano awizo", "Paper notice printed"),
+    "registered": N_("Przesyłka zarejestrowana"),
+    "attempt_recorded": N_("Próba doręczenia"),
+    "notification_status": N_("Zmiana stanu powiadomienia"),
+    "repeat_notice_left": N_("Powtórne awizo pozostawione"),
+    "deemed_service_not_established": N_("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)"),
+    "notice_printed": N_("Wydrukowano awizo"),
 }
 ITEM_STATUSES = {
-    "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),
-    "delivered": ("doręczona", "delivered"), "refused": ("odmowa przyjęcia", "refused"),
-    "undeliverable": ("nie do doręczenia", "undeliverable"), "collected": ("odebrana", "collected"),
-    "returned": ("zwrócona do nadawcy", "returned to sender"), "deemed_served": ("uznana za doręczoną", "deemed served"),
-    "deemed_service_not_established": ("doręczenia nie uznano za dokonane (brak powtórnego awizo)",
-                                       "deemed service not established (no repeat notice)"),
+    "registered": N_("zarejestrowana"), "awaiting_collection": N_("czeka na odbiór"),
+    "delivered": N_("doręczona"), "refused": N_("odmowa przyjęcia"),
+    "undeliverable": N_("nie do doręczenia"), "collected": N_("odebrana"),
+    "returned": N_("zwrócona do nadawcy"), "deemed_served": N_("uznana za doręczoną"),
+    "deemed_service_not_established": N_("doręczenia nie uznano za dokonane (brak powtórnego awizo)"),
 }
 STATUSES = {
-    "queued": ("w kolejce", "queued"), "sending": ("wysyłanie", "sending"), "sent": ("wysłano", "sent"),
-    "delivered": ("dostarczono", "delivered"), "undelivered": ("niedostarczono", "undelivered"),
-    "failed": ("błąd wysyłki", "failed"), "cancelled": ("anulowano", "cancelled"),
+    "queued": N_("w kolejce"), "sending": N_("wysyłanie"), "sent": N_("wysłano"),
+    "delivered": N_("dostarczono"), "undelivered": N_("niedostarczono"),
+    "failed": N_("błąd wysyłki"), "cancelled": N_("anulowano"),
 }
 
 
@@ -94,6 +93,11 @@ def format_time(value: str | None, tz: str) -> str:
 
 def _both(pair: tuple[str | None, str | None] | None, fallback: str = "—") -> str:
     return f"{pair[0]} / {pair[1]}" if pair else fallback
+
+
+def _named(name: str | None, fallback: str = "—") -> str:
+    """A name from the tables above, in Polish and English."""
+    return f"{name} / {translations('en').gettext(name)}" if name else fallback
 
 
 def qr_png(url: str) -> bytes:
@@ -145,7 +149,7 @@ def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
         Spacer(1, 3 * mm),
         doc.p(f"Przesyłka / Item: {record['tracking_number']}"),
         doc.p(f"Usługa / Service: {_both((service.get('pl'), service.get('en'))) if service else record['service']}"),
-        doc.p(f"Stan / Status: {_both(ITEM_STATUSES.get(record['status']), record['status'])}"),
+        doc.p(f"Stan / Status: {_named(ITEM_STATUSES.get(record['status']), record['status'])}"),
         doc.p(f"Wystawiono / Issued: {format_time(now.isoformat(), tz)}"),
         Spacer(1, 2 * mm),
         doc.p("Zeskanuj kod QR, aby sprawdzić ten zapis / Scan the QR code to check this record:", "small"),
@@ -204,7 +208,7 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
             if location.get("accuracy_m") is not None else f"{location['lat']:.6f}, {location['lon']:.6f}")
         pickup = attempt.get("pickup_point")
         rows = [
-            ("Wynik", "Outcome", _both(OUTCOMES.get(attempt["outcome"]), attempt["outcome"])),
+            ("Wynik", "Outcome", _named(OUTCOMES.get(attempt["outcome"]), attempt["outcome"])),
             ("Zdarzenie UPU", "UPU event", " · ".join(x for x in (upu["code"], upu.get("reason"), upu.get("action")) if x)),
             ("Czas urządzenia", "Device time", format_time(attempt["occurred_at"], tz)),
             ("Czas serwera", "Server time", format_time(attempt["recorded_at"], tz)),
@@ -239,7 +243,7 @@ def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     rows = [header] + [[
         doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or ("adresat zapisany / recipient opted in" if n.get("opted_in") else "—"), "small"),
         doc.p(format_time(n.get("created_at"), tz), "small"), doc.p(format_time(n.get("sent_at"), tz), "small"),
-        doc.p(_both(STATUSES.get(n["status"]), n["status"]), "small"),
+        doc.p(_named(STATUSES.get(n["status"]), n["status"]), "small"),
     ] for n in record["notifications"]]
     table = Table(rows, colWidths=[18 * mm, 42 * mm, 42 * mm, 42 * mm, 28 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -271,7 +275,7 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
         doc.flow.append(doc.p(line or " ", "mono"))
     for entry in evidence["entries"]:
         doc.flow.append(Spacer(1, 1.5 * mm))
-        kind = _both(EVENT_KINDS.get(entry["kind"]), entry["kind"])
+        kind = _named(EVENT_KINDS.get(entry["kind"]), entry["kind"])
         doc.flow.append(doc.p(f"Wpis nr {entry['index']} / Entry #{entry['index']} — {kind}", "small"))
         doc.flow.append(doc.p(entry["canonical"], "mono"))
         doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))

@@ -20,7 +20,6 @@ from app.delivery.records import item_record
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.models.types import utcnow
-from app.web import i18n
 from app.web.i18n import current_language
 from app.web.problems import problem
 from app.web.ratelimit import limiter

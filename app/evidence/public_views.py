@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext
 
 from app.delivery import items as item_service
 from app.delivery.records import item_record
@@ -10,7 +11,6 @@ from app.evidence import proofs
 from app.extensions import db
 from app.models.types import utcnow
 from app.web import i18n
-from app.web.i18n import current_language
 from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -42,7 +42,7 @@ def plaindate(value: str | None) -> str:
 def event_kind(kind: str) -> str:
     """An item event's name in the page's language."""
     names = EVENT_KINDS.get(kind)
-    return (names[0] if current_language() == "pl" else names[1]) if names else kind.replace("_", " ")
+    return gettext(names) if names else kind.replace("_", " ")
 
 
 @bp.get("/")

@@ -16,6 +16,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 
 from app.accounts.web import login_required, signed_in_sender_id
 from app.delivery import items as item_service
@@ -34,7 +35,6 @@ from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
 from notices.vocabulary import SENDER_ROLES
-from flask_babel import gettext as _
 
 
 def t(pl: str, en: str) -> str:

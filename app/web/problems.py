@@ -13,13 +13,12 @@ import logging
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.routing import IntegerConverter
 
 from app.errors import FieldError, ServiceError, ValidationFailed
-from app.web.i18n import current_language
-from flask_babel import gettext as _
 
 PROBLEM_TYPE = "https://awizo.dev/problems/"
 API_PREFIX = "/api/v1"

@@ -4,6 +4,7 @@ The import-linter contracts (pyproject.toml, run by ``make lint``) check the lay
 tests check what a contract cannot: no cycle between any two modules, imports inside functions
 included, no module over 400 lines, and nothing in ``notices/`` that needs a framework.
 """
+import re
 import ast
 from pathlib import Path
 from typing import ClassVar
@@ -105,3 +106,12 @@ def test_every_status_the_vocabulary_knows_has_words_on_the_proof():
 
     assert set(proof.ITEM_STATUSES) == {s.value for s in ItemStatus}
     assert set(proof.STATUSES) == {s.value for s in MessageStatus}
+
+
+def test_no_hand_written_language_pairs_come_back():
+    """Texts go through the gettext catalogs: no ``tr(pl, en)`` helper calls in code or templates."""
+    pair_call = re.compile(r"(?<![\w.])tr\(")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in [*ROOT.glob("app/**/*.py"), *ROOT.glob("notices/**/*.py"),
+                                                          *ROOT.glob("app/**/*.html")]
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pair_call.search(line)]
+    assert found == []

@@ -1,6 +1,6 @@
 """Wording of the lifecycle alerts: repeat notice, reminder, and the end told to the sender.
 
-Pure functions in Polish and English. Dates are local dates (the caller converts to the
+Pure functions in the recipient's language (gettext catalogs, Polish msgids). Dates are local dates (the caller converts to the
 operator's time zone); SMS texts stay within two segments (see :mod:`notices.sms`).
 """
 from __future__ import annotations
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from notices.messages import EmailContent, language_or_default
+from notices.i18n import N_, language_or_default, translations
+from notices.messages import EmailContent
 from notices.sms import fit_segments
 
 SMS_MAX_SEGMENTS = 2
@@ -47,26 +48,18 @@ def _dt(value: datetime | None) -> str:
     return "—" if value is None else f"{_d(value.date())} {value.hour:02d}:{value.minute:02d}"
 
 
-def _consequence(alert: LifecycleAlert, en: bool) -> str:
+def _consequence(alert: LifecycleAlert) -> str:
+    _ = translations(alert.language).gettext
     if alert.deemed_served_on:
-        if en:
-            return (f"If it is not collected, the letter is deemed served on {_d(alert.deemed_served_on)} "
-                    "(legally delivered, even unopened) and returned to the sender.")
-        return (f"Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(alert.deemed_served_on)} "
-                "(skutek prawny jak przy odbiorze) i wraca do nadawcy.")
-    if en:
-        return "If it is not collected by then, it is returned to the sender."
-    return "Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy."
+        return _("Jeśli nie zostanie odebrana, pismo uważa się za doręczone {date} "
+                 "(skutek prawny jak przy odbiorze) i wraca do nadawcy.").format(date=_d(alert.deemed_served_on))
+    return _("Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy.")
 
 
 SMS_TEMPLATES = {
-    ("repeat_notice", "en"): "Awizo: a repeat notice is due. Item {number} awaits at {pickup} until {deadline}. {url}",
-    ("repeat_notice", "pl"): "Powtórne awizo należne: {number} w {pickup} do {deadline}. {url}",
-    ("repeat_notice_left", "en"): "Awizo: repeat notice left {left}. Item {number} awaits at {pickup} until "
-                                  "{deadline}. {url}",
-    ("repeat_notice_left", "pl"): "Powtórne awizo {left}: {number} w {pickup} do {deadline}. {url}",
-    ("reminder", "en"): "Awizo: last day tomorrow ({deadline}) to collect {number} at {pickup}. {url}",
-    ("reminder", "pl"): "Awizo: {number} odbierz do jutra ({deadline}) w {pickup}. {url}",
+    "repeat_notice": N_("Powtórne awizo należne: {number} w {pickup} do {deadline}. {url}"),
+    "repeat_notice_left": N_("Powtórne awizo {left}: {number} w {pickup} do {deadline}. {url}"),
+    "reminder": N_("Awizo: {number} odbierz do jutra ({deadline}) w {pickup}. {url}"),
 }
 
 
@@ -89,7 +82,7 @@ def _fitted_pickup(template: str, pickup: str, number_len: int, url_len: int) ->
 
 
 def _sms(kind: str, alert: LifecycleAlert) -> str:
-    template = SMS_TEMPLATES[(kind, language_or_default(alert.language))]
+    template = translations(alert.language).gettext(SMS_TEMPLATES[kind])
     values = {"number": alert.tracking_number, "deadline": _d(alert.collect_by), "url": alert.verify_url,
               "left": _day_and_time(alert.repeat_notice_left_at)}
     if not (alert.tracking_number + alert.verify_url).isascii() or any(c in "^{}\\[~]|" for c in alert.verify_url):
@@ -111,39 +104,34 @@ def reminder_sms(alert: LifecycleAlert) -> str:
 
 
 def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
-    en = language_or_default(alert.language) == "en"
+    _ = translations(alert.language).gettext
     facts: tuple[tuple[str, str], ...] = (
-        (("Item" if en else "Przesyłka"), alert.tracking_number),
-        (("From" if en else "Nadawca"), alert.sender_name or ("—")),
-        (("Where" if en else "Gdzie"), f"{alert.pickup_name}, {alert.pickup_address}"),
-        (("Collect by" if en else "Odbiór do"), _d(alert.collect_by)),
+        (_("Przesyłka"), alert.tracking_number),
+        (_("Nadawca"), alert.sender_name or ("—")),
+        (_("Gdzie"), f"{alert.pickup_name}, {alert.pickup_address}"),
+        (_("Odbiór do"), _d(alert.collect_by)),
     )
     if alert.deemed_served_on:
-        facts += ((("Deemed served on" if en else "Doręczenie uznane za dokonane"), _d(alert.deemed_served_on)),)
+        facts += ((_("Doręczenie uznane za dokonane"), _d(alert.deemed_served_on)),)
     if kind == "repeat_notice":
-        subject = (f"Repeat notice: item {alert.tracking_number} still awaits collection" if en
-                   else f"Powtórne awizo: przesyłka {alert.tracking_number} nadal czeka na odbiór")
-        heading = "Repeat notice" if en else "Powtórne awizo"
-        first = ("Your registered item has not been collected yet. A repeat notice is due to be left at your "
-                 "address; you will be told when the carrier has left it." if en else
-                 "Twoja przesyłka polecona nie została jeszcze odebrana. Przypada termin pozostawienia "
-                 "powtórnego awizo pod Twoim adresem; napiszemy, gdy doręczyciel je pozostawi.")
+        subject = _("Powtórne awizo: przesyłka {number} nadal czeka na odbiór").format(number=alert.tracking_number)
+        heading = _("Powtórne awizo")
+        first = _("Twoja przesyłka polecona nie została jeszcze odebrana. Przypada termin pozostawienia "
+                  "powtórnego awizo pod Twoim adresem; napiszemy, gdy doręczyciel je pozostawi.")
     elif kind == "repeat_notice_left":
-        subject = (f"Repeat notice left: item {alert.tracking_number} still awaits collection" if en
-                   else f"Powtórne awizo pozostawione: przesyłka {alert.tracking_number} czeka na odbiór")
-        heading = "Repeat notice left" if en else "Powtórne awizo pozostawione"
-        first = (f"A repeat notice was left at your address at {_dt(alert.repeat_notice_left_at)}." if en else
-                 f"Powtórne awizo zostało pozostawione pod Twoim adresem {_dt(alert.repeat_notice_left_at)}.")
+        subject = _("Powtórne awizo pozostawione: przesyłka {number} czeka na odbiór").format(
+            number=alert.tracking_number)
+        heading = _("Powtórne awizo pozostawione")
+        first = _("Powtórne awizo zostało pozostawione pod Twoim adresem {time}.").format(
+            time=_dt(alert.repeat_notice_left_at))
     else:
-        subject = (f"Tomorrow is the last day to collect item {alert.tracking_number}" if en
-                   else f"Jutro mija termin odbioru przesyłki {alert.tracking_number}")
-        heading = "Last day tomorrow" if en else "Jutro ostatni dzień"
-        first = (f"You can collect the item until {_d(alert.collect_by)}." if en
-                 else f"Przesyłkę można odebrać do {_d(alert.collect_by)}.")
+        subject = _("Jutro mija termin odbioru przesyłki {number}").format(number=alert.tracking_number)
+        heading = _("Jutro ostatni dzień")
+        first = _("Przesyłkę można odebrać do {date}.").format(date=_d(alert.collect_by))
     return EmailContent(
-        language="en" if en else "pl", subject=subject, heading=heading,
-        paragraphs=(first, _consequence(alert, en)), facts=facts,
-        link_label="The item's record" if en else "Historia przesyłki", link_url=alert.verify_url,
+        language=language_or_default(alert.language), subject=subject, heading=heading,
+        paragraphs=(first, _consequence(alert)), facts=facts,
+        link_label=_("Historia przesyłki"), link_url=alert.verify_url,
     )
 
 
@@ -164,69 +152,52 @@ def reminder_email_content(alert: LifecycleAlert) -> EmailContent:
 
 def outcome_email_content(alert: LifecycleAlert, outcome: str) -> EmailContent:
     """To the sender: the item was not collected; deemed served (with the date) or returned."""
-    en = language_or_default(alert.language) == "en"
+    _ = translations(alert.language).gettext
     ref = f" ({alert.sender_reference})" if alert.sender_reference else ""
+    values = {"number": alert.tracking_number, "ref": ref, "collect_by": _d(alert.collect_by),
+              "deemed": _d(alert.deemed_served_on)}
     if outcome == "deemed_served":
-        subject = (f"Item {alert.tracking_number}{ref} deemed served on {_d(alert.deemed_served_on)}" if en
-                   else f"Przesyłka {alert.tracking_number}{ref} uznana za doręczoną {_d(alert.deemed_served_on)}")
-        first = (f"The item was not collected by {_d(alert.collect_by)}. Service is deemed made on "
-                 f"{_d(alert.deemed_served_on)} (Code of Administrative Procedure, art. 44); the letter is "
-                 "being returned to you." if en else
-                 f"Przesyłka nie została odebrana do {_d(alert.collect_by)}. Doręczenie uważa się za dokonane "
-                 f"{_d(alert.deemed_served_on)} (art. 44 KPA); pismo wraca do nadawcy.")
+        subject = _("Przesyłka {number}{ref} uznana za doręczoną {deemed}").format(**values)
+        first = _("Przesyłka nie została odebrana do {collect_by}. Doręczenie uważa się za dokonane "
+                  "{deemed} (art. 44 KPA); pismo wraca do nadawcy.").format(**values)
     elif outcome == "deemed_service_not_established":
-        subject = (f"Item {alert.tracking_number}{ref} not collected: deemed service NOT established" if en
-                   else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: brak podstaw do uznania doręczenia")
-        first = (f"The item was not collected by {_d(alert.collect_by)}, but service cannot be deemed made: "
-                 "there is no record of the repeat notice being left at the address in time (Code of "
-                 "Administrative Procedure, art. 44 needs both notices). Do not treat the letter as served; "
-                 "it is being returned to you." if en else
-                 f"Przesyłka nie została odebrana do {_d(alert.collect_by)}, ale doręczenia nie można uznać "
-                 "za dokonane: brak zapisu, że powtórne awizo zostało w terminie pozostawione pod adresem "
-                 "(art. 44 KPA wymaga obu awizo). Prosimy nie traktować pisma jako doręczonego; "
-                 "pismo wraca do nadawcy.")
+        subject = _("Przesyłka {number}{ref} nieodebrana: brak podstaw do uznania doręczenia").format(**values)
+        first = _("Przesyłka nie została odebrana do {collect_by}, ale doręczenia nie można uznać "
+                  "za dokonane: brak zapisu, że powtórne awizo zostało w terminie pozostawione pod adresem "
+                  "(art. 44 KPA wymaga obu awizo). Prosimy nie traktować pisma jako doręczonego; "
+                  "pismo wraca do nadawcy.").format(**values)
     else:
-        subject = (f"Item {alert.tracking_number}{ref} not collected: returned to sender" if en
-                   else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: zwrot do nadawcy")
-        first = (f"The item was not collected by {_d(alert.collect_by)} and is being returned to you." if en
-                 else f"Przesyłka nie została odebrana do {_d(alert.collect_by)} i wraca do nadawcy.")
+        subject = _("Przesyłka {number}{ref} nieodebrana: zwrot do nadawcy").format(**values)
+        first = _("Przesyłka nie została odebrana do {collect_by} i wraca do nadawcy.").format(**values)
     return EmailContent(
-        language="en" if en else "pl", subject=subject,
-        heading="Not collected" if en else "Przesyłka nieodebrana",
-        paragraphs=(first,), facts=((("Item" if en else "Przesyłka"), alert.tracking_number),),
-        link_label="The item's record and proof" if en else "Historia i dowód doręczenia",
+        language=language_or_default(alert.language), subject=subject,
+        heading=_("Przesyłka nieodebrana"),
+        paragraphs=(first,), facts=((_("Przesyłka"), alert.tracking_number),),
+        link_label=_("Historia i dowód doręczenia"),
         link_url=alert.verify_url,
     )
 
 
 def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | None) -> str:
     """The dates in plain words, for records, pages and the paper notice."""
-    if language_or_default(language) == "en":
-        text = f"The item can be collected until {_d(collect_by)}."
-        if deemed_served_on:
-            text += (f" If it is not collected, the letter is deemed served on {_d(deemed_served_on)}, "
-                     "with the same legal effect as if it had been received.")
-        return text
-    text = f"Przesyłkę można odebrać do {_d(collect_by)}."
+    _ = translations(language).gettext
+    text = _("Przesyłkę można odebrać do {date}.").format(date=_d(collect_by))
     if deemed_served_on:
-        text += (f" Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(deemed_served_on)} "
-                 "— ze skutkiem prawnym takim jak odbiór.")
+        text += " " + _("Jeśli nie zostanie odebrana, pismo uważa się za doręczone {date} "
+                        "— ze skutkiem prawnym takim jak odbiór.").format(date=_d(deemed_served_on))
     return text
 
 
 def not_established_sentence(language: str) -> str:
     """For the record of an uncollected official letter whose repeat notice is not evidenced."""
-    if language_or_default(language) == "en":
-        return ("The item was not collected, and service is NOT deemed made: there is no record of the repeat "
-                "notice being left in time. The letter is returned to the sender.")
-    return ("Przesyłka nie została odebrana, a doręczenia NIE uznaje się za dokonane: brak zapisu, że powtórne "
-            "awizo zostało pozostawione w terminie. Pismo wraca do nadawcy.")
+    _ = translations(language).gettext
+    return _("Przesyłka nie została odebrana, a doręczenia NIE uznaje się za dokonane: brak zapisu, że powtórne "
+             "awizo zostało pozostawione w terminie. Pismo wraca do nadawcy.")
 
 
 def late_record_sentence(language: str, claimed: datetime, recorded: datetime) -> str:
     """When the notice reached the system long after the time the carrier gave (local times)."""
-    if language_or_default(language) == "en":
-        return (f"The carrier gave {_dt(claimed)} as the time of the notice, but it reached the system only on "
-                f"{_dt(recorded)}; the dates above run from the time the carrier gave.")
-    return (f"Doręczyciel podał {_dt(claimed)} jako czas pozostawienia awiza, ale trafiło ono do systemu dopiero "
-            f"{_dt(recorded)}; terminy powyżej liczą się od czasu podanego przez doręczyciela.")
+    _ = translations(language).gettext
+    return _("Doręczyciel podał {claimed} jako czas pozostawienia awiza, ale trafiło ono do systemu dopiero "
+             "{recorded}; terminy powyżej liczą się od czasu podanego przez doręczyciela.").format(
+                 claimed=_dt(claimed), recorded=_dt(recorded))

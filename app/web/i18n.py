@@ -12,7 +12,7 @@ Every template gets ``_``/``gettext``/``ngettext`` (Flask-Babel), ``lang`` ("pl"
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, has_request_context, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext, ngettext
 
 from notices.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
 
@@ -72,5 +72,7 @@ def template_context() -> dict:
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=_operator_timezone,
           default_translation_directories=str(LOCALE_DIR))
+    # Plain (not "newstyle") callables: a translation is text like any other and is escaped.
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=False)
     app.context_processor(template_context)
     app.after_request(_remember_choice)

@@ -483,7 +483,9 @@
     }
     function render(data) {
       paper.textContent = "";
-      var first = lang, second = lang === "pl" ? "en" : "pl";
+      // Polish first (the notice's legal language), then the item's own language.
+      var languages = data.languages || ["pl", "en"];
+      var first = languages[0], second = languages[1];
       paper.appendChild(block(data.text[first], first));
       var qr = document.createElement("div");
       qr.className = "qr";

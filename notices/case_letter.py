@@ -25,12 +25,12 @@ def render_letter_pdf(case: dict[str, Any], *, language: str, now: datetime, tz:
     _ = translations(lang).gettext
     out = io.BytesIO()
     document = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm, title=f"{_('Odpowiedź na reklamację')} {case['case_number']}", author="Awizo",
+                                 bottomMargin=18 * mm, title=_("Odpowiedź na reklamację") + f" {case['case_number']}", author="Awizo",
                                  invariant=1, lang=lang)
     doc = _Doc(lang)
     flow = doc.flow
-    flow.append(doc.p(f"{_('Odpowiedź na reklamację')} — {case['case_number']}", "title"))
-    flow.append(doc.p(f"{_('Data')}: {now.astimezone(ZoneInfo(tz)).strftime('%d.%m.%Y')}"))
+    flow.append(doc.p(_("Odpowiedź na reklamację") + f" — {case['case_number']}", "title"))
+    flow.append(doc.p(_("Data") + f": {now.astimezone(ZoneInfo(tz)).strftime('%d.%m.%Y')}"))
     flow.append(Spacer(1, 4 * mm))
     rows = [(_("Numer reklamacji"), case["case_number"]), (_("Przesyłka"), case["evidence"]["item"]["tracking_number"]),
             (_("Rodzaj"), label(KINDS, case["kind"], lang)), (_("Złożona"), format_time(case["opened_at"], tz)),
@@ -47,7 +47,7 @@ def render_letter_pdf(case: dict[str, Any], *, language: str, now: datetime, tz:
         place = attempt["location"]
         where = f"{place['lat']:.5f}, {place['lon']:.5f}" if place else "—"
         log = attempt["log"]["log_index"] if attempt.get("log") else "—"
-        flow.append(doc.p(f"{_('Próba doręczenia')} {format_time(attempt['occurred_at'], tz)} · GPS {where} · "
+        flow.append(doc.p(_("Próba doręczenia") + f" {format_time(attempt['occurred_at'], tz)} · GPS {where} · "
                           f"± {attempt['accuracy_m'] or '—'} m · {attempt['device_signature']} · log #{log}"))
     flow.append(Spacer(1, 6 * mm))
     flow.append(doc.p(_("Pismo podpisane elektronicznie przez operatora."), "small"))

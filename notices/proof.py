@@ -153,10 +153,10 @@ def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
     title = [
         doc.p(doc.both(N_("Dowód doręczenia i awizowania")), "title"),
         Spacer(1, 3 * mm),
-        doc.p(f"{doc.both(N_('Przesyłka'))}: {record['tracking_number']}"),
-        doc.p(f"{doc.both(N_('Usługa'))}: {doc.both(service.get('pl')) if service else record['service']}"),
-        doc.p(f"{doc.both(N_('Stan'))}: {doc.both(ITEM_STATUSES.get(record['status']), record['status'])}"),
-        doc.p(f"{doc.both(N_('Wystawiono'))}: {format_time(now.isoformat(), tz)}"),
+        doc.p(doc.both(N_("Przesyłka")) + f": {record['tracking_number']}"),
+        doc.p(doc.both(N_("Usługa")) + ": " + (doc.both(service.get("pl")) if service else record["service"])),
+        doc.p(doc.both(N_("Stan")) + ": " + doc.both(ITEM_STATUSES.get(record["status"]), record["status"])),
+        doc.p(doc.both(N_("Wystawiono")) + f": {format_time(now.isoformat(), tz)}"),
         Spacer(1, 2 * mm),
         doc.p(doc.both(N_("Zeskanuj kod QR, aby sprawdzić ten zapis")) + ":", "small"),
         doc.p(record["verify_url"], "small"),
@@ -193,7 +193,8 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
                      doc.both(N_("NIE — brak powtórnego awizo w terminie"))))
     elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
-        rows.append((N_("Doręczenie uznane za dokonane"), f"{day}.{month}.{year} ({doc.both(N_('jeśli nieodebrana'))})"))
+        rows.append((N_("Doręczenie uznane za dokonane"),
+                     f"{day}.{month}.{year} (" + doc.both(N_("jeśli nieodebrana")) + ")"))
     if deadlines:
         rows.append((N_("Podstawa terminów"), f"{statutory_basis(record, 'pl')} / {statutory_basis(record, doc.second)}"))
     doc.facts(rows)
@@ -277,7 +278,8 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
     for entry in evidence["entries"]:
         doc.flow.append(Spacer(1, 1.5 * mm))
         kind = doc.both(EVENT_KINDS.get(entry["kind"]), entry["kind"])
-        doc.flow.append(doc.p(f"{doc.both(N_('Wpis nr {index}')).format(index=entry['index'])} — {kind}", "small"))
+        entry_name = doc.both(N_("Wpis nr {index}")).format(index=entry["index"])
+        doc.flow.append(doc.p(f"{entry_name} — {kind}", "small"))
         doc.flow.append(doc.p(entry["canonical"], "mono"))
         doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))
         doc.flow.append(doc.p("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]

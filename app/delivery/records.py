@@ -19,6 +19,7 @@ from app.messaging.suppressions import normalise_address
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from notices import masking
+from notices.i18n import translations
 from notices.profiles import PROFILES
 from notices.sms import held_text
 
@@ -152,7 +153,8 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
     record = {
         "tracking_number": item.tracking_number,
         "service": item.service,
-        "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None,
+        "service_name": {"pl": profile.name_pl, "en": profile.name_en,
+                         "uk": translations("uk").gettext(profile.name_pl)} if profile else None,
         "status": item.status,
         "sender": {"name": item.sender.name},
         **({} if public else {"sender_reference": item.sender_reference}),

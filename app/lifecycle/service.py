@@ -20,6 +20,7 @@ from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.types import iso
 from notices import lifecycle as rules
+from notices.i18n import LANGUAGES
 from notices.lifecycle_messages import (
     deadline_sentence,
     late_record_sentence,
@@ -226,7 +227,7 @@ def item_deadlines(session: Session, item: Item) -> dict | None:
         return None
     not_established = item.status == NOT_ESTABLISHED
     text = {lang: not_established_sentence(lang) if not_established
-            else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in ("pl", "en")}
+            else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in LANGUAGES}
     recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
     delay = (recorded_at - lc.notice_at).total_seconds() if recorded_at else 0
     if delay > current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600):

@@ -39,7 +39,7 @@ COLUMNS = [
     ("country", True, N_("kraj, kod ISO 3166 (PL)"), "PL"),
     ("phone", False, N_("telefon adresata (powiadomienia SMS)"), "+48601234567"),
     ("email", False, N_("e-mail adresata (powiadomienia e-mail)"), "jan.kowalski@example.com"),
-    ("language", False, N_("język powiadomień: pl lub en (domyślnie pl)"), "pl"),
+    ("language", False, N_("język powiadomień: pl, en lub uk (domyślnie pl)"), "pl"),
     ("lat", False, N_("szerokość geograficzna adresu (WGS84), jeśli znana"), ""),
     ("lon", False, N_("długość geograficzna adresu (WGS84), jeśli znana"), ""),
 ]

@@ -85,12 +85,12 @@ SCHEMAS = {
         "possibly_sent_twice": {"type": "boolean", "description": "sent again after a worker stopped mid-send"},
         "held_until": nullable({**DATETIME, "description": "a queued SMS that the recipient's quiet hours hold: "
                                 "when it goes out (null when nothing holds it)"}),
-        "held_text": nullable(obj({"pl": STR, "en": STR}, ["pl", "en"], description="the same in words, operator's "
+        "held_text": nullable(obj({"pl": STR, "en": STR, "uk": STR}, ["pl", "en"], description="the same in words, operator's "
                                   "time: \"held until 08:00 (quiet hours)\"")),
     }, ["id", "channel", "status"]),
     "ItemEvent": obj({"kind": STR, "occurred_at": DATETIME, "data": nullable({"type": "object"})}, ["kind", "occurred_at"]),
     "Item": obj({
-        "tracking_number": STR, "service": STR, "service_name": nullable(obj({"pl": STR, "en": STR})),
+        "tracking_number": STR, "service": STR, "service_name": nullable(obj({"pl": STR, "en": STR, "uk": STR})),
         "status": {"type": "string", "enum": list(STATUSES)}, "sender": obj({"name": STR}, ["name"]),
         "sender_reference": nullable(STR),
         "recipient": obj({"name": STR, "address": obj({}), "phone": nullable(STR), "email": nullable(STR),
@@ -100,7 +100,7 @@ SCHEMAS = {
                   "items": obj({"case_number": STR, "status": STR, "kind": STR, "decision": nullable(STR),
                                 "due_at": DATETIME}, ["case_number", "status"])},
         "notice_finding": nullable(obj({"case_number": STR, "decision": STR, "decided_at": DATETIME,
-                                        "text": obj({"pl": STR, "en": STR})}, ["case_number"],
+                                        "text": obj({"pl": STR, "en": STR, "uk": STR})}, ["case_number"],
                                        description="an upheld complaint found the notice was not left: "
                                                    "the deemed-service date is contested")),
         "deadlines": nullable({"type": "object", "description": "collection and deemed-service dates once a notice was left"}),

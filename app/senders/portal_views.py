@@ -31,14 +31,9 @@ from app.senders import item_queries
 from app.senders.chart import status_chart_svg
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.senders.portal import bp
-from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
 from notices.vocabulary import SENDER_ROLES
-
-
-def t(pl: str, en: str) -> str:
-    return pl if current_language() == "pl" else en
 
 
 def base_url() -> str:
@@ -114,8 +109,7 @@ def new_item():
         except ServiceError as exc:
             errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
         else:
-            flash(t(f"Zarejestrowano przesyłkę {registered.tracking_number}.",
-                    f"Item {registered.tracking_number} registered."), "ok")
+            flash(_("Zarejestrowano przesyłkę {number}.").format(number=registered.tracking_number), "ok")
             return redirect(url_for("portal.item", tracking_number=registered.tracking_number))
     return render_template("portal/new_item.html", form=request.form, errors=errors, services=PROFILES), \
         422 if errors else 200

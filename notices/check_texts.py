@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
+
 from notices.i18n import N_, language_or_default, translations
 
 # Short names of the checks, for tables (PL, EN).
@@ -19,8 +21,9 @@ CODE_NAMES = {
 }
 
 
-def _decimal_comma(lang: str) -> bool:
-    return language_or_default(lang) != "en"
+def _decimal(text: str, lang: str) -> str:
+    """``text`` with the decimal separator of ``lang`` (Babel's locale data: "2,1" in Polish)."""
+    return text.replace(".", get_decimal_symbol(language_or_default(lang)))
 
 
 def duration(seconds: float, lang: str) -> str:
@@ -40,7 +43,7 @@ def distance(metres: float, lang: str) -> str:
     if metres < 1000:
         return f"{round(metres, -1):.0f} m" if metres >= 10 else f"{round(metres):.0f} m"
     text = f"{metres / 1000:.1f} km"
-    return text.replace(".", ",") if _decimal_comma(lang) else text
+    return _decimal(text, lang)
 
 
 def distance_sentence(metres: float, lang: str) -> str:
@@ -50,7 +53,7 @@ def distance_sentence(metres: float, lang: str) -> str:
 
 def _number(value: object, lang: str) -> str:
     text = f"{value:g}" if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if _decimal_comma(lang) else text
+    return _decimal(text, lang)
 
 
 TEXTS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from notices.i18n import language_or_default, translations
+from notices.i18n import translations
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def notice_text(facts: NoticeFacts, language: str) -> dict[str, str]:
                       "przesyłka wróci do nadawcy.").format(days=facts.hold_days)
     else:
         otherwise = _("Nieodebrana przesyłka wróci do nadawcy.")
-    service = _(facts.service_pl) if language_or_default(language) != "en" else facts.service_en
+    service = _(facts.service_pl)
     what = (_("{service} nr {number} od: {sender}") if facts.sender_name else _("{service} nr {number}")).format(
         service=service, number=facts.tracking_number, sender=facts.sender_name)
     return {

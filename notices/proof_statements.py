@@ -72,8 +72,4 @@ def statutory_basis(record: dict[str, Any], lang: str = "pl") -> str:
         return _("Kodeks postępowania administracyjnego, art. 44 (awizo, powtórne awizo po 7 dniach, odbiór w 14 dni)")
     name = record.get("service_name") or {}
     service = name.get("pl") or record.get("service")
-    if lang == "en":
-        service = name.get("en") or service
-    elif service:
-        service = _(service)
-    return _("Zasady usługi: {service}").format(service=service)
+    return _("Zasady usługi: {service}").format(service=_(service) if service else service)

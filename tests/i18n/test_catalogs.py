@@ -75,3 +75,24 @@ def test_the_record_page_and_case_form_read_in_ukrainian(api, client):
     assert "Спроби вручення" in record and "Próby doręczenia" not in record
     form = client.get(verify_path + "/cases/new").get_data(as_text=True)
     assert "Що сталося?" in form and "Я не знайшов(-ла) повідомлення" in form
+
+
+def test_the_paper_notice_and_durations_read_in_ukrainian():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from notices.check_texts import duration
+    from notices.paper_notice import NoticeFacts, notice_text
+
+    when = datetime(2026, 12, 7, 10, 30, tzinfo=ZoneInfo("Europe/Warsaw"))
+    facts = NoticeFacts(tracking_number="RR123456785PL", service_pl="List polecony urzędowy (KPA)",
+                        service_en="Official letter (Poland, KPA)", sender_name="Sąd Rejonowy", left_at=when,
+                        collect_by=when, pickup_name="UP Warszawa 1", pickup_address="ul. Świętokrzyska 31",
+                        pickup_hours=None, repeat_notice=True, hold_days=14, deemed_service=True,
+                        verify_url="http://awizo.test/v/x")
+    text = notice_text(facts, "uk")
+    assert text["title"] == "ПОВІДОМЛЕННЯ — відправлення очікує отримання"
+    assert text["what"] == "Офіційний рекомендований лист (KPA) № RR123456785PL від: Sąd Rejonowy"
+    assert "вважається врученим 07.12.2026" in text["otherwise"]
+    assert [duration(d * 86400, "uk") for d in (1, 3, 5)] == ["1 день", "3 дні", "5 днів"]
+    assert [duration(d * 86400, "pl") for d in (1, 3)] == ["1 dzień", "3 dni"]

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 
 from app.web.i18n import current_language
 from notices.i18n import N_
@@ -40,8 +39,8 @@ def local_time(value, with_seconds: bool = False) -> str:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    zone = ZoneInfo(current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+    # Babel, in the operator's time zone (Flask-Babel's time zone selector, app.web.i18n).
+    return format_datetime(value, "yyyy-MM-dd HH:mm:ss" if with_seconds else "yyyy-MM-dd HH:mm")
 
 
 def held_text(until) -> str:

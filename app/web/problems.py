@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.routing import IntegerConverter
 
 from app.errors import FieldError, ServiceError, ValidationFailed
+from app.web.i18n import current_language
 
 PROBLEM_TYPE = "https://awizo.dev/problems/"
 API_PREFIX = "/api/v1"
@@ -135,7 +136,8 @@ def _is_json_route() -> bool:
 
 
 def _page(status: int, sentence: str, headers=None):
-    body = f"<!doctype html><html lang=\"pl\"><meta charset=\"utf-8\"><title>{status}</title><p>{sentence}</p></html>"
+    body = (f"<!doctype html><html lang=\"{current_language()}\"><meta charset=\"utf-8\"><title>{status}</title>"
+            f"<p>{sentence}</p></html>")
     return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
 
 

@@ -76,10 +76,10 @@ ifdef TEST_DATABASE_URL
 endif
 
 # Style (ruff: pycodestyle, pyflakes, import order, pyupgrade, bugbear …; rules in pyproject.toml),
-# types (mypy, strict for the framework-free core) and the layering (import-linter contracts).
+# types (mypy: strict for the framework-free core, checked for app/) and the layering (import-linter contracts).
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy notices
+	$(BIN)/mypy notices app
 	$(BIN)/lint-imports
 
 # The same tests at night: nothing may depend on the hour the suite runs at.

@@ -13,6 +13,7 @@ from dotenv import load_dotenv
 from flask import Flask
 
 from app import settings
+from app.accounts import service as accounts_service
 from app.accounts import web as accounts_web
 from app.accounts.cli import users_cli
 from app.cases import api as case_api
@@ -35,7 +36,7 @@ from app.lifecycle import api as lifecycle_api
 from app.lifecycle import jobs as lifecycle_jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
-from app.messaging import delivery, dev_views, failover, providers, twilio_hooks, unsubscribe
+from app.messaging import delivery, dev_views, enqueue, failover, providers, twilio_hooks, unsubscribe
 from app.messaging.cli import messaging_cli
 from app.messaging.worker import worker_command
 from app.recipients import cli as recipients_cli  # noqa: F401  (commands on the recipients blueprint)
@@ -92,13 +93,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
 
+    accounts_service.install_password_hasher(app, cheap=bool(app.config.get("PASSWORD_HASH_CHEAP")))
     providers.init_app(app)      # SMS, e-mail: Twilio/SMTP or the development outbox
     keyring.install_keys(app)    # proof signing and log keys
-    add_listener(app, evidence_log.append_event)  # every item fact joins the transparency log
+    add_listener(app, evidence_log.append_event, evidence_log.append_event_batch)  # every item fact joins the transparency log
     evidence_log.install_session_hooks()
     webhooks.init_app(app)       # sender callbacks: an item-event listener and an outbox channel
     _use_subscribers_quiet_hours(app)
-    delivery.add_failure_hook(app, failover.tell_through_other_channel)  # a failed alert is told through the other channel
+    # E-mails carry a signed unsubscribe link (the settings are read when each e-mail is queued).
+    enqueue.set_unsubscribe_link(app, lambda address: enqueue.unsubscribe_link(
+        app.config["SECRET_KEY"], app.config["PUBLIC_BASE_URL"], address))
+    # A failed alert is told through the other channel (with the item's link as configured when it fails).
+    delivery.add_failure_hook(app, lambda session, failed, now: failover.tell_through_other_channel(
+        session, failed, now, base_url=app.config["PUBLIC_BASE_URL"]))
     lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS + case_jobs.JOBS)
     records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record
     carriers.set_case_counts(app, case_queries.case_counts_between)  # /staff/carriers counts each carrier's cases

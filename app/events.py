@@ -16,19 +16,24 @@ from sqlalchemy.orm import Session
 from app.models import Item, ItemEvent
 
 Listener = Callable[[Session, Item, ItemEvent], None]
+BatchListener = Callable[[Session, list[tuple[Item, ItemEvent]]], None]
 _KEY = "awizo.item_event_listeners"
 
 
-def add_listener(app, listener: Listener) -> None:
-    """Register ``listener(session, item, event)``; called for every event, in order."""
-    app.extensions.setdefault(_KEY, []).append(listener)
+def add_listener(app, listener: Listener, batch: BatchListener | None = None) -> None:
+    """Register ``listener(session, item, event)``; called for every event, in order.
+
+    ``batch(session, [(item, event), ...])``, if given, takes the place of ``listener`` for the
+    events :func:`record_events` writes at once (so it can write its own rows in bulk).
+    """
+    app.extensions.setdefault(_KEY, []).append((listener, batch))
 
 
 def record_event(session: Session, item: Item, kind: str, occurred_at: datetime, data: dict | None = None) -> ItemEvent:
     event = ItemEvent(item_id=item.id, kind=kind, occurred_at=occurred_at, data=data)
     session.add(event)
     session.flush()
-    for listener in current_app.extensions.get(_KEY, []):
+    for listener, _batch in current_app.extensions.get(_KEY, []):
         listener(session, item, event)
     return event
 
@@ -36,16 +41,15 @@ def record_event(session: Session, item: Item, kind: str, occurred_at: datetime,
 def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict | None]]) -> list[ItemEvent]:
     """Many events at once (bulk registration): one batched INSERT, then the listeners.
 
-    A listener that offers ``listener.batch(session, [(item, event), ...])`` gets the whole
-    batch in one call (so it can write its own rows in bulk); others are called per event.
+    A listener registered with a ``batch`` form gets the whole batch in one call; others are
+    called per event.
     """
     session.flush()
     events = list(session.scalars(
         sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True),
         [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]))
     pairs = [(item, event) for (item, *_), event in zip(facts, events, strict=True)]
-    for listener in current_app.extensions.get(_KEY, []):
-        batch = getattr(listener, "batch", None)
+    for listener, batch in current_app.extensions.get(_KEY, []):
         if batch is not None:
             batch(session, pairs)
         else:

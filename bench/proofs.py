@@ -82,6 +82,7 @@ def make_app(url: str, tsa_url: str, tsa_cert: str, keydir: str):
 
 
 def bench_proofs(app, n: int) -> None:
+    from app.delivery.records import RecordSettings
     from app.evidence import proofs
     from app.evidence.keyring import keys
     from app.extensions import db
@@ -96,10 +97,11 @@ def bench_proofs(app, n: int) -> None:
     now = datetime.now(timezone.utc)
     api.scan(number, outcome="no_access", occurred_at=(now - timedelta(minutes=30)).isoformat())
     api.scan(number, outcome="notice_left", occurred_at=(now - timedelta(minutes=5)).isoformat())
+    record_settings = RecordSettings.from_config(app.config)
     with app.test_request_context():
         session = db.session
         item = session.query(Item).filter_by(tracking_number=number).one()
-        issued = proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local", now=now, tz="Europe/Warsaw")
+        issued = proofs.issue_proof(session, item, variant="sender", settings=record_settings, now=now)
         import json
 
         evidence = json.loads(read_attachment(issued.pdf))
@@ -126,15 +128,15 @@ def bench_proofs(app, n: int) -> None:
 
             record_event(session, item, "bench_note", datetime.now(timezone.utc), {})
             session.commit()
-            proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local",
-                               now=datetime.now(timezone.utc), tz="Europe/Warsaw")
+            proofs.issue_proof(session, item, variant="sender", settings=record_settings,
+                               now=datetime.now(timezone.utc))
 
         w, c = timed(full_issue, max(5, n // 3))
         print(line("issued (log, tree head, store)", w, c, base))
         goal = "met" if signed_cpu < 0.050 else "NOT met"
         print(f"goal: signed + time-stamped proof under 50 ms of our CPU -> {signed_cpu * 1000:.1f} ms ({goal})")
-        pdf = proofs.issue_proof(session, item, variant="sender", base_url="http://bench.local",
-                                 now=datetime.now(timezone.utc), tz="Europe/Warsaw").pdf
+        pdf = proofs.issue_proof(session, item, variant="sender", settings=record_settings,
+                                 now=datetime.now(timezone.utc)).pdf
         trusted, log_key = k.trusted_certificates, k.log_public_key
         w, c = timed(lambda: (check_signature(pdf, trusted), check_bundle(json.loads(read_attachment(pdf)), log_key)), n)
         print(line("verify offline (signature+log)", w, c))

@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
             def sweep(now):
                 start, cpu = time.perf_counter(), time.process_time()
                 result = lifecycle_sweep.sweep(db.session, now=now, tz="Europe/Warsaw", base_url="http://awizo.test",
-                                         batch_size=args.batch)
+                                         secret=app.config["SECRET_KEY"], batch_size=args.batch)
                 result.seconds["cpu"] = time.process_time() - cpu
                 return time.perf_counter() - start, result
 

@@ -23,10 +23,16 @@ from notices.vocabulary import SENDER_ROLES
 
 _STRONG = PasswordHasher()  # Argon2id with the library's current recommended parameters
 _CHEAP = PasswordHasher.from_parameters(argon2_profiles.CHEAPEST)  # tests only: PASSWORD_HASH_CHEAP
+_KEY = "awizo.password_hasher"
+
+
+def install_password_hasher(app, *, cheap: bool) -> None:
+    """Called by ``create_app``: the app's hasher (the cheapest parameters only for test apps)."""
+    app.extensions[_KEY] = _CHEAP if cheap else _STRONG
 
 
 def _hasher() -> PasswordHasher:
-    return _CHEAP if has_app_context() and current_app.config.get("PASSWORD_HASH_CHEAP") else _STRONG
+    return current_app.extensions.get(_KEY, _STRONG) if has_app_context() else _STRONG
 MIN_PASSWORD_LENGTH = 10
 INVITATION_DAYS = 7
 

@@ -1,7 +1,7 @@
 """Carriers' statements on the handheld API: the open questions, and the answer to one."""
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 
 from app.cases import handling
 from app.cases.context import CaseSettings
@@ -29,5 +29,5 @@ def answer_statement(statement_id: int):
     if not isinstance(answer, str):
         raise ValidationFailed([FieldError("answer", "must be a string")])
     statement = handling.answer_statement(db.session, g.device.carrier_id, statement_id, answer,
-                                          device_id=g.device.id, settings=CaseSettings.from_app(), now=utcnow())
+                                          device_id=g.device.id, settings=CaseSettings.from_app(current_app), now=utcnow())
     return {"id": statement.id, "answered_at": iso(statement.answered_at)}, 201

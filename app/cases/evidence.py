@@ -19,12 +19,13 @@ from app.models.cases import Case
 from app.models.evidence import LogEntry
 from app.models.types import iso
 from notices import masking
+from notices.checks import Rules
 from notices.i18n import LANGUAGES
 
 
-def _checks(session: Session, attempt: Attempt) -> list[dict]:
+def _checks(session: Session, attempt: Attempt, rules: Rules) -> list[dict]:
     """The attempt's checks with their figures, each sentence in every language of the case page."""
-    worded = {lang: checks_for_attempt(session, attempt, lang) for lang in LANGUAGES}
+    worded = {lang: checks_for_attempt(session, attempt, rules, lang) for lang in LANGUAGES}
     return [{**check, "text": {lang: worded[lang][n]["text"] for lang in LANGUAGES}}
             for n, check in enumerate(worded["pl"])]
 
@@ -47,7 +48,7 @@ def _entry_for_attempt(session: Session, attempt: Attempt) -> LogEntry | None:
     return next((entry for entry, data in rows if (data or {}).get("attempt_id") == attempt.id), None)
 
 
-def attempt_evidence(session: Session, attempt: Attempt, tree_size: int | None) -> dict:
+def attempt_evidence(session: Session, attempt: Attempt, tree_size: int | None, rules: Rules) -> dict:
     distance = distance_data(attempt)
     left_notice = attempt.pickup_point_id is not None
     printed = session.scalar(sa.select(PaperNoticePrint.id).where(PaperNoticePrint.attempt_id == attempt.id)
@@ -61,7 +62,7 @@ def attempt_evidence(session: Session, attempt: Attempt, tree_size: int | None) 
         "location": None if attempt.latitude is None else {"lat": attempt.latitude, "lon": attempt.longitude},
         "accuracy_m": attempt.accuracy_m,
         "distance_m": distance["m"] if distance else None,
-        "checks": _checks(session, attempt),
+        "checks": _checks(session, attempt, rules),
         "carrier": {"id": attempt.carrier_id, "name": attempt.carrier.name},
         "device_signature": ("verified" if device and device["signature_verified"]
                              else "unsigned" if device is not None else "not_enrolled"),
@@ -71,8 +72,9 @@ def attempt_evidence(session: Session, attempt: Attempt, tree_size: int | None) 
     }
 
 
-def gather(session: Session, case: Case) -> dict:
-    """The case's evidence as plain data (personal data of others masked)."""
+def gather(session: Session, case: Case, check_rules: Rules) -> dict:
+    """The case's evidence as plain data (personal data of others masked); ``check_rules`` check an
+    attempt whose checks were never stored."""
     item = session.get_one(Item, case.item_id)
     query = sa.select(Attempt).where(Attempt.item_id == item.id).order_by(Attempt.occurred_at, Attempt.id)
     if case.attempt_id is not None:
@@ -85,7 +87,7 @@ def gather(session: Session, case: Case) -> dict:
         .order_by(OutboxMessage.id)).all()
     return {
         "item": {"tracking_number": item.tracking_number, "status": item.status, "service": item.service},
-        "attempts": [attempt_evidence(session, a, tree_size) for a in session.scalars(query)],
+        "attempts": [attempt_evidence(session, a, tree_size, check_rules) for a in session.scalars(query)],
         "alerts": [{
             "channel": m.channel, "purpose": m.purpose, "status": m.status,
             "to": masking.phone(m.recipient) if m.channel == "sms" else masking.email(m.recipient),

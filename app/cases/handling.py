@@ -21,7 +21,7 @@ from notices.cases import DECISIONS, OPEN_STATUSES
 
 MAX_TEXT = 4000
 # Called after a decision is written (e.g. to attach the signed letter); gets (session, case, now).
-DecisionHook = Callable[[Session, Case, datetime], None]
+DecisionHook = Callable[[Session, Case, CaseSettings, datetime], None]
 
 
 def case_by_number(session: Session, number: str) -> Case:
@@ -136,7 +136,7 @@ def decide(session: Session, case: Case, decision: str, reason: str, *, user_id:
     case.decision, case.decision_reason, case.decided_at = decision, reason, now
     _responded(case, now)
     if on_decided is not None:
-        on_decided(session, case, now)
+        on_decided(session, case, settings, now)
     status_changed(session, case, "decided", now, settings, actor="staff", author_id=user_id, body=reason,
                    data={"decision": decision})
     session.commit()

@@ -11,9 +11,9 @@ import json
 import zipfile
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.cases.context import CaseSettings
 from app.cases.queries import case_data
 from app.evidence.keyring import keys
 from app.evidence.proofs import issue_proof
@@ -22,26 +22,23 @@ from app.models.cases import Case
 from notices.case_letter import render_letter_pdf
 
 
-def attach_letter(session: Session, case: Case, now: datetime) -> None:
+def attach_letter(session: Session, case: Case, settings: CaseSettings, now: datetime) -> None:
     """Decision hook: render the letter in the recipient's language, sign it, keep it on the case."""
-    tz = current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
-    data = case_data(session, case)
-    pdf = render_letter_pdf(data, language=case.language, now=now, tz=tz)
+    data = case_data(session, case, settings.check_rules)
+    pdf = render_letter_pdf(data, language=case.language, now=now, tz=settings.tz)
     attachment = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode()
     case.letter_pdf = keys().signer.sign(pdf, attachment=attachment, attachment_name="case.json",
                                          reason="Decision on a complaint / Decyzja w sprawie reklamacji",
-                                         location=current_app.config["PUBLIC_BASE_URL"])
+                                         location=settings.base_url)
 
 
-def evidence_bundle(session: Session, case: Case, *, variant: str, now: datetime) -> bytes:
+def evidence_bundle(session: Session, case: Case, *, variant: str, settings: CaseSettings, now: datetime) -> bytes:
     """A zip: letter (when decided), current proof (``variant`` sender|public), log proofs, raw JSON."""
-    base_url = current_app.config["PUBLIC_BASE_URL"]
-    tz = current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
     item = session.get_one(Item, case.item_id)
     number = case.number
-    proof = issue_proof(session, item, variant=variant, base_url=base_url, now=now, tz=tz)
+    proof = issue_proof(session, item, variant=variant, settings=settings.record, now=now)
     case = session.get_one(Case, case.id)  # issuing a proof commits; read the case again
-    data = case_data(session, case)
+    data = case_data(session, case, settings.check_rules)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         if case.letter_pdf:

@@ -14,6 +14,7 @@ from app.models import Attempt, Item
 from app.models.cases import Case
 from app.models.types import iso
 from notices.cases import KINDS, OPEN_STATUSES
+from notices.checks import Rules
 from notices.i18n import LANGUAGES, N_, translations
 
 
@@ -25,7 +26,7 @@ def history(case: Case, *, internal: bool = False) -> list[dict]:
     } for e in case.entries if e.visible or internal]
 
 
-def case_data(session: Session, case: Case, *, internal: bool = False) -> dict:
+def case_data(session: Session, case: Case, check_rules: Rules, *, internal: bool = False) -> dict:
     """The case as the recipient's page and its JSON show it (``internal``: the staff view)."""
     data: dict[str, Any] = {
         "case_number": case.number,
@@ -43,7 +44,7 @@ def case_data(session: Session, case: Case, *, internal: bool = False) -> dict:
         "contact": {"channel": case.contact_channel, "confirmed": case.contact_confirmed_at is not None},
         "letter_available": case.letter_pdf is not None,
         "history": history(case, internal=internal),
-        "evidence": gather(session, case),
+        "evidence": gather(session, case, check_rules),
     }
     if internal:
         data["contact"]["address"] = case.contact_address

@@ -1,7 +1,7 @@
 """The operator's case console: the queue by due date, one case with its evidence, actions, metrics."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.cases import handling, letters, metrics, queries
@@ -49,7 +49,7 @@ def case_metrics():
 @login_required("staff")
 def case(number: str):
     found = _case(number)
-    data = queries.case_data(db.session, found, internal=True)
+    data = queries.case_data(db.session, found, CaseSettings.from_app(current_app).check_rules, internal=True)
     return render_template("cases/staff_case.html", case=data, kinds=KINDS, statuses=STATUSES, decisions=DECISIONS)
 
 
@@ -57,7 +57,7 @@ def case(number: str):
 @login_required("staff")
 def act(number: str, action: str):
     found, user, form = _case(number), signed_in(), request.form
-    settings, now = CaseSettings.from_app(), utcnow()
+    settings, now = CaseSettings.from_app(current_app), utcnow()
     try:
         if action == "assign":
             handling.assign(db.session, found, user.id, settings, now=now)
@@ -92,6 +92,7 @@ def sender_bundle(number: str):
     found = _case(number)
     if found.item.sender_id != signed_in_sender_id():
         abort(404)
-    data = letters.evidence_bundle(db.session, found, variant="sender", now=utcnow())
+    data = letters.evidence_bundle(db.session, found, variant="sender",
+                                   settings=CaseSettings.from_app(current_app), now=utcnow())
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{number}-evidence.zip"'})

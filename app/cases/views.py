@@ -16,7 +16,7 @@ from app.cases import filing, letters, queries
 from app.cases.context import CaseSettings
 from app.cases.links import case_by_token
 from app.delivery import items as item_service
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.models.types import utcnow
@@ -76,7 +76,7 @@ def _item(token: str):
 @bp.get("/v/<token>/cases/new")
 def new_case(token: str):
     item = _item(token)
-    record = item_record(db.session, item, current_app.config["PUBLIC_BASE_URL"], public=True)
+    record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True)
     return render_template("cases/new.html", record=record, token=token, kinds=KINDS, errors={}, form={
         "attempt_id": request.args.get("attempt", ""), "kind": request.args.get("kind", "no_notice_found"),
         "from": request.args.get("from", "record")})
@@ -87,7 +87,7 @@ def new_case(token: str):
 @limiter.limit(client_limit)
 def file_case(token: str):
     item = _item(token)
-    settings = CaseSettings.from_app()
+    settings = CaseSettings.from_app(current_app)
     if request.is_json:
         new = filing.parse_new_case(request.get_json(silent=True), language=current_language(), filed_from="api")
         case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
@@ -105,7 +105,7 @@ def file_case(token: str):
         new = filing.parse_new_case(data, language=current_language(), filed_from=form.get("from") or "record")
         case, url = filing.file_case(db.session, item, new, settings, now=utcnow())
     except ValidationFailed as exc:
-        record = item_record(db.session, item, settings.base_url, public=True)
+        record = item_record(db.session, item, RecordSettings.from_config(current_app.config), public=True)
         return render_template("cases/new.html", record=record, token=token, kinds=KINDS, form=form,
                                errors={e.field: e.message for e in exc.errors}), 422
     return redirect(urlsplit(url).path + f"?lang={current_language()}&new=1", code=303)
@@ -114,7 +114,7 @@ def file_case(token: str):
 @bp.get("/c/<token>")
 def case_page(token: str):
     case = case_by_token(db.session, token)
-    data = queries.case_data(db.session, case)
+    data = queries.case_data(db.session, case, CaseSettings.from_app(current_app).check_rules)
     if _wants_json():
         return jsonify(data)
     return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
@@ -124,12 +124,12 @@ def case_page(token: str):
 @bp.post("/c/<token>/confirm")
 @limiter.limit(client_limit)
 def confirm_code(token: str):
-    settings = CaseSettings.from_app()
+    settings = CaseSettings.from_app(current_app)
     try:
         filing.confirm_code(db.session, token, request.form.get("code", ""), settings, now=utcnow())
     except ServiceError as exc:
         case = case_by_token(db.session, token)
-        data = queries.case_data(db.session, case)
+        data = queries.case_data(db.session, case, CaseSettings.from_app(current_app).check_rules)
         return render_template("cases/case.html", case=data, token=token, kinds=KINDS, statuses=STATUSES,
                                decisions=DECISIONS, new=None, code_error=exc.errors[0].message if exc.errors
                                else "locked"), exc.status
@@ -180,6 +180,7 @@ def letter(token: str):
 def bundle(token: str):
     case = case_by_token(db.session, token)
     number = case.number
-    data = letters.evidence_bundle(db.session, case, variant="public", now=utcnow())
+    data = letters.evidence_bundle(db.session, case, variant="public", settings=CaseSettings.from_app(current_app),
+                                   now=utcnow())
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{number}-evidence.zip"'})

@@ -18,6 +18,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from pyproj import Transformer
@@ -26,6 +27,9 @@ from sqlalchemy.orm import Session
 from app.errors import FieldError, ValidationFailed
 from app.models import AddressPoint, ItemLocation
 from notices import addresses as keys
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type ``csv.reader(...)`` returns
 
 # Column names accepted for each PRG field (the register's exports differ in case and naming).
 PRG_COLUMNS = {
@@ -65,7 +69,7 @@ class AddressFileError(ValidationFailed):
     title = "Invalid address file"
 
 
-def _rows(data: bytes) -> tuple[list[str], csv.reader]:
+def _rows(data: bytes) -> tuple[list[str], Reader]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

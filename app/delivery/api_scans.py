@@ -33,7 +33,8 @@ def create_scan():
         base_url=current_app.config["PUBLIC_BASE_URL"], tz=current_app.config["OPERATOR_TIMEZONE"],
         clock_tolerance_s=current_app.config.get("DEVICE_CLOCK_TOLERANCE_SECONDS", 60),
         replay_window_s=current_app.config.get("TOKEN_SCAN_REPLAY_WINDOW_SECONDS", 600),
-        device_scope=current_app.config["DEVICE_SCOPE"],
+        device_scope=current_app.config["DEVICE_SCOPE"], check_config=current_app.config,
+        secret=current_app.config["SECRET_KEY"],
     )
     SCANS.labels("replayed" if result.replayed else scan.outcome.value).inc()
     response = make_response(result.body, result.status_code)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
@@ -77,7 +78,7 @@ def _stored(session: Session, device_id: int, key: str, fingerprint: str) -> Sca
 
 def record_attempt(
     session: Session, device: Device, scan: ScanInput, idempotency_key: str, *,
-    now: datetime, base_url: str, tz: str, on_attempt=None,
+    now: datetime, base_url: str, tz: str, secret: str, check_config: Mapping[str, Any], on_attempt=None,
 ) -> ScanResult:
     """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
 
@@ -85,6 +86,8 @@ def record_attempt(
     idempotency record are written in one transaction. A replay returns the first answer.
     The checks on the attempt run after that commit and never refuse the scan.
     ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
+    ``secret`` (``SECRET_KEY``) derives the claim code printed on a notice and the subscribers'
+    links; ``check_config`` is the app's configuration the checks take their thresholds from.
     """
     fingerprint = scan.fingerprint()
     device_id = device.id
@@ -95,9 +98,10 @@ def record_attempt(
             return stored
         try:
             result = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
-                                    fingerprint, now=now, base_url=base_url, tz=tz, on_attempt=on_attempt)
+                                    fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
+                                    on_attempt=on_attempt)
             session.commit()  # the unique (device, key) index decides a race here
-            checks.check_recorded_attempt(session, result.body["id"], current_app.config, now)
+            checks.check_recorded_attempt(session, result.body["id"], check_config, now)
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.
@@ -105,7 +109,7 @@ def record_attempt(
     raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
 
 
-def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, on_attempt=None) -> ScanResult:
+def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, secret, on_attempt=None) -> ScanResult:
     item = session.scalar(
         sa.select(Item).options(joinedload(Item.sender)).where(Item.tracking_number == scan.tracking_number)
     )
@@ -149,13 +153,13 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     })
     repeat_notice = False
     if event.leaves_notice:
-        issue_claim_code(session, item, now=now, attempt_id=attempt.id)  # printed on this notice
+        issue_claim_code(session, item, now=now, secret=secret, attempt_id=attempt.id)  # printed on this notice
         repeat_notice = lifecycle.start_lifecycle(session, item, attempt, tz=tz, now=now,
-                                                  base_url=base_url)[1]
+                                                  base_url=base_url, secret=secret)[1]
     elif item.status in FINAL_STATUSES:
         lifecycle.stop_lifecycle(session, item, item.status, now=now)
     if event.leaves_notice and not repeat_notice:  # the repeat notice alert went out when it fell due
-        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now)
+        notifications.enqueue_notice_alerts(session, item, attempt, base_url=base_url, tz=tz, now=now, secret=secret)
     body = {
         **attempt_data(attempt),
         "tracking_number": item.tracking_number,

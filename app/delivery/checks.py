@@ -10,10 +10,11 @@ scan joins a burst, when the handheld prints the paper notice, or on a rerun.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.delivery import addresses
@@ -27,8 +28,8 @@ from notices.outcomes import upu_event
 log = logging.getLogger(__name__)
 
 
-def rules_from_config(config) -> Rules:
-    """Thresholds from the app's configuration (see ``app.settings``)."""
+def rules_from_config(config: Mapping[str, Any]) -> Rules:
+    """Thresholds from the app's configuration (see ``app.settings``), handed down by its caller."""
     start, end = parse_hours(config.get("DELIVERY_HOURS") or "08:00-20:00")
     return Rules(
         min_far_m=float(config.get("CHECK_FAR_FROM_ADDRESS_MIN_M", 150)),
@@ -74,9 +75,10 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
     window = timedelta(seconds=rules.burst_window_s)
     neighbours = session.scalars(carrier_scans.where(
         Attempt.occurred_at.between(attempt.occurred_at - window, attempt.occurred_at + window))).all()
-    depots = []
+    depots: list[Depot] = []
     for point in (attempt.carrier.default_pickup_point, attempt.pickup_point):
-        if point is not None and point.latitude is not None and all(d.code != point.code for d in depots):
+        if (point is not None and point.latitude is not None and point.longitude is not None
+                and all(d.code != point.code for d in depots)):
             depots.append(Depot(point.code, point.latitude, point.longitude))
     evidence = getattr(attempt, "device_evidence", None)
     printed = session.scalar(sa.select(sa.func.count()).select_from(PaperNoticePrint)
@@ -85,7 +87,8 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules) -> AttemptFac
         occurred_at=attempt.occurred_at,
         leaves_notice=upu_event(attempt.outcome).leaves_notice,
         address_key=address_key(attempt.item),
-        location=None if attempt.latitude is None else Point(attempt.latitude, attempt.longitude),
+        location=(None if attempt.latitude is None or attempt.longitude is None
+                  else Point(attempt.latitude, attempt.longitude)),
         accuracy_m=attempt.accuracy_m,
         address=address_point(attempt.item),
         depots=tuple(depots),
@@ -112,14 +115,17 @@ def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime) 
     return row
 
 
-def check_recorded_attempt(session: Session, attempt_id: int, rules_config, now: datetime) -> None:
+def check_recorded_attempt(session: Session, attempt_id: int, rules_config: Mapping[str, Any], now: datetime) -> None:
     """After a scan is committed: check it (and the carrier's scans around it, for bursts).
 
-    Any failure is logged and rolled back; the scan itself is already safe.
+    ``rules_config`` is the app's configuration, read here so that a wrong threshold fails the
+    checks only. Any failure is logged and rolled back; the scan itself is already safe.
     """
     try:
         rules = rules_from_config(rules_config)
         attempt = session.get(Attempt, attempt_id)
+        if attempt is None:
+            raise LookupError(f"attempt {attempt_id} does not exist")
         row = run_checks(session, attempt, rules, now)
         if any(r["code"] == "burst" for r in row.results):
             window = timedelta(seconds=rules.burst_window_s)
@@ -133,11 +139,11 @@ def check_recorded_attempt(session: Session, attempt_id: int, rules_config, now:
         log.exception("checks on attempt %s failed; run `flask checks rerun` to retry", attempt_id)
 
 
-def record_notice_printed(session: Session, attempt: Attempt, device_id: int | None, rules_config,
+def record_notice_printed(session: Session, attempt: Attempt, device_id: int | None, rules_config: Mapping[str, Any],
                           now: datetime) -> None:
     """The handheld produced the paper notice for ``attempt``: note it and re-check. Commits."""
     session.add(PaperNoticePrint(attempt_id=attempt.id, device_id=device_id, printed_at=now))
-    record_event(session, session.get(Item, attempt.item_id), "notice_printed", now,
+    record_event(session, attempt.item, "notice_printed", now,
                  {"attempt_id": attempt.id, "device_id": device_id})  # the print is in the log too
     session.commit()
     check_recorded_attempt(session, attempt.id, rules_config, now)
@@ -194,14 +200,13 @@ def distance_data(attempt: Attempt, lang: str = "pl") -> dict | None:
     return {"m": row.distance_m, "text": check_texts.distance_sentence(row.distance_m, lang)}
 
 
-def checks_for_attempt(session: Session, attempt: Attempt, lang: str = "pl") -> list[dict]:
+def checks_for_attempt(session: Session, attempt: Attempt, rules: Rules, lang: str = "pl") -> list[dict]:
     """The checks of one attempt in the public JSON shape ``[{"code", "text", ...figures}]``.
 
     Uses the stored results; an attempt never checked yet (an old one, or checks that
-    failed) is checked now with the app's rules, without storing anything.
+    failed) is checked now with ``rules``, without storing anything.
     """
     if getattr(attempt, "check_result", None) is not None:
         return checks_data(attempt, lang)
-    rules = rules_from_config(current_app.config)
     return [{"code": c.code, "text": check_texts.text(c.as_dict(), lang), **c.figures}
             for c in evaluate(gather_facts(session, attempt, rules), rules)]

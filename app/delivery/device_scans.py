@@ -16,8 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
@@ -54,6 +56,16 @@ class DeviceProof:
     sequence: int | None = None
     signature: str | None = None
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedProof:
+    """A device proof whose signature verified: every part present, and the canonical bytes signed."""
+
+    sequence: int
+    signature: str
+    sent_at: datetime
+    data: bytes
 
 
 def parse_device_proof(data: dict, parse_time) -> DeviceProof:
@@ -98,28 +110,29 @@ def signed_scan(scan: ScanInput, sequence: int) -> SignedScan:
     )
 
 
-def verify(device: Device, scan: ScanInput, proof: DeviceProof) -> bytes:
-    """Check the signature of an enrolled device's scan; returns the canonical bytes signed."""
-    missing = [name for name in ("sequence", "signature", "sent_at") if getattr(proof, name) is None]
-    if missing:
+def verify(public_key: str, scan: ScanInput, proof: DeviceProof) -> VerifiedProof:
+    """Check the signature of an enrolled device's scan (``public_key``: the device's enrolled key)."""
+    sequence, signature, sent_at = proof.sequence, proof.signature, proof.sent_at
+    if sequence is None or signature is None or sent_at is None:
+        missing = [name for name in ("sequence", "signature", "sent_at") if getattr(proof, name) is None]
         raise SignatureRejected(
             "This device is enrolled with a key: every scan must carry its sequence, signature and sent_at.",
             [FieldError(name, "is required for an enrolled device") for name in missing])
-    if scan.occurred_at > proof.sent_at + timedelta(seconds=5):
+    if scan.occurred_at > sent_at + timedelta(seconds=5):
         raise ValidationFailed([FieldError("occurred_at", "is later than sent_at: a scan cannot be sent before it was made")])
-    data = canonical_bytes(signed_scan(scan, proof.sequence))
+    data = canonical_bytes(signed_scan(scan, sequence))
     try:
-        raw = _b64url(proof.signature)
+        raw = _b64url(signature)
         if len(raw) != 64:
             raise ValueError("expected 64 bytes (r || s)")
         der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
-        load_public_key(device.public_key).verify(der, data, ec.ECDSA(hashes.SHA256()))
+        load_public_key(public_key).verify(der, data, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError, binascii.Error):
         raise SignatureRejected(
             "The scan's signature does not verify against this device's enrolled key: it was altered "
             "after signing or signed by another device.",
             [FieldError("signature", "does not verify against the device's enrolled key")]) from None
-    return data
+    return VerifiedProof(sequence, signature, sent_at, data)
 
 
 def _sequence_flags(session: Session, device: Device, sequence: int) -> tuple[list[str], dict]:
@@ -159,7 +172,7 @@ def outside_scope(session: Session, device: Device, tracking_number: str) -> dic
     return {"item_pickup_point": row.code}
 
 
-def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed_data: bytes | None, fingerprint: str | None,
+def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed: VerifiedProof | None, fingerprint: str | None,
                      now: datetime, tolerance_s: float, scope: dict | None = None):
     def write(session: Session, device: Device, attempt: Attempt) -> None:
         flags: list[str] = []
@@ -168,14 +181,14 @@ def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed_data: bytes | N
             flags.append("outside_carrier_scope")
             details.update(scope)
         skew = None
-        if signed_data is not None:
-            seq_flags, details = _sequence_flags(session, device, proof.sequence)
+        if signed is not None:
+            seq_flags, details = _sequence_flags(session, device, signed.sequence)
             flags += seq_flags
-            previous = _previous_scan_time(session, device, proof.sequence)
+            previous = _previous_scan_time(session, device, signed.sequence)
             if previous is not None and previous > scan.occurred_at:
                 flags.append("time_before_previous_scan")
                 details["previous_scan_occurred_at"] = previous.isoformat()
-            device.last_sequence = max(device.last_sequence or 0, proof.sequence)
+            device.last_sequence = max(device.last_sequence or 0, signed.sequence)
         else:
             flags.append("unsigned")
         if proof.sent_at is not None:
@@ -186,11 +199,11 @@ def _evidence_writer(scan: ScanInput, proof: DeviceProof, signed_data: bytes | N
         if scan.no_fix:
             flags.append("no_fix")
         session.add(AttemptDeviceEvidence(
-            attempt=attempt, device_id=device.id, signed=signed_data is not None,
-            sequence=proof.sequence if signed_data is not None else None,
-            signature=proof.signature if signed_data is not None else None,
+            attempt=attempt, device_id=device.id, signed=signed is not None,
+            sequence=signed.sequence if signed is not None else None,
+            signature=signed.signature if signed is not None else None,
             key_fingerprint=fingerprint,
-            canonical_sha256=hashlib.sha256(signed_data).hexdigest() if signed_data is not None else None,
+            canonical_sha256=hashlib.sha256(signed.data).hexdigest() if signed is not None else None,
             device_sent_at=proof.sent_at, clock_skew_s=skew, no_fix=scan.no_fix,
             flags=flags, details=details or None, created_at=now,
         ))
@@ -207,25 +220,24 @@ def _first_answer(session: Session, device_id: int, attempt_id: int, at: datetim
     return None
 
 
-def _signed_replay(session: Session, device: Device, proof: DeviceProof, signed_data: bytes,
-                   now: datetime) -> ScanResult | None:
+def _signed_replay(session: Session, device: Device, signed: VerifiedProof, now: datetime) -> ScanResult | None:
     """The first answer for a sequence already used by the same scan; a different scan is refused."""
     first = session.scalar(sa.select(AttemptDeviceEvidence).where(
-        AttemptDeviceEvidence.device_id == device.id, AttemptDeviceEvidence.sequence == proof.sequence)
+        AttemptDeviceEvidence.device_id == device.id, AttemptDeviceEvidence.sequence == signed.sequence)
         .order_by(AttemptDeviceEvidence.created_at).limit(1))
     if first is None:
         return None
-    if first.canonical_sha256 == hashlib.sha256(signed_data).hexdigest():
+    if first.canonical_sha256 == hashlib.sha256(signed.data).hexdigest():
         answer = _first_answer(session, device.id, first.attempt_id, first.created_at)
         if answer is not None:
             session.rollback()
             return answer
-    attempt = session.get(Attempt, first.attempt_id)
-    record_event(session, session.get(Item, attempt.item_id), "device_sequence_reused", now, {
-        "device_id": device.id, "sequence": proof.sequence, "attempt_id": attempt.id})
+    attempt = session.get_one(Attempt, first.attempt_id)
+    record_event(session, session.get_one(Item, attempt.item_id), "device_sequence_reused", now, {
+        "device_id": device.id, "sequence": signed.sequence, "attempt_id": attempt.id})
     session.commit()
     raise Conflict(
-        f"Sequence {proof.sequence} of this device was already used for a different scan; "
+        f"Sequence {signed.sequence} of this device was already used for a different scan; "
         "the attempt it recorded stands and this conflict is on its record.",
         [FieldError("sequence", "was already used by this device for a different scan")])
 
@@ -242,7 +254,8 @@ def _token_replay(session: Session, device: Device, scan: ScanInput, now: dateti
 
 
 def record_device_scan(session: Session, device: Device, scan: ScanInput, proof: DeviceProof, key: str, *,
-                       now: datetime, base_url: str, tz: str, clock_tolerance_s: float,
+                       now: datetime, base_url: str, tz: str, secret: str, clock_tolerance_s: float,
+                       check_config: Mapping[str, Any],
                        replay_window_s: float = 600, device_scope: str = DeviceScope.FLAG) -> ScanResult:
     """Verify (for enrolled devices), then record the attempt with its device evidence.
 
@@ -251,12 +264,12 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
     A scan of an item waiting at another carrier's pickup point is flagged
     ``outside_carrier_scope``, or refused (403) when ``device_scope`` is "refuse".
     """
-    signed_data = None
+    signed = None
     fingerprint = None
     if device.public_key:
-        signed_data = verify(device, scan, proof)
+        signed = verify(device.public_key, scan, proof)
         fingerprint = device.key_fingerprint
-        replay = _signed_replay(session, device, proof, signed_data, now)
+        replay = _signed_replay(session, device, signed, now)
         if replay is not None:
             return replay
     elif proof.signature is not None:
@@ -273,16 +286,17 @@ def record_device_scan(session: Session, device: Device, scan: ScanInput, proof:
                         "outside this carrier's scope.",
                         [FieldError("tracking_number", "is outside this carrier's scope")])
     writer = None
-    if signed_data is not None or scan.no_fix or scope is not None:
-        writer = _evidence_writer(scan, proof, signed_data, fingerprint, now, clock_tolerance_s, scope)
+    if signed is not None or scan.no_fix or scope is not None:
+        writer = _evidence_writer(scan, proof, signed, fingerprint, now, clock_tolerance_s, scope)
     device_id = device.id
     try:
-        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, on_attempt=writer)
+        return record_attempt(session, device, scan, key, now=now, base_url=base_url, tz=tz, secret=secret,
+                              check_config=check_config, on_attempt=writer)
     except ServiceError:
-        if signed_data is not None:
+        if signed is not None:
             session.rollback()
-            fresh = session.get(Device, device_id)
-            if (fresh.last_sequence or 0) < proof.sequence:
-                fresh.last_sequence = proof.sequence
+            fresh = session.get_one(Device, device_id)
+            if (fresh.last_sequence or 0) < signed.sequence:
+                fresh.last_sequence = signed.sequence
                 session.commit()
         raise

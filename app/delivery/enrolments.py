@@ -55,10 +55,12 @@ def create_enrolment(session: Session, carrier_id: int, label: str, *, created_b
     return enrolment, code
 
 
-def enrol_device(session: Session, code: str, public_key_b64: str, *, now: datetime) -> tuple[Device, str]:
+def enrol_device(session: Session, code: str, public_key_b64: object, *, now: datetime) -> tuple[Device, str]:
     """Use an enrolment code once: create the device with its public key; returns its token."""
     try:
-        spki = base64.b64decode(public_key_b64 or "", validate=True)
+        if not isinstance(public_key_b64, str):
+            raise TypeError("the public key is not a string")
+        spki = base64.b64decode(public_key_b64, validate=True)
         load_public_key(public_key_b64)
     except (ValueError, binascii.Error, TypeError):
         raise ValidationFailed([FieldError("public_key", "must be a base64 DER SPKI ECDSA P-256 public key")]) from None
@@ -73,7 +75,7 @@ def enrol_device(session: Session, code: str, public_key_b64: str, *, now: datet
         session.rollback()
         raise EnrolmentRefused("This enrolment code is unknown, already used or expired. Ask for a new one.",
                                [FieldError("code", "is unknown, already used or expired")])
-    enrolment = session.get(DeviceEnrolment, claimed)
+    enrolment = session.get_one(DeviceEnrolment, claimed)
     fingerprint = key_fingerprint(spki)
     if session.scalar(sa.select(Device.id).where(Device.key_fingerprint == fingerprint)):
         session.rollback()  # the code stays unused

@@ -69,7 +69,7 @@ def _noticed_attempt(tracking_number: str) -> tuple[Item, Attempt]:
             sa.select(Attempt).where(Attempt.item_id == item.id, Attempt.carrier_id == g.device.carrier_id,
                                      Attempt.pickup_point_id.is_not(None))
             .order_by(Attempt.id.desc()).limit(1))
-    if attempt is None:
+    if item is None or attempt is None:
         raise NotFound(f"This carrier left no notice for {tracking_number}.")
     return item, attempt
 
@@ -81,7 +81,7 @@ def notice_data(tracking_number: str):
     item, attempt = _noticed_attempt(tracking_number)
     cfg = current_app.config
     return jsonify(paper_notice.notice_data(db.session, item, attempt, base_url=cfg["PUBLIC_BASE_URL"],
-                                            tz=cfg["OPERATOR_TIMEZONE"], now=utcnow()))
+                                            tz=cfg["OPERATOR_TIMEZONE"], secret=cfg["SECRET_KEY"], now=utcnow()))
 
 
 @bp.post("/api/notice/<tracking_number>/printed")

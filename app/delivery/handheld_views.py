@@ -15,13 +15,21 @@ SHELL_ASSETS = ("handheld/handheld.css", "handheld/s10.js", "handheld/canonical.
                 "handheld/icon-192.png", "handheld/icon-512.png")
 
 
+def _static_folder() -> str:
+    """The app's static folder; ``create_app`` always has one (Flask types it as optional)."""
+    folder = current_app.static_folder
+    if folder is None:
+        raise RuntimeError("the application has no static folder")
+    return folder
+
+
 def _cache_version() -> str:
     """Changes whenever a shell asset changes, so installed handhelds pick up the new shell."""
     cached = current_app.extensions.get("handheld_cache_version")
     if cached is None or current_app.debug:
         digest = hashlib.sha256()
         for name in SHELL_ASSETS + ("handheld/sw.js",):
-            with open(os.path.join(current_app.static_folder, name), "rb") as source:
+            with open(os.path.join(_static_folder(), name), "rb") as source:
                 digest.update(source.read())
         cached = current_app.extensions["handheld_cache_version"] = "awizo-handheld-" + digest.hexdigest()[:12]
     return cached
@@ -81,7 +89,7 @@ def service_worker():
     """Served from /h/ so its scope covers the whole handheld app."""
     shell = [url_for(endpoint) for endpoint in SHELL_PAGES] + [url_for("handheld.manifest")]
     shell += [url_for("static", filename=name) for name in SHELL_ASSETS]
-    with open(current_app.static_folder + "/handheld/sw.js", encoding="utf-8") as source:
+    with open(_static_folder() + "/handheld/sw.js", encoding="utf-8") as source:
         body = f"const CACHE = {_cache_version()!r};\nconst SHELL = {shell!r};\n" + source.read()
     return Response(body, mimetype="text/javascript", headers={
         "Cache-Control": "no-cache", "Service-Worker-Allowed": url_for("handheld.index")})

@@ -20,10 +20,13 @@ def qr_svg(url: str) -> str:
     return image.to_string(encoding="unicode")
 
 
-def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime) -> dict:
+def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, secret: str,
+                now: datetime) -> dict:
     zone = ZoneInfo(tz)
     profile = PROFILES.get(item.service)
     pickup = attempt.pickup_point
+    if pickup is None:
+        raise ValueError(f"attempt {attempt.id} left no notice at a pickup point")
     url = item.verify_url(base_url)
     facts = NoticeFacts(
         tracking_number=item.tracking_number,
@@ -46,7 +49,7 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         "attempt_id": attempt.id,
         "verify_url": url,
         "signup_url": signup_url,
-        "claim_code": notice_claim_code_issued(session, attempt.id),
+        "claim_code": notice_claim_code_issued(session, attempt.id, secret=secret),
         "qr_svg": qr_svg(url),
         # Polish (the notice's legal language) and the item's language, English for a Polish item.
         "languages": ["pl", second],

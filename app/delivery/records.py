@@ -4,10 +4,13 @@
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app  # the record sections higher areas add (``add_record_section``)
 from sqlalchemy.orm import Session
 
 from app.delivery.addresses import location_data
@@ -22,6 +25,24 @@ from notices import masking
 from notices.i18n import translations
 from notices.profiles import PROFILES
 from notices.sms import held_text
+
+
+@dataclass(frozen=True)
+class RecordSettings:
+    """What an item's record (and the proof made of it) needs from the configuration."""
+
+    base_url: str
+    """``PUBLIC_BASE_URL``: the record's verification link."""
+    tz: str
+    """``OPERATOR_TIMEZONE``: the local times the record words."""
+    late_record_tolerance_s: float
+    """``CHECK_LATE_RECORD_TOLERANCE_SECONDS``: a notice recorded later than this after its time is said to be late."""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> RecordSettings:
+        """From the app's configuration; views, CLI commands and jobs build it and hand it down."""
+        return cls(base_url=config["PUBLIC_BASE_URL"], tz=config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
+                   late_record_tolerance_s=float(config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)))
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -54,7 +75,7 @@ def notification_data(message: OutboxMessage, public: bool = False, *, held: dat
     ``held_until`` (UTC) and ``held_text`` ("held until 08:00 (quiet hours)", in ``tz``) are
     None unless the SMS is waiting for the end of the recipient's quiet hours.
     """
-    recipient = message.recipient
+    recipient: str | None = message.recipient
     if public:
         recipient = masking.phone(recipient) if message.channel == "sms" else masking.email(recipient)
     holds = {} if tz is None else {"held_until": iso(held), "held_text": held_text(held, tz) if held else None}
@@ -95,10 +116,10 @@ def checked_attempt_data(attempt: Attempt, lang: str) -> dict:
             "distance_from_address": distance_data(attempt, lang)}
 
 
-def _hold(session: Session, message: OutboxMessage, now: datetime | None) -> dict:
+def _hold(session: Session, message: OutboxMessage, now: datetime | None, tz: str) -> dict:
     if now is None:
         return {}
-    return {"held": held_until(session, message, now=now), "tz": current_app.config["OPERATOR_TIMEZONE"]}
+    return {"held": held_until(session, message, now=now), "tz": tz}
 
 
 def _event_data(data: dict | None, public: bool) -> dict | None:
@@ -110,7 +131,7 @@ def _event_data(data: dict | None, public: bool) -> dict | None:
     return shown
 
 
-def item_record(session: Session, item: Item, base_url: str, public: bool = False, lang: str | None = None,
+def item_record(session: Session, item: Item, settings: RecordSettings, public: bool = False, lang: str | None = None,
                 now: datetime | None = None) -> dict:
     """Everything known about an item, in time order (checks worded in ``lang``, else the item's language).
 
@@ -129,6 +150,7 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         sa.select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.occurred_at, ItemEvent.id)
     ).all()
     profile = PROFILES.get(item.service)
+    recipient: dict[str, object]
     if public:
         recipient = {
             "name": masking.initials(item.recipient_name),
@@ -150,7 +172,9 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
             },
             "phone": item.recipient_phone, "email": item.recipient_email, "language": item.language,
         }
-    record = {
+    notifications_data = _for_sender([notification_data(n, public, **_hold(session, n, now, settings.tz))
+                                      for n in notifications], item, public)
+    record: dict[str, object] = {
         "tracking_number": item.tracking_number,
         "service": item.service,
         "service_name": {"pl": profile.name_pl, "en": profile.name_en,
@@ -161,16 +185,16 @@ def item_record(session: Session, item: Item, base_url: str, public: bool = Fals
         "recipient": recipient,
         "registered_at": iso(item.created_at),
         "collect_by": iso(item.collect_by_at),
-        "deadlines": item_deadlines(session, item),
-        "verify_url": f"{base_url}/v/{item.verify_token}",
+        "deadlines": item_deadlines(session, item, tz=settings.tz,
+                                    late_record_tolerance_s=settings.late_record_tolerance_s),
+        "verify_url": f"{settings.base_url}/v/{item.verify_token}",
         "attempts": [checked_attempt_data(a, lang or item.language) for a in attempts],
-        "notifications": _for_sender([notification_data(n, public, **_hold(session, n, now)) for n in notifications],
-                                     item, public),
+        "notifications": notifications_data,
         "events": [{"kind": e.kind, "occurred_at": iso(e.occurred_at), "data": _event_data(e.data, public)}
                    for e in events],
     }
     if not public:
-        recipient["opted_in"] = sorted({n["channel"] for n in record["notifications"] if n.get("opted_in")})
+        recipient["opted_in"] = sorted({n["channel"] for n in notifications_data if n.get("opted_in")})
     for section in current_app.extensions.get(_SECTIONS_KEY, []):
         record.update(section(session, item, public))
     return record

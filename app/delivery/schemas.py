@@ -88,15 +88,18 @@ def parse_new_item(data) -> NewItem:
     if service and service not in PROFILES:
         problem.add("service", f"must be one of: {', '.join(PROFILES)}")
     reference = _text(data, "sender_reference", "sender_reference", problem, required=False, max_len=100)
-    recipient = _object(data, "recipient", "recipient", problem) or {}
-    name = _text(recipient, "name", "recipient.name", problem) if recipient else None
-    address = _object(recipient, "address", "recipient.address", problem) if recipient else None
-    address = address or {}
-    line1 = _text(address, "line1", "recipient.address.line1", problem) if address else None
-    line2 = _text(address, "line2", "recipient.address.line2", problem, required=False) if address else None
-    postal = _text(address, "postal_code", "recipient.address.postal_code", problem, max_len=20) if address else None
-    city = _text(address, "city", "recipient.address.city", problem, max_len=100) if address else None
-    country = _text(address, "country", "recipient.address.country", problem, max_len=2) if address else None
+    # An absent recipient (or address) is one problem, not one per field; an empty one names each field.
+    found_recipient = _object(data, "recipient", "recipient", problem)
+    recipient = found_recipient or {}
+    name = _text(recipient, "name", "recipient.name", problem) if found_recipient is not None else None
+    found_address = _object(recipient, "address", "recipient.address", problem) if found_recipient is not None else None
+    address = found_address or {}
+    given = found_address is not None
+    line1 = _text(address, "line1", "recipient.address.line1", problem) if given else None
+    line2 = _text(address, "line2", "recipient.address.line2", problem, required=False) if given else None
+    postal = _text(address, "postal_code", "recipient.address.postal_code", problem, max_len=20) if given else None
+    city = _text(address, "city", "recipient.address.city", problem, max_len=100) if given else None
+    country = _text(address, "country", "recipient.address.country", problem, max_len=2) if given else None
     location = _location(address.get("location"), "recipient.address.location", problem) if address else None
     if country is not None:
         country = country.upper()
@@ -110,6 +113,9 @@ def parse_new_item(data) -> NewItem:
     if language.lower() not in LANGUAGES:
         problem.add("recipient.language", f"must be one of: {', '.join(LANGUAGES)}")
     problem.raise_if_any()
+    # Each required value that is None added a problem, raised above.
+    assert number is not None and service is not None and name is not None and line1 is not None
+    assert postal is not None and city is not None and country is not None
     return NewItem(
         tracking_number=number, service=service, sender_reference=reference,
         recipient_name=name, address_line1=line1, address_line2=line2, postal_code=postal,
@@ -189,6 +195,8 @@ def parse_scan(data, now: datetime, max_skew_s: int) -> ScanInput:
         accuracy = _number(location, "accuracy_m", "location.accuracy_m", problem, 0, None)
     pickup = _text(data, "pickup_point", "pickup_point", problem, required=False, max_len=40)
     problem.raise_if_any()
+    # Each required value that is None added a problem, raised above.
+    assert number is not None and outcome is not None and occurred_at is not None
     return ScanInput(
         tracking_number=number, outcome=Outcome(outcome), occurred_at=occurred_at,
         latitude=lat, longitude=lon, accuracy_m=accuracy, pickup_point_code=pickup, no_fix=no_fix,

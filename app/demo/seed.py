@@ -103,7 +103,8 @@ def seed_demo() -> dict:
                 tracking_number=number, outcome=Outcome.NOTICE_LEFT, occurred_at=scanned_at,
                 latitude=DEMO_SCANS[serial][0], longitude=DEMO_SCANS[serial][1], accuracy_m=9.0,
             ), f"demo-{number}", now=now, base_url=current_app.config["PUBLIC_BASE_URL"],
-                tz=current_app.config["OPERATOR_TIMEZONE"])
+                tz=current_app.config["OPERATOR_TIMEZONE"], secret=current_app.config["SECRET_KEY"],
+                check_config=current_app.config)
     items = db.session.scalars(sa.select(Item).where(Item.tracking_number.in_(numbers))).all()
     case_url = _demo_case(items[0] if items else None, now)
     logins = {email: _demo_login(email, role, sender if role != "staff" else None) for email, role in DEMO_USERS}
@@ -140,7 +141,7 @@ def _demo_case(item: Item | None, now) -> str | None:
     """One open complaint, so the staff queue and the case page have something to show."""
     if item is None:
         return None
-    settings = CaseSettings.from_app()
+    settings = CaseSettings.from_app(current_app)
     case = db.session.scalar(sa.select(Case).where(Case.item_id == item.id))
     if case is None:
         case, _ = file_case(db.session, item, NewCase(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, request
+from flask import Response, current_app, request
 
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import log as evidence_log
@@ -28,7 +28,7 @@ def _int_arg(name: str, minimum: int = 0) -> int:
 @bp.get("/log/tree-head")
 def log_tree_head():
     """The latest signed tree head (a new one is signed if the log grew or the last is stale)."""
-    return evidence_log.publish_tree_head()
+    return evidence_log.publish_tree_head(current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
 
 
 @bp.get("/log/keys.pem")
@@ -69,7 +69,8 @@ def log_item_today(tracking_number: str):
     if item is None:
         raise NotFound(f"No item {tracking_number} in the log.")
     since = _int_arg("since", 0) if "since" in request.args else 0
-    return log_today(db.session, item, since)[0]
+    return log_today(db.session, item, since,
+                     tree_head_max_age_s=current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))[0]
 
 
 @bp.get("/log/vkey")

@@ -6,8 +6,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Response, current_app, g, request, stream_with_context
 
 from app.delivery import items as item_service
+from app.delivery.records import RecordSettings
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import bulk_proofs, proofs
+from app.evidence.witnesses import configured
 from app.extensions import db
 from app.models.types import utcnow
 from app.web.api_auth import sender_required
@@ -32,7 +34,9 @@ def uploaded_pdf() -> bytes:
 
 @bp.post("/proofs/verify")
 def verify_proof():
-    verdict = proofs.verify_document(db.session, uploaded_pdf(), current_app.config["PUBLIC_BASE_URL"])
+    cfg = current_app.config
+    verdict = proofs.verify_document(db.session, uploaded_pdf(), cfg["PUBLIC_BASE_URL"], witnesses=configured(cfg),
+                                     tree_head_max_age_s=cfg.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
     return verdict.as_dict()
 
 
@@ -77,10 +81,13 @@ def bulk_proof_zip():
         raise ValidationFailed([FieldError("items", "give items=… or both from= and to=")])
     if start and end and end < start:
         raise ValidationFailed([FieldError("to", "must not be before from")])
-    window = None if numbers else (datetime.combine(start, time(), timezone.utc),
-                                   datetime.combine(end + timedelta(days=1), time(), timezone.utc))
+    window = None
+    if not numbers and start and end:
+        window = (datetime.combine(start, time(), timezone.utc),
+                  datetime.combine(end + timedelta(days=1), time(), timezone.utc))
     items = bulk_proofs.select_items(db.session, g.sender.id, numbers=numbers, window=window)
-    stream = bulk_proofs.stream_zip(db.session, items, base_url=current_app.config["PUBLIC_BASE_URL"], now=utcnow(),
-                                    tz=current_app.config["OPERATOR_TIMEZONE"])
+    stream = bulk_proofs.stream_zip(db.session, items, settings=RecordSettings.from_config(current_app.config),
+                                    now=utcnow(),
+                                    tree_head_max_age_s=current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})

@@ -12,15 +12,15 @@ import base64
 import hashlib
 import json
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.evidence.keyring import keys
 from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
-from app.evidence.witnesses import Witness, configured
+from app.evidence.witnesses import Witness
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.evidence import CheckpointTimestamp, LogEntry, LogNode, ProofVersion, SignedTreeHead, WitnessCosignature
 from notices import checkpoint, merkle
@@ -43,7 +43,7 @@ class IntegrityReport:
         return {"intact": self.ok, "problems": self.problems, "entries": self.entries, "tree_head": self.tree_head}
 
 
-def _differences(logged: dict, now: dict, path: str = "") -> list[str]:
+def _differences(logged: object, now: object, path: str = "") -> list[str]:
     if isinstance(logged, dict) and isinstance(now, dict):
         out = []
         for key in sorted(set(logged) | set(now)):
@@ -89,7 +89,7 @@ def check_item(session: Session, item: Item) -> IntegrityReport:
     return report
 
 
-def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries: list[LogEntry]) -> None:
+def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries: Sequence[LogEntry]) -> None:
     """Each alert's status in the database is the last one the log holds for it."""
     logged = logged_alert_statuses([{"parsed": json.loads(e.canonical)} for e in entries])
     messages = session.scalars(sa.select(OutboxMessage).where(
@@ -100,7 +100,7 @@ def _check_alerts(session: Session, report: IntegrityReport, item: Item, entries
             report.problems.append(f"alert {message.id} ({message.channel}) no longer matches the log: {conflict}")
 
 
-def _check_inclusion(session: Session, report: IntegrityReport, entries: list[LogEntry]) -> None:
+def _check_inclusion(session: Session, report: IntegrityReport, entries: Sequence[LogEntry]) -> None:
     head = latest_tree_head(session)
     if head is None:
         return
@@ -120,8 +120,9 @@ def _check_inclusion(session: Session, report: IntegrityReport, entries: list[Lo
             report.problems.append(f"log entry {entry.index} is not included under the signed tree head: {exc}")
 
 
-def audit_log(session: Session) -> IntegrityReport:
-    """Recompute the whole log and check it against every signed tree head and the database."""
+def audit_log(session: Session, witnesses: list[Witness]) -> IntegrityReport:
+    """Recompute the whole log and check it against every signed tree head, the database and
+    what each of ``witnesses`` cosigned."""
     report = IntegrityReport()
     size = tree_size(session)
     rows = session.execute(sa.select(LogEntry.index, LogEntry.canonical, LogEntry.leaf_hash).order_by(LogEntry.index)).all()
@@ -148,7 +149,7 @@ def audit_log(session: Session) -> IntegrityReport:
         elif rebuilt.root(signed.tree_size) != signed.root_hash:
             report.problems.append(f"tree head {head.id} (size {signed.tree_size}) does not match the recomputed log")
     _check_head_sequence(session, report)
-    _check_witnessed(session, report, rebuilt)
+    _check_witnessed(session, report, rebuilt, witnesses)
     _check_issued_proofs(session, report, rebuilt)
     for item in session.scalars(sa.select(Item)):
         for problem in check_item(session, item).problems:
@@ -165,9 +166,10 @@ def _witness_view(witness: Witness) -> str | None:
         return None
 
 
-def _check_witnessed(session: Session, report: IntegrityReport, rebuilt: merkle.MemoryTree) -> None:
+def _check_witnessed(session: Session, report: IntegrityReport, rebuilt: merkle.MemoryTree,
+                     witnesses: list[Witness]) -> None:
     """The log today must extend every checkpoint a witness cosigned."""
-    for witness in configured(current_app.config):
+    for witness in witnesses:
         notes = [row.note for row in session.scalars(sa.select(WitnessCosignature).where(
             WitnessCosignature.witness == witness.name).order_by(WitnessCosignature.id.desc()).limit(1))]
         held = _witness_view(witness)

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.delivery.records import RecordSettings
 from app.errors import FieldError, ValidationFailed
 from app.evidence.log import current_tree_head
 from app.evidence.proofs import issue_proof
@@ -35,6 +36,9 @@ class _Sink:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass  # the chunks stay to be drained after the archive is closed
+
     def drain(self) -> bytes:
         data, self.chunks = b"".join(self.chunks), []
         return data
@@ -48,28 +52,31 @@ def select_items(session: Session, sender_id: int, *, numbers: list[str], window
         missing = sorted(set(numbers) - {r.tracking_number for r in rows})
         if missing:
             raise ValidationFailed([FieldError("items", f"not registered by this sender: {', '.join(missing[:20])}")])
-    else:
+    elif window is not None:
         rows = session.execute(query.where(Item.created_at >= window[0], Item.created_at < window[1])
                                .order_by(Item.created_at, Item.id).limit(MAX_ITEMS + 1)).all()
+    else:
+        raise ValidationFailed([FieldError("items", "give items=… or both from= and to=")])
     if len(rows) > MAX_ITEMS:
         raise ValidationFailed([FieldError("items", f"at most {MAX_ITEMS} items per zip; narrow the range")])
     return [r.id for r in rows]
 
 
-def stream_zip(session: Session, item_ids: list[int], *, base_url: str, now: datetime, tz: str) -> Iterator[bytes]:
+def stream_zip(session: Session, item_ids: list[int], *, settings: RecordSettings, now: datetime,
+               tree_head_max_age_s: float) -> Iterator[bytes]:
     """Yield the zip: one current proof per item, then manifest.json and SHA256SUMS."""
     sink = _Sink()
     manifest = []
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for item_id in item_ids:
-            item = session.get(Item, item_id)
-            proof = issue_proof(session, item, variant="sender", base_url=base_url, now=now, tz=tz)
+            item = session.get_one(Item, item_id)
+            proof = issue_proof(session, item, variant="sender", settings=settings, now=now)
             name = f"proof-{item.tracking_number}-v{proof.version}.pdf"
             archive.writestr(zipfile.ZipInfo(name, date_time=proof.created_at.timetuple()[:6]), proof.pdf)
             manifest.append({"file": name, "tracking_number": item.tracking_number, "version": proof.version,
                              "sha256": proof.sha256, "bytes": len(proof.pdf), "tree_size": proof.tree_size})
             yield sink.drain()
-        head = current_tree_head(session)
+        head = current_tree_head(session, max_age_s=tree_head_max_age_s)
         session.commit()
         archive.writestr("manifest.json", json.dumps({"generated_at": now.isoformat(), "tree_head": head,
                                                       "proofs": manifest}, indent=2, ensure_ascii=False))

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.errors import ServiceError
 from app.evidence.audit import audit_log
 from app.evidence.log import publish_tree_head
 from app.evidence.refresh import refresh_proofs
+from app.evidence.witnesses import configured
 from app.extensions import db
 from notices import witness
 
@@ -19,7 +21,7 @@ evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publis
 @evidence_cli.command("audit")
 def audit_command() -> None:
     """Recompute the log and compare it with every signed tree head and the database."""
-    report = audit_log(db.session)
+    report = audit_log(db.session, configured(current_app.config))
     if report.ok:
         click.echo("The log is intact: every entry, node and signed tree head checks out.")
         return
@@ -31,7 +33,7 @@ def audit_command() -> None:
 @evidence_cli.command("publish-tree-head")
 def publish_command() -> None:
     """Sign and publish the current tree head (run every few minutes)."""
-    click.echo(json.dumps(publish_tree_head(), indent=2))
+    click.echo(json.dumps(publish_tree_head(current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)), indent=2))
 
 
 @evidence_cli.command("refresh")

@@ -91,7 +91,12 @@ def planned(session: Session, compute):
     values, so a dry run with placeholder hashes lists them.
     """
     wanted: set[tuple[int, int]] = set()
-    compute(lambda level, index: wanted.add((level, index)) or bytes(32))
+
+    def placeholder(level: int, index: int) -> bytes:
+        wanted.add((level, index))
+        return bytes(32)
+
+    compute(placeholder)
     found: dict[tuple[int, int], bytes] = {}
     by_level: dict[int, list[int]] = {}
     for level, index in wanted:
@@ -99,7 +104,7 @@ def planned(session: Session, compute):
     if by_level:  # one query; each (level, index IN …) term uses the primary key
         rows = session.execute(sa.select(LogNode.level, LogNode.index, LogNode.hash).where(sa.or_(
             *(sa.and_(LogNode.level == level, LogNode.index.in_(indices)) for level, indices in by_level.items()))))
-        found.update({(r.level, r.index): bytes.fromhex(r.hash) for r in rows})
+        found.update({(level, index): bytes.fromhex(digest) for level, index, digest in rows})
 
     def node(level: int, index: int) -> bytes:
         try:
@@ -122,7 +127,8 @@ def append_event(session: Session, item: Item, event: ItemEvent) -> None:
     session.info.setdefault(_PENDING, []).append((item, event))
 
 
-def _queue_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+def append_event_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+    """:func:`append_event` for a batch of events (``record_events``)."""
     session.info.setdefault(_PENDING, []).extend(pairs)
 
 
@@ -148,18 +154,19 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     """Append many events as consecutive leaves: one lock, one node read, two bulk INSERTs."""
     if not pairs:
         return
-    rows = []
+    rows: list[dict[str, object]] = []
+    leaves: list[bytes] = []
     for item, event in pairs:
         salt = secrets.token_hex(16) if event.kind in ("registered", "notification_status") else None
         text = canonical(entry_content(session, item, event, salt))
+        leaves.append(entry_leaf_hash(text))
         rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
-                     "leaf_hash": entry_leaf_hash(text).hex(), "created_at": utcnow(),
+                     "leaf_hash": leaves[-1].hex(), "created_at": utcnow(),
                      "opening": _opening(session, item, event, salt)})
     state = _state(session)
     start = state.tree_size
-    leaves = [bytes.fromhex(r["leaf_hash"]) for r in rows]
 
-    def grow(stored) -> list[tuple[int, int, bytes]]:
+    def grow(stored) -> list[tuple[tuple[int, int], bytes]]:
         made: dict[tuple[int, int], bytes] = {}
         node = lambda level, index: made[(level, index)] if (level, index) in made else stored(level, index)  # noqa: E731
         for offset, leaf in enumerate(leaves):
@@ -176,8 +183,6 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     state.tree_size = start + len(rows)
     session.flush()
 
-
-append_event.batch = _queue_batch  # record_events hands whole batches to the log
 
 
 def tree_size(session: Session) -> int:
@@ -207,21 +212,18 @@ def sign_tree_head(session: Session, now: datetime | None = None) -> SignedTreeH
     return row
 
 
-def current_tree_head(session: Session | None = None, now: datetime | None = None) -> dict:
+def current_tree_head(session: Session | None = None, now: datetime | None = None, *, max_age_s: float) -> dict:
     """The signed tree head covering the whole log now, as a dict for callbacks and proofs.
 
-    Re-uses the latest head if it covers the current size and is fresh; otherwise signs a new
-    one in the caller's transaction (the caller commits). Sender callbacks include this so
-    every sender holds a head the operator cannot later contradict.
+    Re-uses the latest head if it covers the current size and is younger than ``max_age_s``
+    (``TREE_HEAD_MAX_AGE_SECONDS``); otherwise signs a new one in the caller's transaction (the
+    caller commits). Sender callbacks include this so every sender holds a head the operator
+    cannot later contradict.
     """
-    from flask import current_app
-
-
     session = session or db.session
     moment = now or utcnow()
     head = latest_tree_head(session)
-    max_age = current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)
-    if head is None or head.tree_size != tree_size(session) or moment.timestamp() * 1000 - head.timestamp_ms > max_age * 1000:
+    if head is None or head.tree_size != tree_size(session) or moment.timestamp() * 1000 - head.timestamp_ms > max_age_s * 1000:
         head = sign_tree_head(session, moment)
     return head_dict(head)
 
@@ -231,9 +233,9 @@ def head_dict(head: SignedTreeHead) -> dict:
                                head.note).as_dict()
 
 
-def publish_tree_head() -> dict:
-    """Scheduled job body (every few minutes): sign and publish the current tree head."""
-    head = current_tree_head(db.session)
+def publish_tree_head(max_age_s: float) -> dict:
+    """Sign and publish the current tree head (every few minutes, see :mod:`app.evidence.jobs`)."""
+    head = current_tree_head(db.session, max_age_s=max_age_s)
     db.session.commit()
     return head
 

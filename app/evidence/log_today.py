@@ -18,10 +18,10 @@ from app.models.evidence import LogEntry
 from notices.verdict import TODAY_FORMAT
 
 
-def log_today(session: Session, item: Item, since: int) -> tuple[dict, IntegrityReport]:
+def log_today(session: Session, item: Item, since: int, *, tree_head_max_age_s: float) -> tuple[dict, IntegrityReport]:
     """A signed tree head covering the log now, the consistency proof from ``since``, the item's
     entries and whether the operator's database still matches them (commits a fresh head)."""
-    head = current_tree_head(session)
+    head = current_tree_head(session, max_age_s=tree_head_max_age_s)
     session.commit()
     size = head["tree_size"]
     proof = consistency(session, since, size) if 0 < since <= size else []

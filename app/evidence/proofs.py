@@ -12,16 +12,15 @@ import json
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.evidence.audit import check_item
 from app.evidence.keyring import keys
 from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
 from app.evidence.log_today import log_today
-from app.evidence.witnesses import configured, latest_cosigned
+from app.evidence.witnesses import Witness, latest_cosigned
 from app.models import Item
 from app.models.evidence import LogEntry, ProofVersion
 from notices import checkpoint, merkle
@@ -34,9 +33,9 @@ VARIANTS = ("sender", "public")
 TSA_RETRY = timedelta(minutes=1)  # after a failed time-stamp, serve the unstamped version this long
 
 
-def render_proof(session: Session, item: Item, *, base_url: str, now: datetime, tz: str, public: bool = False) -> bytes:
+def render_proof(session: Session, item: Item, *, settings: RecordSettings, now: datetime, public: bool = False) -> bytes:
     """The item's current proof PDF (signed); ``public=True`` masks personal data."""
-    return issue_proof(session, item, variant="public" if public else "sender", base_url=base_url, now=now, tz=tz).pdf
+    return issue_proof(session, item, variant="public" if public else "sender", settings=settings, now=now).pdf
 
 
 def _entries(session: Session, item: Item) -> list[LogEntry]:
@@ -49,13 +48,13 @@ def latest_version(session: Session, item: Item, variant: str) -> ProofVersion |
                           .order_by(ProofVersion.version.desc()).limit(1))
 
 
-def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, now: datetime, tz: str) -> ProofVersion:
+def issue_proof(session: Session, item: Item, *, variant: str, settings: RecordSettings, now: datetime) -> ProofVersion:
     """The current proof version, made (and committed) only if an event was logged since the last."""
     entries = _entries(session, item)
     latest = latest_version(session, item, variant)
     last_index = entries[-1].index if entries else -1
     unchanged = latest is not None and latest.entry_count == len(entries) and latest.last_entry_index == last_index
-    if unchanged and not _restamp_due(latest, now):
+    if latest is not None and unchanged and not _restamp_due(latest, now):
         return latest
     head = sign_tree_head(session, now)
     evidence = {
@@ -73,10 +72,12 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
     }
     if variant == "sender":
         evidence["openings"] = {str(e.index): e.opening for e in entries if e.opening}
-    record = item_record(session, item, base_url, public=variant == "public")
+    record = item_record(session, item, settings, public=variant == "public")
     evidence["record"] = record
-    signed = _render_and_sign(record, evidence, now=now, tz=tz, base_url=base_url, restamp_only=unchanged)
+    signed = _render_and_sign(record, evidence, now=now, tz=settings.tz, base_url=settings.base_url,
+                              restamp_only=unchanged)
     if signed is None:  # only an unstamped copy of an unstamped version: keep serving that one
+        assert latest is not None  # ``restamp_only`` (the only way to get None) implies a latest version
         return latest
     version = ProofVersion(
         item_id=item.id, variant=variant, version=evidence["version"], entry_count=len(entries),
@@ -88,7 +89,10 @@ def issue_proof(session: Session, item: Item, *, variant: str, base_url: str, no
         session.commit()
     except IntegrityError:  # a concurrent request issued this version first
         session.rollback()
-        return latest_version(session, item, variant)
+        concurrent = latest_version(session, item, variant)
+        if concurrent is None:
+            raise
+        return concurrent
     return version
 
 
@@ -126,13 +130,14 @@ def _render_and_sign(record: dict, evidence: dict, *, now: datetime, tz: str, ba
     return signer.sign(pdf, attachment=canonical(evidence).encode(), location=base_url, timestamp=False)
 
 
-def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
+def verify_document(session: Session, pdf: bytes, base_url: str, *, witnesses: list[Witness],
+                    tree_head_max_age_s: float) -> Verdict:
     """Check an uploaded proof: the document against our keys, its record against the log today.
 
     The verdict is :mod:`notices.verdict`'s, the one ``python -m notices.verify`` gives with our
     keys.pem and the snapshot of ``/api/v1/log/items/<number>``; it never raises on bad input.
     """
-    verdict, bundle = judge_document(pdf, keys().public_pem, [w.vkey for w in configured(current_app.config)])
+    verdict, bundle = judge_document(pdf, keys().public_pem, [w.vkey for w in witnesses])
     if bundle is None or verdict.document is not DocumentState.AUTHENTIC:
         return verdict
     item = session.scalar(sa.select(Item).where(Item.tracking_number == verdict.tracking_number))
@@ -140,7 +145,8 @@ def verify_document(session: Session, pdf: bytes, base_url: str) -> Verdict:
         verdict.notes.append("No such item is registered here.")
         return verdict
     verdict.verify_url = f"{base_url}/v/{item.verify_token}"
-    today, integrity = log_today(session, item, int(bundle["tree_head"]["tree_size"]))
+    today, integrity = log_today(session, item, int(bundle["tree_head"]["tree_size"]),
+                                 tree_head_max_age_s=tree_head_max_age_s)
     judge_record(verdict, bundle, today, keys().log_public_keys)
     verdict.record_integrity = integrity.as_dict()
     issued = session.scalar(sa.select(ProofVersion.id).where(ProofVersion.sha256 == hashlib.sha256(pdf).hexdigest())
@@ -161,16 +167,19 @@ def version(session: Session, item: Item, variant: str, number: int) -> ProofVer
         ProofVersion.item_id == item.id, ProofVersion.variant == variant, ProofVersion.version == number))
 
 
-def integrity_summary(session: Session, item: Item, *, base_url: str, now: datetime, tz: str) -> dict:
+def integrity_summary(session: Session, item: Item, *, settings: RecordSettings, now: datetime) -> dict:
     """What the QR page says about the record: signed, time-stamped, logged at N, consistent."""
-    proof = issue_proof(session, item, variant="public", base_url=base_url, now=now, tz=tz)
+    proof = issue_proof(session, item, variant="public", settings=settings, now=now)
     signature = check_signature(proof.pdf, keys().trusted_certificates)
     integrity = check_item(session, item)
     consistent = None
     latest = latest_tree_head(session)
     if latest is not None:
         try:
-            pdf_head = json.loads(read_attachment(proof.pdf))["tree_head"]
+            attachment = read_attachment(proof.pdf)
+            if attachment is None:
+                raise TypeError("the proof carries no evidence attachment")
+            pdf_head = json.loads(attachment)["tree_head"]
             first, second = pdf_head["tree_size"], latest.tree_size
             if first and second >= first:
                 merkle.verify_consistency(first, second, bytes.fromhex(pdf_head["root_hash"]),

@@ -5,9 +5,10 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext
 
 from app.delivery import items as item_service
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.errors import NotFound
 from app.evidence import proofs
+from app.evidence.witnesses import configured
 from app.extensions import db
 from app.models.types import utcnow
 from app.web import i18n
@@ -60,9 +61,9 @@ def verify(token: str):
             response.mimetype = "application/problem+json"
             return response, 404
         return render_template("public/verify_unknown.html"), 404
-    base_url, tz = current_app.config["PUBLIC_BASE_URL"], current_app.config["OPERATOR_TIMEZONE"]
-    record = item_record(db.session, item, base_url, public=True, lang=i18n.current_language(), now=utcnow())
-    integrity = proofs.integrity_summary(db.session, item, base_url=base_url, now=utcnow(), tz=tz)
+    settings = RecordSettings.from_config(current_app.config)
+    record = item_record(db.session, item, settings, public=True, lang=i18n.current_language(), now=utcnow())
+    integrity = proofs.integrity_summary(db.session, item, settings=settings, now=utcnow())
     if wants_json():
         return jsonify({**record, "integrity": integrity})
     return render_template("public/verify.html", record=record, integrity=integrity, token=token,
@@ -76,8 +77,8 @@ def public_proof(token: str):
         item = item_service.item_by_verify_token(db.session, token)
     except NotFound:
         return render_template("public/verify_unknown.html"), 404
-    pdf = proofs.render_proof(db.session, item, base_url=current_app.config["PUBLIC_BASE_URL"], now=utcnow(),
-                              tz=current_app.config["OPERATOR_TIMEZONE"], public=True)
+    pdf = proofs.render_proof(db.session, item, settings=RecordSettings.from_config(current_app.config),
+                              now=utcnow(), public=True)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="proof-{item.tracking_number}.pdf"'})
 
@@ -94,5 +95,8 @@ def verify_upload():
         elif len(data) > MAX_UPLOAD:
             error = "too_large"
         else:
-            verdict = proofs.verify_document(db.session, data, current_app.config["PUBLIC_BASE_URL"]).as_dict()
+            cfg = current_app.config
+            verdict = proofs.verify_document(
+                db.session, data, cfg["PUBLIC_BASE_URL"], witnesses=configured(cfg),
+                tree_head_max_age_s=cfg.get("TREE_HEAD_MAX_AGE_SECONDS", 300)).as_dict()
     return render_template("public/verify_upload.html", verdict=verdict, error=error), (422 if error else 200)

@@ -25,7 +25,7 @@ def refresh_proofs(session: Session) -> int:
         raise ServiceError("No time-stamping authority is configured (TSA_URL): nothing can be refreshed.")
     count = 0
     for version_id in session.scalars(sa.select(ProofVersion.id).order_by(ProofVersion.id)).all():
-        version = session.get(ProofVersion, version_id)
+        version = session.get_one(ProofVersion, version_id)
         refreshed = add_archive_timestamp(version.pdf, timestamper, keys().trusted_certificates)
         version.pdf, version.sha256 = refreshed, hashlib.sha256(refreshed).hexdigest()
         session.commit()

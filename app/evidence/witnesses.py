@@ -15,7 +15,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.evidence.keyring import keys
@@ -90,12 +89,14 @@ def submit(session: Session, head: SignedTreeHead, witness: Witness, now: dateti
     return None
 
 
-def publish_and_witness() -> dict:
-    """Scheduled job body: publish the current tree head and have every witness cosign it."""
-    head = publish_tree_head()
+def publish_and_witness(witnesses: list[Witness], tree_head_max_age_s: float) -> dict:
+    """Publish the current tree head and have every witness cosign it (the scheduled job's body)."""
+    head = publish_tree_head(tree_head_max_age_s)
     row = latest_tree_head(db.session)
+    if row is None:  # publish_tree_head has just signed one
+        raise RuntimeError("the log has no signed tree head after publishing one")
     stamp_checkpoint(db.session, row)
-    for witness in configured(current_app.config):
+    for witness in witnesses:
         try:
             submit(db.session, row, witness, utcnow())
             db.session.commit()

@@ -6,6 +6,7 @@ write (a test compares them), so a sweep can write thousands of messages in one 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -32,7 +33,7 @@ def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> Li
     )
 
 
-def lifecycle_rows(session: Session, lifecycle_ids: list[int]) -> list[sa.Row]:
+def lifecycle_rows(session: Session, lifecycle_ids: list[int]) -> Sequence[sa.Row]:
     """The lifecycles with what their alerts need of the item and the sender, in one query."""
     L = ItemLifecycle
     return session.execute(
@@ -136,7 +137,8 @@ def sender_admin_emails(session: Session, sender_ids: set[int]) -> dict[int, tup
     return found
 
 
-def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: datetime) -> dict[int, list]:
+def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: datetime,
+                             secret: str) -> dict[int, list]:
     """Alert recipients subscribed at the items' addresses (one query to find the few that have any)."""
     if not rows:
         return {}
@@ -147,5 +149,6 @@ def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: d
     found = {}
     for item_id, key in keys.items():
         if key in subscribed:
-            found[item_id] = alert_recipients(session, session.get(Item, item_id), base_url=base_url, now=now)
+            found[item_id] = alert_recipients(session, session.get_one(Item, item_id), base_url=base_url, now=now,
+                                               secret=secret)
     return found

@@ -17,7 +17,7 @@ from notices import s10
 bp = api_blueprint("lifecycle_api", __name__)
 
 
-def _collection_input(now: datetime) -> tuple[datetime | None, Collector | None]:
+def _collection_input(now: datetime) -> tuple[datetime | None, Collector]:
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         raise ValidationFailed([FieldError("body", "must be a JSON object")])
@@ -35,6 +35,8 @@ def _collection_input(now: datetime) -> tuple[datetime | None, Collector | None]
             when = when.astimezone(timezone.utc)
     collector = parse_collector(data.get("collected_by"), data.get("id_type"), data.get("id_last_digits"), problem)
     problem.raise_if_any()
+    if collector is None:  # parse_collector adds a problem whenever it returns None: raised above
+        raise ValidationFailed([FieldError("collected_by", "is required")])
     return when, collector
 
 
@@ -56,7 +58,9 @@ def record_collection(tracking_number: str):
     return {
         "tracking_number": item.tracking_number,
         "status": item.status,
-        "deadlines": lifecycle.item_deadlines(db.session, item),
+        "deadlines": lifecycle.item_deadlines(
+            db.session, item, tz=current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw",
+            late_record_tolerance_s=current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)),
     }, (201 if new else 200)
 
 

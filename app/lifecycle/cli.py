@@ -23,7 +23,8 @@ lifecycle_cli = AppGroup("lifecycle", help="Repeat notices, reminders, deemed se
 def sweep_command() -> None:
     """Take every lifecycle step that is due now, once."""
     cfg = current_app.config
-    result = lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"])
+    result = lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"],
+                                   secret=cfg["SECRET_KEY"])
     if result.locked_out:
         click.echo("Another worker is sweeping right now; nothing done here.")
     done = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.actions.items())) or "nothing was due"

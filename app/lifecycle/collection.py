@@ -49,8 +49,8 @@ def parse_collector(name: object, id_type: object, last_digits: object, problem:
     if digits is None or not LAST_DIGITS.fullmatch(digits):
         problem.add(digits_field, "must be the last 3 or 4 letters or digits of the document number")
         ok = False
-    if not ok:
-        return None
+    if not ok or not isinstance(name, str) or not isinstance(id_type, str) or digits is None:
+        return None  # ``ok`` already implies the three; the checks narrow the types
     return Collector(name.strip(), IdDocument(id_type), digits)
 
 

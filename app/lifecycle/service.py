@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
@@ -30,6 +30,9 @@ from notices.lifecycle_messages import (
 )
 from notices.profiles import PROFILES
 from notices.vocabulary import FINAL_ITEM_STATUSES, CollectionScope, ItemStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 LIFECYCLE_PURPOSES = ("repeat_notice", "collection_reminder")
 NOT_ESTABLISHED = ItemStatus.DEEMED_SERVICE_NOT_ESTABLISHED.value
@@ -57,7 +60,7 @@ def collection_deadline_for_notice(session: Session, item: Item, notice_at: date
 
 
 def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, now: datetime,
-                    base_url: str) -> tuple[ItemLifecycle, bool]:
+                    base_url: str, secret: str) -> tuple[ItemLifecycle, bool]:
     """Give an item its schedule when a notice is left; returns ``(lifecycle, is_repeat_notice)``.
 
     A later notice for an item whose lifecycle is running keeps the dates of the first notice
@@ -68,14 +71,15 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
     current = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if current is not None:
         if current.stage in rules.OPEN_STAGES:
-            record_repeat_notice(session, item, current, attempt, tz=tz, now=now, base_url=base_url)
+            record_repeat_notice(session, item, current, attempt, tz=tz, now=now, base_url=base_url, secret=secret)
         return current, True
     profile = PROFILES[item.service]
     plan = rules.plan(profile, attempt.occurred_at, tz)
     stage = plan.first_stage()
+    action = rules.action_of(stage)
     lifecycle = ItemLifecycle(
         item_id=item.id, profile=profile.code, stage=stage,
-        next_action_at=plan.due(rules.action_of(stage)),
+        next_action_at=plan.due(action) if action is not None else None,
         notice_attempt_id=attempt.id, carrier_id=attempt.carrier_id, pickup_point_id=attempt.pickup_point_id,
         notice_at=plan.notice_at, first_notice_until=plan.first_notice_until, collect_by=plan.collect_by,
         collect_by_at=plan.collect_by_at, repeat_notice_at=plan.repeat_notice_at, reminder_at=plan.reminder_at,
@@ -88,7 +92,7 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
 
 
 def record_repeat_notice(session: Session, item: Item, lifecycle: ItemLifecycle, attempt: Attempt, *, tz: str,
-                         now: datetime, base_url: str) -> bool:
+                         now: datetime, base_url: str, secret: str) -> bool:
     """Keep a notice left from the repeat notice's day as the repeat notice; ``True`` if it is one.
 
     Only the first such notice counts. Writes the event and the "repeat notice was left at
@@ -112,7 +116,7 @@ def record_repeat_notice(session: Session, item: Item, lifecycle: ItemLifecycle,
     alert = replace(lifecycle_alert(row, session.get(PickupPoint, row.pickup_point_id), base_url),
                     repeat_notice_left_at=attempt.occurred_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None))
     outbox = LifecycleOutbox()
-    subscribers = subscribers_at_addresses(session, [row], base_url, now).get(item.id, ())
+    subscribers = subscribers_at_addresses(session, [row], base_url, now, secret).get(item.id, ())
     outbox.to_recipients(row, "repeat_notice_left", alert, repeat_notice_left_sms, repeat_notice_left_email_content,
                          now, subscribers)
     session.add_all(OutboxMessage(**message) for message in outbox.rows())
@@ -157,7 +161,7 @@ def record_collection(session: Session, tracking_number: str, collector: Collect
         session.rollback()
         if stage == "collected":
             return item, False
-        raise Conflict(f"Item {tracking_number} can no longer be collected: it is {stage.replace('_', ' ')}.")
+        raise Conflict(f"Item {tracking_number} can no longer be collected: it is {(stage or '').replace('_', ' ')}.")
     item.status = "collected"
     record_event(session, item, "collected", when, {
         "collected_by": collector.name, "collector": collector.as_data(), "recorded_by": recorded_by,
@@ -173,11 +177,12 @@ def _finish(session: Session, item_id: int, stage: str, now: datetime, collected
     if collected_at is not None:
         values["collected_at"] = collected_at
     session.flush()
-    claimed = session.execute(
+    result = session.execute(
         sa.update(ItemLifecycle)
         .where(ItemLifecycle.item_id == item_id, ItemLifecycle.stage.in_(rules.OPEN_STAGES))
         .values(**values).execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    claimed = cast("CursorResult[tuple[()]]", result).rowcount  # an UPDATE's result has a row count
     if not claimed:
         return False
     _close_tasks(session, item_id, "cancelled", now)
@@ -202,7 +207,8 @@ def _close_tasks(session: Session, item_id: int, status: str, now: datetime, att
 
 # -- what everyone sees --------------------------------------------------------------------
 
-def lifecycle_dates(lc: ItemLifecycle) -> dict:
+def lifecycle_dates(lc: ItemLifecycle | sa.Row) -> dict:
+    """The dates of a lifecycle (its model, or a row of :func:`~app.lifecycle.alerts.lifecycle_rows`)."""
     return {
         "profile": lc.profile,
         "notice_at": iso(lc.notice_at),
@@ -216,11 +222,12 @@ def lifecycle_dates(lc: ItemLifecycle) -> dict:
     }
 
 
-def item_deadlines(session: Session, item: Item) -> dict | None:
+def item_deadlines(session: Session, item: Item, *, tz: str, late_record_tolerance_s: float) -> dict | None:
     """The item's dates in plain data and plain words (Polish and English); ``None`` before a notice.
 
     ``collect_by`` is the last local day to collect; ``deemed_served_on`` the day service is
-    deemed made if the item is not collected (official letters only, else ``None``).
+    deemed made if the item is not collected (official letters only, else ``None``). A notice recorded
+    more than ``late_record_tolerance_s`` after its time says so, with both times in ``tz``.
     """
     lc = session.scalar(sa.select(ItemLifecycle).where(ItemLifecycle.item_id == item.id))
     if lc is None:
@@ -229,9 +236,8 @@ def item_deadlines(session: Session, item: Item) -> dict | None:
     text = {lang: not_established_sentence(lang) if not_established
             else deadline_sentence(lang, lc.collect_by, lc.deemed_served_on) for lang in LANGUAGES}
     recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
-    delay = (recorded_at - lc.notice_at).total_seconds() if recorded_at else 0
-    if delay > current_app.config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600):
-        zone = ZoneInfo(current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    if recorded_at is not None and (recorded_at - lc.notice_at).total_seconds() > late_record_tolerance_s:
+        zone = ZoneInfo(tz)
         claimed, seen = (t.astimezone(zone).replace(tzinfo=None) for t in (lc.notice_at, recorded_at))
         text = {lang: f"{sentence} {late_record_sentence(lang, claimed, seen)}" for lang, sentence in text.items()}
     return {

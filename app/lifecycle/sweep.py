@@ -13,7 +13,7 @@ supported set-up.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,9 +51,9 @@ SWEEP_LOCK_KEY = 0x4177697A6F4C6331  # "AwizoLc1": one sweeper at a time on Post
 
 @dataclass
 class SweepResult:
-    actions: Counter = field(default_factory=Counter)
+    actions: Counter[str] = field(default_factory=Counter)
     batches: int = 0
-    seconds: Counter = field(default_factory=Counter)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     """Time spent per phase (select, claim, build, write, events, commit), for the benchmark."""
     locked_out: bool = False
 
@@ -62,7 +62,7 @@ class SweepResult:
         return sum(self.actions.values())
 
 
-def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size: int = 1000,
+def sweep(session: Session, *, now: datetime, tz: str, base_url: str, secret: str, batch_size: int = 1000,
           max_batches: int | None = None, exclusive: bool = True) -> SweepResult:
     """Take every lifecycle step due at ``now``, each exactly once; one transaction per batch.
 
@@ -92,7 +92,8 @@ def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size
             return result
         claimed = _claim(session, due, now)
         clock = _tick(result.seconds, "claim", clock)
-        _act(session, claimed, now=now, tz=tz, base_url=base_url, counts=result.actions, seconds=result.seconds)
+        _act(session, claimed, now=now, tz=tz, base_url=base_url, secret=secret, counts=result.actions,
+             seconds=result.seconds)
         clock = time.perf_counter()
         session.commit()
         _tick(result.seconds, "commit", clock)
@@ -100,13 +101,13 @@ def sweep(session: Session, *, now: datetime, tz: str, base_url: str, batch_size
     return result
 
 
-def _tick(seconds: Counter, phase: str, since: float) -> float:
+def _tick(seconds: defaultdict[str, float], phase: str, since: float) -> float:
     now = time.perf_counter()
     seconds[phase] += now - since
     return now
 
 
-def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, str]]:
+def _claim(session: Session, due, now: datetime) -> list[tuple[sa.Row, str]]:
     """Move each due lifecycle one step on, only if it is still in the stage we read (CAS)."""
     by_stage: dict[str, list[int]] = {}
     for row in due:
@@ -115,6 +116,9 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, st
     claimed_ids: dict[int, str] = {}
     for stage, ids in by_stage.items():
         action = rules.action_of(stage)
+        if action is None:  # a final stage has no next action, so it is never due
+            continue
+        values: dict[str, object]
         if action == rules.REPEAT_NOTICE:
             values = {"stage": sa.case((L.reminder_at.is_not(None), "awaiting_reminder"), else_="awaiting_end"),
                       "next_action_at": sa.func.coalesce(L.reminder_at, L.end_at)}
@@ -122,19 +126,18 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[ItemLifecycle, st
             values = {"stage": "awaiting_end", "next_action_at": L.end_at, "reminder_done_at": now}
         else:
             values = {"stage": L.end_action, "next_action_at": None, "ended_at": now}
-        rows = session.execute(
+        moved = session.execute(
             sa.update(L).where(L.id.in_(ids), L.stage == stage, L.next_action_at <= now)
             .values(**values).returning(L.id).execution_options(synchronize_session=False)
         ).scalars().all()
-        claimed_ids.update((i, action) for i in rows)
+        claimed_ids.update((i, action) for i in moved)
     if not claimed_ids:
         return []
-    rows = lifecycle_rows(session, list(claimed_ids))
-    return [(row, claimed_ids[row.id]) for row in rows]
+    return [(row, claimed_ids[row.id]) for row in lifecycle_rows(session, list(claimed_ids))]
 
 
-def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, counts: Counter,
-         seconds: Counter) -> None:
+def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, secret: str, counts: Counter[str],
+         seconds: defaultdict[str, float]) -> None:
     """Write what each claimed step causes: tasks, outbox messages, statuses, events.
 
     A repeat notice falling due becomes the carrier's task and a "repeat notice is due" alert
@@ -151,7 +154,8 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     messages = LifecycleOutbox()
     admins = sender_admin_emails(session, {lc.sender_id for lc, action in claimed
                                            if action == rules.END and lc.end_action == "deemed_served"})
-    subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url, now)
+    subscribers = subscribers_at_addresses(session, [lc for lc, action in claimed if action != rules.END], base_url,
+                                           now, secret)
     for lc, action in claimed:
         alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
         data = lifecycle_dates(lc)
@@ -210,7 +214,7 @@ def _end_tasks(session: Session, item_ids: list[int], now: datetime) -> None:
                         .values(status="cancelled", closed_at=now).execution_options(synchronize_session=False))
 
 
-def _record_events(session: Session, events: list[dict], seconds: Counter) -> None:
+def _record_events(session: Session, events: list[dict], seconds: defaultdict[str, float]) -> None:
     """Record the batch's events with :func:`app.events.record_events`.
 
     One INSERT for all of them, then the item-event listeners (the transparency log and the

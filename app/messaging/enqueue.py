@@ -13,6 +13,7 @@ Sending, retrying and recording what happened is :mod:`app.messaging.delivery`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -89,7 +90,20 @@ def _link_urls(line: str, *urls: str | None) -> str:
     return html
 
 
+UnsubscribeLink = Callable[[str], str]
+_LINK_KEY = "awizo.unsubscribe_link"
+
+
+def set_unsubscribe_link(app, link: UnsubscribeLink) -> None:
+    """Wired by ``create_app``: ``link(address)`` is the unsubscribe URL e-mails to ``address`` carry."""
+    app.extensions[_LINK_KEY] = link
+
+
+def unsubscribe_link(secret: str, base_url: str, address: str) -> str:
+    """The signed unsubscribe URL for an e-mail address (``SECRET_KEY``, ``PUBLIC_BASE_URL``)."""
+    token = suppressions.unsubscribe_token(secret, "email", address)
+    return f"{base_url}/unsubscribe/{token}"
+
+
 def unsubscribe_url(address: str) -> str:
-    cfg = current_app.config
-    token = suppressions.unsubscribe_token(cfg["SECRET_KEY"], "email", address)
-    return f"{cfg['PUBLIC_BASE_URL']}/unsubscribe/{token}"
+    return current_app.extensions[_LINK_KEY](address)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.messaging import suppressions
@@ -14,16 +13,17 @@ from notices import masking
 from notices.messages import email_failed_sms, sms_failed_email
 
 
-def tell_through_other_channel(session: Session, failed: OutboxMessage, now: datetime) -> OutboxMessage | None:
+def tell_through_other_channel(session: Session, failed: OutboxMessage, now: datetime, *,
+                               base_url: str) -> OutboxMessage | None:
     """When an alert about an item could not be delivered, say so once through the other channel.
 
     Only when the recipient has the other contact and has not stopped it; one message per item
-    and failed channel (deduplicated), however many alerts failed.
+    and failed channel (deduplicated), however many alerts failed. ``base_url``
+    (``PUBLIC_BASE_URL``) makes the item's link.
     """
     if failed.item_id is None or failed.purpose != "notice_left":
         return None
     item = session.get_one(Item, failed.item_id)
-    base_url = current_app.config["PUBLIC_BASE_URL"]
     if failed.channel == "sms" and item.recipient_email:
         if suppressions.is_suppressed(session, "email", item.recipient_email):
             return None

@@ -15,7 +15,7 @@ from app.errors import FieldError, ValidationFailed
 from app.models import Item
 from app.models.subscriptions import ClaimCode, Subscriber
 from app.recipients import catch_up
-from app.recipients.contact_confirmation import LOCK_MINUTES, Locked, _secret, record
+from app.recipients.contact_confirmation import LOCK_MINUTES, Locked, record
 from notices import claim_codes
 
 CLAIM_CODE_DAYS = 60
@@ -31,19 +31,19 @@ def item_address_key(item: Item) -> str:
     return claim_codes.address_key(item.address_line1, item.address_line2, item.postal_code, item.city, item.country)
 
 
-def notice_claim_code(attempt_id: int, *, secret: str | None = None) -> str:
-    """The code printed on the notice left at ``attempt_id`` (the same at every reprint)."""
-    return claim_codes.derived_claim_code(secret or _secret(), f"attempt:{attempt_id}")
+def notice_claim_code(attempt_id: int, *, secret: str) -> str:
+    """The code printed on the notice left at ``attempt_id`` (the same at every reprint; ``secret``: ``SECRET_KEY``)."""
+    return claim_codes.derived_claim_code(secret, f"attempt:{attempt_id}")
 
 
-def notice_claim_code_issued(session: Session, attempt_id: int, *, secret: str | None = None) -> str | None:
+def notice_claim_code_issued(session: Session, attempt_id: int, *, secret: str) -> str | None:
     """The notice's code if it was issued with the attempt (a read: nothing is written)."""
     code = notice_claim_code(attempt_id, secret=secret)
-    digest = _claim_hash(secret or _secret(), code)
+    digest = _claim_hash(secret, code)
     return code if session.scalar(sa.select(ClaimCode.id).where(ClaimCode.code_hash == digest)) else None
 
 
-def issue_claim_code(session: Session, item: Item, *, now: datetime, secret: str | None = None,
+def issue_claim_code(session: Session, item: Item, *, now: datetime, secret: str,
                      attempt_id: int | None = None) -> str:
     """A one-time code for the paper notice of ``item``; returns it in clear, stores its hash.
 
@@ -52,7 +52,7 @@ def issue_claim_code(session: Session, item: Item, *, now: datetime, secret: str
     """
     code = notice_claim_code(attempt_id, secret=secret) if attempt_id is not None else claim_codes.new_claim_code()
     session.add(ClaimCode(
-        kind="notice", code_hash=_claim_hash(secret or _secret(), code), address_key=item_address_key(item),
+        kind="notice", code_hash=_claim_hash(secret, code), address_key=item_address_key(item),
         item_id=item.id, issued_at=now, expires_at=now + timedelta(days=CLAIM_CODE_DAYS),
     ))
     session.flush()
@@ -91,17 +91,18 @@ def _redeem(session: Session, secret: str, code: str, key: str, now: datetime) -
     return claim
 
 
-def _verify_address(session, subscriber: Subscriber, claim: ClaimCode, now: datetime) -> None:
+def _verify_address(session, subscriber: Subscriber, claim: ClaimCode, now: datetime, base_url: str) -> None:
     claim.used_at, claim.used_by_id = now, subscriber.id
     if claim.kind == "letter" and claim.letter_sent_at is None:
         claim.letter_sent_at = claim.letter_sent_at or now
     subscriber.address_verified_at, subscriber.address_verified_by = now, claim.kind
     subscriber.status = "active"
     record(session, subscriber, "address_verified", now, {"by": claim.kind})
-    catch_up.tell_waiting_items(session, subscriber, list(subscriber.contacts), now)
+    catch_up.tell_waiting_items(session, subscriber, list(subscriber.contacts), now, base_url=base_url)
 
 
-def verify_address(session: Session, subscriber: Subscriber, code: str, *, secret: str, now: datetime) -> None:
+def verify_address(session: Session, subscriber: Subscriber, code: str, *, secret: str, base_url: str,
+                   now: datetime) -> None:
     """Activate a pending subscription with a claim code (from a notice or a letter)."""
     if subscriber.status == "active":
         return
@@ -116,5 +117,5 @@ def verify_address(session: Session, subscriber: Subscriber, code: str, *, secre
             subscriber.claim_failures = 0
         session.commit()
         raise ValidationFailed([FieldError("claim_code", "claim_code_mismatch")])
-    _verify_address(session, subscriber, claim, now)
+    _verify_address(session, subscriber, claim, now, base_url)
     session.commit()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.messaging.email import enqueue_email
@@ -41,12 +40,13 @@ def waiting_items(session: Session, subscriber: Subscriber, base_url: str) -> li
                                        item.country) == subscriber.address_key]
 
 
-def tell_waiting_items(session: Session, subscriber: Subscriber, contacts: list[Contact], now: datetime) -> int:
+def tell_waiting_items(session: Session, subscriber: Subscriber, contacts: list[Contact], now: datetime, *,
+                       base_url: str) -> int:
     """Queue the catch-up message to each confirmed, enabled contact; returns how many were queued."""
     if subscriber.status != "active" or subscriber.principal_id is not None:
         return 0
     contacts = [c for c in contacts if c.confirmed_at is not None and c.enabled]
-    items = waiting_items(session, subscriber, current_app.config["PUBLIC_BASE_URL"]) if contacts else []
+    items = waiting_items(session, subscriber, base_url) if contacts else []
     if not items:
         return 0
     for contact in contacts:

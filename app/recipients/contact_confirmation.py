@@ -96,12 +96,6 @@ def record(session: Session, subscriber: Subscriber, kind: str, now: datetime, d
 
 # -- contacts ---------------------------------------------------------------------------------
 
-def _secret() -> str:
-    from flask import current_app
-
-    return current_app.config["SECRET_KEY"]
-
-
 def _outbox(session: Session, contact: Contact, purpose: str, body: str, language: str, now: datetime) -> None:
     enqueue_message(session, channel=contact.channel, recipient=contact.address, purpose=purpose, body=body,
                     language=language, now=now,
@@ -145,17 +139,18 @@ def resend_confirmation(session: Session, contact: Contact, *, secret: str, base
     session.commit()
 
 
-def _confirmed(session: Session, contact: Contact, now: datetime) -> None:
+def _confirmed(session: Session, contact: Contact, now: datetime, base_url: str) -> None:
     contact.confirmed_at, contact.secret_hash, contact.secret_expires_at = now, None, None
     contact.failures = 0
     record(session, contact.subscriber, "contact_confirmed", now, {"channel": contact.channel, "contact_id": contact.id})
     # A new, confirmed opt-in outweighs an earlier STOP or unsubscribe of the same contact.
     if suppressions.lift(session, contact.channel, contact.address, now=now, by="opt_in") is not None:
         record(session, contact.subscriber, "opt_out_lifted", now, {"channel": contact.channel})
-    catch_up.tell_waiting_items(session, contact.subscriber, [contact], now)
+    catch_up.tell_waiting_items(session, contact.subscriber, [contact], now, base_url=base_url)
 
 
-def confirm_sms_code(session: Session, contact: Contact, code: str, *, secret: str, now: datetime) -> None:
+def confirm_sms_code(session: Session, contact: Contact, code: str, *, secret: str, base_url: str,
+                     now: datetime) -> None:
     """Check a 6-digit code; wrong codes are counted and lock the contact after a few tries."""
     if contact.confirmed_at is not None:
         return
@@ -176,11 +171,11 @@ def confirm_sms_code(session: Session, contact: Contact, code: str, *, secret: s
             raise Locked("Too many wrong codes; try again later.")
         session.commit()
         raise ValidationFailed([FieldError("code", "code_wrong")])
-    _confirmed(session, contact, now)
+    _confirmed(session, contact, now, base_url)
     session.commit()
 
 
-def confirm_by_phone(session: Session, phone: str, code: str, *, secret: str, now: datetime) -> Contact:
+def confirm_by_phone(session: Session, phone: str, code: str, *, secret: str, base_url: str, now: datetime) -> Contact:
     """Confirm the newest pending SMS contact with this number (the delegate's code page)."""
     errors: list[FieldError] = []
     number = normalise_phone(phone, "PL", errors)
@@ -192,7 +187,7 @@ def confirm_by_phone(session: Session, phone: str, code: str, *, secret: str, no
     )
     if contact is None:
         raise ValidationFailed([FieldError("code", "code_wrong")])
-    confirm_sms_code(session, contact, code, secret=secret, now=now)
+    confirm_sms_code(session, contact, code, secret=secret, base_url=base_url, now=now)
     return contact
 
 
@@ -204,8 +199,8 @@ def email_link_contact(session: Session, token: str, now: datetime) -> Contact:
     return contact
 
 
-def confirm_email_link(session: Session, token: str, *, now: datetime) -> Contact:
+def confirm_email_link(session: Session, token: str, *, base_url: str, now: datetime) -> Contact:
     contact = email_link_contact(session, token, now)
-    _confirmed(session, contact, now)
+    _confirmed(session, contact, now, base_url)
     session.commit()
     return contact

@@ -16,7 +16,7 @@ from notices.profiles import PROFILES
 
 
 def enqueue_notice_alerts(
-    session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime
+    session: Session, item: Item, attempt: Attempt, *, base_url: str, tz: str, now: datetime, secret: str
 ) -> list[OutboxMessage]:
     """Queue an SMS and an e-mail (where the sender supplied contacts) for a left notice.
 
@@ -51,7 +51,7 @@ def enqueue_notice_alerts(
             session, notice_email_content(alert), recipient=item.recipient_email, purpose="notice_left",
             dedupe_key=f"attempt:{attempt.id}:email", now=now, item_id=item.id, attempt_id=attempt.id,
         ))
-    for person in alert_recipients(session, item, base_url=base_url, now=now):
+    for person in alert_recipients(session, item, base_url=base_url, now=now, secret=secret):
         # Subscribers at the item's address and their delegates, each in their own language.
         own = replace(alert, language=person.language)
         key = f"attempt:{attempt.id}:{person.key}"

@@ -43,7 +43,6 @@ from app.recipients.contact_confirmation import (  # noqa: F401
     SMS_CODE_MINUTES,
     Locked,
     _clock,
-    _secret,
     _text,
     confirm_by_phone,
     confirm_email_link,
@@ -179,7 +178,7 @@ def subscribe(session: Session, signup: SignUp, *, secret: str, base_url: str, n
     session.flush()
     record(session, subscriber, "subscribed", now, {"channels": sorted(c for c, _, on in contacts if on)})
     if claim is not None:
-        _verify_address(session, subscriber, claim, now)
+        _verify_address(session, subscriber, claim, now, base_url)
     else:
         subscriber.letter_requested_at = now
         record(session, subscriber, "letter_requested", now)
@@ -228,13 +227,12 @@ def add_delegate(session: Session, principal: Subscriber, *, name: str, role: st
 # -- who gets the alerts for an item ----------------------------------------------------------
 
 def alert_recipients(session: Session, item: Item, *, base_url: str, now: datetime,
-                     secret: str | None = None) -> list[AlertRecipient]:
+                     secret: str) -> list[AlertRecipient]:
     """Confirmed, enabled contacts of active subscribers at the item's address and their delegates.
 
     Contacts the sender gave for this item are skipped (they get the item's own alert), and a
     contact shared by several subscribers is returned once.
     """
-    secret = secret or _secret()
     holders = session.scalars(
         sa.select(Subscriber).where(Subscriber.address_key == item_address_key(item), Subscriber.status == "active",
                                     Subscriber.principal_id.is_(None)).order_by(Subscriber.id)

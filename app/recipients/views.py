@@ -98,7 +98,8 @@ def _manage_error(token, subscriber, exc: ValidationFailed | None = None, key: s
 def verify_address(token: str):
     subscriber = _subscriber(token)
     try:
-        subscriptions.verify_address(db.session, subscriber, request.form.get("claim_code", ""), secret=_secret(), now=utcnow())
+        subscriptions.verify_address(db.session, subscriber, request.form.get("claim_code", ""), secret=_secret(),
+                                     base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form="address")
     except Locked:
@@ -120,7 +121,8 @@ def confirm_code(token: str, contact_id: int):
     subscriber = _subscriber(token)
     contact = _own_contact(subscriber, contact_id)
     try:
-        subscriptions.confirm_sms_code(db.session, contact, request.form.get("code", ""), secret=_secret(), now=utcnow())
+        subscriptions.confirm_sms_code(db.session, contact, request.form.get("code", ""), secret=_secret(),
+                                       base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return _manage_error(token, subscriber, exc, form=f"contact-{contact_id}")
     except Locked:
@@ -212,7 +214,7 @@ def confirm_email(token: str):
         if request.method == "GET":
             contact = subscriptions.email_link_contact(db.session, token, now)
             return render_template("recipients/confirm_email.html", contact=contact, token=token)
-        contact = subscriptions.confirm_email_link(db.session, token, now=now)
+        contact = subscriptions.confirm_email_link(db.session, token, base_url=_base_url(), now=now)
     except NotFound:
         return render_template("recipients/link_invalid.html"), 404
     return render_template("recipients/confirmed.html", contact=contact,
@@ -229,7 +231,7 @@ def code():
     phone = request.form.get("phone", "")
     try:
         contact = subscriptions.confirm_by_phone(db.session, phone, request.form.get("code", ""),
-                                                 secret=_secret(), now=utcnow())
+                                                 secret=_secret(), base_url=_base_url(), now=utcnow())
     except ValidationFailed as exc:
         return render_template("recipients/code.html", errors=errors_for(exc, lang), phone=phone), 422
     except Locked:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 
 from app.web.i18n import current_language
 from notices.i18n import N_
@@ -33,26 +33,30 @@ def status_label(status: str | None) -> str:
     return gettext(name) if name else status.replace("_", " ")
 
 
-def local_time(value, with_seconds: bool = False) -> str:
-    """An ISO string or aware datetime, in the operator's time zone, e.g. '2026-11-23 17:06'."""
+def local_time(value, tz: str, with_seconds: bool = False) -> str:
+    """An ISO string or aware datetime, in the time zone ``tz``, e.g. '2026-11-23 17:06'."""
     if not value:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    # Babel, in the operator's time zone (Flask-Babel's time zone selector, app.web.i18n).
-    return format_datetime(value, "yyyy-MM-dd HH:mm:ss" if with_seconds else "yyyy-MM-dd HH:mm")
+    zone = ZoneInfo(tz)
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
 
 
-def held_text(until) -> str:
+def held_text(until, tz: str) -> str:
     """An SMS held by quiet hours until ``until`` (ISO or datetime), in the page's language:
-    "wstrzymany do 08:00 (godziny ciszy)" / "held until 08:00 (quiet hours)", operator's time."""
+    "wstrzymany do 08:00 (godziny ciszy)" / "held until 08:00 (quiet hours)", in the time zone ``tz``."""
     if isinstance(until, str):
         until = datetime.fromisoformat(until.replace("Z", "+00:00"))
-    words = held_words(until, current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
+    words = held_words(until, tz)
     return words[current_language()]
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters["local_time"] = local_time
+    """The template filters; times are shown in the app's ``OPERATOR_TIMEZONE`` (read when a page renders)."""
+    def operator_tz() -> str:
+        return app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
+
+    app.jinja_env.filters["local_time"] = lambda value, with_seconds=False: local_time(value, operator_tz(), with_seconds)
     app.jinja_env.filters["status_label"] = status_label
-    app.jinja_env.filters["held_text"] = held_text
+    app.jinja_env.filters["held_text"] = lambda until: held_text(until, operator_tz())

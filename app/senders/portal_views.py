@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from app.accounts.web import login_required, signed_in_sender_id
 from app.delivery import items as item_service
-from app.delivery.records import item_record
+from app.delivery.records import RecordSettings, item_record
 from app.delivery.schemas import parse_new_item
 from app.errors import Problem, ServiceError
 from app.evidence import bulk_proofs, proofs
@@ -34,10 +34,6 @@ from app.senders.portal import bp
 from notices import s10
 from notices.profiles import PROFILES
 from notices.vocabulary import SENDER_ROLES
-
-
-def base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
 
 
 def sender_id() -> int:
@@ -70,7 +66,7 @@ def index():
 @login_required(*SENDER_ROLES)
 def item(tracking_number: str):
     found = _own_item(tracking_number)
-    record = item_record(db.session, found, base_url(), now=utcnow())
+    record = item_record(db.session, found, RecordSettings.from_config(current_app.config), now=utcnow())
     return render_template("portal/item.html", item=found, record=record)
 
 
@@ -78,8 +74,8 @@ def item(tracking_number: str):
 @login_required(*SENDER_ROLES)
 def item_proof(tracking_number: str):
     found = _own_item(tracking_number)
-    pdf = proofs.render_proof(db.session, found, base_url=base_url(), now=utcnow(),
-                              tz=current_app.config["OPERATOR_TIMEZONE"])
+    pdf = proofs.render_proof(db.session, found, settings=RecordSettings.from_config(current_app.config),
+                              now=utcnow())
     response = make_response(pdf)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="proof-{found.tracking_number}.pdf"'
@@ -141,8 +137,9 @@ def proofs_zip():
     except ServiceError as exc:
         message = "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
         return render_template("portal/proofs.html", max_items=bulk_proofs.MAX_ITEMS, error=message), 422
-    stream = bulk_proofs.stream_zip(db.session, ids, base_url=base_url(), now=utcnow(),
-                                    tz=current_app.config["OPERATOR_TIMEZONE"])
+    stream = bulk_proofs.stream_zip(db.session, ids, settings=RecordSettings.from_config(current_app.config),
+                                    now=utcnow(),
+                                    tree_head_max_age_s=current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session, scoped_session
 
 from app.errors import FieldError, NotFound, ValidationFailed
@@ -129,20 +129,19 @@ def list_endpoints(session: Session, sender_id: int) -> list[WebhookEndpoint]:
         WebhookEndpoint.sender_id == sender_id, WebhookEndpoint.disabled_at.is_(None)).order_by(WebhookEndpoint.id)))
 
 
-def _tree_head(session: Session) -> dict | None:
+def _tree_head(session: Session, max_age_s: float) -> dict | None:
     """The transparency log's signed tree head, once per transaction (a bulk import has thousands
     of events: they share the head signed when the first of them was queued)."""
     real = session() if isinstance(session, scoped_session) else session
     transaction = real.get_transaction()
     cached = real.info.get("awizo.webhook_tree_head")
     if cached is None or cached[0] is not transaction:
-        cached = (transaction, current_tree_head(real))
+        cached = (transaction, current_tree_head(real, max_age_s=max_age_s))
         real.info["awizo.webhook_tree_head"] = cached
     return cached[1]
 
 
-def item_summary(item: Item) -> dict:
-    base_url = current_app.config["PUBLIC_BASE_URL"]
+def item_summary(item: Item, base_url: str) -> dict:
     return {
         "tracking_number": item.tracking_number,
         "service": item.service,
@@ -207,32 +206,34 @@ def _endpoints_of(session: Session, sender_id: int) -> list[WebhookEndpoint]:
     return cached[2]
 
 
-def _rows_for(session: Session, item: Item, event: ItemEvent) -> list[dict]:
+def _rows_for(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
         return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
     endpoints = [e for e in _endpoints_of(session, item.sender_id) if e.wants(type_)]
     if not endpoints:
         return []
-    data = {"item": item_summary(item), "event": {"kind": event.kind, "data": event.data}}
-    tree_head = _tree_head(session)
+    data = {"item": item_summary(item, config["PUBLIC_BASE_URL"]), "event": {"kind": event.kind, "data": event.data}}
+    tree_head = _tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
     if tree_head is not None:
         data["tree_head"] = tree_head
     return [_message_row(endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
                          data=data, now=event.occurred_at) for endpoint in endpoints]
 
 
-def on_item_event(session: Session, item: Item, event: ItemEvent) -> None:
-    """Item-event listener: queue the event for each of the sender's subscribed endpoints."""
-    _insert(session, _rows_for(session, item, event))
+def on_item_event(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> None:
+    """Item-event listener: queue the event for each of the sender's subscribed endpoints.
+
+    ``config`` is the app's configuration (``PUBLIC_BASE_URL``, ``TREE_HEAD_MAX_AGE_SECONDS``),
+    handed over by :func:`init_app` and read as each event happens.
+    """
+    _insert(session, _rows_for(session, item, event, config))
 
 
-def on_item_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+def on_item_events(session: Session, pairs: list[tuple[Item, ItemEvent]], config: Mapping[str, Any]) -> None:
     """The same for a batch of events (bulk registration): a few statements for all of them."""
-    _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event)])
+    _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event, config)])
 
-
-on_item_event.batch = on_item_events  # type: ignore[attr-defined]  # the listener's batch form, read by app.events
 
 
 def send_test_event(session: Session, endpoint: WebhookEndpoint, now: datetime) -> str:
@@ -294,7 +295,9 @@ def secret_for_message(message: OutboxMessage) -> str | None:
 
 def init_app(app) -> None:
     """Listen to item events and register the webhook channel with the outbox."""
-    add_listener(app, on_item_event)
+    config = app.config
+    add_listener(app, lambda session, item, event: on_item_event(session, item, event, config),
+                 lambda session, pairs: on_item_events(session, pairs, config))
     register_channel(app, WebhookChannel(
         secret_for_message, allow_private_networks=bool(app.config.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS")),
         timeout_s=float(app.config.get("WEBHOOK_TIMEOUT_SECONDS") or 10)))

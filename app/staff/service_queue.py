@@ -47,7 +47,7 @@ def not_established(session: Session, limit: int = 500) -> list[QueueRow]:
     reasons = dict(session.execute(
         sa.select(ItemEvent.item_id, ItemEvent.data).where(
             ItemEvent.kind == status, ItemEvent.item_id.in_([item.id for item, *_ in rows]))
-    ).all())
+    ).tuples().all())
     return [QueueRow(
         tracking_number=item.tracking_number, verify_token=item.verify_token, sender=sender, carrier=carrier,
         notice_at=lc.notice_at, repeat_notice_at=lc.repeat_notice_at, repeat_notice_left_at=lc.repeat_notice_done_at,

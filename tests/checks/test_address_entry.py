@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from app.delivery.checks import checks_for_attempt
+from app.delivery.checks import checks_for_attempt, rules_from_config
 from app.extensions import db
 from app.models import Attempt
 from tests.checks.test_attempt_checks import HOME, KM_PER_DEG_LAT, at_home, by_code, public_record, register
@@ -69,14 +69,14 @@ def test_checks_for_attempt_gives_the_public_shape_stored_or_not(api, app):
     api.scan(number, location={"lat": HOME["lat"] + 2.0 / KM_PER_DEG_LAT, "lon": HOME["lon"], "accuracy_m": 10.0})
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
-        stored = checks_for_attempt(db.session, attempt, "en")
+        stored = checks_for_attempt(db.session, attempt, rules_from_config(app.config), "en")
         assert [c["code"] for c in stored] == ["far_from_address", "no_notice_printed"]
         assert stored[0]["distance_m"] == 2000 and stored[0]["text"].startswith("Scanned 2.0 km")
         db.session.delete(attempt.check_result)
         db.session.commit()
         db.session.expire_all()
         attempt = db.session.scalar(db.select(Attempt))
-        assert checks_for_attempt(db.session, attempt, "en") == stored   # computed on the spot when never stored
+        assert checks_for_attempt(db.session, attempt, rules_from_config(app.config), "en") == stored   # computed on the spot when never stored
 
 
 def test_a_signed_scan_from_a_handheld_whose_clock_runs_ahead_raises_clock_skew(app, client, api):

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from app.evidence.audit import audit_log
+from app.evidence.witnesses import configured
 from app.extensions import db
 from app.messaging.delivery import update_from_provider
 from app.models import Item, OutboxMessage
@@ -21,7 +22,7 @@ def _logged(pdf: bytes, kind: str) -> list[dict]:
 
 def _audit(app):
     with app.app_context():
-        return audit_log(db.session)
+        return audit_log(db.session, configured(app.config))
 
 
 def test_a_signed_scan_is_logged_with_what_a_court_needs_to_re_verify_it(device, api, proofs, app):  # noqa: F811

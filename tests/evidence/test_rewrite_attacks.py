@@ -144,12 +144,12 @@ def test_a_bundle_with_an_entry_absent_from_the_log_fails(app, bundle):
 @pytest.mark.usefixtures("with_tsa")
 def test_checkpoints_are_time_stamped_as_published_and_a_re_signed_one_is_caught(app, proofs, attacker, runner,
                                                                                  client, local_tsa):
-    from app.evidence.witnesses import publish_and_witness
+    from app.evidence.witnesses import configured, publish_and_witness
 
     proofs.item_with_attempt()
     before = local_tsa.requests
     with app.app_context():
-        publish_and_witness()
+        publish_and_witness(configured(app.config), app.config["TREE_HEAD_MAX_AGE_SECONDS"])
     assert local_tsa.requests == before + 1
     history = client.get("/api/v1/log/checkpoints").get_json()["checkpoints"]
     assert history[-1]["rfc3161_token"]

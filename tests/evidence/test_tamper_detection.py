@@ -6,6 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.evidence.audit import audit_log
 from app.evidence.log import publish_tree_head
+from app.evidence.witnesses import configured
 from app.extensions import db
 from notices import checkpoint, merkle
 
@@ -17,7 +18,7 @@ def _verify_page_json(client, api, number):
 
 def _audit(app):
     with app.app_context():
-        return audit_log(db.session)
+        return audit_log(db.session, configured(app.config))
 
 
 def test_untouched_history_verifies(app, api, client, proofs):
@@ -52,7 +53,7 @@ def test_deleting_an_attempt_row_is_detected(app, api, client, proofs, attacker)
 def test_rewriting_the_log_itself_breaks_consistency_with_published_tree_heads(app, proofs, attacker):
     number = proofs.item_with_attempt()
     with app.app_context():
-        publish_tree_head()
+        publish_tree_head(app.config["TREE_HEAD_MAX_AGE_SECONDS"])
     attacker("UPDATE log_entries SET canonical = replace(canonical, '52.2297', '50.0612'), "
              "leaf_hash = '00' || substr(leaf_hash, 3) WHERE kind = 'attempt_recorded'")
     audit = _audit(app)
@@ -133,7 +134,7 @@ def test_bulk_recorded_events_are_logged_like_single_ones(app, api, proofs):
         db.session.commit()
         entries = db.session.scalars(sa.select(LogEntry).order_by(LogEntry.index)).all()
         assert [e.index for e in entries] == list(range(40))
-        head = publish_tree_head()
+        head = publish_tree_head(app.config["TREE_HEAD_MAX_AGE_SECONDS"])
         assert head["tree_size"] == 40
         assert bytes.fromhex(head["root_hash"]) == merkle.root_of([e.canonical.encode() for e in entries])
     proofs.item_with_attempt()

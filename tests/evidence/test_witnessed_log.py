@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.evidence.witnesses import publish_and_witness
+from app.evidence.witnesses import configured, publish_and_witness
 from app.extensions import db
 from app.models.evidence import WitnessCosignature
 from notices import checkpoint, witness
@@ -42,7 +42,7 @@ def app_config(app_config, running_witness):
 
 def _publish(app) -> None:
     with app.app_context():
-        publish_and_witness()
+        publish_and_witness(configured(app.config), app.config["TREE_HEAD_MAX_AGE_SECONDS"])
 
 
 def _cosignatures(app) -> list[int]:

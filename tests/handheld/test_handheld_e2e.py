@@ -236,7 +236,7 @@ def test_repeat_notices_due_appear_in_today_and_open_the_scan(app, api, live_ser
     due = plan(get_profile("pl_official_letter"), notice["occurred_at"], app.config["OPERATOR_TIMEZONE"]).repeat_notice_at
     with app.app_context():
         assert lifecycle_sweep.sweep(db.session, now=due, tz=app.config["OPERATOR_TIMEZONE"],
-                               base_url=live_server).actions == {"repeat_notice_due": 1}
+                               base_url=live_server, secret=app.config["SECRET_KEY"]).actions == {"repeat_notice_due": 1}
         db.session.commit()
     page.goto(f"{live_server}/h/today")
     task = page.locator("#tasks-list").get_by_role("link", name=number)

@@ -18,7 +18,8 @@ class Lifecycle:
     def sweep(self, **kwargs):
         with self.app.app_context():
             return lifecycle_sweep.sweep(db.session, now=utcnow(), tz=self.app.config["OPERATOR_TIMEZONE"],
-                                   base_url=self.app.config["PUBLIC_BASE_URL"], **kwargs)
+                                   base_url=self.app.config["PUBLIC_BASE_URL"],
+                                   secret=self.app.config["SECRET_KEY"], **kwargs)
 
     def _item_id(self, number: str) -> int:
         return db.session.scalar(sa.select(Item.id).where(Item.tracking_number == number))

@@ -31,7 +31,8 @@ def main() -> None:
         events.add_listener(app, lambda session, item, event: time.sleep(args.slow))
     with app.app_context():
         result = lifecycle_sweep.sweep(db.session, now=datetime.fromisoformat(args.now), tz="Europe/Warsaw",
-                                 base_url="http://awizo.test", batch_size=args.batch, exclusive=not args.shared)
+                                 base_url="http://awizo.test", secret=app.config["SECRET_KEY"],
+                                 batch_size=args.batch, exclusive=not args.shared)
         print(json.dumps({"actions": dict(result.actions), "batches": result.batches,
                           "locked_out": result.locked_out}), flush=True)
 

@@ -50,7 +50,7 @@ class Recipients:
     def claim_code(self, number: str) -> str:
         with self.app.app_context():
             item = db.session.scalar(sa.select(Item).where(Item.tracking_number == number))
-            code = subscriptions.issue_claim_code(db.session, item, now=utcnow())
+            code = subscriptions.issue_claim_code(db.session, item, now=utcnow(), secret=self.app.config["SECRET_KEY"])
             db.session.commit()
             return code
 
@@ -96,7 +96,8 @@ class Recipients:
     def alert_targets(self, number: str) -> set[tuple[str, str]]:
         with self.app.app_context():
             item = db.session.scalar(sa.select(Item).where(Item.tracking_number == number))
-            found = subscriptions.alert_recipients(db.session, item, base_url="http://awizo.test", now=utcnow())
+            found = subscriptions.alert_recipients(db.session, item, base_url="http://awizo.test", now=utcnow(),
+                                                   secret=self.app.config["SECRET_KEY"])
             return {(r.channel, r.address) for r in found}
 
 

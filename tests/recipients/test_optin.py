@@ -114,7 +114,8 @@ def test_sms_code_expires(app, rec):
         contact = db.session.scalar(sa.select(Contact))
         late = utcnow() + timedelta(minutes=subscriptions.SMS_CODE_MINUTES + 1)
         try:
-            subscriptions.confirm_sms_code(db.session, contact, code, secret=app.config["SECRET_KEY"], now=late)
+            subscriptions.confirm_sms_code(db.session, contact, code, secret=app.config["SECRET_KEY"],
+                                           base_url=app.config["PUBLIC_BASE_URL"], now=late)
         except ValidationFailed as exc:
             assert exc.errors[0].message == "code_expired"
         else:

@@ -124,3 +124,69 @@ def test_no_text_is_chosen_by_comparing_the_language():
     found = [f"{path.relative_to(ROOT)}:{n}" for path in sources if path.name != "i18n.py"
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if branch.search(line)]
     assert found == []
+
+
+# -- settings are handed down, not reached for ----------------------------------------------
+#
+# Only the edges of the application read the app's configuration (``current_app.config``):
+# - modules that define request handlers (a blueprint's routes or request hooks) or CLI commands,
+#   found by their decorators;
+# - the scheduled jobs and the processes that run them (``jobs.py``, ``worker.py``, ``scheduler.py``);
+# - ``app/__init__.py`` (``create_app``: the wiring hands hooks the settings they need);
+# - request-time web plumbing named below: a view decorator and the rate-limit callbacks, which
+#   Flask and Flask-Limiter call while a request is handled.
+# Everything else (use cases, queries, renderers) takes what it needs as arguments, so it works
+# the same inside and outside a request.
+ENTRY_DECORATORS = {
+    "route", "get", "post", "put", "patch", "delete",                          # request handlers
+    "before_request", "before_app_request", "after_request", "app_context_processor", "context_processor",
+    "errorhandler", "app_errorhandler",
+    "command", "group",                                                        # CLI commands
+}
+ENTRY_MODULES = {"jobs.py", "worker.py", "scheduler.py"}  # the scheduled jobs and the processes running them
+REQUEST_PLUMBING = {
+    "app/web/api_auth.py",   # legal_event_device_required: a view decorator (REQUIRE_SIGNED_DEVICES)
+    "app/web/ratelimit.py",  # login_limit / api_limit: called by Flask-Limiter on each request
+}
+
+
+def _decorator_name(node: ast.expr) -> str | None:
+    target = node.func if isinstance(node, ast.Call) else node
+    return target.attr if isinstance(target, ast.Attribute) else None
+
+
+def is_entry_point(path: Path, tree: ast.Module) -> bool:
+    if path.name in ENTRY_MODULES or path == ROOT / "app" / "__init__.py":
+        return True
+    if path.is_relative_to(ROOT) and str(path.relative_to(ROOT)) in REQUEST_PLUMBING:
+        return True
+    return any(_decorator_name(d) in ENTRY_DECORATORS for node in ast.walk(tree)
+               if isinstance(node, ast.FunctionDef) for d in node.decorator_list)
+
+
+def reads_app_config(tree: ast.Module) -> list[int]:
+    """Lines with ``current_app.config`` (also ``(app or current_app).config`` and the like)."""
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "config"
+            and any(isinstance(n, ast.Name) and n.id == "current_app" for n in ast.walk(node.value))]
+
+
+def test_only_views_cli_commands_and_jobs_read_the_app_config():
+    offenders = []
+    for path in sorted(ROOT.glob("app/**/*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        if not is_entry_point(path, tree):
+            offenders += [f"{path.relative_to(ROOT)}:{line}" for line in reads_app_config(tree)]
+    assert offenders == []
+
+
+def test_the_config_check_tells_a_service_from_a_view():
+    service = ast.parse("from flask import current_app\ndef tz():\n    return current_app.config['OPERATOR_TIMEZONE']\n")
+    wrapped = ast.parse("def cfg(app=None):\n    return (app or current_app).config\n")
+    view = ast.parse("@bp.get('/x')\ndef x():\n    return current_app.config['PUBLIC_BASE_URL']\n")
+    command = ast.parse("@group.command('run')\ndef run():\n    return current_app.config\n")
+    assert reads_app_config(service) == [3] and reads_app_config(wrapped) == [2]
+    assert not is_entry_point(ROOT / "app" / "x" / "service.py", service)
+    assert is_entry_point(ROOT / "app" / "x" / "views.py", view)
+    assert is_entry_point(ROOT / "app" / "x" / "cli.py", command)
+    assert is_entry_point(ROOT / "app" / "x" / "jobs.py", service)

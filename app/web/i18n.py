@@ -73,6 +73,6 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=_operator_timezone,
           default_translation_directories=str(LOCALE_DIR))
     # Plain (not "newstyle") callables: a translation is text like any other and is escaped.
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
     app.context_processor(template_context)
     app.after_request(_remember_choice)

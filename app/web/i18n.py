@@ -11,7 +11,7 @@ Every template gets ``_``/``gettext``/``ngettext`` (Flask-Babel), ``lang`` ("pl"
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, has_request_context, request, url_for
+from flask import Flask, Response, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, gettext, ngettext
 
 from notices.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
@@ -42,10 +42,6 @@ def current_language() -> str:
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _operator_timezone() -> str:
-    return current_app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
-
-
 def _remember_choice(response: Response) -> Response:
     """``?lang=`` is the language switcher: keep the choice for the next pages."""
     asked = _asked()
@@ -70,7 +66,8 @@ def template_context() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale, timezone_selector=_operator_timezone,
+    zone = app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"  # read once, at wiring
+    Babel(app, locale_selector=select_locale, timezone_selector=lambda: zone,
           default_translation_directories=str(LOCALE_DIR))
     # Plain (not "newstyle") callables: a translation is text like any other and is escaped.
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from notices.i18n import translations
+
 
 @dataclass(frozen=True)
 class NoticeFacts:
@@ -31,43 +33,31 @@ def _date(value: datetime) -> str:
 
 
 def notice_text(facts: NoticeFacts, language: str) -> dict[str, str]:
-    """The blocks of the notice in ``language`` ("pl" or "en")."""
-    pl = language == "pl"
+    """The blocks of the notice in ``language`` (the gettext catalogs; Polish is the source)."""
+    _ = translations(language).gettext
     if facts.deemed_service:
-        otherwise = (
-            f"Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu {facts.hold_days} dni "
-            f"od pierwszego awiza zostanie uznana za doręczoną {_date(facts.collect_by)} (art. 44 KPA) "
-            "i wróci do nadawcy."
-            if pl else
-            f"If you do not collect it, a repeat notice will be left. If it is still not collected within "
-            f"{facts.hold_days} days of this first notice, it is deemed served on {_date(facts.collect_by)} "
-            "(Polish KPA art. 44) and returned to the sender.")
+        otherwise = _(
+            "Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu {days} dni "
+            "od pierwszego awiza zostanie uznana za doręczoną {date} (art. 44 KPA) "
+            "i wróci do nadawcy.").format(days=facts.hold_days, date=_date(facts.collect_by))
     elif facts.repeat_notice:
-        otherwise = (
-            f"Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po {facts.hold_days} dniach "
-            "przesyłka wróci do nadawcy." if pl else
-            f"If you do not collect it, a repeat notice will be left; after {facts.hold_days} days the "
-            "item is returned to the sender.")
+        otherwise = _("Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po {days} dniach "
+                      "przesyłka wróci do nadawcy.").format(days=facts.hold_days)
     else:
-        otherwise = ("Nieodebrana przesyłka wróci do nadawcy." if pl
-                     else "If it is not collected, it is returned to the sender.")
-    service = facts.service_pl if pl else facts.service_en
+        otherwise = _("Nieodebrana przesyłka wróci do nadawcy.")
+    service = _(facts.service_pl)
+    what = (_("{service} nr {number} od: {sender}") if facts.sender_name else _("{service} nr {number}")).format(
+        service=service, number=facts.tracking_number, sender=facts.sender_name)
     return {
-        "title": "AWIZO — przesyłka czeka na odbiór" if pl else "NOTICE — an item is waiting for you",
-        "what": (f"{service} nr {facts.tracking_number}" if pl else f"{service} no. {facts.tracking_number}")
-        + (f" od: {facts.sender_name}" if pl and facts.sender_name else "")
-        + (f" from: {facts.sender_name}" if not pl and facts.sender_name else ""),
-        "attempt": (f"Próba doręczenia: {facts.left_at.strftime('%d.%m.%Y %H:%M')}" if pl
-                    else f"Delivery attempted: {facts.left_at.strftime('%d.%m.%Y %H:%M')}"),
-        "where_label": "Odbierz w:" if pl else "Collect at:",
+        "title": _("AWIZO — przesyłka czeka na odbiór"),
+        "what": what,
+        "attempt": _("Próba doręczenia: {time}").format(time=facts.left_at.strftime("%d.%m.%Y %H:%M")),
+        "where_label": _("Odbierz w:"),
         "where": f"{facts.pickup_name}, {facts.pickup_address}",
-        "hours": (f"Godziny otwarcia: {facts.pickup_hours}" if pl else f"Opening hours: {facts.pickup_hours}")
-        if facts.pickup_hours else "",
-        "until_label": "Do kiedy:" if pl else "Until:",
+        "hours": _("Godziny otwarcia: {hours}").format(hours=facts.pickup_hours) if facts.pickup_hours else "",
+        "until_label": _("Do kiedy:"),
         "until": _date(facts.collect_by),
         "otherwise": otherwise,
-        "bring": ("Zabierz dokument tożsamości i to awizo." if pl
-                  else "Bring an identity document and this notice."),
-        "qr": ("Zeskanuj kod QR: zobaczysz zapis tej próby doręczenia i zapiszesz się na powiadomienia SMS/e-mail."
-               if pl else "Scan the QR code to see the record of this attempt and sign up for SMS/e-mail alerts."),
+        "bring": _("Zabierz dokument tożsamości i to awizo."),
+        "qr": _("Zeskanuj kod QR: zobaczysz zapis tej próby doręczenia i zapiszesz się na powiadomienia SMS/e-mail."),
     }

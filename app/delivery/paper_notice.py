@@ -13,6 +13,7 @@ from app.models import Attempt, Device, Item
 from app.recipients.address_proof import notice_claim_code_issued
 from notices import claim_codes
 from notices import lifecycle as rules
+from notices.i18n import language_or_default
 from notices.paper_notice import NoticeFacts, notice_text
 from notices.profiles import PROFILES
 
@@ -47,6 +48,8 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         verify_url=url,
     )
     signup_url = f"{base_url}/alerts/"
+    second = language_or_default(item.language)
+    second = "en" if second == "pl" else second
     return {
         "tracking_number": item.tracking_number,
         "attempt_id": attempt.id,
@@ -54,7 +57,9 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         "signup_url": signup_url,
         "claim_code": notice_claim_code_issued(session, attempt.id, secret=secret, **signed_scan_of(attempt)),
         "qr_svg": qr_svg(url),
-        "text": {"pl": notice_text(facts, "pl"), "en": notice_text(facts, "en")},
+        # Polish (the notice's legal language) and the item's language, English for a Polish item.
+        "languages": ["pl", second],
+        "text": {lang: notice_text(facts, lang) for lang in ("pl", "en", second)},
     }
 
 

@@ -23,6 +23,7 @@ from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from notices import masking
 from notices.corrections import correction_text
+from notices.i18n import translations
 from notices.profiles import PROFILES
 from notices.sms import held_text
 
@@ -179,7 +180,8 @@ def item_record(session: Session, item: Item, settings: RecordSettings, public: 
     record: dict[str, object] = {
         "tracking_number": item.tracking_number,
         "service": item.service,
-        "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None,
+        "service_name": {"pl": profile.name_pl, "en": profile.name_en,
+                         "uk": translations("uk").gettext(profile.name_pl)} if profile else None,
         "status": item.status,
         "sender": {"name": item.sender.name},
         **({} if public else {"sender_reference": item.sender_reference}),

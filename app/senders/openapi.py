@@ -14,6 +14,7 @@ from app.senders.imports import COLUMNS
 from app.senders.item_queries import MAX_PER_PAGE, STATUSES
 from app.senders.openapi_schemas import DATETIME, INT, MAX_ID, SCHEMAS, STR, nullable, obj, ref
 from app.web.problems import api_blueprint
+from notices.i18n import translations
 
 bp = api_blueprint("openapi", __name__)
 
@@ -328,7 +329,8 @@ def paths() -> dict:
     }
 
 
-CSV_DOC = "\n".join(f"- `{name}`{' (required)' if required else ''}: {en}" for name, required, _, en, _ in COLUMNS)
+CSV_DOC = "\n".join(f"- `{name}`{' (required)' if required else ''}: {translations('en').gettext(description)}"
+                    for name, required, description, _ in COLUMNS)
 
 
 @cache

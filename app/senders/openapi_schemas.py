@@ -82,7 +82,7 @@ SCHEMAS = {
         "corrects_attempt_id": nullable({**INT, "description": "on a correction: the just-recorded attempt it "
                                          "corrects (which stays in the record)"}),
         "corrected_by": nullable({**INT, "description": "the attempt that corrected this one, if any"}),
-        "correction_text": nullable(obj({"pl": STR, "en": STR}, ["pl", "en"],
+        "correction_text": nullable(obj({"pl": STR, "en": STR, "uk": STR}, ["pl", "en"],
                                         description="the correction in words, attempts numbered from 1")),
         "repeat_notice": {"type": "boolean", "description": "this attempt left the repeat notice (its own time and place)"},
         "repeat_notice_late": {"type": "boolean", "description": "the repeat notice was left after its day"},
@@ -95,12 +95,12 @@ SCHEMAS = {
         "possibly_sent_twice": {"type": "boolean", "description": "sent again after a worker stopped mid-send"},
         "held_until": nullable({**DATETIME, "description": "a queued SMS that the recipient's quiet hours hold: "
                                 "when it goes out (null when nothing holds it)"}),
-        "held_text": nullable(obj({"pl": STR, "en": STR}, ["pl", "en"], description="the same in words, operator's "
+        "held_text": nullable(obj({"pl": STR, "en": STR, "uk": STR}, ["pl", "en"], description="the same in words, operator's "
                                   "time: \"held until 08:00 (quiet hours)\"")),
     }, ["id", "channel", "status"]),
     "ItemEvent": obj({"kind": STR, "occurred_at": DATETIME, "data": nullable({"type": "object"})}, ["kind", "occurred_at"]),
     "Item": obj({
-        "tracking_number": STR, "service": STR, "service_name": nullable(obj({"pl": STR, "en": STR})),
+        "tracking_number": STR, "service": STR, "service_name": nullable(obj({"pl": STR, "en": STR, "uk": STR})),
         "status": {"type": "string", "enum": list(STATUSES)}, "sender": obj({"name": STR}, ["name"]),
         "sender_reference": nullable(STR),
         "content_sha256": nullable({"type": "string", "description": "the sender's commitment to the letter's content"}),
@@ -111,7 +111,7 @@ SCHEMAS = {
                   "items": obj({"case_number": STR, "status": STR, "kind": STR, "decision": nullable(STR),
                                 "due_at": DATETIME}, ["case_number", "status"])},
         "notice_finding": nullable(obj({"case_number": STR, "decision": STR, "decided_at": DATETIME,
-                                        "text": obj({"pl": STR, "en": STR})}, ["case_number"],
+                                        "text": obj({"pl": STR, "en": STR, "uk": STR})}, ["case_number"],
                                        description="an upheld complaint found the notice was not left: "
                                                    "the deemed-service date is contested")),
         "deadlines": nullable({"type": "object", "description": "collection and deemed-service dates once a notice was left"}),

@@ -6,6 +6,7 @@ after they are made: kept in the session for one page view, never stored in clea
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from app.accounts import service as accounts
 from app.accounts.web import login_required, sign_in, signed_in, signed_in_sender_id
@@ -15,7 +16,6 @@ from app.models import ApiKey, Invitation, User
 from app.models.types import utcnow
 from app.senders import webhooks as hooks
 from app.senders.portal import bp
-from app.senders.portal_views import t
 
 ADMIN = ("sender_admin",)
 
@@ -85,8 +85,7 @@ def webhook_test(endpoint_id: int):
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
     event_id = hooks.send_test_event(db.session, endpoint, utcnow())
-    flash(t(f"Zdarzenie testowe {event_id} czeka w kolejce do wysłania.",
-            f"Test event {event_id} is queued for sending."), "ok")
+    flash(_("Zdarzenie testowe {event_id} czeka w kolejce do wysłania.").format(event_id=event_id), "ok")
     return redirect(url_for("portal.webhook", endpoint_id=endpoint_id))
 
 
@@ -108,7 +107,7 @@ def webhook_delete(endpoint_id: int):
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
     hooks.delete_endpoint(db.session, endpoint, utcnow())
-    flash(t("Usunięto punkt odbioru powiadomień.", "Webhook endpoint deleted."), "ok")
+    flash(_("Usunięto punkt odbioru powiadomień.", ), "ok")
     return redirect(url_for("portal.webhooks"))
 
 
@@ -141,7 +140,7 @@ def revoke_api_key(key_id: int):
         key = accounts.revoke_api_key(db.session, signed_in_sender_id(), key_id, utcnow())
     except ServiceError:
         return render_template("portal/not_found.html"), 404
-    flash(t(f"Klucz „{key.name}” unieważniony.", f"Key “{key.name}” revoked."), "ok")
+    flash(_("Klucz „{name}” unieważniony.").format(name=key.name), "ok")
     return redirect(url_for("portal.api_keys"))
 
 
@@ -205,7 +204,7 @@ def accept_invitation(token: str):
     if request.method == "POST":
         password = request.form.get("password", "")
         if password != request.form.get("password_confirm", ""):
-            error = t("Hasła się różnią.", "The passwords differ.")
+            error = _("Hasła się różnią.")
         else:
             try:
                 user = accounts.accept_invitation(db.session, token, request.form.get("name", "").strip(),
@@ -214,7 +213,7 @@ def accept_invitation(token: str):
                 error = _error_text(exc)
             else:
                 sign_in(user)
-                flash(t("Witamy! Konto jest gotowe.", "Welcome! Your account is ready."), "ok")
+                flash(_("Witamy! Konto jest gotowe."), "ok")
                 return redirect(url_for("portal.index"))
     return render_template("portal/invitation.html", invitation=invitation, error=error), 422 if error else 200
 

@@ -43,6 +43,9 @@ RECIPIENT_FACING = (
     "notices/cases.py",
     "notices/verdict.py",
     "notices/sms.py",
+    "notices/sms_texts.py",
+    "notices/corrections.py",
+    "notices/content.py",
 )
 
 # Staff pages inside those areas (PL and EN are enough there).

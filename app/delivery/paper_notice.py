@@ -14,7 +14,7 @@ from app.recipients.address_proof import notice_claim_code_issued
 from notices import claim_codes
 from notices import lifecycle as rules
 from notices.i18n import language_or_default
-from notices.paper_notice import NoticeFacts, notice_text
+from notices.paper_notice import NoticeFacts, device_notice_texts, notice_text
 from notices.profiles import PROFILES
 
 KIT_DAYS = 21
@@ -93,4 +93,5 @@ def notice_kit(device: Device, *, base_url: str, tz: str, secret: str, now: date
                             "repeat_notice": p.repeat_notice, "deemed_service": p.deemed_service}
                      for code, p in PROFILES.items()},
         "deadlines": deadlines,
+        "texts": device_notice_texts({code: p.name_pl for code, p in PROFILES.items()}),
     }

@@ -375,20 +375,20 @@
               $("correct-panel").hidden = true;
               $("last-correct").hidden = true;
               if (!r.ok) {
-                message.textContent = tr("Nie poprawiono: ", "Not corrected: ") + (data.detail || r.statusText);
+                message.textContent = _("Nie poprawiono: ") + (data.detail || r.statusText);
                 return;
               }
               scan.correction = data;
               return Store.putScan(scan).then(function () {
-                $("last-text").textContent = tr("Poprawiono", "Corrected") + ": " + scan.payload.tracking_number +
-                  " — " + outcomeText(outcome) + " (" + tr("poprzedni wynik zostaje w zapisie", "the earlier outcome stays in the record") + ")";
+                $("last-text").textContent = _("Poprawiono") + ": " + scan.payload.tracking_number +
+                  " — " + outcomeText(outcome) + " (" + _("poprzedni wynik zostaje w zapisie") + ")";
                 var link = $("last-notice");
                 link.hidden = !NOTICE_OUTCOMES[outcome];
                 message.textContent = "";
               });
             });
           }, function () {
-            message.textContent = tr("Brak sieci: poprawka wymaga połączenia.", "No network: a correction needs a connection.");
+            message.textContent = _("Brak sieci: poprawka wymaga połączenia.");
             Array.prototype.forEach.call(document.querySelectorAll(".correct-outcome"), function (b) { b.disabled = false; });
           });
         });
@@ -615,7 +615,7 @@
           scan.notice = data;  // kept on the device: reprints work offline
           return Store.putScan(scan).then(function () { render(data); });
         });
-      }, function () { return scan.correction ? Promise.reject(new Error(tr("Brak sieci.", "No network."))) : onDevice(); });
+      }, function () { return scan.correction ? Promise.reject(new Error(_("Brak sieci."))) : onDevice(); });
     }).catch(function (e) { message.textContent = e.message; });
   }
 

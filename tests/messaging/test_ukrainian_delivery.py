@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from notices.sms import count_segments
+from notices.sms_texts import SMS_BUDGETS
 
 RECIPIENT = {"name": "Олена Коваленко", "email": "olena@example.com", "phone": "+48 601 234 777", "language": "uk",
              "address": {"line1": "ul. Długa 5", "postal_code": "00-238", "city": "Warszawa", "country": "PL"}}
@@ -14,7 +15,8 @@ def test_ukrainian_recipient_gets_ukrainian_sms_and_email(api, worker, twilio_st
 
     [request] = [r for r in twilio_stub.requests if r["form"]["To"] == "+48601234777"]
     body = request["form"]["Body"]
-    assert body.startswith(f"Awizo: відправлення {number} чекає у ") and count_segments(body).segments <= 2
+    assert body.startswith(f"Awizo: {number} від: ") and f" чекає у " in body
+    assert count_segments(body).segments <= SMS_BUDGETS["notice_left"]
     [received] = smtp_server.to("olena@example.com")
     assert received["Subject"] == f"Awizo: рекомендований лист {number} очікує отримання"
     text = received.get_body(("plain",)).get_content()

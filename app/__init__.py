@@ -24,10 +24,10 @@ from app.cases import views as case_views
 from app.cases.cli import cases_cli
 from app.delivery import api_scans, handheld_api, handheld_views, records
 from app.delivery.checks_cli import addresses_cli, checks_cli
-from app.delivery.cli import carriers_cli
+from app.delivery.cli import carriers_cli, pickup_points_cli
 from app.demo.seed import demo_command
 from app.events import add_listener
-from app.evidence import api_log, api_proofs, keyring, pki_views, public_views
+from app.evidence import action_views, api_log, api_proofs, keyring, pki_views, public_views
 from app.evidence import jobs as evidence_jobs
 from app.evidence import log as evidence_log
 from app.evidence.cli import evidence_cli
@@ -59,6 +59,7 @@ from app.senders import (  # noqa: F401  (routes on the portal blueprint)
 )
 from app.senders.cli import senders_cli
 from app.staff import carriers
+from app.staff import pickup_points as staff_pickup_points
 from app.staff import views as staff_views
 from app.web import health, i18n, problems, ratelimit
 from notices.sms import QuietHours
@@ -67,9 +68,10 @@ API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecyc
                   api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp, organisation.api)
 PAGE_BLUEPRINTS = (public_views.bp, dev_views.bp, twilio_hooks.bp, unsubscribe.bp, accounts_web.bp,
                    portal.bp, handheld_views.bp, staff_views.bp, recipients_bp, health.bp, case_views.bp,
-                   case_staff_views.bp, pki_views.bp)
+                   case_staff_views.bp, pki_views.bp, staff_pickup_points.bp, action_views.bp)
 CLI_GROUPS = (demo_command, senders_cli, carriers_cli, users_cli, lifecycle_cli, scheduler_command,
-              worker_command, messaging_cli, evidence_cli, addresses_cli, checks_cli, cases_cli)
+              worker_command, messaging_cli, evidence_cli, addresses_cli, checks_cli, cases_cli,
+              pickup_points_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -119,6 +121,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(handheld_api.enrol)       # JSON from the device, no session or cookie involved
     csrf.exempt(handheld_api.notice_printed)  # the device's bearer token, no session or cookie involved
     csrf.exempt(case_views.file_case)     # JSON needs none (the record link is the capability); forms are checked
+    csrf.exempt(action_views.record_action)   # the same: JSON with the record link and the notice's code
+    csrf.exempt(action_views.managed_action)  # the same: JSON with the management link
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
 

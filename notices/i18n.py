@@ -46,6 +46,10 @@ RECIPIENT_FACING = (
     "notices/sms_texts.py",
     "notices/corrections.py",
     "notices/content.py",
+    "notices/recipient_actions.py",
+    "notices/pickup_points.py",
+    "app/evidence/action_views.py",
+    "app/lifecycle/recipient_actions.py",
 )
 
 # Staff pages inside those areas (PL and EN are enough there).

@@ -46,6 +46,7 @@ EVENT_KINDS = {
     "repeat_notice_left": N_("Powtórne awizo pozostawione"),
     "deemed_service_not_established": N_("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)"),
     "notice_printed": N_("Wydrukowano awizo"),
+    "recipient_action": N_("Dyspozycja adresata"),
 }
 ITEM_STATUSES = {
     "registered": N_("zarejestrowana"), "awaiting_collection": N_("czeka na odbiór"),
@@ -213,6 +214,12 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {_in(deadlines['text'], doc.second)}"))
 
 
+def _pickup_hours(pickup: dict[str, Any]) -> str:
+    """" (Pn–Pt 08:00–20:00 / Mon–Fri 08:00–20:00)": the register's hours in both languages."""
+    hours = [h for h in (pickup.get("opening_hours"), pickup.get("opening_hours_en")) if h]
+    return f" ({' / '.join(dict.fromkeys(hours))})" if hours else ""
+
+
 def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     doc.heading(N_("Próby doręczenia"))
     if not record["attempts"]:
@@ -235,7 +242,7 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         ]
         if pickup:
             rows.append((N_("Miejsce odbioru"),
-                         f"{pickup['name']}, {pickup['address']}" + (f" ({pickup['opening_hours']})" if pickup.get("opening_hours") else "")))
+                         f"{pickup['name']}, {pickup['address']}" + _pickup_hours(pickup)))
         if attempt.get("collect_by"):
             rows.append((N_("Termin odbioru"), format_time(attempt["collect_by"], tz)))
         if attempt.get("correction_text"):

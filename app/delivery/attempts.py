@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
-from app.delivery import checks
+from app.delivery import checks, pickup_points
 from app.delivery.records import attempt_data
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.events import record_event
+from app.lifecycle import recipient_actions
 from app.lifecycle import service as lifecycle
-from app.models import Attempt, Device, IdempotencyRecord, Item, PickupPoint
+from app.models import Attempt, Device, IdempotencyRecord, Item
 from app.models.lifecycle import ItemLifecycle
 from app.recipients import notifications
 from app.recipients.address_proof import issue_claim_code
@@ -170,13 +171,13 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     pickup = None
     if event.leaves_notice:
         if scan.pickup_point_code:
-            pickup = session.scalar(sa.select(PickupPoint).where(PickupPoint.code == scan.pickup_point_code))
-            if pickup is None:
-                raise ValidationFailed([FieldError("pickup_point", f"unknown pickup point {scan.pickup_point_code}")])
+            pickup = pickup_points.find(session, scan.pickup_point_code)
         else:
-            pickup = carrier.default_pickup_point
+            pickup = pickup_points.for_notice(session, carrier, item, scan.latitude, scan.longitude,
+                                              scan.occurred_at, tz)
             if pickup is None:
-                raise ValidationFailed([FieldError("pickup_point", "is required: the carrier has no default pickup point")])
+                raise ValidationFailed([FieldError("pickup_point", "is required: no pickup point in the register "
+                                                   "is near the scan and the carrier has no default one")])
     attempt = Attempt(
         item_id=item.id, carrier_id=carrier.id, device_id=device.id, outcome=scan.outcome.value,
         upu_event=event.code, reason=event.reason, action=event.action,
@@ -196,6 +197,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
     session.flush()
     if on_attempt is not None:
         on_attempt(session, device, attempt)
+    recipient_actions.close_redelivery(session, item.id, attempt.id, now)
     record_event(session, item, "attempt_recorded", now, {
         "attempt_id": attempt.id, "outcome": attempt.outcome, "upu_event": attempt.upu_event,
     })

@@ -1,12 +1,14 @@
 """``flask carriers create|enrol``: carriers, their devices and handheld enrolment."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.delivery import enrolments
+from app.delivery import enrolments, pickup_points
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import Carrier, Device, PickupPoint
@@ -14,6 +16,7 @@ from app.models.types import utcnow
 from app.security import new_token
 
 carriers_cli = AppGroup("carriers", help="Manage carriers and their devices.")
+pickup_points_cli = AppGroup("pickup-points", help="The register of pickup points.")
 
 
 def default_pickup_point() -> PickupPoint:
@@ -69,3 +72,22 @@ def enrol_command(carrier_id: int, label: str) -> None:
     click.echo(f"Enrolment code for carrier #{carrier_id} ({enrolment.carrier.name}), device {label!r}: {code}")
     click.echo(f"Valid until {enrolment.expires_at:%Y-%m-%d %H:%M} UTC. Open this link on the handheld:")
     click.echo(f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}")
+
+
+@pickup_points_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def pickup_points_import(file: Path) -> None:
+    """Create or update pickup points from a CSV (code,name,address,lat,lon,mon,…,sun,holidays_closed).
+
+    Hours per weekday like 08:00-20:00 (several ranges separated by spaces, empty = closed);
+    holidays_closed yes/no (default yes). Running the same file again changes nothing. A bad
+    cell is reported with its row and column, and then nothing is written."""
+    try:
+        result = pickup_points.import_file(db.session, file.read_bytes(), now=utcnow())
+    except ServiceError as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"{file.name}: {error.field}: {error.message}", err=True)
+        raise click.ClickException(f"{file.name}: {len(exc.errors)} error(s); nothing was imported.") from None
+    click.echo(f"{file.name}: {result.created} new pickup points, {result.updated} updated, "
+               f"{result.unchanged} unchanged.")

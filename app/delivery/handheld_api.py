@@ -1,18 +1,21 @@
 """JSON endpoints for the handheld: enrolment, who am I, and the data of a printable notice."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import current_app, g, jsonify
+from zoneinfo import ZoneInfo
 
-from app.delivery import checks, enrolments, paper_notice
+import sqlalchemy as sa
+from flask import current_app, g, jsonify, request
+
+from app.delivery import checks, enrolments, paper_notice, pickup_points
 from app.delivery.handheld import bp
-from app.errors import NotFound, ServiceError
+from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.models import Attempt, Item
 from app.models.types import iso, utcnow
 from app.web.api_auth import device_required
 from app.web.problems import json_body, problem
 from notices import masking
+from notices.pickup_points import is_open
 from notices.profiles import PROFILES
 
 
@@ -102,3 +105,30 @@ def notice_printed(tracking_number: str):
     now = utcnow()
     checks.record_notice_printed(db.session, attempt, g.device.id, current_app.config, now)
     return jsonify({"attempt_id": attempt.id, "printed_at": iso(now)}), 201
+
+
+def _coordinate(name: str, limit: float) -> float:
+    try:
+        value = float(request.args.get(name, ""))
+    except ValueError:
+        raise ValidationFailed([FieldError(name, "is required: a number (WGS84 degrees)")]) from None
+    if not -limit <= value <= limit:
+        raise ValidationFailed([FieldError(name, f"must be between -{limit:g} and {limit:g}")])
+    return value
+
+
+@bp.get("/api/pickup-points/nearest")
+@device_required
+def nearest_pickup_point():
+    """``?lat=&lon=`` → the nearest pickup point open now (or, failing that, the nearest opening
+    today, then the nearest active one), for the notice the carrier is about to leave."""
+    lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
+    tz, now = current_app.config["OPERATOR_TIMEZONE"], utcnow()
+    found = pickup_points.nearest_open(db.session, lat, lon, now, tz)
+    if found is None:
+        raise NotFound("No pickup point in the register has a position.")
+    point, distance = found
+    lang = "en" if request.args.get("lang") == "en" else "pl"
+    about = pickup_points.describe_point(point, lang) or {}
+    return jsonify({"pickup_point": {**about, "distance_m": round(distance),
+                                     "open_now": is_open(point.facts(), now.astimezone(ZoneInfo(tz)))}})

@@ -1,6 +1,7 @@
 """The data of a printable paper notice: wording in both languages, a QR code, a claim code."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import qrcode.image.svg
 from sqlalchemy.orm import Session
 
 from app.delivery.attempts import signed_scan_of
+from app.delivery.pickup_points import describe_point
 from app.models import Attempt, Device, Item
 from app.recipients.address_proof import notice_claim_code_issued
 from notices import claim_codes
@@ -30,9 +32,12 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
                 now: datetime) -> dict:
     zone = ZoneInfo(tz)
     profile = PROFILES.get(item.service)
-    pickup = attempt.pickup_point
-    if pickup is None:
+    if attempt.pickup_point is None:
         raise ValueError(f"attempt {attempt.id} left no notice at a pickup point")
+    second = language_or_default(item.language)
+    second = "en" if second == "pl" else second
+    where = {lang: describe_point(attempt.pickup_point, lang) or {"name": "", "address": "", "hours": ""}
+             for lang in ("pl", "en", second)}
     url = item.verify_url(base_url)
     facts = NoticeFacts(
         tracking_number=item.tracking_number,
@@ -41,15 +46,13 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         sender_name=item.sender.name if item.sender else None,
         left_at=attempt.occurred_at.astimezone(zone),
         collect_by=(attempt.collect_by_at or item.collect_by_at or attempt.occurred_at).astimezone(zone),
-        pickup_name=pickup.name, pickup_address=pickup.address, pickup_hours=pickup.opening_hours,
+        pickup_name=where["pl"]["name"], pickup_address=where["pl"]["address"], pickup_hours=where["pl"]["hours"] or None,
         repeat_notice=bool(getattr(profile, "repeat_notice", False)),
         hold_days=int(getattr(profile, "hold", getattr(profile, "first_notice_days", 7))),
         deemed_service=bool(getattr(profile, "deemed_service", False)),
         verify_url=url,
     )
     signup_url = f"{base_url}/alerts/"
-    second = language_or_default(item.language)
-    second = "en" if second == "pl" else second
     return {
         "tracking_number": item.tracking_number,
         "attempt_id": attempt.id,
@@ -59,7 +62,8 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         "qr_svg": qr_svg(url),
         # Polish (the notice's legal language) and the item's language, English for a Polish item.
         "languages": ["pl", second],
-        "text": {lang: notice_text(facts, lang) for lang in ("pl", "en", second)},
+        "text": {lang: notice_text(replace(facts, pickup_hours=where[lang]["hours"] or None), lang)
+                 for lang in ("pl", "en", second)},
     }
 
 

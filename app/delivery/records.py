@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.delivery.addresses import location_data
 from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
+from app.delivery.pickup_points import describe_point
 from app.lifecycle.service import item_deadlines
 from app.messaging.delivery import held_until
 from app.messaging.suppressions import normalise_address
@@ -23,7 +24,7 @@ from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from notices import masking
 from notices.corrections import correction_text
-from notices.i18n import translations
+from notices.i18n import LANGUAGES, translations
 from notices.profiles import PROFILES
 from notices.sms import held_text
 
@@ -46,6 +47,18 @@ class RecordSettings:
                    late_record_tolerance_s=float(config.get("CHECK_LATE_RECORD_TOLERANCE_SECONDS", 3600)))
 
 
+def _pickup_data(pickup) -> dict | None:
+    """The point as the register describes it now: Polish hours in ``opening_hours``, English in
+    ``opening_hours_en``, every language's in ``opening_hours_by_language``."""
+    pl, en = describe_point(pickup, "pl"), describe_point(pickup, "en")
+    if pl is None or en is None:
+        return None
+    hours = {lang: (describe_point(pickup, lang) or {}).get("hours") or None for lang in LANGUAGES}
+    return {"code": pl["code"], "name": pl["name"], "address": pl["address"],
+            "opening_hours": pl["hours"] or None, "opening_hours_en": en["hours"] or None,
+            "opening_hours_by_language": hours}
+
+
 def attempt_data(attempt: Attempt) -> dict:
     pickup = attempt.pickup_point
     return {
@@ -59,10 +72,7 @@ def attempt_data(attempt: Attempt) -> dict:
         },
         "carrier": {"id": attempt.carrier_id, "name": attempt.carrier.name},
         "device": {"id": attempt.device_id, "label": attempt.device.label if attempt.device else None},
-        "pickup_point": None if pickup is None else {
-            "code": pickup.code, "name": pickup.name, "address": pickup.address,
-            "opening_hours": pickup.opening_hours,
-        },
+        "pickup_point": _pickup_data(pickup),
         "collect_by": iso(attempt.collect_by_at),
         # A correction names the scan it corrects; a corrected scan is named by its correction.
         "corrects_attempt_id": attempt.corrects_attempt_id,
@@ -127,6 +137,9 @@ def _hold(session: Session, message: OutboxMessage, now: datetime | None, tz: st
 
 def _event_data(data: dict | None, public: bool) -> dict | None:
     """On public pages the person who collected shows as initials, without their document."""
+    if public and data and data.get("action") == "authorise_collector":  # a recipient's action
+        return {**{k: v for k, v in data.items() if k not in ("id_type", "id_last_digits")},
+                "name": masking.initials(data.get("name") or "")}
     if not public or not data or "collected_by" not in data:
         return data
     shown = {k: v for k, v in data.items() if k != "collector"}

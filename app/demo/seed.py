@@ -14,7 +14,7 @@ from app.accounts import service as accounts
 from app.cases.context import CaseSettings
 from app.cases.filing import NewCase, file_case
 from app.cases.links import case_url
-from app.delivery import addresses, enrolments
+from app.delivery import addresses, enrolments, pickup_points
 from app.delivery.attempts import ScanInput, record_attempt
 from app.delivery.cli import create_carrier
 from app.delivery.items import NewItem, register_item
@@ -130,9 +130,11 @@ def quiet_hours_notice(config, now: datetime) -> str | None:
             f"The development outbox shows such an SMS as \"{held_text(until, zone)['en']}\". "
             "Set SMS_QUIET_HOURS=off to send SMS at any hour.")
 def _demo_address_points(now) -> None:
-    """The sample address-point files (PRG layout and plain CSV), and the depot on the map."""
+    """The sample address-point files (PRG layout and plain CSV), the pickup-point register, and the
+    depot on the map."""
     for name in ("address_points_prg.csv", "address_points.csv"):
         addresses.import_points(db.session, (DATA / name).read_bytes(), now=now)
+    pickup_points.import_file(db.session, (DATA / "pickup_points.csv").read_bytes(), now=now)
     depot = db.session.scalar(sa.select(PickupPoint).where(PickupPoint.code == current_app.config["DEFAULT_PICKUP_POINT_CODE"]))
     if depot is not None and depot.latitude is None and depot.code == "WAW-01":
         depot.latitude, depot.longitude = 52.2356, 21.0081  # ul. Świętokrzyska 31/33

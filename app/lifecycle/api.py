@@ -68,4 +68,4 @@ def record_collection(tracking_number: str):
 @device_required
 def list_tasks():
     """Open tasks for the device's carrier (repeat notices to leave), oldest first."""
-    return {"tasks": lifecycle.open_tasks(db.session, g.device.carrier_id)}
+    return {"tasks": lifecycle.open_tasks(db.session, g.device.carrier_id, tz=current_app.config["OPERATOR_TIMEZONE"])}

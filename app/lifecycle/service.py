@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound
 from app.events import record_event
+from app.lifecycle import recipient_actions
 from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_rows, subscribers_at_addresses
 from app.lifecycle.collection import Collector, check_collection_time, check_device_may_collect
 from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
@@ -173,9 +174,12 @@ def record_collection(session: Session, tracking_number: str, collector: Collect
             return item, False
         raise Conflict(f"Item {tracking_number} can no longer be collected: it is {(stage or '').replace('_', ' ')}.")
     item.status = "collected"
+    authorisation = recipient_actions.authorised_collector(session, item.id, collector.name,
+                                                           collector.id_type.value, collector.id_last_digits)
     record_event(session, item, "collected", when, {
         "collected_by": collector.name, "collector": collector.as_data(), "recorded_by": recorded_by,
         "recorded_at": iso(now),
+        **({"authorised_by_recipient": authorisation} if authorisation else {}),
     })
     session.commit()
     return item, True
@@ -272,18 +276,20 @@ def item_deadlines(session: Session, item: Item, *, tz: str, late_record_toleran
     }
 
 
-def open_tasks(session: Session, carrier_id: int) -> list[dict]:
-    """The carrier's open tasks (repeat notices to leave), oldest first, for the handheld.
+def open_tasks(session: Session, carrier_id: int, *, tz: str, now: datetime | None = None) -> list[dict]:
+    """The carrier's open tasks (repeat notices to leave, redeliveries), oldest first, for the handheld.
 
     Only items still waiting at a pickup point: a collected, returned or closed item has no task.
+    A redelivery the recipient asked for joins the list on its day.
     """
+    day_end = recipient_actions.end_of_day(now or datetime.now(ZoneInfo(tz)), tz)
     rows = session.execute(
         sa.select(CarrierTask, Item, ItemLifecycle, PickupPoint)
         .join(Item, Item.id == CarrierTask.item_id)
         .join(ItemLifecycle, ItemLifecycle.item_id == CarrierTask.item_id)
         .outerjoin(PickupPoint, PickupPoint.id == ItemLifecycle.pickup_point_id)
         .where(CarrierTask.carrier_id == carrier_id, CarrierTask.status == "open",
-               ItemLifecycle.stage.in_(rules.OPEN_STAGES),
+               recipient_actions.due_before(day_end), ItemLifecycle.stage.in_(rules.OPEN_STAGES),
                Item.status.not_in([s.value for s in FINAL_ITEM_STATUSES]))
         .order_by(CarrierTask.due_at, CarrierTask.id)
     ).all()

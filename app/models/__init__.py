@@ -10,6 +10,7 @@ from app.models.items import Attempt, IdempotencyRecord, Item, ItemEvent
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.organisations import ApiKey, Sender
 from app.models.outbox import OutboxMessage
+from app.models.recipient_actions import RecipientAction
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression
 from app.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -19,6 +20,6 @@ __all__ = [
     "CarrierStatement", "CarrierTask", "Case", "CaseEntry", "CaseNumberCounter", "ClaimCode", "Contact",
     "Device", "DeviceEnrolment", "IdempotencyRecord", "ImportReport", "Invitation", "Item", "ItemEvent",
     "ItemLifecycle", "ItemLocation", "LogEntry", "LogNode", "LogState", "OutboxMessage", "PaperNoticePrint",
-    "PickupPoint", "ProofVersion", "RecipientEvent", "Sender", "SignedTreeHead", "Subscriber", "Suppression",
+    "PickupPoint", "ProofVersion", "RecipientAction", "RecipientEvent", "Sender", "SignedTreeHead", "Subscriber", "Suppression",
     "User", "WebhookDelivery", "WebhookEndpoint", "WitnessCosignature",
 ]

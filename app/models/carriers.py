@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
+from notices.pickup_points import PointFacts
 
 
 class PickupPoint(Model):
@@ -22,6 +23,20 @@ class PickupPoint(Model):
     opening_hours: Mapped[str | None] = mapped_column(sa.String(200))
     latitude: Mapped[float | None] = mapped_column(sa.Float)
     longitude: Mapped[float | None] = mapped_column(sa.Float)
+    # The register (``flask pickup-points import``, /staff/pickup-points): opening hours per
+    # ISO weekday key ("mon" … "sun") as [["08:00", "20:00"], …]; ``opening_hours`` above is
+    # their Polish summary, kept for the places that show one line.
+    hours: Mapped[dict | None] = mapped_column(sa.JSON)
+    holidays_closed: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def facts(self) -> PointFacts:
+        """The point as the framework-free rules in ``notices.pickup_points`` take it."""
+        return PointFacts(code=self.code, name=self.name, address=self.address, latitude=self.latitude,
+                          longitude=self.longitude, hours=self.hours or {},
+                          holidays_closed=self.holidays_closed is not False, active=self.active is not False,
+                          free_hours=self.opening_hours)
 
 
 class Carrier(Model):

@@ -130,3 +130,14 @@ def verify_address(session: Session, subscriber: Subscriber, code: str, *, secre
         raise ValidationFailed([FieldError("claim_code", "claim_code_mismatch")])
     _verify_address(session, subscriber, claim, now, base_url)
     session.commit()
+
+
+def claim_code_proves_item(session: Session, item: Item, code: str, *, now: datetime,
+                           secret: str) -> bool:
+    """Whether ``code`` is a notice code printed for ``item`` and not expired (used or not: the
+    same notice may have opted its holder in to alerts and still prove he holds it)."""
+    canonical = claim_codes.canonical_claim_code(code or "")
+    if not canonical:
+        return False
+    claim = session.scalar(sa.select(ClaimCode).where(ClaimCode.code_hash == _claim_hash(secret, canonical)))
+    return claim is not None and claim.kind == "notice" and claim.item_id == item.id and claim.expires_at > now

@@ -43,6 +43,7 @@ EVENT_TYPES = {
     "item.repeat_notice_left": N_("Powtórne awizo pozostawione"),
     "item.deemed_service_not_established": N_("Brak podstaw do doręczenia zastępczego: powtórne awizo nie zostało "
                                             "pozostawione w terminie"),
+    "item.recipient_action": N_("Dyspozycja adresata (ponowne doręczenie, zmiana placówki, upoważnienie)"),
     "case.opened": N_("Reklamacja złożona"),
     "case.updated": N_("Zmiana w reklamacji"),
     "case.decided": N_("Reklamacja rozpatrzona"),

@@ -15,7 +15,7 @@ def test_ukrainian_recipient_gets_ukrainian_sms_and_email(api, worker, twilio_st
 
     [request] = [r for r in twilio_stub.requests if r["form"]["To"] == "+48601234777"]
     body = request["form"]["Body"]
-    assert body.startswith(f"Awizo: {number} від: ") and f" чекає у " in body
+    assert body.startswith(f"Awizo: {number} від: ") and " чекає у " in body
     assert count_segments(body).segments <= SMS_BUDGETS["notice_left"]
     [received] = smtp_server.to("olena@example.com")
     assert received["Subject"] == f"Awizo: рекомендований лист {number} очікує отримання"

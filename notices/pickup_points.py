@@ -1,0 +1,148 @@
+"""Pickup points as data: opening hours per weekday, holidays closed, and the nearest open point.
+
+Framework-free: the register's rows come in as plain values. Opening hours are kept per ISO
+weekday key (``mon`` … ``sun``) as a list of ``("HH:MM", "HH:MM")`` ranges; a missing or empty
+day is closed. A point marked ``holidays_closed`` is closed on the country's public holidays
+(``notices.holidays``, i.e. the ``holidays`` package).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from notices.holidays import is_public_holiday
+from notices.i18n import N_, translations
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = (N_("Pn"), N_("Wt"), N_("Śr"), N_("Cz"), N_("Pt"), N_("Sb"), N_("Nd"))
+"""Short weekday names, Monday first (Polish msgids)."""
+HOLIDAYS_CLOSED = N_("nieczynne w święta")
+CLOSED = N_("nieczynne")
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+
+_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+Hours = dict[str, list[tuple[str, str]]]
+
+
+class HoursError(ValueError):
+    """An opening-hours cell that cannot be read; the message says what is expected."""
+
+
+def parse_day(text: str) -> list[tuple[str, str]]:
+    """``"08:00-12:00 13:00-18:00"`` → ranges; ``""``, ``"-"`` or ``"closed"`` → closed (``[]``)."""
+    text = (text or "").strip()
+    if text.lower() in ("", "-", "closed", "nieczynne", "zamknięte"):
+        return []
+    ranges: list[tuple[str, str]] = []
+    for part in text.replace(",", " ").split():
+        match = _RANGE.match(part)
+        if match is None:
+            raise HoursError(f"{part!r} is not a range like 08:00-20:00")
+        start, end = f"{match[1]}:{match[2]}", f"{match[3]}:{match[4]}"
+        if end <= start or (end.startswith("24") and end != "24:00"):
+            raise HoursError(f"{part!r} ends before it starts")
+        if ranges and start < ranges[-1][1]:
+            raise HoursError(f"{part!r} overlaps the range before it")
+        ranges.append((start, end))
+    return ranges
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@dataclass(frozen=True)
+class PointFacts:
+    """One pickup point as the rules need it."""
+
+    code: str
+    name: str
+    address: str
+    latitude: float | None = None
+    longitude: float | None = None
+    hours: Mapping[str, Sequence[Sequence[str]]] = field(default_factory=dict)
+    holidays_closed: bool = True
+    active: bool = True
+    country: str = "PL"
+    free_hours: str | None = None
+    """Hours as free text, for a point entered before the register kept them per weekday."""
+
+
+def is_open(point: PointFacts, local: datetime) -> bool:
+    """Whether the point is open at ``local`` (a time in the operator's zone)."""
+    if not point.active:
+        return False
+    if point.holidays_closed and is_public_holiday(point.country, local.date()):
+        return False
+    minute = local.hour * 60 + local.minute
+    return any(_minutes(start) <= minute < _minutes(end)
+               for start, end in point.hours.get(WEEKDAYS[local.weekday()], ()))
+
+
+def open_on(point: PointFacts, day: datetime) -> bool:
+    """Whether the point opens at all on ``day``'s date."""
+    if not point.active or (point.holidays_closed and is_public_holiday(point.country, day.date())):
+        return False
+    return bool(point.hours.get(WEEKDAYS[day.weekday()]))
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def nearest_open(points: Iterable[PointFacts], lat: float, lon: float, local: datetime,
+                 ) -> tuple[PointFacts, float] | None:
+    """The nearest active point open at ``local``; if none is open then, the nearest one that
+    opens that day; then the nearest active one. ``None`` when no active point has a position."""
+    placed: list[tuple[float, PointFacts]] = [
+        (distance_m(lat, lon, p.latitude, p.longitude), p) for p in points
+        if p.active and p.latitude is not None and p.longitude is not None]
+    if not placed:
+        return None
+    placed.sort(key=lambda pair: (pair[0], pair[1].code))
+    for distance, point in placed:
+        if is_open(point, local):
+            return point, distance
+    for distance, point in placed:
+        if open_on(point, local):
+            return point, distance
+    return placed[0][1], placed[0][0]
+
+
+def hours_text(hours: Mapping[str, Sequence[Sequence[str]]], holidays_closed: bool, language: str) -> str:
+    """Opening hours in words: consecutive days with the same hours are joined ("Pn–Pt 08:00–20:00")."""
+    _ = translations(language).gettext
+    names = [_(name) for name in DAY_NAMES]
+    groups: list[tuple[int, int, str]] = []
+    for index, day in enumerate(WEEKDAYS):
+        ranges = hours.get(day) or []
+        if not ranges:
+            continue
+        spec = ", ".join(f"{start}–{end}" for start, end in ranges)
+        if groups and groups[-1][1] == index - 1 and groups[-1][2] == spec:
+            groups[-1] = (groups[-1][0], index, spec)
+        else:
+            groups.append((index, index, spec))
+    if not groups:
+        return _(CLOSED)
+    parts = [f"{names[a]}{'–' + names[b] if b != a else ''} {spec}" for a, b, spec in groups]
+    if holidays_closed:
+        parts.append(_(HOLIDAYS_CLOSED))
+    return "; ".join(parts)
+
+
+
+def describe(point: PointFacts, language: str) -> dict[str, str]:
+    """What a notice, an alert or a record says about a point, in ``language``."""
+    hours = hours_text(point.hours, point.holidays_closed, language) if point.hours else (point.free_hours or "")
+    line = f"{point.name}, {point.address}" + (f" ({hours})" if hours else "")
+    return {"code": point.code, "name": point.name, "address": point.address, "hours": hours, "text": line}

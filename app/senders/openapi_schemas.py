@@ -66,7 +66,11 @@ SCHEMAS = {
                                     "examples": ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]}),
     }, ["tracking_number", "service", "recipient"]),
     "Location": obj({"lat": NUM, "lon": NUM, "accuracy_m": nullable(NUM)}, ["lat", "lon"]),
-    "PickupPoint": obj({"code": STR, "name": STR, "address": STR, "opening_hours": nullable(STR)}, ["code", "name"]),
+    "PickupPoint": obj({"code": STR, "name": STR, "address": STR, "opening_hours": nullable(STR),
+                        "opening_hours_en": nullable(STR),
+                        "opening_hours_by_language": obj({"pl": nullable(STR), "en": nullable(STR), "uk": nullable(STR)},
+                                                         description="the opening hours in words, per language")},
+                       ["code", "name"]),
     "UpuEvent": obj({"code": {"type": "string", "enum": [c.value for c in UpuEventCode]}, "reason": nullable(STR), "action": nullable(STR)},
                     ["code"]),
     "Attempt": obj({

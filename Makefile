@@ -12,7 +12,7 @@ PORT ?= 5000
 NIGHT ?= TZ="Europe/Warsaw" today 02:30
 NIGHT_TESTS ?= tests/lifecycle tests/messaging/test_quiet_hours.py
 
-.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench bench-smoke lint lock clean
+.PHONY: run test test-night test-sqlite test-postgres setup system-deps tools bench bench-smoke lint lock clean i18n-extract i18n-update i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,23 @@ system-deps:
 
 tools: .tools/node_modules/.bin/prism
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed i18n-compile
+
+# Translations: Polish texts are the msgids; app/translations/{en,uk}/LC_MESSAGES/messages.po
+# are kept in the repository, the .mo files are built here (never committed: they are derived).
+#   i18n-extract  collect every msgid from Python and templates into messages.pot (babel.cfg)
+#   i18n-update   merge messages.pot into the en and uk catalogs (no fuzzy guesses)
+#   i18n-compile  build the .mo files the application reads
+I18N_DIR := app/translations
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project Awizo \
+	  --copyright-holder "Awizo contributors" -o $(I18N_DIR)/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(I18N_DIR)/messages.pot -d $(I18N_DIR) --no-wrap --no-fuzzy-matching --ignore-obsolete
+
+i18n-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(I18N_DIR) --statistics
 
 run: setup
 	$(BIN)/python -m app.demo.devrun --port $(PORT)

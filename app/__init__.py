@@ -61,7 +61,7 @@ from app.senders.cli import senders_cli
 from app.staff import carriers
 from app.staff import pickup_points as staff_pickup_points
 from app.staff import views as staff_views
-from app.web import health, problems, ratelimit
+from app.web import health, i18n, problems, ratelimit
 from notices.sms import QuietHours
 
 API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
@@ -91,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
                      directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    i18n.init_app(app)           # Flask-Babel: page language, catalogs, dates in the operator's time zone
     with app.app_context():
         _configure_sqlite(db.engine)
 

@@ -1,4 +1,4 @@
-"""Wording of the messages about a case, in Polish and English: plain functions returning text.
+"""Wording of the messages about a case, in the recipient's language: plain functions returning text.
 
 Every message carries the case number and the case link, so nobody has to ask what is
 happening or retell their story. SMS stay within two segments even with Polish diacritics.
@@ -9,7 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from notices.cases import DECISIONS, KINDS, STATUSES, label
-from notices.messages import EmailContent, language_or_default
+from notices.i18n import language_or_default, translations
+from notices.messages import EmailContent
 
 
 def _day(value: datetime, tz: str) -> str:
@@ -18,73 +19,65 @@ def _day(value: datetime, tz: str) -> str:
 
 def confirm_sms(language: str, case_number: str, code: str, minutes: int) -> str:
     """The first message to a phone given with a case: the number at once, and the code."""
-    if language_or_default(language) == "en":
-        return f"Awizo: complaint {case_number} received. Code {code} confirms this number ({minutes} min)."
-    return f"Awizo: reklamacja {case_number} przyjęta. Kod {code} potwierdza ten numer ({minutes} min)."
+    _ = translations(language).gettext
+    return _("Awizo: reklamacja {number} przyjęta. Kod {code} potwierdza ten numer ({minutes} min).").format(
+        number=case_number, code=code, minutes=minutes)
 
 
 def confirm_email(language: str, case_number: str, link: str, case_url: str, hours: int) -> EmailContent:
     """The first e-mail to an address given with a case: the number, the case link, the confirm link."""
-    if language_or_default(language) == "en":
-        return EmailContent(
-            language="en", subject=f"Complaint {case_number} received — confirm your e-mail",
-            heading=f"Your complaint number: {case_number}",
-            paragraphs=(f"Keep this number. Everything about your complaint is on one page: {case_url}",
-                        f"Press the button on the page behind the link below to get updates by e-mail "
-                        f"(valid for {hours} hours)."),
-            closing=("If it was not you, ignore this message.",),
-            link_label="Confirm this address", link_url=link,
-        )
+    _ = translations(language).gettext
     return EmailContent(
-        language="pl", subject=f"Reklamacja {case_number} przyjęta — potwierdź adres e-mail",
-        heading=f"Numer Twojej reklamacji: {case_number}",
-        paragraphs=(f"Zachowaj ten numer. Wszystko o reklamacji jest na jednej stronie: {case_url}",
-                    f"Naciśnij przycisk na stronie pod linkiem poniżej, aby dostawać informacje e-mailem "
-                    f"(link ważny {hours} godz.)."),
-        closing=("Jeśli to nie Ty, zignoruj tę wiadomość.",),
-        link_label="Potwierdź ten adres", link_url=link,
+        language=language_or_default(language),
+        subject=_("Reklamacja {number} przyjęta — potwierdź adres e-mail").format(number=case_number),
+        heading=_("Numer Twojej reklamacji: {number}").format(number=case_number),
+        paragraphs=(_("Zachowaj ten numer. Wszystko o reklamacji jest na jednej stronie: {url}").format(url=case_url),
+                    _("Naciśnij przycisk na stronie pod linkiem poniżej, aby dostawać informacje e-mailem "
+                      "(link ważny {hours} godz.).").format(hours=hours)),
+        closing=(_("Jeśli to nie Ty, zignoruj tę wiadomość."),),
+        link_label=_("Potwierdź ten adres"), link_url=link,
     )
 
 
 def status_sms(language: str, case_number: str, status: str, case_url: str, due_at: datetime | None, tz: str,
                decision: str | None = None) -> str:
     lang = language_or_default(language)
+    _ = translations(lang).gettext
     if decision:
         what = label(DECISIONS, decision, lang)
-        return (f"Awizo: complaint {case_number} decided: {what}. Letter and details: {case_url}" if lang == "en"
-                else f"Awizo: reklamacja {case_number} rozpatrzona: {what}. Pismo i szczegóły: {case_url}")
+        return _("Awizo: reklamacja {number} rozpatrzona: {decision}. Pismo i szczegóły: {url}").format(
+            number=case_number, decision=what, url=case_url)
     state = label(STATUSES, status, lang)
-    due = f" {'by' if lang == 'en' else 'do'} {_day(due_at, tz)}" if due_at else ""
-    if lang == "en":
-        return f"Awizo: complaint {case_number}: {state}, answer{due}. {case_url}"
-    return f"Awizo: reklamacja {case_number}: {state}, odpowiedź{due}. {case_url}"
+    if due_at:
+        return _("Awizo: reklamacja {number}: {status}, odpowiedź do {date}. {url}").format(
+            number=case_number, status=state, date=_day(due_at, tz), url=case_url)
+    return _("Awizo: reklamacja {number}: {status}, odpowiedź. {url}").format(
+        number=case_number, status=state, url=case_url)
 
 
 def status_email(language: str, case_number: str, status: str, case_url: str, due_at: datetime | None, tz: str,
                  *, note: str | None = None, decision: str | None = None, reason: str | None = None) -> EmailContent:
     lang = language_or_default(language)
-    en = lang == "en"
+    _ = translations(lang).gettext
     if decision:
         what = label(DECISIONS, decision, lang)
-        subject = f"Complaint {case_number} decided: {what}" if en else f"Reklamacja {case_number} rozpatrzona: {what}"
-        paragraphs: tuple[str, ...] = ((f"Decision: {what}." if en else f"Decyzja: {what}."),)
+        subject = _("Reklamacja {number} rozpatrzona: {decision}").format(number=case_number, decision=what)
+        paragraphs: tuple[str, ...] = (_("Decyzja: {decision}.").format(decision=what),)
         if reason:
-            paragraphs += ((f"Reason: {reason}" if en else f"Uzasadnienie: {reason}"),)
-        paragraphs += (("The signed decision letter and the evidence are on the case page."
-                        if en else "Podpisane pismo z decyzją i materiał dowodowy są na stronie reklamacji."),)
+            paragraphs += (_("Uzasadnienie: {reason}").format(reason=reason),)
+        paragraphs += (_("Podpisane pismo z decyzją i materiał dowodowy są na stronie reklamacji."),)
     else:
         state = label(STATUSES, status, lang)
-        subject = f"Complaint {case_number}: {state}" if en else f"Reklamacja {case_number}: {state}"
-        paragraphs = ((f"Status: {state}." if en else f"Stan: {state}."),)
+        subject = _("Reklamacja {number}: {status}").format(number=case_number, status=state)
+        paragraphs = (_("Stan: {status}.").format(status=state),)
         if due_at:
-            paragraphs += ((f"You will have an answer by {_day(due_at, tz)}." if en
-                            else f"Odpowiedź otrzymasz do {_day(due_at, tz)}."),)
+            paragraphs += (_("Odpowiedź otrzymasz do {date}.").format(date=_day(due_at, tz)),)
         if note:
             paragraphs += (note,)
     return EmailContent(
         language=lang, subject=subject, heading=subject, paragraphs=paragraphs,
-        facts=(("Case number" if en else "Numer reklamacji", case_number),),
-        link_label="Open the case" if en else "Otwórz reklamację", link_url=case_url,
+        facts=((_("Numer reklamacji"), case_number),),
+        link_label=_("Otwórz reklamację"), link_url=case_url,
     )
 
 

@@ -12,28 +12,29 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from notices.holidays import add_days
+from notices.i18n import N_, translations
 
 KINDS = {
-    "no_notice_found": ("Nie znalazłem(-am) awizo", "I found no notice"),
-    "was_home": ("Byłem(-am) w domu, nikt nie pukał", "I was at home, nobody knocked"),
-    "repeat_notice_missing": ("Nie było powtórnego awizo", "There was no repeat notice"),
-    "wrong_pickup_point": ("Zła placówka odbioru", "Wrong pickup point"),
-    "other": ("Inna sprawa", "Something else"),
+    "no_notice_found": N_("Nie znalazłem(-am) awizo"),
+    "was_home": N_("Byłem(-am) w domu, nikt nie pukał"),
+    "repeat_notice_missing": N_("Nie było powtórnego awizo"),
+    "wrong_pickup_point": N_("Zła placówka odbioru"),
+    "other": N_("Inna sprawa"),
 }
 # Kinds saying the notice never reached the recipient: an upheld one contests deemed service.
 NOTICE_KINDS = ("no_notice_found", "was_home", "repeat_notice_missing")
 STATUSES = {
-    "open": ("przyjęta", "open"),
-    "in_progress": ("w toku", "in progress"),
-    "awaiting_carrier": ("czeka na wyjaśnienia listonosza", "awaiting the carrier's statement"),
-    "escalated": ("przekazana wyżej, nowy termin", "escalated, new date"),
-    "decided": ("rozpatrzona", "decided"),
+    "open": N_("przyjęta"),
+    "in_progress": N_("w toku"),
+    "awaiting_carrier": N_("czeka na wyjaśnienia listonosza"),
+    "escalated": N_("przekazana wyżej, nowy termin"),
+    "decided": N_("rozpatrzona"),
 }
 OPEN_STATUSES = ("open", "in_progress", "awaiting_carrier", "escalated")
 DECISIONS = {
-    "upheld": ("uznana", "upheld"),
-    "partly_upheld": ("uznana częściowo", "partly upheld"),
-    "rejected": ("nieuznana", "rejected"),
+    "upheld": N_("uznana"),
+    "partly_upheld": N_("uznana częściowo"),
+    "rejected": N_("nieuznana"),
 }
 STATUTORY_DAYS = 30
 DEFAULT_TARGET_WORKING_DAYS = 5
@@ -68,8 +69,7 @@ def escalated_due(previous_due: datetime, statutory_at: datetime, tz: str, *,
     return min(_end_of(day, zone), statutory_at)
 
 
-def label(table: dict[str, tuple[str, str]], code: str, language: str) -> str:
-    pair = table.get(code)
-    if pair is None:
-        return code
-    return pair[0] if language == "pl" else pair[1]
+def label(table: dict[str, str], code: str, language: str) -> str:
+    """The name of ``code`` from one of the tables above, in ``language``."""
+    name = table.get(code)
+    return translations(language).gettext(name) if name is not None else code

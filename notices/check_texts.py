@@ -1,33 +1,41 @@
-"""Checks on an attempt in plain words, Polish and English, with their figures filled in."""
+"""Checks on an attempt in plain words, in the reader's language, with their figures filled in."""
 from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
+
+from notices.i18n import N_, language_or_default, translations
+
 # Short names of the checks, for tables (PL, EN).
 CODE_NAMES = {
-    "far_from_address": ("daleko od adresu", "far from address"),
-    "at_depot": ("w placówce", "at the depot"),
-    "implausible_speed": ("niemożliwa prędkość", "implausible speed"),
-    "burst": ("seria skanów", "burst"),
-    "outside_hours": ("poza godzinami", "outside hours"),
-    "poor_accuracy": ("słaby GPS", "poor accuracy"),
-    "clock_skew": ("zegar urządzenia", "device clock"),
-    "no_notice_printed": ("bez wydruku awiza", "no notice printed"),
-    "late_record": ("zapis z opóźnieniem", "recorded late"),
+    "far_from_address": N_("daleko od adresu"),
+    "at_depot": N_("w placówce"),
+    "implausible_speed": N_("niemożliwa prędkość"),
+    "burst": N_("seria skanów"),
+    "outside_hours": N_("poza godzinami"),
+    "poor_accuracy": N_("słaby GPS"),
+    "clock_skew": N_("zegar urządzenia"),
+    "no_notice_printed": N_("bez wydruku awiza"),
+    "late_record": N_("zapis z opóźnieniem"),
 }
+
+
+def _decimal(text: str, lang: str) -> str:
+    """``text`` with the decimal separator of ``lang`` (Babel's locale data: "2,1" in Polish)."""
+    return text.replace(".", get_decimal_symbol(language_or_default(lang)))
 
 
 def duration(seconds: float, lang: str) -> str:
     """``273600`` → "3 d 4 h" (PL "3 dni 4 godz."); under a day in hours and minutes."""
+    words = translations(lang)
     seconds = int(seconds)
     days, rest = divmod(seconds, 86400)
     hours, minutes = rest // 3600, rest % 3600 // 60
-    if lang == "pl":
-        parts = [f"{days} {'dzień' if days == 1 else 'dni'}" if days else "", f"{hours} godz." if hours else "",
-                 f"{minutes} min" if minutes and not days else ""]
-    else:
-        parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
-    return " ".join(p for p in parts if p) or ("0 min")
+    parts = [words.ngettext("{n} dzień", "{n} dni", days).format(n=days) if days else "",
+             words.gettext("{n} godz.").format(n=hours) if hours else "",
+             words.gettext("{n} min").format(n=minutes) if minutes and not days else ""]
+    return " ".join(p for p in parts if p) or words.gettext("{n} min").format(n=0)
 
 
 def distance(metres: float, lang: str) -> str:
@@ -35,57 +43,51 @@ def distance(metres: float, lang: str) -> str:
     if metres < 1000:
         return f"{round(metres, -1):.0f} m" if metres >= 10 else f"{round(metres):.0f} m"
     text = f"{metres / 1000:.1f} km"
-    return text.replace(".", ",") if lang == "pl" else text
+    return _decimal(text, lang)
 
 
 def distance_sentence(metres: float, lang: str) -> str:
     """The distance from the address as the record page says it."""
-    if lang == "pl":
-        return f"zeskanowano {distance(metres, lang)} od Twojego adresu"
-    return f"scanned {distance(metres, lang)} from your address"
+    return translations(lang).gettext("zeskanowano {distance} od Twojego adresu").format(distance=distance(metres, lang))
 
 
 def _number(value: object, lang: str) -> str:
     text = f"{value:g}" if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if lang == "pl" else text
+    return _decimal(text, lang)
+
+
+TEXTS = {
+    "far_from_address": N_("Skan wykonano {distance} od adresu adresata (dopuszczalne do {threshold})."),
+    "at_depot": N_("Skan wykonano w placówce {pickup_point} ({depot_distance} od niej), a nie pod adresem."),
+    "implausible_speed": N_("Poprzedni skan doręczyciela był {distance} dalej i {seconds} s wcześniej: to "
+                            "{speed_kmh} km/h, prędkość nieosiągalna dla doręczyciela."),
+    "burst": N_("{attempts} prób doręczenia pod {addresses} różnymi adresami w ciągu {window_s} s."),
+    "outside_hours": N_("Skan o {local_time}, poza godzinami doręczeń ({hours})."),
+    "poor_accuracy": N_("Niska dokładność pozycji GPS: ±{accuracy_m} m (próg {limit_m} m)."),
+    "clock_skew": N_("Zegar urządzenia różnił się od zegara serwera o {skew_s} s (tolerancja {tolerance_s} s)."),
+    "no_notice_printed": N_("Odnotowano pozostawienie awiza, ale na urządzeniu nie wydrukowano awiza papierowego."),
+    "late_record": N_("Próbę zapisano w systemie {delay} po czasie podanym przez doręczyciela (tolerancja {tolerance})."),
+}
 
 
 def text(check: dict[str, Any], lang: str) -> str:
-    """The sentence for one check (``{"code", ...figures}``) in ``lang`` ("pl" or "en")."""
-    pl = lang == "pl"
+    """The sentence for one check (``{"code", ...figures}``) in ``lang``."""
     code = check["code"]
-    f = {k: _number(v, lang) for k, v in check.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    if code == "far_from_address":
-        d, t = distance(check["distance_m"], lang), distance(check["threshold_m"], lang)
-        return (f"Skan wykonano {d} od adresu adresata (dopuszczalne do {t})." if pl
-                else f"Scanned {d} from the recipient's address (allowed up to {t}).")
-    if code == "at_depot":
-        d = distance(check["depot_distance_m"], lang)
-        return (f"Skan wykonano w placówce {check['pickup_point']} ({d} od niej), a nie pod adresem." if pl
-                else f"Scanned at the depot / pickup point {check['pickup_point']} ({d} from it), not at the address.")
-    if code == "implausible_speed":
-        d = distance(check["distance_m"], lang)
-        return (f"Poprzedni skan doręczyciela był {d} dalej i {f['seconds']} s wcześniej: to {f['speed_kmh']} km/h, "
-                "prędkość nieosiągalna dla doręczyciela." if pl
-                else f"The carrier's previous scan was {d} away and {f['seconds']} s earlier: {f['speed_kmh']} km/h, "
-                "a speed no courier reaches.")
-    if code == "burst":
-        return (f"{f['attempts']} prób doręczenia pod {f['addresses']} różnymi adresami w ciągu {f['window_s']} s." if pl
-                else f"{f['attempts']} attempts at {f['addresses']} different addresses within {f['window_s']} s.")
-    if code == "outside_hours":
-        return (f"Skan o {check['local_time']}, poza godzinami doręczeń ({check['hours']})." if pl
-                else f"Scanned at {check['local_time']}, outside delivery hours ({check['hours']}).")
-    if code == "poor_accuracy":
-        return (f"Niska dokładność pozycji GPS: ±{f['accuracy_m']} m (próg {f['limit_m']} m)." if pl
-                else f"Poor GPS accuracy: ±{f['accuracy_m']} m (limit {f['limit_m']} m).")
-    if code == "clock_skew":
-        return (f"Zegar urządzenia różnił się od zegara serwera o {f['skew_s']} s (tolerancja {f['tolerance_s']} s)." if pl
-                else f"The device clock differed from the server clock by {f['skew_s']} s (tolerance {f['tolerance_s']} s).")
-    if code == "no_notice_printed":
-        return ("Odnotowano pozostawienie awiza, ale na urządzeniu nie wydrukowano awiza papierowego." if pl
-                else "A notice was recorded as left, but no paper notice was printed on the handheld.")
+    if code not in TEXTS:
+        return str(code).replace("_", " ")
+    values: dict[str, Any] = {k: v for k, v in check.items() if isinstance(v, str)}
+    values.update({k: _number(v, lang) for k, v in check.items()
+                   if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    for name in ("distance_m", "threshold_m", "depot_distance_m"):
+        if isinstance(check.get(name), (int, float)):
+            values[name.removesuffix("_m")] = distance(check[name], lang)
     if code == "late_record":
-        delay, tolerance = duration(check["delay_s"], lang), duration(check["tolerance_s"], lang)
-        return (f"Próbę zapisano w systemie {delay} po czasie podanym przez doręczyciela (tolerancja {tolerance})." if pl
-                else f"The attempt reached the system {delay} after the time the carrier gave (tolerance {tolerance}).")
-    return str(code).replace("_", " ")
+        values["delay"], values["tolerance"] = duration(check["delay_s"], lang), duration(check["tolerance_s"], lang)
+    return translations(lang).gettext(TEXTS[code]).format_map(_Missing(values))
+
+
+class _Missing(dict[str, Any]):
+    """A figure an old stored check lacks shows as a dash instead of failing the page."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 
+from notices.i18n import N_
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
-COMMITMENT_TEXT = (
+COMMITMENT_TEXT = N_(
     "Nadawca zarejestrował skrót SHA-256 treści przesyłki razem z przesyłką, przed pierwszą próbą "
     "doręczenia; skrót jest wpisem rejestru zdarzeń. Plik, którego SHA-256 jest równy temu skrótowi, "
-    "to treść, do której nadawca się zobowiązał. Dowodzi to, co nadawca wysłał, a nie że adresat ją przeczytał.",
-    "The sender registered the SHA-256 digest of the letter's content with the item, before the first "
-    "delivery attempt; the digest is an entry in the log. A file whose SHA-256 equals this digest is the "
-    "content the sender committed to. It proves what the sender sent, not that the recipient read it.",
-)
+    "to treść, do której nadawca się zobowiązał. Dowodzi to, co nadawca wysłał, a nie że adresat ją przeczytał.")
+"""What the content digest on a proof means (a Polish msgid, translated where it is shown)."""
 
 
 def content_sha256(value: object) -> str:

@@ -6,17 +6,20 @@ list of attempts (1 is the first).
 """
 from __future__ import annotations
 
+from notices.i18n import LANGUAGES, N_, translations
+
+CORRECTED_BY = N_("Poprawione przez doręczyciela zaraz po zapisie — właściwy wynik w próbie {number}.")
+CORRECTS = N_("Poprawka próby {number}: doręczyciel najpierw zapisał inny wynik; obie pozycje zostają w zapisie.")
+
 
 def correction_text(corrected_by: int | None, corrects: int | None) -> dict[str, str] | None:
-    """``{"pl", "en"}`` for an attempt corrected by attempt number ``corrected_by``, or one that
-    corrects attempt number ``corrects``; ``None`` for an attempt that is neither."""
+    """The text in every language (``{"pl", "en", "uk"}``) for an attempt corrected by attempt
+    number ``corrected_by``, or one that corrects attempt number ``corrects``; ``None`` for an
+    attempt that is neither."""
     if corrected_by is not None:
-        return {"pl": f"Poprawione przez doręczyciela zaraz po zapisie — właściwy wynik w próbie {corrected_by}.",
-                "en": f"Corrected by the carrier just after it was recorded: the right outcome is attempt "
-                      f"{corrected_by}."}
-    if corrects is not None:
-        return {"pl": f"Poprawka próby {corrects}: doręczyciel najpierw zapisał inny wynik; obie pozycje "
-                      "zostają w zapisie.",
-                "en": f"Correction of attempt {corrects}: the carrier first recorded another outcome; both "
-                      "stay in the record."}
-    return None
+        wording, number = CORRECTED_BY, corrected_by
+    elif corrects is not None:
+        wording, number = CORRECTS, corrects
+    else:
+        return None
+    return {lang: translations(lang).gettext(wording).format(number=number) for lang in LANGUAGES}

@@ -1,14 +1,16 @@
 """Wording of the lifecycle alerts: repeat notice, reminder, and the end told to the sender.
 
-Pure functions in Polish and English. Dates are local dates (the caller converts to the
-operator's time zone); SMS texts and their budgets are in :mod:`notices.sms_texts`.
+Pure functions in the recipient's language (gettext catalogs, Polish msgids). Dates are local
+dates (the caller converts to the operator's time zone); SMS texts and their budgets are in
+:mod:`notices.sms_texts`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from notices.messages import EmailContent, language_or_default
+from notices.i18n import language_or_default, translations
+from notices.messages import EmailContent
 from notices.sms_texts import SmsFacts, render_sms
 
 
@@ -41,16 +43,12 @@ def _dt(value: datetime | None) -> str:
     return "—" if value is None else f"{_d(value.date())} {value.hour:02d}:{value.minute:02d}"
 
 
-def _consequence(alert: LifecycleAlert, en: bool) -> str:
+def _consequence(alert: LifecycleAlert) -> str:
+    _ = translations(alert.language).gettext
     if alert.deemed_served_on:
-        if en:
-            return (f"If it is not collected, the letter is deemed served on {_d(alert.deemed_served_on)} "
-                    "(legally delivered, even unopened) and returned to the sender.")
-        return (f"Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(alert.deemed_served_on)} "
-                "(skutek prawny jak przy odbiorze) i wraca do nadawcy.")
-    if en:
-        return "If it is not collected by then, it is returned to the sender."
-    return "Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy."
+        return _("Jeśli nie zostanie odebrana, pismo uważa się za doręczone {date} "
+                 "(skutek prawny jak przy odbiorze) i wraca do nadawcy.").format(date=_d(alert.deemed_served_on))
+    return _("Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy.")
 
 
 def _sms(kind: str, alert: LifecycleAlert) -> str:
@@ -80,57 +78,48 @@ def deemed_served_sms(alert: LifecycleAlert) -> str:
 
 
 def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
-    en = language_or_default(alert.language) == "en"
+    _ = translations(alert.language).gettext
     facts: tuple[tuple[str, str], ...] = (
-        (("Item" if en else "Przesyłka"), alert.tracking_number),
-        (("From" if en else "Nadawca"), alert.sender_name or ("—")),
-        (("Where" if en else "Gdzie"), f"{alert.pickup_name}, {alert.pickup_address}"),
-        (("Collect by" if en else "Odbiór do"), _d(alert.collect_by)),
+        (_("Przesyłka"), alert.tracking_number),
+        (_("Nadawca"), alert.sender_name or ("—")),
+        (_("Gdzie"), f"{alert.pickup_name}, {alert.pickup_address}"),
+        (_("Odbiór do"), _d(alert.collect_by)),
     )
     if alert.deemed_served_on:
-        facts += ((("Deemed served on" if en else "Doręczenie uznane za dokonane"), _d(alert.deemed_served_on)),)
+        facts += ((_("Doręczenie uznane za dokonane"), _d(alert.deemed_served_on)),)
     if kind == "repeat_notice":
-        subject = (f"Repeat notice: item {alert.tracking_number} still awaits collection" if en
-                   else f"Powtórne awizo: przesyłka {alert.tracking_number} nadal czeka na odbiór")
-        heading = "Repeat notice" if en else "Powtórne awizo"
-        first = ("Your registered item has not been collected yet. A repeat notice is due to be left at your "
-                 "address; you will be told when the carrier has left it." if en else
-                 "Twoja przesyłka polecona nie została jeszcze odebrana. Przypada termin pozostawienia "
-                 "powtórnego awizo pod Twoim adresem; napiszemy, gdy doręczyciel je pozostawi.")
+        subject = _("Powtórne awizo: przesyłka {number} nadal czeka na odbiór").format(number=alert.tracking_number)
+        heading = _("Powtórne awizo")
+        first = _("Twoja przesyłka polecona nie została jeszcze odebrana. Przypada termin pozostawienia "
+                  "powtórnego awizo pod Twoim adresem; napiszemy, gdy doręczyciel je pozostawi.")
     elif kind == "repeat_notice_left":
-        subject = (f"Repeat notice left: item {alert.tracking_number} still awaits collection" if en
-                   else f"Powtórne awizo pozostawione: przesyłka {alert.tracking_number} czeka na odbiór")
-        heading = "Repeat notice left" if en else "Powtórne awizo pozostawione"
-        first = (f"A repeat notice was left at your address at {_dt(alert.repeat_notice_left_at)}." if en else
-                 f"Powtórne awizo zostało pozostawione pod Twoim adresem {_dt(alert.repeat_notice_left_at)}.")
+        subject = _("Powtórne awizo pozostawione: przesyłka {number} czeka na odbiór").format(
+            number=alert.tracking_number)
+        heading = _("Powtórne awizo pozostawione")
+        first = _("Powtórne awizo zostało pozostawione pod Twoim adresem {time}.").format(
+            time=_dt(alert.repeat_notice_left_at))
     elif kind == "deemed_served":
-        subject = (f"Letter {alert.tracking_number} is deemed served on {_d(alert.deemed_served_on)}" if en
-                   else f"Pismo {alert.tracking_number} uznane za doręczone {_d(alert.deemed_served_on)}")
-        heading = "Deemed served" if en else "Doręczenie uznane za dokonane"
-        first = (f"The letter was not collected by {_d(alert.collect_by)}. Both notices were left, so under the "
-                 f"Code of Administrative Procedure (art. 44) it is deemed served on {_d(alert.deemed_served_on)}, "
-                 "with the same legal effect as if you had received it; any time limit it sets runs from "
-                 "that day. The letter is returned to the sender; ask the sender for a copy." if en else
-                 f"Pismo nie zostało odebrane do {_d(alert.collect_by)}. Oba awizo zostały pozostawione, więc "
-                 f"zgodnie z art. 44 KPA uważa się je za doręczone {_d(alert.deemed_served_on)}, ze skutkiem "
-                 "prawnym takim jak odbiór; terminy, które w nim wyznaczono, biegną od tego dnia. Pismo wraca "
-                 "do nadawcy; o jego kopię prosimy zwrócić się do nadawcy.")
+        subject = _("Pismo {number} uznane za doręczone {deemed}").format(
+            number=alert.tracking_number, deemed=_d(alert.deemed_served_on))
+        heading = _("Doręczenie uznane za dokonane")
+        first = _("Pismo nie zostało odebrane do {collect_by}. Oba awizo zostały pozostawione, więc "
+                  "zgodnie z art. 44 KPA uważa się je za doręczone {deemed}, ze skutkiem "
+                  "prawnym takim jak odbiór; terminy, które w nim wyznaczono, biegną od tego dnia. Pismo wraca "
+                  "do nadawcy; o jego kopię prosimy zwrócić się do nadawcy.").format(
+                      collect_by=_d(alert.collect_by), deemed=_d(alert.deemed_served_on))
     else:
-        subject = (f"Tomorrow is the last day to collect item {alert.tracking_number}" if en
-                   else f"Jutro mija termin odbioru przesyłki {alert.tracking_number}")
-        heading = "Last day tomorrow" if en else "Jutro ostatni dzień"
-        first = (f"You can collect the item until {_d(alert.collect_by)}." if en
-                 else f"Przesyłkę można odebrać do {_d(alert.collect_by)}.")
-    paragraphs: tuple[str, ...] = (first,) if kind == "deemed_served" else (first, _consequence(alert, en))
+        subject = _("Jutro mija termin odbioru przesyłki {number}").format(number=alert.tracking_number)
+        heading = _("Jutro ostatni dzień")
+        first = _("Przesyłkę można odebrać do {date}.").format(date=_d(alert.collect_by))
+    paragraphs: tuple[str, ...] = (first,) if kind == "deemed_served" else (first, _consequence(alert))
     if alert.addressee:
-        subject += f" (for {alert.addressee})" if en else f" (adresat: {alert.addressee})"
-        paragraphs += ((f"You get this as an authorised person; the item is addressed to {alert.addressee}.",)
-                       if en else (f"Otrzymujesz tę wiadomość jako osoba upoważniona; przesyłka jest "
-                                   f"zaadresowana do: {alert.addressee}.",))
+        subject += _(" (adresat: {addressee})").format(addressee=alert.addressee)
+        paragraphs += (_("Otrzymujesz tę wiadomość jako osoba upoważniona; przesyłka jest zaadresowana do: "
+                         "{addressee}.").format(addressee=alert.addressee),)
     return EmailContent(
-        language="en" if en else "pl", subject=subject, heading=heading,
+        language=language_or_default(alert.language), subject=subject, heading=heading,
         paragraphs=paragraphs, facts=facts,
-        link_label="The item's record" if en else "Historia przesyłki", link_url=alert.verify_url,
+        link_label=_("Historia przesyłki"), link_url=alert.verify_url,
     )
 
 
@@ -151,58 +140,41 @@ def deemed_served_email_content(alert: LifecycleAlert) -> EmailContent:
     return _recipient_email(alert, "deemed_served")
 
 
-
-
-
 def outcome_email_content(alert: LifecycleAlert, outcome: str) -> EmailContent:
     """To the sender: the item was not collected; deemed served (with the date) or returned."""
-    en = language_or_default(alert.language) == "en"
+    _ = translations(alert.language).gettext
     ref = f" ({alert.sender_reference})" if alert.sender_reference else ""
+    values = {"number": alert.tracking_number, "ref": ref, "collect_by": _d(alert.collect_by),
+              "deemed": _d(alert.deemed_served_on)}
     if outcome == "deemed_served":
-        subject = (f"Item {alert.tracking_number}{ref} deemed served on {_d(alert.deemed_served_on)}" if en
-                   else f"Przesyłka {alert.tracking_number}{ref} uznana za doręczoną {_d(alert.deemed_served_on)}")
-        first = (f"The item was not collected by {_d(alert.collect_by)}. Service is deemed made on "
-                 f"{_d(alert.deemed_served_on)} (Code of Administrative Procedure, art. 44); the letter is "
-                 "being returned to you." if en else
-                 f"Przesyłka nie została odebrana do {_d(alert.collect_by)}. Doręczenie uważa się za dokonane "
-                 f"{_d(alert.deemed_served_on)} (art. 44 KPA); pismo wraca do nadawcy.")
+        subject = _("Przesyłka {number}{ref} uznana za doręczoną {deemed}").format(**values)
+        first = _("Przesyłka nie została odebrana do {collect_by}. Doręczenie uważa się za dokonane "
+                  "{deemed} (art. 44 KPA); pismo wraca do nadawcy.").format(**values)
     elif outcome == "deemed_service_not_established":
-        subject = (f"Item {alert.tracking_number}{ref} not collected: deemed service NOT established" if en
-                   else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: brak podstaw do uznania doręczenia")
-        first = (f"The item was not collected by {_d(alert.collect_by)}, but service cannot be deemed made: "
-                 "there is no record of the repeat notice being left at the address in time (Code of "
-                 "Administrative Procedure, art. 44 needs both notices). Do not treat the letter as served; "
-                 "it is being returned to you." if en else
-                 f"Przesyłka nie została odebrana do {_d(alert.collect_by)}, ale doręczenia nie można uznać "
-                 "za dokonane: brak zapisu, że powtórne awizo zostało w terminie pozostawione pod adresem "
-                 "(art. 44 KPA wymaga obu awizo). Prosimy nie traktować pisma jako doręczonego; "
-                 "pismo wraca do nadawcy.")
+        subject = _("Przesyłka {number}{ref} nieodebrana: brak podstaw do uznania doręczenia").format(**values)
+        first = _("Przesyłka nie została odebrana do {collect_by}, ale doręczenia nie można uznać "
+                  "za dokonane: brak zapisu, że powtórne awizo zostało w terminie pozostawione pod adresem "
+                  "(art. 44 KPA wymaga obu awizo). Prosimy nie traktować pisma jako doręczonego; "
+                  "pismo wraca do nadawcy.").format(**values)
     else:
-        subject = (f"Item {alert.tracking_number}{ref} not collected: returned to sender" if en
-                   else f"Przesyłka {alert.tracking_number}{ref} nieodebrana: zwrot do nadawcy")
-        first = (f"The item was not collected by {_d(alert.collect_by)} and is being returned to you." if en
-                 else f"Przesyłka nie została odebrana do {_d(alert.collect_by)} i wraca do nadawcy.")
+        subject = _("Przesyłka {number}{ref} nieodebrana: zwrot do nadawcy").format(**values)
+        first = _("Przesyłka nie została odebrana do {collect_by} i wraca do nadawcy.").format(**values)
     return EmailContent(
-        language="en" if en else "pl", subject=subject,
-        heading="Not collected" if en else "Przesyłka nieodebrana",
-        paragraphs=(first,), facts=((("Item" if en else "Przesyłka"), alert.tracking_number),),
-        link_label="The item's record and proof" if en else "Historia i dowód doręczenia",
+        language=language_or_default(alert.language), subject=subject,
+        heading=_("Przesyłka nieodebrana"),
+        paragraphs=(first,), facts=((_("Przesyłka"), alert.tracking_number),),
+        link_label=_("Historia i dowód doręczenia"),
         link_url=alert.verify_url,
     )
 
 
 def deadline_sentence(language: str, collect_by: date, deemed_served_on: date | None) -> str:
     """The dates in plain words, for records, pages and the paper notice."""
-    if language_or_default(language) == "en":
-        text = f"The item can be collected until {_d(collect_by)}."
-        if deemed_served_on:
-            text += (f" If it is not collected, the letter is deemed served on {_d(deemed_served_on)}, "
-                     "with the same legal effect as if it had been received.")
-        return text
-    text = f"Przesyłkę można odebrać do {_d(collect_by)}."
+    _ = translations(language).gettext
+    text = _("Przesyłkę można odebrać do {date}.").format(date=_d(collect_by))
     if deemed_served_on:
-        text += (f" Jeśli nie zostanie odebrana, pismo uważa się za doręczone {_d(deemed_served_on)} "
-                 "— ze skutkiem prawnym takim jak odbiór.")
+        text += " " + _("Jeśli nie zostanie odebrana, pismo uważa się za doręczone {date} "
+                        "— ze skutkiem prawnym takim jak odbiór.").format(date=_d(deemed_served_on))
     return text
 
 
@@ -214,47 +186,35 @@ def state_sentence(language: str, status: str, collect_by: date, deemed_served_o
     collected, … deemed served on …"); once the last day has passed the sentence says what
     happened instead, never what would happen.
     """
-    en = language_or_default(language) == "en"
+    _ = translations(language).gettext
     if status in ("collected", "delivered"):
-        if en:
-            return f"The item was collected on {_d(collected_on)}." if collected_on else "The item was collected."
-        return f"Przesyłka została odebrana {_d(collected_on)}." if collected_on else "Przesyłka została odebrana."
+        if collected_on:
+            return _("Przesyłka została odebrana {date}.").format(date=_d(collected_on))
+        return _("Przesyłka została odebrana.")
     if status == "deemed_served":
-        if en:
-            return (f"The item was not collected by {_d(collect_by)}. The letter was deemed served on "
-                    f"{_d(deemed_served_on)}, with the same legal effect as if it had been received, and is "
-                    "returned to the sender.")
-        return (f"Przesyłka nie została odebrana do {_d(collect_by)}. Pismo uznano za doręczone "
-                f"{_d(deemed_served_on)} — ze skutkiem prawnym takim jak odbiór — i wraca do nadawcy.")
+        return _("Przesyłka nie została odebrana do {collect_by}. Pismo uznano za doręczone "
+                 "{deemed} — ze skutkiem prawnym takim jak odbiór — i wraca do nadawcy.").format(
+                     collect_by=_d(collect_by), deemed=_d(deemed_served_on))
     if status == "deemed_service_not_established":
         return not_established_sentence(language)
     if status == "returned":
-        if en:
-            return f"The item was not collected by {_d(collect_by)} and is returned to the sender."
-        return f"Przesyłka nie została odebrana do {_d(collect_by)} i wraca do nadawcy."
+        return _("Przesyłka nie została odebrana do {date} i wraca do nadawcy.").format(date=_d(collect_by))
     if today > collect_by:  # the last day is over; the sweep has not recorded the outcome yet
-        if en:
-            return (f"The item was not collected by {_d(collect_by)}, the last day to collect it; "
-                    "what follows is being recorded.")
-        return (f"Przesyłka nie została odebrana do {_d(collect_by)}, ostatniego dnia odbioru; "
-                "dalszy los przesyłki jest właśnie zapisywany.")
-    waiting = "The item awaits collection. " if en else "Przesyłka czeka na odbiór. "
-    return waiting + deadline_sentence(language, collect_by, deemed_served_on)
+        return _("Przesyłka nie została odebrana do {date}, ostatniego dnia odbioru; "
+                 "dalszy los przesyłki jest właśnie zapisywany.").format(date=_d(collect_by))
+    return _("Przesyłka czeka na odbiór.") + " " + deadline_sentence(language, collect_by, deemed_served_on)
 
 
 def not_established_sentence(language: str) -> str:
     """For the record of an uncollected official letter whose repeat notice is not evidenced."""
-    if language_or_default(language) == "en":
-        return ("The item was not collected, and service is NOT deemed made: there is no record of the repeat "
-                "notice being left in time. The letter is returned to the sender.")
-    return ("Przesyłka nie została odebrana, a doręczenia NIE uznaje się za dokonane: brak zapisu, że powtórne "
-            "awizo zostało pozostawione w terminie. Pismo wraca do nadawcy.")
+    _ = translations(language).gettext
+    return _("Przesyłka nie została odebrana, a doręczenia NIE uznaje się za dokonane: brak zapisu, że powtórne "
+             "awizo zostało pozostawione w terminie. Pismo wraca do nadawcy.")
 
 
 def late_record_sentence(language: str, claimed: datetime, recorded: datetime) -> str:
     """When the notice reached the system long after the time the carrier gave (local times)."""
-    if language_or_default(language) == "en":
-        return (f"The carrier gave {_dt(claimed)} as the time of the notice, but it reached the system only on "
-                f"{_dt(recorded)}; the dates above run from the time the carrier gave.")
-    return (f"Doręczyciel podał {_dt(claimed)} jako czas pozostawienia awiza, ale trafiło ono do systemu dopiero "
-            f"{_dt(recorded)}; terminy powyżej liczą się od czasu podanego przez doręczyciela.")
+    _ = translations(language).gettext
+    return _("Doręczyciel podał {claimed} jako czas pozostawienia awiza, ale trafiło ono do systemu dopiero "
+             "{recorded}; terminy powyżej liczą się od czasu podanego przez doręczyciela.").format(
+                 claimed=_dt(claimed), recorded=_dt(recorded))

@@ -1,4 +1,4 @@
-"""Wording of the alerts sent to recipients, in Polish and English.
+"""Wording of the alerts sent to recipients, in their language (gettext catalogs, Polish msgids).
 
 Pure functions: they take plain values and return text. Dates are formatted in the
 operator's local time by the caller-provided ``deadline_local`` (an aware datetime).
@@ -12,14 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from notices.i18n import LANGUAGES, language_or_default, translations
 from notices.sms_texts import SmsFacts, render_sms
 
-LANGUAGES = ("pl", "en")
-
-
-def language_or_default(code: str | None) -> str:
-    code = (code or "pl").lower()[:2]
-    return code if code in LANGUAGES else "pl"
+__all__ = ["LANGUAGES", "EmailContent", "NoticeAlert", "language_or_default"]
 
 
 @dataclass(frozen=True)
@@ -69,60 +65,34 @@ def notice_sms(alert: NoticeAlert) -> str:
 
 
 def notice_email_content(alert: NoticeAlert) -> EmailContent:
+    _ = translations(alert.language).gettext
     sender = alert.sender_name
-    if language_or_default(alert.language) == "en":
-        if alert.deemed_service_local:
-            consequence = ("If it is not collected, the letter is deemed served on "
-                           f"{_date(alert.deemed_service_local)} and returned to the sender.")
-        else:
-            consequence = "If it is not collected by then, it is returned to the sender."
-        return EmailContent(
-            language="en",
-            subject=f"Notice: registered item {alert.tracking_number} awaits collection"
-            + (f" (for {alert.addressee})" if alert.addressee else ""),
-            heading="A registered item awaits you",
-            paragraphs=(
-                "We tried to deliver a registered item to you, but nobody could take it.",
-                "A paper notice was left at your address; this message is in addition to it.",
-            ) + ((f"You get this as an authorised person; the item is addressed to {alert.addressee}.",)
-                 if alert.addressee else ()),
-            facts=(
-                ("Item", alert.tracking_number + (f" from {sender}" if sender else "")),
-                ("Collect it at", f"{alert.pickup_name}, {alert.pickup_address}"),
-                ("Collect by", _date(alert.deadline_local)),
-            ),
-            closing=(consequence,
-                     f"No paper notice in your mailbox? File a complaint, you get a case number at once: "
-                     f"{alert.verify_url}/cases/new?from=alert")
-            + ((f"Alerts for every item to your address: {alert.signup_url}",) if alert.signup_url else ()),
-            link_label="The record of this delivery attempt",
-            link_url=alert.verify_url,
-        )
     if alert.deemed_service_local:
-        consequence = ("Jeśli przesyłka nie zostanie odebrana, pismo uznaje się za doręczone "
-                       f"{_date(alert.deemed_service_local)} i wraca do nadawcy.")
+        consequence = _("Jeśli przesyłka nie zostanie odebrana, pismo uznaje się za doręczone "
+                        "{date} i wraca do nadawcy.").format(date=_date(alert.deemed_service_local))
     else:
-        consequence = "Jeśli nie zostanie odebrana w tym terminie, wróci do nadawcy."
+        consequence = _("Jeśli nie zostanie odebrana w tym terminie, wróci do nadawcy.")
     return EmailContent(
-        language="pl",
-        subject=f"Awizo: przesyłka polecona {alert.tracking_number} czeka na odbiór"
-        + (f" (adresat: {alert.addressee})" if alert.addressee else ""),
-        heading="Czeka na Ciebie przesyłka polecona",
+        language=language_or_default(alert.language),
+        subject=_("Awizo: przesyłka polecona {number} czeka na odbiór").format(number=alert.tracking_number)
+        + (_(" (adresat: {addressee})").format(addressee=alert.addressee) if alert.addressee else ""),
+        heading=_("Czeka na Ciebie przesyłka polecona"),
         paragraphs=(
-            "Próbowaliśmy doręczyć Ci przesyłkę poleconą, ale nikt nie mógł jej odebrać.",
-            "W skrzynce zostawiliśmy papierowe awizo; ta wiadomość jest dodatkiem do niego.",
-        ) + ((f"Otrzymujesz tę wiadomość jako osoba upoważniona; przesyłka jest zaadresowana do: "
-              f"{alert.addressee}.",) if alert.addressee else ()),
+            _("Próbowaliśmy doręczyć Ci przesyłkę poleconą, ale nikt nie mógł jej odebrać."),
+            _("W skrzynce zostawiliśmy papierowe awizo; ta wiadomość jest dodatkiem do niego."),
+        ) + ((_("Otrzymujesz tę wiadomość jako osoba upoważniona; przesyłka jest zaadresowana do: "
+                "{addressee}.").format(addressee=alert.addressee),) if alert.addressee else ()),
         facts=(
-            ("Przesyłka", alert.tracking_number + (f" od: {sender}" if sender else "")),
-            ("Odbiór w", f"{alert.pickup_name}, {alert.pickup_address}"),
-            ("Odbierz do", _date(alert.deadline_local)),
+            (_("Przesyłka"), alert.tracking_number + (_(" od: {sender}").format(sender=sender) if sender else "")),
+            (_("Odbiór w"), f"{alert.pickup_name}, {alert.pickup_address}"),
+            (_("Odbierz do"), _date(alert.deadline_local)),
         ),
         closing=(consequence,
-                 f"Nie ma awizo w skrzynce? Złóż reklamację, numer dostaniesz od razu: "
-                 f"{alert.verify_url}/cases/new?from=alert")
-        + ((f"Alerty o wszystkich przesyłkach na Twój adres: {alert.signup_url}",) if alert.signup_url else ()),
-        link_label="Zapis tej próby doręczenia",
+                 _("Nie ma awizo w skrzynce? Złóż reklamację, numer dostaniesz od razu: {url}").format(
+                     url=f"{alert.verify_url}/cases/new?from=alert"))
+        + ((_("Alerty o wszystkich przesyłkach na Twój adres: {url}").format(url=alert.signup_url),)
+           if alert.signup_url else ()),
+        link_label=_("Zapis tej próby doręczenia"),
         link_url=alert.verify_url,
     )
 
@@ -143,53 +113,38 @@ def email_text(content: EmailContent) -> str:
 
 
 def unsubscribe_footer(language: str, url: str) -> str:
-    if language_or_default(language) == "en":
-        return f"You receive this because your address was given for Awizo alerts. Unsubscribe: {url}"
-    return f"Otrzymujesz tę wiadomość, bo Twój adres podano do powiadomień Awizo. Wypisz się: {url}"
+    _ = translations(language).gettext
+    return _("Otrzymujesz tę wiadomość, bo Twój adres podano do powiadomień Awizo. Wypisz się: {url}").format(url=url)
 
 
 def manage_footer(language: str, url: str) -> str:
-    if language_or_default(language) == "en":
-        return f"Change or stop your alerts: {url}"
-    return f"Zmień lub wyłącz powiadomienia: {url}"
+    _ = translations(language).gettext
+    return _("Zmień lub wyłącz powiadomienia: {url}").format(url=url)
 
 
 # -- when one channel fails, the other one tells the recipient --------------------------------
 
 def sms_failed_email(language: str, tracking_number: str, masked_phone: str, verify_url: str) -> EmailContent:
     """Told by e-mail: the SMS alert about an item could not be delivered to the number."""
-    if language_or_default(language) == "en":
-        return EmailContent(
-            language="en",
-            subject=f"We could not text you about item {tracking_number}",
-            heading="Your SMS alert did not arrive",
-            paragraphs=(
-                f"The SMS alert about registered item {tracking_number} could not be delivered "
-                f"to {masked_phone}.",
-                "Please check the phone number you gave the sender. The item's record is below.",
-            ),
-            link_label="The record of the item", link_url=verify_url,
-        )
+    _ = translations(language).gettext
     return EmailContent(
-        language="pl",
-        subject=f"Nie udało się wysłać SMS o przesyłce {tracking_number}",
-        heading="SMS z powiadomieniem nie dotarł",
+        language=language_or_default(language),
+        subject=_("Nie udało się wysłać SMS o przesyłce {number}").format(number=tracking_number),
+        heading=_("SMS z powiadomieniem nie dotarł"),
         paragraphs=(
-            f"Nie udało się doręczyć SMS o przesyłce poleconej {tracking_number} na numer "
-            f"{masked_phone}.",
-            "Sprawdź numer telefonu podany nadawcy. Zapis przesyłki znajdziesz poniżej.",
+            _("Nie udało się doręczyć SMS o przesyłce poleconej {number} na numer {phone}.").format(
+                number=tracking_number, phone=masked_phone),
+            _("Sprawdź numer telefonu podany nadawcy. Zapis przesyłki znajdziesz poniżej."),
         ),
-        link_label="Zapis przesyłki", link_url=verify_url,
+        link_label=_("Zapis przesyłki"), link_url=verify_url,
     )
 
 
 def email_failed_sms(language: str, tracking_number: str, verify_url: str) -> str:
     """Told by SMS: the e-mail alert about an item bounced."""
-    if language_or_default(language) == "en":
-        text = f"Awizo: our e-mail about item {tracking_number} bounced. Check your address. {verify_url}"
-    else:
-        text = f"Awizo: e-mail o przesyłce {tracking_number} nie dotarł. Sprawdź adres. {verify_url}"
-    return text
+    _ = translations(language).gettext
+    return _("Awizo: e-mail o przesyłce {number} nie dotarł. Sprawdź adres. {url}").format(
+        number=tracking_number, url=verify_url)
 
 
 # -- opt-out and opt-in confirmations ---------------------------------------------------------

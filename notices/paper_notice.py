@@ -1,4 +1,4 @@
-"""The wording of the paper notice (awizo) a carrier prints and leaves, in Polish and English.
+"""The wording of the paper notice (awizo) a carrier prints and leaves, in Polish and the item's language.
 
 Readable at a glance: what arrived, where and until when to collect it, what happens if it
 is not collected, and where to see the record (the QR code). Plain data in, strings out.
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from notices.i18n import LANGUAGES, N_, translations
 
 
 @dataclass(frozen=True)
@@ -31,43 +33,67 @@ def _date(value: datetime) -> str:
 
 
 def notice_text(facts: NoticeFacts, language: str) -> dict[str, str]:
-    """The blocks of the notice in ``language`` ("pl" or "en")."""
-    pl = language == "pl"
+    """The blocks of the notice in ``language`` (the gettext catalogs; Polish is the source)."""
+    _ = translations(language).gettext
     if facts.deemed_service:
-        otherwise = (
-            f"Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu {facts.hold_days} dni "
-            f"od pierwszego awiza zostanie uznana za doręczoną {_date(facts.collect_by)} (art. 44 KPA) "
-            "i wróci do nadawcy."
-            if pl else
-            f"If you do not collect it, a repeat notice will be left. If it is still not collected within "
-            f"{facts.hold_days} days of this first notice, it is deemed served on {_date(facts.collect_by)} "
-            "(Polish KPA art. 44) and returned to the sender.")
+        otherwise = _(
+            "Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu {days} dni "
+            "od pierwszego awiza zostanie uznana za doręczoną {date} (art. 44 KPA) "
+            "i wróci do nadawcy.").format(days=facts.hold_days, date=_date(facts.collect_by))
     elif facts.repeat_notice:
-        otherwise = (
-            f"Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po {facts.hold_days} dniach "
-            "przesyłka wróci do nadawcy." if pl else
-            f"If you do not collect it, a repeat notice will be left; after {facts.hold_days} days the "
-            "item is returned to the sender.")
+        otherwise = _("Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po {days} dniach "
+                      "przesyłka wróci do nadawcy.").format(days=facts.hold_days)
     else:
-        otherwise = ("Nieodebrana przesyłka wróci do nadawcy." if pl
-                     else "If it is not collected, it is returned to the sender.")
-    service = facts.service_pl if pl else facts.service_en
+        otherwise = _("Nieodebrana przesyłka wróci do nadawcy.")
+    service = _(facts.service_pl)
+    what = (_("{service} nr {number} od: {sender}") if facts.sender_name else _("{service} nr {number}")).format(
+        service=service, number=facts.tracking_number, sender=facts.sender_name)
     return {
-        "title": "AWIZO — przesyłka czeka na odbiór" if pl else "NOTICE — an item is waiting for you",
-        "what": (f"{service} nr {facts.tracking_number}" if pl else f"{service} no. {facts.tracking_number}")
-        + (f" od: {facts.sender_name}" if pl and facts.sender_name else "")
-        + (f" from: {facts.sender_name}" if not pl and facts.sender_name else ""),
-        "attempt": (f"Próba doręczenia: {facts.left_at.strftime('%d.%m.%Y %H:%M')}" if pl
-                    else f"Delivery attempted: {facts.left_at.strftime('%d.%m.%Y %H:%M')}"),
-        "where_label": "Odbierz w:" if pl else "Collect at:",
+        "title": _("AWIZO — przesyłka czeka na odbiór"),
+        "what": what,
+        "attempt": _("Próba doręczenia: {time}").format(time=facts.left_at.strftime("%d.%m.%Y %H:%M")),
+        "where_label": _("Odbierz w:"),
         "where": f"{facts.pickup_name}, {facts.pickup_address}",
-        "hours": (f"Godziny otwarcia: {facts.pickup_hours}" if pl else f"Opening hours: {facts.pickup_hours}")
-        if facts.pickup_hours else "",
-        "until_label": "Do kiedy:" if pl else "Until:",
+        "hours": _("Godziny otwarcia: {hours}").format(hours=facts.pickup_hours) if facts.pickup_hours else "",
+        "until_label": _("Do kiedy:"),
         "until": _date(facts.collect_by),
         "otherwise": otherwise,
-        "bring": ("Zabierz dokument tożsamości i to awizo." if pl
-                  else "Bring an identity document and this notice."),
-        "qr": ("Zeskanuj kod QR: zobaczysz zapis tej próby doręczenia i zapiszesz się na powiadomienia SMS/e-mail."
-               if pl else "Scan the QR code to see the record of this attempt and sign up for SMS/e-mail alerts."),
+        "bring": _("Zabierz dokument tożsamości i to awizo."),
+        "qr": _("Zeskanuj kod QR: zobaczysz zapis tej próby doręczenia i zapiszesz się na powiadomienia SMS/e-mail."),
     }
+
+
+DEVICE_NOTICE_TEXTS = {
+    "title": N_("AWIZO — przesyłka czeka na odbiór"),
+    "item": N_("Przesyłka"),
+    "what": N_("{service} nr {number}"),
+    "what_from": N_("{service} nr {number} od: {sender}"),
+    "attempt": N_("Próba doręczenia: {time}"),
+    "where_label": N_("Odbierz w:"),
+    "hours": N_("Godziny otwarcia: {hours}"),
+    "until_label": N_("Do kiedy:"),
+    "until_unknown": N_("termin w zapisie pod kodem QR"),
+    "otherwise_deemed": N_(
+        "Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu {days} dni "
+        "od pierwszego awiza zostanie uznana za doręczoną {date} (art. 44 KPA) "
+        "i wróci do nadawcy."),
+    "otherwise_repeat": N_("Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po {days} dniach "
+                           "przesyłka wróci do nadawcy."),
+    "otherwise_return": N_("Nieodebrana przesyłka wróci do nadawcy."),
+    "otherwise_unknown": N_("Co się stanie, jeśli nie odbierzesz przesyłki, zobaczysz w zapisie pod kodem QR."),
+    "bring": N_("Zabierz dokument tożsamości i to awizo."),
+    "qr": N_("Zeskanuj kod QR: zobaczysz zapis tej próby doręczenia i zapiszesz się na powiadomienia SMS/e-mail."),
+    "note": N_("Awizo wydrukowane na urządzeniu; kod QR i kod alertów działają od chwili, gdy skan dotrze "
+               "do systemu."),
+}
+"""The notice a handheld makes offline (app/static/handheld/notice.js) from these templates."""
+
+
+def device_notice_texts(service_names: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Per language: the device notice's templates and the services' names (by service code)."""
+    out = {}
+    for lang in LANGUAGES:
+        _ = translations(lang).gettext
+        out[lang] = {**{key: _(msgid) for key, msgid in DEVICE_NOTICE_TEXTS.items()},
+                     **{f"service:{code}": _(name) for code, name in service_names.items()}}
+    return out

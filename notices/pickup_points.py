@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from notices.holidays import is_public_holiday
+from notices.i18n import N_, translations
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = {
-    "pl": ("Pn", "Wt", "Śr", "Cz", "Pt", "Sb", "Nd"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-HOLIDAYS_CLOSED = {"pl": "nieczynne w święta", "en": "closed on public holidays"}
+DAY_NAMES = (N_("Pn"), N_("Wt"), N_("Śr"), N_("Cz"), N_("Pt"), N_("Sb"), N_("Nd"))
+"""Short weekday names, Monday first (Polish msgids)."""
+HOLIDAYS_CLOSED = N_("nieczynne w święta")
+CLOSED = N_("nieczynne")
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
@@ -120,8 +120,8 @@ def nearest_open(points: Iterable[PointFacts], lat: float, lon: float, local: da
 
 def hours_text(hours: Mapping[str, Sequence[Sequence[str]]], holidays_closed: bool, language: str) -> str:
     """Opening hours in words: consecutive days with the same hours are joined ("Pn–Pt 08:00–20:00")."""
-    lang = "pl" if language == "pl" else "en"
-    names = DAY_NAMES[lang]
+    _ = translations(language).gettext
+    names = [_(name) for name in DAY_NAMES]
     groups: list[tuple[int, int, str]] = []
     for index, day in enumerate(WEEKDAYS):
         ranges = hours.get(day) or []
@@ -133,16 +133,16 @@ def hours_text(hours: Mapping[str, Sequence[Sequence[str]]], holidays_closed: bo
         else:
             groups.append((index, index, spec))
     if not groups:
-        return "nieczynne" if lang == "pl" else "closed"
+        return _(CLOSED)
     parts = [f"{names[a]}{'–' + names[b] if b != a else ''} {spec}" for a, b, spec in groups]
     if holidays_closed:
-        parts.append(HOLIDAYS_CLOSED[lang])
+        parts.append(_(HOLIDAYS_CLOSED))
     return "; ".join(parts)
 
 
 
 def describe(point: PointFacts, language: str) -> dict[str, str]:
-    """What a notice, an alert or a record says about a point, in ``language`` ("pl" or "en")."""
+    """What a notice, an alert or a record says about a point, in ``language``."""
     hours = hours_text(point.hours, point.holidays_closed, language) if point.hours else (point.free_hours or "")
     line = f"{point.name}, {point.address}" + (f" ({hours})" if hours else "")
     return {"code": point.code, "name": point.name, "address": point.address, "hours": hours, "text": line}

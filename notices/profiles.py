@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from notices.i18n import N_
+
 DEEMED_SERVED = "deemed_served"
 RETURNED = "returned"
 
@@ -59,19 +61,19 @@ PROFILES: dict[str, ServiceProfile] = {
         # the first notice, then service is deemed made on the last day and the letter returns.
         # Deadlines on a Saturday or public holiday move to the next working day (art. 57 § 4). Whether
         # § 4 applies to the art. 44 periods is argued both ways in case law, so it is a setting here.
-        ServiceProfile("pl_official_letter", "List polecony urzędowy (KPA)", "Official letter (Poland, KPA)",
+        ServiceProfile("pl_official_letter", N_("List polecony urzędowy (KPA)"), "Official letter (Poland, KPA)",
                        first_notice_days=7, hold_days=14, repeat_notice=True, deemed_service=True,
                        roll_to_working_day=True, country="PL"),
         # An ordinary registered letter: the same 7 + 7 days with a repeat notice, then it is
         # returned to the sender; no legal fiction of service.
-        ServiceProfile("pl_registered_letter", "List polecony", "Registered letter (Poland)",
+        ServiceProfile("pl_registered_letter", N_("List polecony"), "Registered letter (Poland)",
                        first_notice_days=7, hold_days=14, repeat_notice=True, roll_to_working_day=True,
                        country="PL"),
         # Royal Mail keeps an item 18 calendar days at the delivery office, then returns it.
-        ServiceProfile("uk_signed_for", "Royal Mail Signed For", "Royal Mail Signed For",
+        ServiceProfile("uk_signed_for", N_("Royal Mail Signed For"), "Royal Mail Signed For",
                        first_notice_days=18, country="GB"),
         # Deutsche Post keeps an item 7 working days at the branch.
-        ServiceProfile("de_einschreiben", "Deutsche Post Einschreiben", "Deutsche Post Einschreiben",
+        ServiceProfile("de_einschreiben", N_("Deutsche Post Einschreiben"), "Deutsche Post Einschreiben",
                        first_notice_days=7, working_days=True, country="DE"),
     )
 }

@@ -25,41 +25,40 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from notices.content import COMMITMENT_TEXT
 from notices.content import grouped as content_grouped
+from notices.i18n import N_, language_or_default, translations
 from notices.proof_statements import collection, evidential_weight, statutory_basis
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 
 OUTCOMES = {
-    "delivered": ("Doręczono", "Delivered"),
-    "notice_left": ("Pozostawiono awizo (adresat nieobecny)", "Notice left (addressee absent)"),
-    "refused": ("Odmowa przyjęcia", "Refused"),
-    "address_unknown": ("Adres nieznany", "Address unknown"),
-    "moved": ("Adresat się wyprowadził", "Addressee moved"),
-    "no_access": ("Brak dostępu do adresu", "No access to the premises"),
+    "delivered": N_("Doręczono"),
+    "notice_left": N_("Pozostawiono awizo (adresat nieobecny)"),
+    "refused": N_("Odmowa przyjęcia"),
+    "address_unknown": N_("Adres nieznany"),
+    "moved": N_("Adresat się wyprowadził"),
+    "no_access": N_("Brak dostępu do adresu"),
 }
 EVENT_KINDS = {
-    "registered": ("Przesyłka zarejestrowana", "Item registered"),
-    "attempt_recorded": ("Próba doręczenia", "Delivery attempt"),
-    "notification_status": ("Zmiana stanu powiadomienia", "Alert status changed"),
-    "repeat_notice_left": ("Powtórne awizo pozostawione", "Repeat notice left"),
-    "deemed_service_not_established": ("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)",
-                                       "Deemed service not established (no repeat notice)"),
-    "notice_printed": ("Wydrukowano awizo", "Paper notice printed"),
-    "recipient_action": ("Dyspozycja adresata", "Recipient's request"),
+    "registered": N_("Przesyłka zarejestrowana"),
+    "attempt_recorded": N_("Próba doręczenia"),
+    "notification_status": N_("Zmiana stanu powiadomienia"),
+    "repeat_notice_left": N_("Powtórne awizo pozostawione"),
+    "deemed_service_not_established": N_("Doręczenia zastępczego nie ustalono (brak powtórnego awizo)"),
+    "notice_printed": N_("Wydrukowano awizo"),
+    "recipient_action": N_("Dyspozycja adresata"),
 }
 ITEM_STATUSES = {
-    "registered": ("zarejestrowana", "registered"), "awaiting_collection": ("czeka na odbiór", "awaiting collection"),
-    "delivered": ("doręczona", "delivered"), "refused": ("odmowa przyjęcia", "refused"),
-    "undeliverable": ("nie do doręczenia", "undeliverable"), "collected": ("odebrana", "collected"),
-    "returned": ("zwrócona do nadawcy", "returned to sender"), "deemed_served": ("uznana za doręczoną", "deemed served"),
-    "deemed_service_not_established": ("doręczenia nie uznano za dokonane (brak powtórnego awizo)",
-                                       "deemed service not established (no repeat notice)"),
+    "registered": N_("zarejestrowana"), "awaiting_collection": N_("czeka na odbiór"),
+    "delivered": N_("doręczona"), "refused": N_("odmowa przyjęcia"),
+    "undeliverable": N_("nie do doręczenia"), "collected": N_("odebrana"),
+    "returned": N_("zwrócona do nadawcy"), "deemed_served": N_("uznana za doręczoną"),
+    "deemed_service_not_established": N_("doręczenia nie uznano za dokonane (brak powtórnego awizo)"),
 }
 STATUSES = {
-    "queued": ("w kolejce", "queued"), "sending": ("wysyłanie", "sending"), "sent": ("wysłano", "sent"),
-    "delivered": ("dostarczono", "delivered"), "undelivered": ("niedostarczono", "undelivered"),
-    "failed": ("błąd wysyłki", "failed"), "cancelled": ("anulowano", "cancelled"),
+    "queued": N_("w kolejce"), "sending": N_("wysyłanie"), "sent": N_("wysłano"),
+    "delivered": N_("dostarczono"), "undelivered": N_("niedostarczono"),
+    "failed": N_("błąd wysyłki"), "cancelled": N_("anulowano"),
 }
 
 
@@ -95,8 +94,9 @@ def format_time(value: str | None, tz: str) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({moment:%H:%M:%S} UTC)"
 
 
-def _both(pair: tuple[str | None, str | None] | None, fallback: str = "—") -> str:
-    return f"{pair[0]} / {pair[1]}" if pair else fallback
+def _in(texts: dict[str, str], lang: str) -> str:
+    """A text the record already carries per language; English where it lacks ``lang``."""
+    return texts.get(lang) or texts.get("en") or texts.get("pl") or ""
 
 
 def qr_png(url: str) -> bytes:
@@ -111,20 +111,30 @@ def qr_png(url: str) -> bytes:
 
 
 class _Doc:
-    """Collects flowables with the project's label style: 'Polish / English'."""
+    """Collects flowables with the project's label style: 'Polish / second language'.
 
-    def __init__(self) -> None:
+    The second language is the item's own (the recipient's), English for a Polish item.
+    """
+
+    def __init__(self, language: str | None) -> None:
         self.s = _styles()
         self.flow: list[Any] = []
+        code = language_or_default(language)
+        self.second = "en" if code == "pl" else code
+        self.words = translations(self.second)
+
+    def both(self, text: str | None, fallback: str = "—") -> str:
+        """``text`` (a Polish msgid) followed by its translation in the second language."""
+        return f"{text} / {self.words.gettext(text)}" if text else fallback
 
     def p(self, text: str, style: str = "base") -> Paragraph:
         return Paragraph(escape(text), self.s[style])
 
-    def heading(self, pl: str, en: str) -> None:
-        self.flow.append(self.p(f"{pl} / {en}", "h2"))
+    def heading(self, text: str) -> None:
+        self.flow.append(self.p(self.both(text), "h2"))
 
-    def facts(self, rows: list[tuple[str, str, str]]) -> None:
-        data = [[self.p(f"{pl} / {en}", "small"), self.p(value)] for pl, en, value in rows]
+    def facts(self, rows: list[tuple[str, str]]) -> None:
+        data = [[self.p(self.both(label), "small"), self.p(value)] for label, value in rows]
         table = Table(data, colWidths=[52 * mm, 120 * mm], hAlign="LEFT")
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -144,14 +154,14 @@ def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
     qr = Image(io.BytesIO(qr_png(record["verify_url"])), width=38 * mm, height=38 * mm)
     service = record.get("service_name") or {}
     title = [
-        doc.p("Dowód doręczenia i awizowania / Proof of delivery and notice", "title"),
+        doc.p(doc.both(N_("Dowód doręczenia i awizowania")), "title"),
         Spacer(1, 3 * mm),
-        doc.p(f"Przesyłka / Item: {record['tracking_number']}"),
-        doc.p(f"Usługa / Service: {_both((service.get('pl'), service.get('en'))) if service else record['service']}"),
-        doc.p(f"Stan / Status: {_both(ITEM_STATUSES.get(record['status']), record['status'])}"),
-        doc.p(f"Wystawiono / Issued: {format_time(now.isoformat(), tz)}"),
+        doc.p(doc.both(N_("Przesyłka")) + f": {record['tracking_number']}"),
+        doc.p(doc.both(N_("Usługa")) + ": " + (doc.both(service.get("pl")) if service else record["service"])),
+        doc.p(doc.both(N_("Stan")) + ": " + doc.both(ITEM_STATUSES.get(record["status"]), record["status"])),
+        doc.p(doc.both(N_("Wystawiono")) + f": {format_time(now.isoformat(), tz)}"),
         Spacer(1, 2 * mm),
-        doc.p("Zeskanuj kod QR, aby sprawdzić ten zapis / Scan the QR code to check this record:", "small"),
+        doc.p(doc.both(N_("Zeskanuj kod QR, aby sprawdzić ten zapis")) + ":", "small"),
         doc.p(record["verify_url"], "small"),
     ]
     table = Table([[title, qr]], colWidths=[130 * mm, 42 * mm])
@@ -160,48 +170,48 @@ def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
     finding = record.get("notice_finding")
     if finding:  # an upheld complaint: the deemed-service date is contested
         doc.flow.append(Spacer(1, 2 * mm))
-        doc.flow.append(doc.p(f"{finding['text']['pl']} / {finding['text']['en']}", "h2"))
+        doc.flow.append(doc.p(f"{finding['text']['pl']} / {_in(finding['text'], doc.second)}", "h2"))
 
 
 def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
-    doc.heading("Nadawca i adresat", "Sender and recipient")
+    doc.heading(N_("Nadawca i adresat"))
     recipient = record["recipient"]
-    rows = [("Nadawca", "Sender", record["sender"]["name"])]
+    rows = [(N_("Nadawca"), record["sender"]["name"])]
     if record.get("sender_reference"):
-        rows.append(("Sygnatura nadawcy", "Sender reference", record["sender_reference"]))
+        rows.append((N_("Sygnatura nadawcy"), record["sender_reference"]))
     rows += [
-        ("Adresat", "Recipient", recipient.get("name") or "—"),
-        ("Adres", "Address", _address(recipient.get("address") or {})),
-        ("Telefon", "Phone", recipient.get("phone") or "—"),
-        ("E-mail", "E-mail", recipient.get("email") or "—"),
-        ("Zarejestrowano", "Registered", format_time(record.get("registered_at"), tz)),
-        ("Termin odbioru", "Collect by", format_time(record.get("collect_by"), tz)),
+        (N_("Adresat"), recipient.get("name") or "—"),
+        (N_("Adres"), _address(recipient.get("address") or {})),
+        (N_("Telefon"), recipient.get("phone") or "—"),
+        (N_("E-mail"), recipient.get("email") or "—"),
+        (N_("Zarejestrowano"), format_time(record.get("registered_at"), tz)),
+        (N_("Termin odbioru"), format_time(record.get("collect_by"), tz)),
     ]
     deadlines = record.get("deadlines") or {}
     collected = collection(record)
     if collected:  # collected: when and by whom, not what would have happened otherwise
-        rows.append(("Odebrano", "Collected", f"{format_time(collected[0], tz)} — {collected[1]}"))
+        rows.append((N_("Odebrano"), f"{format_time(collected[0], tz)} — {collected[1]}"))
     elif deadlines.get("deemed_service") == "not_established":
-        rows.append(("Doręczenie uznane za dokonane", "Deemed served",
-                     "NIE — brak powtórnego awizo w terminie / NOT — no repeat notice left in time"))
+        rows.append((N_("Doręczenie uznane za dokonane"),
+                     doc.both(N_("NIE — brak powtórnego awizo w terminie"))))
     elif deadlines.get("deemed_served_on"):
         year, month, day = deadlines["deemed_served_on"].split("-")
         if deadlines.get("deemed_service") == "established":
-            note = " (nieodebrana / not collected)"
+            note = " (" + doc.both(N_("nieodebrana")) + ")"
         elif deadlines.get("conditional", True):
-            note = " (jeśli nieodebrana / if not collected)"
+            note = " (" + doc.both(N_("jeśli nieodebrana")) + ")"
         else:
             note = ""
-        rows.append(("Doręczenie uznane za dokonane", "Deemed served on", f"{day}.{month}.{year}{note}"))
+        rows.append((N_("Doręczenie uznane za dokonane"), f"{day}.{month}.{year}{note}"))
     repeat = next((n for n, a in enumerate(record.get("attempts") or [], 1) if a.get("repeat_notice")), None)
     if deadlines.get("repeat_notice_left_at"):  # its own time; its place is in the attempt's section
-        rows.append(("Powtórne awizo", "Repeat notice", f"{format_time(deadlines['repeat_notice_left_at'], tz)}"
-                     + (f" — próba {repeat} / attempt {repeat}" if repeat else "")))
+        rows.append((N_("Powtórne awizo"), f"{format_time(deadlines['repeat_notice_left_at'], tz)}"
+                     + (" — " + doc.both(N_("próba {number}")).format(number=repeat) if repeat else "")))
     if deadlines:
-        rows.append(("Podstawa terminów", "Basis of the dates", _both(statutory_basis(record))))
+        rows.append((N_("Podstawa terminów"), f"{statutory_basis(record, 'pl')} / {statutory_basis(record, doc.second)}"))
     doc.facts(rows)
     if deadlines.get("text") and not collected:
-        doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {deadlines['text']['en']}"))
+        doc.flow.append(doc.p(f"{deadlines['text']['pl']} / {_in(deadlines['text'], doc.second)}"))
 
 
 def _pickup_hours(pickup: dict[str, Any]) -> str:
@@ -211,9 +221,9 @@ def _pickup_hours(pickup: dict[str, Any]) -> str:
 
 
 def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
-    doc.heading("Próby doręczenia", "Delivery attempts")
+    doc.heading(N_("Próby doręczenia"))
     if not record["attempts"]:
-        doc.flow.append(doc.p("Brak prób doręczenia. / No delivery attempts yet."))
+        doc.flow.append(doc.p(doc.both(N_("Brak prób doręczenia."))))
     for number, attempt in enumerate(record["attempts"], 1):
         upu = attempt["upu_event"]
         location = attempt.get("location")
@@ -222,34 +232,34 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
             if location.get("accuracy_m") is not None else f"{location['lat']:.6f}, {location['lon']:.6f}")
         pickup = attempt.get("pickup_point")
         rows = [
-            ("Wynik", "Outcome", _both(OUTCOMES.get(attempt["outcome"]), attempt["outcome"])),
-            ("Zdarzenie UPU", "UPU event", " · ".join(x for x in (upu["code"], upu.get("reason"), upu.get("action")) if x)),
-            ("Czas urządzenia", "Device time", format_time(attempt["occurred_at"], tz)),
-            ("Czas serwera", "Server time", format_time(attempt["recorded_at"], tz)),
-            ("Położenie (WGS 84)", "Position (WGS 84)", where),
-            ("Doręczyciel", "Carrier", attempt["carrier"]["name"]),
-            ("Urządzenie", "Device", f"{attempt['device'].get('label') or '—'} (#{attempt['device'].get('id')})"),
+            (N_("Wynik"), doc.both(OUTCOMES.get(attempt["outcome"]), attempt["outcome"])),
+            (N_("Zdarzenie UPU"), " · ".join(x for x in (upu["code"], upu.get("reason"), upu.get("action")) if x)),
+            (N_("Czas urządzenia"), format_time(attempt["occurred_at"], tz)),
+            (N_("Czas serwera"), format_time(attempt["recorded_at"], tz)),
+            (N_("Położenie (WGS 84)"), where),
+            (N_("Doręczyciel"), attempt["carrier"]["name"]),
+            (N_("Urządzenie"), f"{attempt['device'].get('label') or '—'} (#{attempt['device'].get('id')})"),
         ]
         if pickup:
-            rows.append(("Miejsce odbioru", "Pickup point",
+            rows.append((N_("Miejsce odbioru"),
                          f"{pickup['name']}, {pickup['address']}" + _pickup_hours(pickup)))
         if attempt.get("collect_by"):
-            rows.append(("Termin odbioru", "Collect by", format_time(attempt["collect_by"], tz)))
+            rows.append((N_("Termin odbioru"), format_time(attempt["collect_by"], tz)))
         if attempt.get("correction_text"):
-            rows.append(("Poprawka", "Correction", _both((attempt["correction_text"]["pl"],
-                                                          attempt["correction_text"]["en"]), "")))
+            correction = attempt["correction_text"]
+            rows.append((N_("Poprawka"), f"{correction['pl']} / {_in(correction, doc.second)}"))
         evidence = attempt.get("device_evidence")
         if evidence:  # the handheld's signature, sequence and anything that looked wrong
-            rows.append(("Podpis urządzenia", "Device signature",
-                         f"zweryfikowany, skan nr {evidence['sequence']} / verified, scan no. {evidence['sequence']}"
-                         if evidence.get("signed") else "brak / none"))
+            rows.append((N_("Podpis urządzenia"),
+                         doc.both(N_("zweryfikowany, skan nr {sequence}")).format(sequence=evidence["sequence"])
+                         if evidence.get("signed") else doc.both(N_("brak"))))
             flags = evidence.get("flag_details") or []
-            rows.append(("Uwagi", "Flags", "; ".join(f"{f['pl']} / {f['en']}" for f in flags) or "brak / none"))
+            rows.append((N_("Uwagi"), "; ".join(f"{f['pl']} / {_in(f, doc.second)}" for f in flags) or doc.both(N_("brak"))))
         if attempt.get("repeat_notice"):
-            rows.insert(0, ("Rodzaj", "Kind", "powtórne awizo (po terminie) / repeat notice (late)"
-                            if attempt.get("repeat_notice_late") else "powtórne awizo / repeat notice"))
-        title = " — powtórne awizo / repeat notice" if attempt.get("repeat_notice") else ""
-        doc.flow.append(doc.p(f"Próba {number} / Attempt {number}{title}", "base"))
+            rows.insert(0, (N_("Rodzaj"), doc.both(N_("powtórne awizo (po terminie)"))
+                            if attempt.get("repeat_notice_late") else doc.both(N_("powtórne awizo"))))
+        title = " — " + doc.both(N_("powtórne awizo")) if attempt.get("repeat_notice") else ""
+        doc.flow.append(doc.p(doc.both(N_("Próba {number}")).format(number=number) + title, "base"))
         doc.facts(rows)
         doc.flow.append(Spacer(1, 2 * mm))
 
@@ -259,23 +269,22 @@ def _content(doc: _Doc, record: dict[str, Any]) -> None:
     digest = record.get("content_sha256")
     if not digest:
         return
-    doc.heading("Treść przesyłki", "Letter content")
-    doc.facts([("Skrót SHA-256 treści", "SHA-256 of the content", content_grouped(digest))])
-    doc.flow.append(doc.p(COMMITMENT_TEXT[0], "small"))
-    doc.flow.append(doc.p(COMMITMENT_TEXT[1], "small"))
+    doc.heading(N_("Treść przesyłki"))
+    doc.facts([(N_("Skrót SHA-256 treści"), content_grouped(digest))])
+    for lang in ("pl", doc.second):
+        doc.flow.append(doc.p(translations(lang).gettext(COMMITMENT_TEXT), "small"))
 
 
 def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
-    doc.heading("Powiadomienia wysłane do adresata", "Notices and alerts sent to the recipient")
+    doc.heading(N_("Powiadomienia wysłane do adresata"))
     if not record["notifications"]:
-        doc.flow.append(doc.p("Nie wysłano powiadomień. / No alerts were sent."))
+        doc.flow.append(doc.p(doc.both(N_("Nie wysłano powiadomień."))))
         return
-    header = [doc.p(t, "small") for t in ("Kanał / Channel", "Do / To", "Utworzono / Created",
-                                          "Wysłano / Sent", "Stan / Status")]
+    header = [doc.p(doc.both(t), "small") for t in (N_("Kanał"), N_("Do"), N_("Utworzono"), N_("Wysłano"), N_("Stan"))]
     rows = [header] + [[
-        doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or ("adresat zapisany / recipient opted in" if n.get("opted_in") else "—"), "small"),
+        doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or (doc.both(N_("adresat zapisany")) if n.get("opted_in") else "—"), "small"),
         doc.p(format_time(n.get("created_at"), tz), "small"), doc.p(format_time(n.get("sent_at"), tz), "small"),
-        doc.p(_both(STATUSES.get(n["status"]), n["status"]), "small"),
+        doc.p(doc.both(STATUSES.get(n["status"]), n["status"]), "small"),
     ] for n in record["notifications"]]
     table = Table(rows, colWidths=[18 * mm, 42 * mm, 42 * mm, 42 * mm, 28 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -283,39 +292,36 @@ def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
 
 
 def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
-    doc.heading("Dowody kryptograficzne", "Cryptographic evidence")
+    doc.heading(N_("Dowody kryptograficzne"))
     sth = evidence["tree_head"]
-    doc.flow.append(doc.p(
-        "Każdy fakt powyżej jest wpisem w publicznym rejestrze tylko do dopisywania (drzewo Merkle, RFC 9162). "
-        "Poniżej: podpisany stan rejestru, kanoniczna treść wpisów i dowody włączenia. Te same dane są "
-        "załączone do pliku jako evidence.json; sprawdź je poleceniem: python -m notices.verify plik.pdf", "small"))
-    doc.flow.append(doc.p(
-        "Every fact above is an entry in a public append-only log (Merkle tree, RFC 9162). Below: the signed "
-        "tree head, the canonical entries and their inclusion proofs. The same data is attached to this file "
-        "as evidence.json; check it with: python -m notices.verify file.pdf", "small"))
+    for lang in ("pl", doc.second):
+        doc.flow.append(doc.p(translations(lang).gettext(
+            "Każdy fakt powyżej jest wpisem w publicznym rejestrze tylko do dopisywania (drzewo Merkle, RFC 9162). "
+            "Poniżej: podpisany stan rejestru, kanoniczna treść wpisów i dowody włączenia. Te same dane są "
+            "załączone do pliku jako evidence.json; sprawdź je poleceniem: python -m notices.verify plik.pdf"), "small"))
     doc.facts([
-        ("Rejestr", "Log", sth["origin"]),
-        ("Rozmiar drzewa", "Tree size", str(sth["tree_size"])),
-        ("Korzeń drzewa", "Root hash", sth["root_hash"]),
-        ("Czas stanu", "Tree head time", sth["timestamp"]),
-        *((("Klucz rejestru (SHA-256)", "Log key (SHA-256)", fingerprints["log"]),
-           ("Certyfikat podpisu (SHA-256)", "Signing certificate (SHA-256)", fingerprints["signing"]))
+        (N_("Rejestr"), sth["origin"]),
+        (N_("Rozmiar drzewa"), str(sth["tree_size"])),
+        (N_("Korzeń drzewa"), sth["root_hash"]),
+        (N_("Czas stanu"), sth["timestamp"]),
+        *(((N_("Klucz rejestru (SHA-256)"), fingerprints["log"]),
+           (N_("Certyfikat podpisu (SHA-256)"), fingerprints["signing"]))
           if (fingerprints := evidence.get("key_fingerprints")) else ()),
     ])
     if evidence.get("key_fingerprints"):
         keys_url = record_base(evidence) + "/api/v1/log/keys"
-        doc.flow.append(doc.p(
+        doc.flow.append(doc.p(doc.both(N_(
             "Porównaj odciski kluczy (grupy po cztery znaki) z wykazem kluczy operatora i okresów ich ważności: "
-            f"{keys_url}. Po wymianie klucza stare dowody sprawdza się kluczem z tego wykazu. / Compare the key "
-            "fingerprints (groups of four characters) with the operator's list of keys and the periods they were "
-            f"valid: {keys_url}. After a key rotation, older proofs are checked with the key from that list.", "small"))
-    doc.flow.append(doc.p("Podpisany stan rejestru / Signed tree head:", "small"))
+            "{url}. Po wymianie klucza stare dowody sprawdza się kluczem z tego wykazu.")).format(url=keys_url),
+            "small"))
+    doc.flow.append(doc.p(doc.both(N_("Podpisany stan rejestru")) + ":", "small"))
     for line in sth["note"].splitlines():
         doc.flow.append(doc.p(line or " ", "mono"))
     for entry in evidence["entries"]:
         doc.flow.append(Spacer(1, 1.5 * mm))
-        kind = _both(EVENT_KINDS.get(entry["kind"]), entry["kind"])
-        doc.flow.append(doc.p(f"Wpis nr {entry['index']} / Entry #{entry['index']} — {kind}", "small"))
+        kind = doc.both(EVENT_KINDS.get(entry["kind"]), entry["kind"])
+        entry_name = doc.both(N_("Wpis nr {index}")).format(index=entry["index"])
+        doc.flow.append(doc.p(f"{entry_name} — {kind}", "small"))
         doc.flow.append(doc.p(entry["canonical"], "mono"))
         doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))
         doc.flow.append(doc.p("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]
@@ -328,20 +334,18 @@ def record_base(evidence: dict[str, Any]) -> str:
 
 
 def _weight(doc: _Doc, record: dict[str, Any]) -> None:
-    doc.heading("Waga dowodowa", "Evidential weight")
-    for pl, en in evidential_weight(record):
-        doc.flow.append(doc.p(f"• {pl} / {en}"))
+    doc.heading(N_("Waga dowodowa"))
+    for pl, other in zip(evidential_weight(record, "pl"), evidential_weight(record, doc.second), strict=True):
+        doc.flow.append(doc.p(f"• {pl} / {other}"))
 
 
 def _evidence_state(doc: _Doc, evidence: dict[str, Any]) -> None:
     """Statements about the proof itself, each a line of its own (never a missing row)."""
     if evidence.get("unstamped"):
         doc.flow.append(Spacer(1, 2 * mm))
-        doc.flow.append(doc.p(
+        doc.flow.append(doc.p(doc.both(N_(
             "Bez znacznika czasu: urząd znacznika czasu (RFC 3161) był niedostępny przy wydaniu. Dowód jest "
-            "podpisany; wersja ze znacznikiem czasu zostanie wydana, gdy urząd znów odpowie. / Not time-stamped: "
-            "the time-stamping authority (RFC 3161) was unavailable at issue. The proof is signed; a time-stamped "
-            "version will be issued when the authority answers again.", "h2"))
+            "podpisany; wersja ze znacznikiem czasu zostanie wydana, gdy urząd znów odpowie.")), "h2"))
 
 
 def _footer(canvas: Any, document: Any) -> None:
@@ -356,7 +360,7 @@ def proof_story(record: dict[str, Any], *, now: datetime, tz: str = "Europe/Wars
                 evidence: dict[str, Any] | None = None) -> list[Any]:
     """The proof's content as reportlab flowables (our part of the work: wording, QR code, tables)."""
     _register_fonts()
-    doc = _Doc()
+    doc = _Doc((record.get("recipient") or {}).get("language"))
     _header(doc, record, now, tz)
     if evidence:
         _evidence_state(doc, evidence)

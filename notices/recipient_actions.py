@@ -3,7 +3,7 @@
 Three actions: ask for redelivery on a chosen working day, move the item to another pickup
 point, authorise a named person to collect it. The operator's rules are data (``RULES``), per
 service profile; ``check_*`` take plain facts and ``now`` and return ``None`` when the action is
-allowed or a ``Refusal`` whose sentence says why (in Polish and English). Nothing here changes a
+allowed or a ``Refusal`` whose sentence says why (a Polish msgid, in the recipient's language through the catalogs). Nothing here changes a
 date: an official letter keeps its statutory dates whatever the recipient asks (KPA art. 44).
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from notices.holidays import is_working_day
+from notices.i18n import N_, translations
 
 REDELIVERY = "redelivery"
 MOVE = "move_pickup_point"
@@ -62,11 +63,11 @@ def rules_for(profile: str) -> ActionRules:
 @dataclass(frozen=True)
 class Refusal:
     field: str
-    pl: str
-    en: str
+    msgid: str
+    values: dict[str, str] | None = None
 
     def text(self, language: str) -> str:
-        return self.pl if language == "pl" else self.en
+        return translations(language).gettext(self.msgid).format(**(self.values or {}))
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,7 @@ class ItemFacts:
 
 
 def _not_waiting() -> Refusal:
-    return Refusal("action", "Przesyłka nie czeka już w placówce, więc nic nie można w niej zmienić.",
-                   "The item is no longer waiting at a pickup point, so nothing can be changed.")
+    return Refusal("action", N_("Przesyłka nie czeka już w placówce, więc nic nie można w niej zmienić."))
 
 
 def check_redelivery(item: ItemFacts, day: date | None, today: date) -> Refusal | None:
@@ -93,30 +93,24 @@ def check_redelivery(item: ItemFacts, day: date | None, today: date) -> Refusal 
     if not item.waiting:
         return _not_waiting()
     if rules.redeliveries == 0:
-        return Refusal("action", "Dla tej usługi operator nie doręcza ponownie; odbierz przesyłkę w placówce.",
-                       "The operator does not redeliver this service; collect the item at the pickup point.")
+        return Refusal("action", N_("Dla tej usługi operator nie doręcza ponownie; odbierz przesyłkę w placówce."))
     if item.redeliveries >= rules.redeliveries:
-        return Refusal("action", "Ponowne doręczenie tej przesyłki już zamówiono.",
-                       "A redelivery of this item has already been asked for.")
+        return Refusal("action", N_("Ponowne doręczenie tej przesyłki już zamówiono."))
     if day is None:
-        return Refusal("day", "Wybierz dzień ponownego doręczenia.", "Choose the day of the redelivery.")
+        return Refusal("day", N_("Wybierz dzień ponownego doręczenia."))
     if day <= today:
-        return Refusal("day", "Wybierz dzień od jutra: na dziś doręczyciel ma już zaplanowaną trasę.",
-                       "Choose a day from tomorrow on: today's round is already planned.")
+        return Refusal("day", N_("Wybierz dzień od jutra: na dziś doręczyciel ma już zaplanowaną trasę."))
     if not is_working_day(item.country, day):
-        return Refusal("day", f"{day:%d.%m.%Y} nie jest dniem roboczym; doręczamy od poniedziałku do piątku "
-                       "poza świętami.",
-                       f"{day:%d.%m.%Y} is not a working day; deliveries are Monday to Friday except holidays.")
+        return Refusal("day", N_("{day} nie jest dniem roboczym; doręczamy od poniedziałku do piątku poza świętami."),
+                       {"day": f"{day:%d.%m.%Y}"})
     last = item.collect_by
     for _ in range(rules.redelivery_last_day_margin):
         last -= timedelta(days=1)
         while not is_working_day(item.country, last):
             last -= timedelta(days=1)
     if day > last:
-        return Refusal("day", f"Najpóźniej można wybrać {last:%d.%m.%Y}: termin odbioru mija "
-                       f"{item.collect_by:%d.%m.%Y} i nie zmienia się.",
-                       f"The latest day you can choose is {last:%d.%m.%Y}: the item must be collected by "
-                       f"{item.collect_by:%d.%m.%Y}, and that date does not change.")
+        return Refusal("day", N_("Najpóźniej można wybrać {last}: termin odbioru mija {collect_by} i nie zmienia się."),
+                       {"last": f"{last:%d.%m.%Y}", "collect_by": f"{item.collect_by:%d.%m.%Y}"})
     return None
 
 
@@ -126,23 +120,20 @@ def check_move(item: ItemFacts, distance_km: float | None, same_point: bool, tar
     if not item.waiting:
         return _not_waiting()
     if rules.moves == 0:
-        return Refusal("action", "Dla tej usługi nie można zmienić placówki odbioru.",
-                       "The pickup point of this service cannot be changed.")
+        return Refusal("action", N_("Dla tej usługi nie można zmienić placówki odbioru."))
     if item.moves >= rules.moves:
-        return Refusal("action", f"Placówkę tej przesyłki można zmienić najwyżej {rules.moves} raz(y).",
-                       f"The pickup point of this item can be changed at most {rules.moves} time(s).")
+        return Refusal("action", N_("Placówkę tej przesyłki można zmienić najwyżej {moves} raz(y)."),
+                       {"moves": str(rules.moves)})
     if (item.collect_by - today).days < rules.move_min_days_left:
-        return Refusal("action", "Do końca terminu odbioru zostało za mało czasu, by przewieźć przesyłkę.",
-                       "Too little time is left before the last day to collect to move the item.")
+        return Refusal("action", N_("Do końca terminu odbioru zostało za mało czasu, by przewieźć przesyłkę."))
     if not target_active or distance_km is None:
-        return Refusal("pickup_point", "Nie ma takiej czynnej placówki odbioru.", "There is no such open pickup point.")
+        return Refusal("pickup_point", N_("Nie ma takiej czynnej placówki odbioru."))
     if same_point:
-        return Refusal("pickup_point", "Przesyłka już czeka w tej placówce.", "The item already waits there.")
+        return Refusal("pickup_point", N_("Przesyłka już czeka w tej placówce."))
     if distance_km > rules.move_max_km:
-        return Refusal("pickup_point", f"Wybrana placówka jest {distance_km:.0f} km od obecnej; dla tej usługi "
-                       f"najwyżej {rules.move_max_km:.0f} km.",
-                       f"The chosen point is {distance_km:.0f} km from the current one; this service allows "
-                       f"at most {rules.move_max_km:.0f} km.")
+        return Refusal("pickup_point", N_("Wybrana placówka jest {distance} km od obecnej; dla tej usługi "
+                                          "najwyżej {limit} km."),
+                       {"distance": f"{distance_km:.0f}", "limit": f"{rules.move_max_km:.0f}"})
     return None
 
 
@@ -151,20 +142,18 @@ def check_authorisation(item: ItemFacts, name: str, id_type: str, id_last_digits
     if not item.waiting:
         return _not_waiting()
     if rules.authorisations == 0:
-        return Refusal("action", "Tę przesyłkę może odebrać tylko adresat.", "Only the addressee may collect this item.")
+        return Refusal("action", N_("Tę przesyłkę może odebrać tylko adresat."))
     if item.authorisations >= rules.authorisations:
-        return Refusal("action", f"Upoważniono już {item.authorisations} osob(y) – to limit dla tej usługi.",
-                       f"{item.authorisations} person(s) are already authorised, the limit for this service.")
+        return Refusal("action", N_("Upoważniono już {count} osob(y) – to limit dla tej usługi."),
+                       {"count": str(item.authorisations)})
     if not name.strip() or len(name) > 200 or len(name.split()) < 2:
-        return Refusal("name", "Podaj imię i nazwisko osoby upoważnionej.",
-                       "Give the authorised person's first name and surname.")
+        return Refusal("name", N_("Podaj imię i nazwisko osoby upoważnionej."))
     if id_type not in rules.id_documents:
-        return Refusal("id_type", "Dla tej usługi upoważniony musi okazać: " + ", ".join(rules.id_documents) + ".",
-                       "For this service the authorised person must show: " + ", ".join(rules.id_documents) + ".")
+        return Refusal("id_type", N_("Dla tej usługi upoważniony musi okazać: {documents}."),
+                       {"documents": ", ".join(rules.id_documents)})
     digits = id_last_digits.strip().upper()
     if not (3 <= len(digits) <= 4 and digits.isalnum() and digits.isascii()):
-        return Refusal("id_last_digits", "Podaj 3 lub 4 ostatnie znaki numeru dokumentu.",
-                       "Give the last 3 or 4 characters of the document number.")
+        return Refusal("id_last_digits", N_("Podaj 3 lub 4 ostatnie znaki numeru dokumentu."))
     return None
 
 
@@ -177,25 +166,27 @@ def same_person(authorised_name: str, id_type: str, digits: str, name: str, show
 
 
 def confirmation(kind: str, language: str, tracking_number: str, data: dict[str, str]) -> str:
-    """The confirmation the recipient gets (page and message)."""
-    pl = language == "pl"
+    """The confirmation the recipient gets (page and message), in ``language``."""
+    _ = translations(language).gettext
     if kind == REDELIVERY:
         day = datetime.fromisoformat(data["day"]).strftime("%d.%m.%Y")
-        return (f"Przesyłka {tracking_number}: zamówiono ponowne doręczenie na {day}. Termin odbioru w placówce "
-                "się nie zmienia." if pl else
-                f"Item {tracking_number}: redelivery asked for {day}. The last day to collect it does not change.")
+        return _("Przesyłka {number}: zamówiono ponowne doręczenie na {day}. Termin odbioru w placówce "
+                 "się nie zmienia.").format(number=tracking_number, day=day)
     if kind == MOVE:
-        return (f"Przesyłka {tracking_number} zostanie przeniesiona do: {data['to_text_pl']}. Terminy się nie zmieniają."
-                if pl else
-                f"Item {tracking_number} will be moved to: {data['to_text_en']}. Its dates do not change.")
-    return (f"Przesyłka {tracking_number}: {data['name']} może ją odebrać, okazując dokument "
-            f"({data['id_type']}, końcówka {data['id_last_digits']})." if pl else
-            f"Item {tracking_number}: {data['name']} may collect it on showing the document "
-            f"({data['id_type']}, ending {data['id_last_digits']}).")
+        return _("Przesyłka {number} zostanie przeniesiona do: {to}. Terminy się nie zmieniają.").format(
+            number=tracking_number, to=moved_to(data, language))
+    return _("Przesyłka {number}: {name} może ją odebrać, okazując dokument ({id_type}, końcówka "
+             "{digits}).").format(number=tracking_number, name=data["name"], id_type=data["id_type"],
+                                  digits=data["id_last_digits"])
+
+
+def moved_to(data: dict[str, str], language: str) -> str:
+    """The new pickup point as the action's data describes it in ``language`` (Polish if it has none)."""
+    return data.get(f"to_text_{language}") or data.get("to_text_pl") or data.get("to", "")
 
 
 HISTORY = {
-    REDELIVERY: ("Adresat zamówił ponowne doręczenie", "Recipient asked for redelivery"),
-    MOVE: ("Adresat przeniósł przesyłkę do innej placówki", "Recipient moved the item to another pickup point"),
-    AUTHORISE: ("Adresat upoważnił osobę do odbioru", "Recipient authorised a person to collect"),
+    REDELIVERY: N_("Adresat zamówił ponowne doręczenie"),
+    MOVE: N_("Adresat przeniósł przesyłkę do innej placówki"),
+    AUTHORISE: N_("Adresat upoważnił osobę do odbioru"),
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from notices.i18n import LANGUAGES, N_, translations
+
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -159,14 +161,14 @@ def quiet_hours_end(now: datetime, quiet: QuietHours | None) -> datetime | None:
     return None
 
 
-HELD_BY_QUIET_HOURS = {"pl": "wstrzymany do {time} (godziny ciszy)", "en": "held until {time} (quiet hours)"}
+HELD_BY_QUIET_HOURS = N_("wstrzymany do {time} (godziny ciszy)")
 
 
 def held_text(until: datetime, tz: str) -> dict[str, str]:
-    """What a person is told about an SMS that quiet hours hold: both languages, local time.
+    """What a person is told about an SMS that quiet hours hold: every language, local time.
 
     ``{"pl": "wstrzymany do 08:00 (godziny ciszy)", "en": "held until 08:00 (quiet hours)"}``;
     the time is ``until`` on the wall clock of ``tz`` (the operator's time zone on staff pages).
     """
     at = until.astimezone(ZoneInfo(tz)).strftime("%H:%M")
-    return {lang: wording.format(time=at) for lang, wording in HELD_BY_QUIET_HOURS.items()}
+    return {lang: translations(lang).gettext(HELD_BY_QUIET_HOURS).format(time=at) for lang in LANGUAGES}

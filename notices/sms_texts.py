@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from notices.i18n import N_, translations
 from notices.sms import fit_fields
 
 SMS_BUDGETS: dict[str, int] = {
@@ -37,31 +38,22 @@ OTHER_SMS_BUDGETS: dict[str, int] = {
 }
 """Budgets of the other SMS (codes, case updates): short texts with one link at most."""
 
-SMS_TEMPLATES: dict[tuple[str, str], str] = {
-    ("notice_left", "pl"): "{prefix}{number}{from} czeka w {pickup} do {deadline}.{warning} {url}",
-    ("notice_left", "en"): "{prefix}item {number}{from} awaits at {pickup} until {deadline}.{warning} {url}",
-    ("repeat_notice", "pl"): "{prefix}powtórne awizo należne. {number}{from} czeka w {pickup} do {deadline}."
-                             "{warning} {url}",
-    ("repeat_notice", "en"): "{prefix}repeat notice due. Item {number}{from} awaits at {pickup} until "
-                             "{deadline}.{warning} {url}",
-    ("repeat_notice_left", "pl"): "{prefix}powtórne awizo {left}. {number}{from} czeka w {pickup} do {deadline}."
-                                  "{warning} {url}",
-    ("repeat_notice_left", "en"): "{prefix}repeat notice left {left}. Item {number}{from} awaits at {pickup} "
-                                  "until {deadline}.{warning} {url}",
-    ("reminder", "pl"): "{prefix}{number}{from} odbierz do jutra ({deadline}) w {pickup}.{warning} {url}",
-    ("reminder", "en"): "{prefix}last day tomorrow ({deadline}) to collect {number}{from} at {pickup}."
-                        "{warning} {url}",
-    ("deemed_served", "pl"): "{prefix}pismo {number}{from} nieodebrane w {pickup} do {deadline} uznaje się "
-                             "za doręczone {deemed}. {url}",
-    ("deemed_served", "en"): "{prefix}letter {number}{from}, not collected at {pickup} by {deadline}, is deemed "
-                             "served on {deemed}. {url}",
+SMS_TEMPLATES: dict[str, str] = {
+    "notice_left": N_("{prefix}{number}{from} czeka w {pickup} do {deadline}.{warning} {url}"),
+    "repeat_notice": N_("{prefix}powtórne awizo należne. {number}{from} czeka w {pickup} do {deadline}."
+                        "{warning} {url}"),
+    "repeat_notice_left": N_("{prefix}powtórne awizo {left}. {number}{from} czeka w {pickup} do {deadline}."
+                             "{warning} {url}"),
+    "reminder": N_("{prefix}{number}{from} odbierz do jutra ({deadline}) w {pickup}.{warning} {url}"),
+    "deemed_served": N_("{prefix}pismo {number}{from} nieodebrane w {pickup} do {deadline} uznaje się "
+                        "za doręczone {deemed}. {url}"),
 }
+"""Each alert's template (Polish msgid; every language in the catalogs) with its optional parts."""
 
-_PREFIX = {"pl": "Awizo: ", "en": "Awizo: "}
-_PREFIX_FOR = {"pl": "Awizo (adresat: {addressee}): ", "en": "Awizo (addressee: {addressee}): "}
-_FROM = {"pl": " od: {sender}", "en": " from {sender}"}
-_WARNING = {"pl": " Nieodebrane uznaje się za doręczone {deemed}.",
-            "en": " If not collected, deemed served {deemed}."}
+_PREFIX = N_("Awizo: ")
+_PREFIX_FOR = N_("Awizo (adresat: {addressee}): ")
+_FROM = N_(" od: {sender}")
+_WARNING = N_(" Nieodebrane uznaje się za doręczone {deemed}.")
 
 
 @dataclass(frozen=True)
@@ -92,15 +84,16 @@ def _day_and_time(value: datetime | None) -> str:
 
 def template_for(kind: str, language: str, *, sender: bool, warning: bool, delegate: bool) -> str:
     """The template of one alert with its optional parts put in (still with the free-text fields)."""
-    template = SMS_TEMPLATES[(kind, language)]
-    prefix = _PREFIX_FOR[language] if delegate else _PREFIX[language]
+    _ = translations(language).gettext
+    template = _(SMS_TEMPLATES[kind])
+    prefix = _(_PREFIX_FOR) if delegate else _(_PREFIX)
     return (template.replace("{prefix}", prefix)
-            .replace("{from}", _FROM[language] if sender else "")
-            .replace("{warning}", _WARNING[language] if warning else ""))
+            .replace("{from}", _(_FROM) if sender else "")
+            .replace("{warning}", _(_WARNING) if warning else ""))
 
 
 def render_sms(kind: str, facts: SmsFacts, language: str) -> str:
-    """The SMS of ``kind`` in ``language`` (one of :data:`notices.messages.LANGUAGES`), within its budget."""
+    """The SMS of ``kind`` in ``language`` (one of :data:`notices.i18n.LANGUAGES`), within its budget."""
     sender, addressee = (facts.sender or "").strip(), (facts.addressee or "").strip()
     template = template_for(kind, language, sender=bool(sender),
                             warning=facts.deemed_served_on is not None and kind != "deemed_served",

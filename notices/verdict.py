@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from notices import checkpoint, merkle
 from notices.evidence import check_bundle
+from notices.i18n import N_
 from notices.signature import check_signature, load_certificates, read_attachment
 from notices.witness import parse_vkey, verify_cosignature
 
@@ -46,15 +47,15 @@ class RecordState(StrEnum):
 
 
 HEADLINES: dict[str, tuple[str, str]] = {
-    "authentic_current": ("Dowód autentyczny i aktualny", "Authentic and current"),
-    "authentic_superseded": ("Dowód autentyczny, ale jest nowsza wersja", "Authentic, but superseded by a newer version"),
+    "authentic_current": (N_("Dowód autentyczny i aktualny"), "Authentic and current"),
+    "authentic_superseded": (N_("Dowód autentyczny, ale jest nowsza wersja"), "Authentic, but superseded by a newer version"),
     "authentic_contradicted": (
-        "Dowód autentyczny i niezmieniony, ale zapis operatora zmienił się od jego wydania",
+        N_("Dowód autentyczny i niezmieniony, ale zapis operatora zmienił się od jego wydania"),
         "Authentic and unchanged, but the operator's record changed since it was issued"),
-    "authentic_unknown": ("Dowód autentyczny; nie sprawdzono, czy zapis jest aktualny",
+    "authentic_unknown": (N_("Dowód autentyczny; nie sprawdzono, czy zapis jest aktualny"),
                           "Authentic; whether the record is current was not checked"),
-    "altered": ("Dowód został zmieniony", "The document has been altered"),
-    "unknown": ("Nie można potwierdzić, że to dowód wydany przez Awizo",
+    "altered": (N_("Dowód został zmieniony"), "The document has been altered"),
+    "unknown": (N_("Nie można potwierdzić, że to dowód wydany przez Awizo"),
                 "This cannot be confirmed as a proof issued by Awizo"),
 }
 

@@ -139,6 +139,7 @@ class ProofVariant(StrEnum):
 class Language(StrEnum):
     POLISH = "pl"
     ENGLISH = "en"
+    UKRAINIAN = "uk"
 
 
 class IdDocument(StrEnum):

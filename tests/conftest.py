@@ -33,6 +33,24 @@ PUBLIC_BASE_URL = "http://awizo.test"
 def pytest_sessionstart(session):
     """In CI (CI=true), refuse to run without Redis, Chromium, PostgreSQL or the Twilio description."""
     required.check_all()
+    _compile_catalogs()
+
+
+def _compile_catalogs() -> None:
+    """The .mo files as `make i18n-compile` builds them, when a .po is newer (pytest run directly)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from notices.i18n import LOCALE_DIR
+
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parent.parent.name)
+        with mo.open("wb") as target:
+            write_mo(target, catalog)
 
 
 def _migrate(url: str) -> None:

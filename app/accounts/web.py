@@ -19,6 +19,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -28,7 +29,7 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
-from app.web.forms import Form, check, refused, tr
+from app.web.forms import Form, check, refused
 from app.web.problems import api_not_found_or_method
 from app.web.ratelimit import limiter, login_limit, submitted_email
 
@@ -120,13 +121,11 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(Form):
-    current_password = PasswordField(validators=[DataRequired(tr("Podaj obecne hasło.", "Give your current password."))])
+    current_password = PasswordField(validators=[DataRequired(_l("Podaj obecne hasło."))])
     new_password = PasswordField(validators=[
-        DataRequired(tr("Podaj nowe hasło.", "Give a new password.")),
-        Length(min=accounts.MIN_PASSWORD_LENGTH, max=200, message=tr(
-            "Hasło musi mieć co najmniej 10 znaków.", "The password must have at least 10 characters."))])
-    new_password_confirm = PasswordField(validators=[EqualTo("new_password", tr(
-        "Nowe hasła się różnią.", "The new passwords differ."))])
+        DataRequired(_l("Podaj nowe hasło.")),
+        Length(min=accounts.MIN_PASSWORD_LENGTH, max=200, message=_l("Hasło musi mieć co najmniej 10 znaków."))])
+    new_password_confirm = PasswordField(validators=[EqualTo("new_password", _l("Nowe hasła się różnią."))])
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -20,12 +20,14 @@ from app.models.evidence import LogEntry
 from app.models.types import iso
 from notices import masking
 from notices.checks import Rules
+from notices.i18n import LANGUAGES
 
 
 def _checks(session: Session, attempt: Attempt, rules: Rules) -> list[dict]:
-    """The attempt's checks with their figures, each sentence in both languages of the case page."""
-    polish, english = checks_for_attempt(session, attempt, rules, "pl"), checks_for_attempt(session, attempt, rules, "en")
-    return [{**pl, "text": {"pl": pl["text"], "en": en["text"]}} for pl, en in zip(polish, english, strict=True)]
+    """The attempt's checks with their figures, each sentence in every language of the case page."""
+    worded = {lang: checks_for_attempt(session, attempt, rules, lang) for lang in LANGUAGES}
+    return [{**check, "text": {lang: worded[lang][n]["text"] for lang in LANGUAGES}}
+            for n, check in enumerate(worded["pl"])]
 
 
 def _log_inclusion(session: Session, attempt: Attempt, tree_size: int | None) -> dict | None:

@@ -28,6 +28,7 @@ from app.recipients.contact_confirmation import Locked, normalise_email, normali
 from app.security import hash_token
 from notices import case_messages, claim_codes
 from notices.cases import KINDS, due_dates
+from notices.i18n import LANGUAGES
 
 MAX_MESSAGE = 4000
 SMS_CODE_MINUTES = 10
@@ -88,8 +89,8 @@ def parse_new_case(data, *, language: str = "pl", filed_from: str = "record") ->
         problem.errors.extend(errors)
         channel = "sms"
     lang = data.get("language") or language
-    if lang not in ("pl", "en"):
-        problem.add("language", "must be pl or en")
+    if lang not in LANGUAGES:
+        problem.add("language", f"must be one of: {', '.join(LANGUAGES)}")
     problem.raise_if_any()
     assert kind is not None and channel is not None and address is not None  # else a problem was raised
     return NewCase(kind=kind, message=message, channel=channel, address=address, attempt_id=attempt_id,

@@ -1,22 +1,23 @@
 """Complaint forms (Flask-WTF): filing a case, its codes and links, and staff handling it."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from app.web.forms import Form, tr
+from app.web.forms import Form
 from notices.cases import DECISIONS
 
-REQUIRED = tr("To pole jest wymagane.", "This field is required.")
-TOO_LONG = tr("Tekst jest za długi (najwyżej 4000 znaków).", "The text is too long (at most 4000 characters).")
+REQUIRED = _("To pole jest wymagane.")
+TOO_LONG = _("Tekst jest za długi (najwyżej 4000 znaków).")
 
 
 class CaseForm(Form):
     """Filed from the record page; the filing rules (app.cases.filing) check the rest."""
 
-    kind = StringField(validators=[DataRequired(tr("Wybierz jedną z możliwości.", "Choose one of the options."))])
+    kind = StringField(validators=[DataRequired(_("Wybierz jedną z możliwości."))])
     attempt_id = StringField(validators=[Optional()])
-    message = TextAreaField(validators=[DataRequired(tr("Napisz choć jedno zdanie.", "Write at least one sentence.")),
+    message = TextAreaField(validators=[DataRequired(_("Napisz choć jedno zdanie.")),
                                         Length(max=4000, message=TOO_LONG)])
     contact_channel = StringField(default="email", validators=[Optional(), AnyOf(("email", "phone"))])
     contact = StringField(validators=[Optional(), Length(max=320)])
@@ -30,12 +31,12 @@ class CaseForm(Form):
 
 
 class CodeForm(Form):
-    code = StringField(validators=[DataRequired(tr("Wpisz kod z SMS-a.", "Type the code from the SMS.")),
+    code = StringField(validators=[DataRequired(_("Wpisz kod z SMS-a.")),
                                    Length(max=20)])
 
 
 class FindRecordForm(Form):
-    link = StringField(validators=[DataRequired(tr("Wklej link z powiadomienia.", "Paste the link from the alert.")),
+    link = StringField(validators=[DataRequired(_("Wklej link z powiadomienia.")),
                                    Length(max=2000)])
 
 
@@ -49,7 +50,7 @@ class AskForm(Form):
 
 
 class DecideForm(Form):
-    decision = StringField(validators=[AnyOf(DECISIONS, message=tr("Wybierz decyzję.", "Choose a decision."))])
+    decision = StringField(validators=[AnyOf(DECISIONS, message=_("Wybierz decyzję."))])
     reason = TextAreaField(validators=[DataRequired(REQUIRED), Length(max=4000, message=TOO_LONG)])
 
 

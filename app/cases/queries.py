@@ -15,6 +15,7 @@ from app.models.cases import Case
 from app.models.types import iso
 from notices.cases import KINDS, OPEN_STATUSES
 from notices.checks import Rules
+from notices.i18n import LANGUAGES, N_, translations
 
 
 def history(case: Case, *, internal: bool = False) -> list[dict]:
@@ -73,6 +74,9 @@ def queue(session: Session, *, status: str | None = None, kind: str | None = Non
 def cases_of_item(session: Session, item_id: int) -> list[Case]:
     return list(session.scalars(sa.select(Case).where(Case.item_id == item_id).order_by(Case.id)))
 
+FINDING = N_("Reklamacja {number}: ustalono, że awizo nie zostało pozostawione. "
+             "Data doręczenia zastępczego jest zakwestionowana.")
+
 
 def record_section(session: Session, item: Item, public: bool) -> dict:
     """What an item's record says about its cases: the list (sender only) and an upheld finding."""
@@ -80,10 +84,7 @@ def record_section(session: Session, item: Item, public: bool) -> dict:
     finding = next((c for c in cases if notice_found_not_left(c)), None)
     section: dict[str, Any] = {"notice_finding": None if finding is None else {
         "case_number": finding.number, "decision": finding.decision, "decided_at": iso(finding.decided_at),
-        "text": {"pl": f"Reklamacja {finding.number}: ustalono, że awizo nie zostało pozostawione. "
-                       "Data doręczenia zastępczego jest zakwestionowana.",
-                 "en": f"Complaint {finding.number}: the notice was found not to have been left. "
-                       "The deemed-service date is contested."},
+        "text": {lang: translations(lang).gettext(FINDING).format(number=finding.number) for lang in LANGUAGES},
     }}
     if not public:
         section["cases"] = [{"case_number": c.number, "status": c.status, "kind": c.kind,

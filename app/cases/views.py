@@ -19,7 +19,6 @@ from app.delivery.records import RecordSettings, item_record
 from app.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from app.extensions import db
 from app.models.types import utcnow
-from app.web import i18n
 from app.web.forms import check, refused
 from app.web.i18n import current_language
 from app.web.problems import problem
@@ -27,7 +26,6 @@ from app.web.ratelimit import limiter
 from notices.cases import DECISIONS, KINDS, STATUSES
 
 bp = Blueprint("cases", __name__, template_folder="templates")
-bp.app_context_processor(i18n.template_context)
 
 
 def record_limit() -> str:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from notices.i18n import LANGUAGES, N_, translations
+
 FLAG_TEXT = {
-    "sequence_gap": ("Luka w numeracji skanów urządzenia", "Gap in the device's scan sequence"),
-    "sequence_reordered": ("Skan dotarł po skanie o wyższym numerze", "Scan arrived after a later-numbered scan"),
-    "sequence_replayed": ("Numer skanu użyty ponownie", "Scan sequence number used again"),
-    "device_clock_skew": ("Zegar urządzenia niezgodny z zegarem serwera", "Device clock disagrees with the server clock"),
-    "time_before_previous_scan": ("Czas skanu wcześniejszy niż poprzedniego skanu", "Scan time earlier than the device's previous scan"),
-    "no_fix": ("Brak pozycji GPS w chwili skanu", "No GPS fix at the time of the scan"),
-    "unsigned": ("Skan niepodpisany przez urządzenie", "Scan not signed by the device"),
-    "outside_carrier_scope": ("Przesyłka czeka w innej placówce niż placówka doręczyciela",
-                              "The item waits at a pickup point other than the carrier's"),
+    "sequence_gap": N_("Luka w numeracji skanów urządzenia"),
+    "sequence_reordered": N_("Skan dotarł po skanie o wyższym numerze"),
+    "sequence_replayed": N_("Numer skanu użyty ponownie"),
+    "device_clock_skew": N_("Zegar urządzenia niezgodny z zegarem serwera"),
+    "time_before_previous_scan": N_("Czas skanu wcześniejszy niż poprzedniego skanu"),
+    "no_fix": N_("Brak pozycji GPS w chwili skanu"),
+    "unsigned": N_("Skan niepodpisany przez urządzenie"),
+    "outside_carrier_scope": N_("Przesyłka czeka w innej placówce niż placówka doręczyciela"),
 }
 
 
@@ -35,7 +36,8 @@ def evidence_data(attempt) -> dict | None:
         "no_fix": evidence.no_fix,
         "flags": list(evidence.flags or []),
         "flag_details": [
-            {"code": code, "pl": FLAG_TEXT.get(code, (code, code))[0], "en": FLAG_TEXT.get(code, (code, code))[1]}
+            {"code": code, **{lang: translations(lang).gettext(FLAG_TEXT[code]) if code in FLAG_TEXT else code
+                              for lang in LANGUAGES}}
             for code in evidence.flags or []
         ],
         "details": evidence.details or {},

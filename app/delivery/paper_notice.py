@@ -15,7 +15,8 @@ from app.models import Attempt, Device, Item
 from app.recipients.address_proof import notice_claim_code_issued
 from notices import claim_codes
 from notices import lifecycle as rules
-from notices.paper_notice import NoticeFacts, notice_text
+from notices.i18n import language_or_default
+from notices.paper_notice import NoticeFacts, device_notice_texts, notice_text
 from notices.profiles import PROFILES
 
 KIT_DAYS = 21
@@ -33,8 +34,10 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
     profile = PROFILES.get(item.service)
     if attempt.pickup_point is None:
         raise ValueError(f"attempt {attempt.id} left no notice at a pickup point")
+    second = language_or_default(item.language)
+    second = "en" if second == "pl" else second
     where = {lang: describe_point(attempt.pickup_point, lang) or {"name": "", "address": "", "hours": ""}
-             for lang in ("pl", "en")}
+             for lang in ("pl", "en", second)}
     url = item.verify_url(base_url)
     facts = NoticeFacts(
         tracking_number=item.tracking_number,
@@ -57,8 +60,10 @@ def notice_data(session: Session, item: Item, attempt: Attempt, *, base_url: str
         "signup_url": signup_url,
         "claim_code": notice_claim_code_issued(session, attempt.id, secret=secret, **signed_scan_of(attempt)),
         "qr_svg": qr_svg(url),
-        "text": {"pl": notice_text(facts, "pl"),
-                 "en": notice_text(replace(facts, pickup_hours=where["en"]["hours"] or None), "en")},
+        # Polish (the notice's legal language) and the item's language, English for a Polish item.
+        "languages": ["pl", second],
+        "text": {lang: notice_text(replace(facts, pickup_hours=where[lang]["hours"] or None), lang)
+                 for lang in ("pl", "en", second)},
     }
 
 
@@ -92,4 +97,5 @@ def notice_kit(device: Device, *, base_url: str, tz: str, secret: str, now: date
                             "repeat_notice": p.repeat_notice, "deemed_service": p.deemed_service}
                      for code, p in PROFILES.items()},
         "deadlines": deadlines,
+        "texts": device_notice_texts({code: p.name_pl for code, p in PROFILES.items()}),
     }

@@ -24,6 +24,7 @@ from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso
 from notices import masking
 from notices.corrections import correction_text
+from notices.i18n import LANGUAGES, translations
 from notices.profiles import PROFILES
 from notices.sms import held_text
 
@@ -48,12 +49,14 @@ class RecordSettings:
 
 def _pickup_data(pickup) -> dict | None:
     """The point as the register describes it now: Polish hours in ``opening_hours``, English in
-    ``opening_hours_en``."""
+    ``opening_hours_en``, every language's in ``opening_hours_by_language``."""
     pl, en = describe_point(pickup, "pl"), describe_point(pickup, "en")
     if pl is None or en is None:
         return None
+    hours = {lang: (describe_point(pickup, lang) or {}).get("hours") or None for lang in LANGUAGES}
     return {"code": pl["code"], "name": pl["name"], "address": pl["address"],
-            "opening_hours": pl["hours"] or None, "opening_hours_en": en["hours"] or None}
+            "opening_hours": pl["hours"] or None, "opening_hours_en": en["hours"] or None,
+            "opening_hours_by_language": hours}
 
 
 def attempt_data(attempt: Attempt) -> dict:
@@ -190,7 +193,8 @@ def item_record(session: Session, item: Item, settings: RecordSettings, public: 
     record: dict[str, object] = {
         "tracking_number": item.tracking_number,
         "service": item.service,
-        "service_name": {"pl": profile.name_pl, "en": profile.name_en} if profile else None,
+        "service_name": {"pl": profile.name_pl, "en": profile.name_en,
+                         "uk": translations("uk").gettext(profile.name_pl)} if profile else None,
         "status": item.status,
         "sender": {"name": item.sender.name},
         **({} if public else {"sender_reference": item.sender_reference}),

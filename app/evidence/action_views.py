@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 
 from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
@@ -29,12 +30,13 @@ from app.web.i18n import current_language
 from app.web.problems import problem
 from app.web.ratelimit import limiter
 from notices import recipient_actions as rules
+from notices.i18n import N_
 from notices.vocabulary import IdDocument
 
 bp = Blueprint("recipient_actions", __name__, template_folder="templates")
 
-ID_NAMES = {"id_card": ("dowód osobisty", "identity card"), "passport": ("paszport", "passport"),
-            "residence_card": ("karta pobytu", "residence card"), "driving_licence": ("prawo jazdy", "driving licence")}
+ID_NAMES = {"id_card": N_("dowód osobisty"), "passport": N_("paszport"),
+            "residence_card": N_("karta pobytu"), "driving_licence": N_("prawo jazdy")}
 
 
 def client_limit() -> str:
@@ -101,7 +103,7 @@ def _page(item, *, token: str, manage_token: str | None, errors: dict, form: dic
         "public/actions.html", record=record, ctx=ctx, rule=rule, token=token, manage_token=manage_token,
         errors=errors, form=form, done=done, history=actions.history(ctx, lang),
         targets=actions.move_targets(db.session, ctx),
-        documents=[(d, ID_NAMES[d][0 if lang == "pl" else 1]) for d in rule.id_documents],
+        documents=[(d, gettext(ID_NAMES[d])) for d in rule.id_documents],
     ), status
 
 
@@ -177,8 +179,7 @@ def record_action(token: str):
             raise error
         return _page(item, token=token, manage_token=None, form=data, status=403, errors={
             "form": data.get("action", ""),
-            "claim_code": "Kod z awizo nie pasuje do tej przesyłki." if current_language() == "pl"
-            else "The code from the paper notice does not match this item."})
+            "claim_code": gettext("Kod z awizo nie pasuje do tej przesyłki.")})
     return _answer(item, data, "claim_code", [], token=token, manage_token=None)
 
 

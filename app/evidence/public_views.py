@@ -5,6 +5,7 @@ import hmac
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from flask_babel import gettext
 
 from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
@@ -16,12 +17,10 @@ from app.models import Attempt
 from app.models.handheld import AttemptDeviceEvidence
 from app.models.types import utcnow
 from app.web import i18n
-from app.web.i18n import current_language
 from notices import claim_codes
 from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")
-bp.app_context_processor(i18n.template_context)
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -50,7 +49,7 @@ def plaindate(value: str | None) -> str:
 def event_kind(kind: str) -> str:
     """An item event's name in the page's language."""
     names = EVENT_KINDS.get(kind)
-    return (names[0] if current_language() == "pl" else names[1]) if names else kind.replace("_", " ")
+    return gettext(names) if names else kind.replace("_", " ")
 
 
 @bp.get("/")

@@ -25,6 +25,7 @@ from app.models.lifecycle import CarrierTask, ItemLifecycle
 from notices import lifecycle as lifecycle_rules
 from notices import pickup_points as point_rules
 from notices import recipient_actions as rules
+from notices.i18n import LANGUAGES, N_, translations
 from notices.messages import EmailContent
 from notices.vocabulary import ItemStatus
 
@@ -94,8 +95,9 @@ def _accept(session: Session, ctx: Context, kind: str, data: dict, *, via: str, 
     session.flush()
     record_event(session, item, "recipient_action", now, {"action": kind, "action_id": action.id, "via": via,
                                                            **{k: v for k, v in data.items() if "text" not in k}})
+    _ = translations(language).gettext
     text = rules.confirmation(kind, language, item.tracking_number, data)
-    subject = ("Potwierdzenie: " if language == "pl" else "Confirmation: ") + item.tracking_number
+    subject = _("Potwierdzenie: {number}").format(number=item.tracking_number)
     addresses = [("email", item.recipient_email), ("sms", item.recipient_phone), *contacts]
     for channel, address in dict.fromkeys((c, a) for c, a in addresses if a):
         key = f"recipient_action:{action.id}:{channel}:{address}"
@@ -104,7 +106,7 @@ def _accept(session: Session, ctx: Context, kind: str, data: dict, *, via: str, 
                             language=language, now=now, dedupe_key=key, item_id=item.id)
         else:
             content = EmailContent(language=language, subject=subject, heading=subject, paragraphs=(text,),
-                                   link_label="Zapis przesyłki" if language == "pl" else "The item's record",
+                                   link_label=_("Zapis przesyłki"),
                                    link_url=item.verify_url(base_url))
             enqueue_email(session, content, recipient=address, purpose="recipient_action",
                           now=now, dedupe_key=key, item_id=item.id)
@@ -117,8 +119,7 @@ def ask_redelivery(session: Session, item: Item, day: date | None, *, via: str, 
     ctx = context(session, item)
     refusal = rules.check_redelivery(ctx.facts, day, _today(now, tz))
     if refusal is None and (ctx.lifecycle is None or ctx.lifecycle.carrier_id is None):
-        refusal = rules.Refusal("action", "Nie wiadomo, który doręczyciel ma tę przesyłkę.",
-                                "It is not known which carrier holds this item.")
+        refusal = rules.Refusal("action", N_("Nie wiadomo, który doręczyciel ma tę przesyłkę."))
     if refusal is not None:
         raise ActionRefused(refusal, language)
     assert day is not None and ctx.lifecycle is not None and ctx.lifecycle.carrier_id is not None  # else refused above
@@ -144,13 +145,13 @@ def move(session: Session, item: Item, code: str, *, via: str, now: datetime, tz
     refusal = rules.check_move(ctx.facts, km, target is not None and ctx.point is not None and target.id == ctx.point.id,
                                target is not None and target.active, _today(now, tz))
     if refusal is None and (target is None or ctx.lifecycle is None):
-        refusal = rules.Refusal("pickup_point", "Tej przesyłki nie można przenieść.", "This item cannot be moved.")
+        refusal = rules.Refusal("pickup_point", N_("Tej przesyłki nie można przenieść."))
     if refusal is not None:
         raise ActionRefused(refusal, language)
     assert target is not None and ctx.lifecycle is not None  # else refused above
     ctx.lifecycle.pickup_point_id = target.id
-    where = {lang: point_rules.describe(target.facts(), lang)["text"] for lang in ("pl", "en")}
-    data = {"from": ctx.point.code if ctx.point else None, "to": target.code, "to_text_pl": where["pl"], "to_text_en": where["en"]}
+    data = {"from": ctx.point.code if ctx.point else None, "to": target.code,
+            **{f"to_text_{lang}": point_rules.describe(target.facts(), lang)["text"] for lang in LANGUAGES}}
     return _accept(session, ctx, rules.MOVE, data, via=via, now=now, language=language, contacts=list(contacts),
                    base_url=base_url)
 
@@ -191,13 +192,13 @@ def authorised_collector(session: Session, item_id: int, name: str, id_type: str
 
 def history(ctx: Context, language: str) -> list[dict]:
     """The item's actions for the record page (no personal data of a collector beyond the name)."""
-    pl = language == "pl"
+    _ = translations(language).gettext
     lines = []
     for action in ctx.actions:
         data = action.data or {}
-        label = rules.HISTORY[action.kind][0 if pl else 1]
+        label = _(rules.HISTORY[action.kind])
         detail = (data.get("day") if action.kind == rules.REDELIVERY else
-                  data.get("to_text_pl" if pl else "to_text_en") if action.kind == rules.MOVE else data.get("name"))
+                  rules.moved_to(data, language) if action.kind == rules.MOVE else data.get("name"))
         lines.append({"kind": action.kind, "at": action.created_at, "text": f"{label}: {detail}",
                       "done": action.attempt_id is not None})
     return lines

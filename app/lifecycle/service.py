@@ -21,6 +21,7 @@ from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.types import iso, utcnow
 from notices import lifecycle as rules
+from notices.i18n import LANGUAGES
 from notices.lifecycle_messages import (
     late_record_sentence,
     repeat_notice_left_email_content,
@@ -254,7 +255,7 @@ def item_deadlines(session: Session, item: Item, *, tz: str, late_record_toleran
     today = (now or utcnow()).astimezone(zone).date()
     collected_on = lc.collected_at.astimezone(zone).date() if lc.collected_at else None
     text = {lang: state_sentence(lang, item.status, lc.collect_by, lc.deemed_served_on, today, collected_on)
-            for lang in ("pl", "en")}
+            for lang in LANGUAGES}
     conditional = item.status == "awaiting_collection" and today <= lc.collect_by
     recorded_at = session.scalar(sa.select(Attempt.recorded_at).where(Attempt.id == lc.notice_attempt_id))
     if recorded_at is not None and (recorded_at - lc.notice_at).total_seconds() > late_record_tolerance_s:

@@ -41,7 +41,7 @@ class Case(Model):
         sa.CheckConstraint(f"status IN ({_STATUSES})", name="status"),
         sa.CheckConstraint(f"decision IS NULL OR decision IN ({_DECISIONS})", name="decision"),
         sa.CheckConstraint("contact_channel IN ('sms', 'email')", name="contact_channel"),
-        sa.CheckConstraint("language IN ('pl', 'en')", name="language"),
+        sa.CheckConstraint("language IN ('pl', 'en', 'uk')", name="language"),
         sa.Index("ix_cases_queue", "status", "due_at"),
     )
 

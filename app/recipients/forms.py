@@ -6,18 +6,19 @@ join the same ``errors`` shown next to the fields.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import AnyOf, Length, Optional, Regexp
 
 from app.recipients.subscriptions import SignUp
-from app.web.forms import Form, tr
+from app.web.forms import Form
 from notices.messages import LANGUAGES
 
-TOO_LONG = tr("Za długi tekst.", "Too long.")
-TIME = Regexp(r"^\s*\d{1,2}:\d{2}\s*$", message=tr("Podaj godzinę jako GG:MM.", "Give the time as HH:MM."))
+TOO_LONG = _("Za długi tekst.")
+TIME = Regexp(r"^\s*\d{1,2}:\d{2}\s*$", message=_("Podaj godzinę jako GG:MM."))
 CHANNELS = [SelectChoice("sms", "SMS"), SelectChoice("email", "e-mail")]
-LANGUAGE = AnyOf(LANGUAGES, message=tr("Wybierz język z listy.", "Choose a language from the list."))
+LANGUAGE = AnyOf(LANGUAGES, message=_("Wybierz język z listy."))
 
 
 def text(max_length: int, default: str = "") -> StringField:

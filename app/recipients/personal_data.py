@@ -18,6 +18,7 @@ from app.models import Item, OutboxMessage
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression
 from app.recipients.subscriptions import _clock, record
+from notices.i18n import LANGUAGES
 
 REDACTED = "[redacted]"
 
@@ -31,7 +32,7 @@ def update_preferences(session: Session, subscriber: Subscriber, *, language: st
     if errors:
         raise ValidationFailed(errors)
     changes: dict = {}
-    if language in ("pl", "en") and language != subscriber.language:
+    if language in LANGUAGES and language != subscriber.language:
         changes["language"] = language
         subscriber.language = language
     if (start, end) != (subscriber.quiet_start, subscriber.quiet_end):

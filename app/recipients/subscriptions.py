@@ -55,6 +55,7 @@ from app.recipients.contact_confirmation import (  # noqa: F401
     send_confirmation,
 )
 from notices import claim_codes
+from notices.i18n import LANGUAGES
 from notices.sms import QuietHours
 
 MANAGE_LINK_DAYS = 400
@@ -154,7 +155,7 @@ def subscribe(session: Session, signup: SignUp, *, secret: str, base_url: str, n
     postal = _text(signup.postal_code, "postal_code", errors, 20) or ""  # required: a missing one is in errors
     city = _text(signup.city, "city", errors, 100) or ""  # required: a missing one is in errors
     country = (signup.country or "PL").strip().upper()[:2]
-    language = signup.language if signup.language in ("pl", "en") else "pl"
+    language = signup.language if signup.language in LANGUAGES else "pl"
     quiet_start = _clock(signup.quiet_start, "quiet_start", errors)
     quiet_end = _clock(signup.quiet_end, "quiet_end", errors)
     contacts = _contacts(signup, errors)
@@ -209,7 +210,7 @@ def add_delegate(session: Session, principal: Subscriber, *, name: str, role: st
         raise ValidationFailed(errors)
     delegate = Subscriber(
         principal_id=principal.id, delegate_role=role if role in ("family", "attorney") else "other",
-        status="active", name=name, language=language if language in ("pl", "en") else "pl",
+        status="active", name=name, language=language if language in LANGUAGES else "pl",
         quiet_start=principal.quiet_start, quiet_end=principal.quiet_end, timezone=principal.timezone,
         link_nonce=secrets.token_hex(8), created_at=now, claim_failures=0,
     )

@@ -2,42 +2,34 @@
 from __future__ import annotations
 
 from app.errors import ValidationFailed
+from notices.i18n import N_, translations
 
 MESSAGES = {
-    "required": ("To pole jest wymagane.", "This field is required."),
-    "too_long": ("Za długi tekst.", "The text is too long."),
-    "invalid_phone": ("To nie jest poprawny numer telefonu.", "This is not a valid phone number."),
-    "invalid_email": ("To nie jest poprawny adres e-mail.", "This is not a valid e-mail address."),
-    "time": ("Podaj godzinę w formacie GG:MM, np. 21:00.", "Enter a time as HH:MM, e.g. 21:00."),
-    "need_contact": ("Podaj numer telefonu lub adres e-mail i wybierz kanał.",
-                     "Give a phone number or an e-mail address and choose a channel."),
-    "required_for_channel": ("Podaj dane kontaktowe dla wybranego kanału.",
-                             "Give the contact for the channel you chose."),
-    "proof_needed": ("Wpisz kod z awiza albo poproś o kod listem — bez tego nie możemy potwierdzić, "
-                     "że to Twój adres.",
-                     "Enter the code from a paper notice or ask for a code by letter — without it we "
-                     "cannot confirm the address is yours."),
-    "claim_code_mismatch": ("Ten kod nie pasuje do podanego adresu, został już użyty albo wygasł.",
-                            "This code does not match the address, was already used, or has expired."),
-    "code_wrong": ("Kod jest nieprawidłowy. Sprawdź SMS i spróbuj ponownie.",
-                   "The code is wrong. Check the SMS and try again."),
-    "code_expired": ("Kod wygasł. Wyślij nowy kod.", "The code has expired. Send a new code."),
-    "locked": ("Za dużo błędnych prób. Spróbuj ponownie za godzinę.",
-               "Too many wrong tries. Try again in an hour."),
-    "too_many_sends": ("Wysłaliśmy już zbyt wiele kodów na ten kontakt.",
-                       "We have already sent too many codes to this contact."),
-    "delegate_of_delegate": ("Osoba upoważniona nie może dodawać kolejnych osób.",
-                             "A delegate cannot add further delegates."),
-    "not_found": ("Nie znaleziono.", "Not found."),
-    "no_address": ("Brak adresu.", "No address."),
+    "required": N_("To pole jest wymagane."),
+    "too_long": N_("Za długi tekst."),
+    "invalid_phone": N_("To nie jest poprawny numer telefonu."),
+    "invalid_email": N_("To nie jest poprawny adres e-mail."),
+    "time": N_("Podaj godzinę w formacie GG:MM, np. 21:00."),
+    "need_contact": N_("Podaj numer telefonu lub adres e-mail i wybierz kanał."),
+    "required_for_channel": N_("Podaj dane kontaktowe dla wybranego kanału."),
+    "proof_needed": N_("Wpisz kod z awiza albo poproś o kod listem — bez tego nie możemy potwierdzić, "
+                     "że to Twój adres."),
+    "claim_code_mismatch": N_("Ten kod nie pasuje do podanego adresu, został już użyty albo wygasł."),
+    "code_wrong": N_("Kod jest nieprawidłowy. Sprawdź SMS i spróbuj ponownie."),
+    "code_expired": N_("Kod wygasł. Wyślij nowy kod."),
+    "locked": N_("Za dużo błędnych prób. Spróbuj ponownie za godzinę."),
+    "too_many_sends": N_("Wysłaliśmy już zbyt wiele kodów na ten kontakt."),
+    "delegate_of_delegate": N_("Osoba upoważniona nie może dodawać kolejnych osób."),
+    "not_found": N_("Nie znaleziono."),
+    "no_address": N_("Brak adresu."),
 }
 
 
 def errors_for(exc: ValidationFailed, lang: str) -> dict[str, str]:
     """Field name -> sentence in the page language."""
-    index = 0 if lang == "pl" else 1
-    return {e.field: MESSAGES.get(e.message, (e.message, e.message))[index] for e in exc.errors}
+    words = translations(lang)
+    return {e.field: words.gettext(MESSAGES[e.message]) if e.message in MESSAGES else e.message for e in exc.errors}
 
 
 def sentence(key: str, lang: str) -> str:
-    return MESSAGES[key][0 if lang == "pl" else 1]
+    return translations(lang).gettext(MESSAGES[key])

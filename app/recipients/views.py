@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
@@ -25,6 +26,7 @@ from app.recipients.texts import errors_for, sentence
 from app.web.forms import check
 from app.web.i18n import current_language
 from app.web.ratelimit import limiter
+from notices.i18n import N_
 
 
 def CODE_LIMIT() -> str:
@@ -260,15 +262,15 @@ def code():
                            manage=subscriptions.manage_token(_secret(), contact.subscriber))
 
 
+OK_SENTENCES = {
+    "address": N_("Adres potwierdzony. Subskrypcja jest aktywna."),
+    "contact": N_("Kontakt potwierdzony."),
+    "sent": N_("Wysłaliśmy nowy kod."),
+    "saved": N_("Zapisano ustawienia."),
+    "delegate": N_("Dodano osobę upoważnioną. Musi ona potwierdzić swój kontakt."),
+    "removed": N_("Usunięto osobę upoważnioną."),
+}
+
+
 def sentence_ok(what: str) -> str:
-    lang = current_language()
-    pl, en = {
-        "address": ("Adres potwierdzony. Subskrypcja jest aktywna.", "Address confirmed. Your subscription is active."),
-        "contact": ("Kontakt potwierdzony.", "Contact confirmed."),
-        "sent": ("Wysłaliśmy nowy kod.", "We sent a new code."),
-        "saved": ("Zapisano ustawienia.", "Settings saved."),
-        "delegate": ("Dodano osobę upoważnioną. Musi ona potwierdzić swój kontakt.",
-                     "Delegate added. They must confirm their own contact."),
-        "removed": ("Usunięto osobę upoważnioną.", "Delegate removed."),
-    }[what]
-    return pl if lang == "pl" else en
+    return gettext(OK_SENTENCES[what])

@@ -4,31 +4,33 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 from app.web.i18n import current_language
+from notices.i18n import N_
 from notices.sms import held_text as held_words
 
 STATUS_LABELS = {
-    "registered": ("zarejestrowana", "registered"),
-    "awaiting_collection": ("czeka na odbiór (awizo)", "awaiting collection (notice left)"),
-    "delivered": ("doręczona", "delivered"),
-    "collected": ("odebrana w placówce", "collected"),
-    "refused": ("odmowa przyjęcia", "refused"),
-    "undeliverable": ("niedoręczalna", "undeliverable"),
-    "returned": ("zwrócona do nadawcy", "returned to sender"),
-    "deemed_served": ("doręczenie zastępcze", "deemed served"),
-    "deemed_service_not_established": ("nieodebrana, doręczenia nie można uznać (brak powtórnego awizo)",
-                                       "not collected, deemed service not established (no repeat notice)"),
-    "queued": ("w kolejce", "queued"), "sending": ("wysyłanie", "sending"), "sent": ("wysłane", "sent"),
-    "undelivered": ("niedostarczone", "undelivered"), "failed": ("nieudane", "failed"),
-    "cancelled": ("anulowane", "cancelled"),
+    "registered": N_("zarejestrowana"),
+    "awaiting_collection": N_("czeka na odbiór (awizo)"),
+    "delivered": N_("doręczona"),
+    "collected": N_("odebrana w placówce"),
+    "refused": N_("odmowa przyjęcia"),
+    "undeliverable": N_("niedoręczalna"),
+    "returned": N_("zwrócona do nadawcy"),
+    "deemed_served": N_("doręczenie zastępcze"),
+    "deemed_service_not_established": N_("nieodebrana, doręczenia nie można uznać (brak powtórnego awizo)"),
+    "queued": N_("w kolejce"), "sending": N_("wysyłanie"), "sent": N_("wysłane"),
+    "undelivered": N_("niedostarczone"), "failed": N_("nieudane"),
+    "cancelled": N_("anulowane"),
 }
 
 
 def status_label(status: str | None) -> str:
     if not status:
         return ""
-    pl, en = STATUS_LABELS.get(status, (status.replace("_", " "),) * 2)
-    return pl if current_language() == "pl" else en
+    name = STATUS_LABELS.get(status)
+    return gettext(name) if name else status.replace("_", " ")
 
 
 def local_time(value, tz: str, with_seconds: bool = False) -> str:

@@ -1,27 +1,25 @@
 """The sender portal's HTML forms (Flask-WTF): registering an item, webhooks, API keys, people."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from app.web.forms import Form, tr
+from app.web.forms import Form
 from notices.vocabulary import SENDER_ROLES
 
-REQUIRED = tr("To pole jest wymagane.", "This field is required.")
+REQUIRED = _("To pole jest wymagane.")
 
 
 class WebhookForm(Form):
-    url = URLField(validators=[DataRequired(REQUIRED), Length(max=2000, message=tr(
-        "Adres może mieć najwyżej 2000 znaków.", "The URL may have at most 2000 characters."))])
-    description = StringField(validators=[Optional(), Length(max=200, message=tr(
-        "Opis może mieć najwyżej 200 znaków.", "The description may have at most 200 characters."))])
+    url = URLField(validators=[DataRequired(REQUIRED), Length(max=2000, message=_("Adres może mieć najwyżej 2000 znaków."))])
+    description = StringField(validators=[Optional(), Length(max=200, message=_("Opis może mieć najwyżej 200 znaków."))])
     event_types = SelectMultipleField(validate_choice=False)
 
 
 class ApiKeyForm(Form):
-    name = StringField(validators=[DataRequired(REQUIRED), Length(max=100, message=tr(
-        "Nazwa może mieć najwyżej 100 znaków.", "The name may have at most 100 characters."))])
+    name = StringField(validators=[DataRequired(REQUIRED), Length(max=100, message=_("Nazwa może mieć najwyżej 100 znaków."))])
 
 
 class InviteForm(Form):
@@ -31,13 +29,11 @@ class InviteForm(Form):
 
 class InvitationForm(Form):
     name = StringField(validators=[Optional(), Length(max=200)])
-    password = PasswordField(validators=[DataRequired(REQUIRED), Length(min=10, max=200, message=tr(
-        "Hasło musi mieć co najmniej 10 znaków.", "The password must have at least 10 characters."))])
-    password_confirm = PasswordField(validators=[EqualTo("password", tr("Hasła się różnią.", "The passwords differ."))])
+    password = PasswordField(validators=[DataRequired(REQUIRED), Length(min=10, max=200, message=_("Hasło musi mieć co najmniej 10 znaków."))])
+    password_confirm = PasswordField(validators=[EqualTo("password", _("Hasła się różnią."))])
 
 
-TRACKING_NUMBER = Regexp(r"^\s*[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}\s*$", message=tr(
-    "Numer przesyłki ma postać np. RR123456785PL.", "An item number looks like RR123456785PL."))
+TRACKING_NUMBER = Regexp(r"^\s*[A-Za-z]{2}\s?[0-9]{3}\s?[0-9]{3}\s?[0-9]{3}\s?[A-Za-z]{2}\s*$", message=_("Numer przesyłki ma postać np. RR123456785PL."))
 
 
 class NewItemForm(Form):

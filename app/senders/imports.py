@@ -24,25 +24,25 @@ from app.events import record_events
 from app.models import ImportReport, Item, Sender
 from app.models.types import iso
 from app.security import new_verify_token
+from notices.i18n import N_
 
 # CSV columns, in template order: (column, required, meaning PL, meaning EN, example)
 COLUMNS = [
-    ("tracking_number", True, "numer przesyłki UPU S10 z poprawną cyfrą kontrolną", "UPU S10 item number with a valid check digit", "RR123456785PL"),
-    ("service", True, "usługa, np. pl_official_letter", "service, e.g. pl_official_letter", "pl_official_letter"),
-    ("sender_reference", False, "Państwa sygnatura / numer sprawy", "your reference / case number", "I C 123/26"),
-    ("recipient_name", True, "imię i nazwisko lub nazwa adresata", "recipient's name", "Jan Kowalski"),
-    ("address_line1", True, "ulica i numer", "street and number", "ul. Polna 12 m. 4"),
-    ("address_line2", False, "dodatkowa linia adresu", "second address line", ""),
-    ("postal_code", True, "kod pocztowy", "postal code", "00-950"),
-    ("city", True, "miejscowość", "city", "Warszawa"),
-    ("country", True, "kraj, kod ISO 3166 (PL)", "country, ISO 3166 code (PL)", "PL"),
-    ("phone", False, "telefon adresata (powiadomienia SMS)", "recipient's phone (SMS alerts)", "+48601234567"),
-    ("email", False, "e-mail adresata (powiadomienia e-mail)", "recipient's e-mail (e-mail alerts)", "jan.kowalski@example.com"),
-    ("language", False, "język powiadomień: pl lub en (domyślnie pl)", "alert language: pl or en (default pl)", "pl"),
-    ("lat", False, "szerokość geograficzna adresu (WGS84), jeśli znana", "address latitude (WGS84), if known", ""),
-    ("lon", False, "długość geograficzna adresu (WGS84), jeśli znana", "address longitude (WGS84), if known", ""),
-    ("content_sha256", False, "SHA-256 treści pisma (64 znaki szesnastkowe), pojawi się na dowodzie",
-     "SHA-256 of the letter's content (64 hex characters), shown on the proof", ""),
+    ("tracking_number", True, N_("numer przesyłki UPU S10 z poprawną cyfrą kontrolną"), "RR123456785PL"),
+    ("service", True, N_("usługa, np. pl_official_letter"), "pl_official_letter"),
+    ("sender_reference", False, N_("Państwa sygnatura / numer sprawy"), "I C 123/26"),
+    ("recipient_name", True, N_("imię i nazwisko lub nazwa adresata"), "Jan Kowalski"),
+    ("address_line1", True, N_("ulica i numer"), "ul. Polna 12 m. 4"),
+    ("address_line2", False, N_("dodatkowa linia adresu"), ""),
+    ("postal_code", True, N_("kod pocztowy"), "00-950"),
+    ("city", True, N_("miejscowość"), "Warszawa"),
+    ("country", True, N_("kraj, kod ISO 3166 (PL)"), "PL"),
+    ("phone", False, N_("telefon adresata (powiadomienia SMS)"), "+48601234567"),
+    ("email", False, N_("e-mail adresata (powiadomienia e-mail)"), "jan.kowalski@example.com"),
+    ("language", False, N_("język powiadomień: pl, en lub uk (domyślnie pl)"), "pl"),
+    ("lat", False, N_("szerokość geograficzna adresu (WGS84), jeśli znana"), ""),
+    ("lon", False, N_("długość geograficzna adresu (WGS84), jeśli znana"), ""),
+    ("content_sha256", False, N_("SHA-256 treści pisma (64 znaki szesnastkowe), pojawi się na dowodzie"), ""),
 ]
 COLUMN_NAMES = [c[0] for c in COLUMNS]
 # API field path -> CSV column, so a row's errors name the column the clerk sees.
@@ -89,7 +89,7 @@ def template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMN_NAMES)
-    writer.writerow([c[4] for c in COLUMNS])
+    writer.writerow([c[3] for c in COLUMNS])
     return out.getvalue()
 
 

@@ -16,11 +16,13 @@ from app.senders.api_models import WebhookEvent
 from app.senders.imports import COLUMNS
 from app.web.apidoc import Answer, Operation, build, operation
 from app.web.problems import api_blueprint
+from notices.i18n import translations
 
 bp = api_blueprint("openapi", __name__)
 
 TAGS = ("Items", "Proofs", "Webhooks", "API keys", "Organisation", "Carriers", "Transparency log", "Meta")
-CSV_DOC = "\n".join(f"- `{name}`{' (required)' if required else ''}: {en}" for name, required, _, en, _ in COLUMNS)
+CSV_DOC = "\n".join(f"- `{name}`{' (required)' if required else ''}: {translations('en').gettext(description)}"
+                    for name, required, description, _ in COLUMNS)
 DESCRIPTION = (
     "Register registered-mail items, follow each delivery attempt, get signed callbacks and download "
     "proofs.\n\nAuthentication: `Authorization: Bearer <key>` — a sender API key (`awz_sk_…`, created "

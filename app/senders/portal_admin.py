@@ -6,6 +6,7 @@ after they are made: kept in the session for one page view, never stored in clea
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from app.accounts import service as accounts
 from app.accounts.web import login_required, sign_in, signed_in, signed_in_sender_id
@@ -16,7 +17,6 @@ from app.models.types import utcnow
 from app.senders import webhooks as hooks
 from app.senders.forms import ApiKeyForm, InvitationForm, InviteForm, WebhookForm
 from app.senders.portal import bp
-from app.senders.portal_views import t
 from app.web.forms import check, refused
 
 ADMIN = ("sender_admin",)
@@ -92,8 +92,7 @@ def webhook_test(endpoint_id: int):
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
     event_id = hooks.send_test_event(db.session, endpoint, utcnow())
-    flash(t(f"Zdarzenie testowe {event_id} czeka w kolejce do wysłania.",
-            f"Test event {event_id} is queued for sending."), "ok")
+    flash(_("Zdarzenie testowe {event_id} czeka w kolejce do wysłania.").format(event_id=event_id), "ok")
     return redirect(url_for("portal.webhook", endpoint_id=endpoint_id))
 
 
@@ -115,7 +114,7 @@ def webhook_delete(endpoint_id: int):
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
     hooks.delete_endpoint(db.session, endpoint, utcnow())
-    flash(t("Usunięto punkt odbioru powiadomień.", "Webhook endpoint deleted."), "ok")
+    flash(_("Usunięto punkt odbioru powiadomień.", ), "ok")
     return redirect(url_for("portal.webhooks"))
 
 
@@ -154,7 +153,7 @@ def revoke_api_key(key_id: int):
         key = accounts.revoke_api_key(db.session, signed_in_sender_id(), key_id, utcnow())
     except ServiceError:
         return render_template("portal/not_found.html"), 404
-    flash(t(f"Klucz „{key.name}” unieważniony.", f"Key “{key.name}” revoked."), "ok")
+    flash(_("Klucz „{name}” unieważniony.").format(name=key.name), "ok")
     return redirect(url_for("portal.api_keys"))
 
 
@@ -235,7 +234,7 @@ def accept_invitation(token: str):
                 errors = refused(exc)
             else:
                 sign_in(user)
-                flash(t("Witamy! Konto jest gotowe.", "Welcome! Your account is ready."), "ok")
+                flash(_("Witamy! Konto jest gotowe."), "ok")
                 return redirect(url_for("portal.index"))
     return render_template("portal/invitation.html", invitation=invitation, errors=errors, name=form.name.data or ""), \
         422 if errors else 200

@@ -17,6 +17,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 
 from app.accounts.web import login_required, signed_in_sender_id
 from app.delivery import items as item_service
@@ -34,14 +35,9 @@ from app.senders.forms import NewItemForm
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.senders.portal import bp
 from app.web.forms import check
-from app.web.i18n import current_language
 from notices import s10
 from notices.profiles import PROFILES
 from notices.vocabulary import SENDER_ROLES
-
-
-def t(pl: str, en: str) -> str:
-    return pl if current_language() == "pl" else en
 
 
 def sender_id() -> int:
@@ -111,8 +107,7 @@ def new_item():
         except ServiceError as exc:
             errors = {FIELD_TO_COLUMN.get(e.field, e.field): e.message for e in exc.errors} or {"tracking_number": exc.detail}
         else:
-            flash(t(f"Zarejestrowano przesyłkę {registered.tracking_number}.",
-                    f"Item {registered.tracking_number} registered."), "ok")
+            flash(_("Zarejestrowano przesyłkę {number}.").format(number=registered.tracking_number), "ok")
             return redirect(url_for("portal.item", tracking_number=registered.tracking_number))
     return render_template("portal/new_item.html", form=form.row(), errors=errors, services=PROFILES), \
         422 if errors else 200
@@ -135,8 +130,7 @@ def proofs_zip():
             problem = Problem()
             filters = item_queries.parse_filters(request.args, problem)
             if not problem.errors and not (filters.registered_from and filters.registered_to):
-                problem.add("registered_from", t("podaj obie daty albo zaznacz przesyłki na liście",
-                                                 "give both dates or tick items in the list"))
+                problem.add("registered_from", _("podaj obie daty albo zaznacz przesyłki na liście"))
             problem.raise_if_any()
             assert filters.registered_from and filters.registered_to  # both, or the problem above was raised
             window = (item_queries.start_of(filters.registered_from),

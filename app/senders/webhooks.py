@@ -26,28 +26,27 @@ from app.messaging.providers import register_channel
 from app.messaging.providers.webhook import WebhookChannel
 from app.models import Item, ItemEvent, OutboxMessage, Sender, WebhookDelivery, WebhookEndpoint
 from app.models.types import iso
+from notices.i18n import N_
 
 # Public event types: "item." + the kind of the item event. Other kinds are delivered too
 # (to endpoints subscribed to "*" or to that type); these are the ones documented today.
 EVENT_TYPES = {
-    "item.registered": ("Przesyłka zarejestrowana", "Item registered"),
-    "item.attempt_recorded": ("Próba doręczenia zapisana", "Delivery attempt recorded"),
-    "item.notification_status": ("Zmiana statusu powiadomienia SMS/e-mail", "SMS/e-mail alert status changed"),
-    "item.lifecycle_started": ("Awizo pozostawione: terminy odbioru ustalone", "Notice left: collection dates set"),
-    "item.repeat_notice_due": ("Termin powtórnego awizo", "Repeat notice due"),
-    "item.collection_reminder": ("Przypomnienie o odbiorze wysłane", "Collection reminder sent"),
-    "item.collected": ("Przesyłka odebrana", "Item collected"),
-    "item.deemed_served": ("Doręczenie zastępcze (fikcja doręczenia)", "Deemed served"),
-    "item.returned_to_sender": ("Zwrot do nadawcy", "Returned to sender"),
-    "item.repeat_notice_left": ("Powtórne awizo pozostawione", "Repeat notice left"),
-    "item.deemed_service_not_established": ("Brak podstaw do doręczenia zastępczego: powtórne awizo nie zostało "
-                                            "pozostawione w terminie", "Deemed service not established: the repeat "
-                                            "notice was not left in time"),
-    "item.recipient_action": ("Dyspozycja adresata (ponowne doręczenie, zmiana placówki, upoważnienie)",
-                              "Recipient's request (redelivery, another pickup point, an authorised collector)"),
-    "case.opened": ("Reklamacja złożona", "Complaint opened"),
-    "case.updated": ("Zmiana w reklamacji", "Complaint updated"),
-    "case.decided": ("Reklamacja rozpatrzona", "Complaint decided"),
+    "item.registered": N_("Przesyłka zarejestrowana"),
+    "item.attempt_recorded": N_("Próba doręczenia zapisana"),
+    "item.notification_status": N_("Zmiana statusu powiadomienia SMS/e-mail"),
+    "item.lifecycle_started": N_("Awizo pozostawione: terminy odbioru ustalone"),
+    "item.repeat_notice_due": N_("Termin powtórnego awizo"),
+    "item.collection_reminder": N_("Przypomnienie o odbiorze wysłane"),
+    "item.collected": N_("Przesyłka odebrana"),
+    "item.deemed_served": N_("Doręczenie zastępcze (fikcja doręczenia)"),
+    "item.returned_to_sender": N_("Zwrot do nadawcy"),
+    "item.repeat_notice_left": N_("Powtórne awizo pozostawione"),
+    "item.deemed_service_not_established": N_("Brak podstaw do doręczenia zastępczego: powtórne awizo nie zostało "
+                                            "pozostawione w terminie"),
+    "item.recipient_action": N_("Dyspozycja adresata (ponowne doręczenie, zmiana placówki, upoważnienie)"),
+    "case.opened": N_("Reklamacja złożona"),
+    "case.updated": N_("Zmiana w reklamacji"),
+    "case.decided": N_("Reklamacja rozpatrzona"),
 }
 TEST_EVENT_TYPE = "webhook.test"
 MAX_ENDPOINTS_PER_SENDER = 20

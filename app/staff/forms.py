@@ -1,18 +1,19 @@
 """The operator console's HTML forms (Flask-WTF)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.web.forms import Form, tr
+from app.web.forms import Form
 
 
 class EnrolmentForm(Form):
-    carrier_id = IntegerField(validators=[InputRequired(tr("Wybierz listonosza.", "Choose a carrier.")),
+    carrier_id = IntegerField(validators=[InputRequired(_("Wybierz listonosza.")),
                                           NumberRange(min=1, max=2_147_483_647)])
     label = StringField(default="handheld", validators=[
-        DataRequired(tr("Podaj nazwę urządzenia.", "Give the device a name.")),
-        Length(max=100, message=tr("Nazwa może mieć najwyżej 100 znaków.", "The name may have at most 100 characters."))])
+        DataRequired(_("Podaj nazwę urządzenia.")),
+        Length(max=100, message=_("Nazwa może mieć najwyżej 100 znaków."))])
 
 
 class PickupPointForm(Form):

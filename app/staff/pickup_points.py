@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from app.accounts.web import login_required
 from app.delivery import pickup_points
@@ -80,7 +81,7 @@ def edit(point_id: int | None):
         }
     status = 422 if errors else 200
     return render_template("staff/pickup_point_edit.html", point=point, form=form, weekdays=rules.WEEKDAYS,
-                           day_names=rules.DAY_NAMES[current_language()],
+                           day_names=[gettext(name) for name in rules.DAY_NAMES],
                            errors={e.field: e.message for e in errors}), status
 
 

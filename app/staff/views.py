@@ -5,6 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from app.accounts.web import login_required, signed_in
 from app.delivery import enrolments
@@ -16,7 +17,6 @@ from app.staff import carriers as carrier_checks
 from app.staff import service_queue
 from app.staff.forms import EnrolmentForm
 from app.web.forms import check, refused
-from app.web.i18n import current_language
 from notices.check_texts import CODE_NAMES
 from notices.checks import CODES
 
@@ -85,11 +85,9 @@ def carriers():
     rows = carrier_checks.carrier_day_report(db.session, day, tz, carrier_checks.case_counts_of(current_app))
     chosen = request.args.get("carrier", type=int) or (rows[0].carrier_id if rows else None)
     chosen_row = next((r for r in rows if r.carrier_id == chosen), None)
-    lang = current_language()
     plot = None
     if chosen_row is not None and chosen is not None:
-        title = (f"Skany: {chosen_row.name}, {day:%d.%m.%Y}" if lang == "pl"
-                 else f"Scans by {chosen_row.name} on {day:%d.%m.%Y}")
+        title = gettext("Skany: {carrier}, {day}").format(carrier=chosen_row.name, day=f"{day:%d.%m.%Y}")
         plot = carrier_checks.carrier_day_plot(db.session, chosen, day, tz, title)
     return render_template("staff/carriers.html", rows=rows, day=day, error=error, chosen=chosen_row, plot=plot,
                            codes=CODES, code_names=CODE_NAMES), (422 if error else 200)

@@ -9,36 +9,10 @@ carry no session (Twilio's callbacks, RFC 8058 one-click unsubscribe) use forms 
 """
 from __future__ import annotations
 
-from typing import cast
-
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from markupsafe import escape
 
 from app.errors import ServiceError
-from app.web.i18n import current_language
-
-
-class Text:
-    """A sentence in Polish and English, chosen when shown (form classes are built before any request)."""
-
-    def __init__(self, pl: str, en: str):
-        self.pl, self.en = pl, en
-
-    def __str__(self) -> str:
-        return self.pl if current_language() == "pl" else self.en
-
-    def __html__(self) -> str:
-        return str(escape(str(self)))
-
-    def __mod__(self, values) -> str:
-        return str(self)
-
-
-def tr(pl: str, en: str) -> str:
-    """A validator's message as a (pl, en) pair, picked in the page's language when shown (typed as the
-    ``str`` WTForms expects: it only ever formats or prints it)."""
-    return cast(str, Text(pl, en))
 
 
 class Form(FlaskForm):

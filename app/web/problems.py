@@ -13,6 +13,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.routing import IntegerConverter
@@ -134,12 +135,9 @@ def _is_json_route() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def tr(pl: str, en: str) -> str:
-    return pl if current_language() == "pl" else en
-
-
 def _page(status: int, sentence: str, headers=None):
-    body = f"<!doctype html><html lang=\"pl\"><meta charset=\"utf-8\"><title>{status}</title><p>{sentence}</p></html>"
+    body = (f"<!doctype html><html lang=\"{current_language()}\"><meta charset=\"utf-8\"><title>{status}</title>"
+            f"<p>{sentence}</p></html>")
     return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
 
 
@@ -150,8 +148,7 @@ def _database_unavailable(exc: sa.exc.DBAPIError):
     if _is_json_route():
         return problem(503, "Service unavailable", "The database is unavailable; try again in a few seconds.",
                        "service-unavailable", headers=headers)
-    return _page(503, tr("Serwis jest chwilowo niedostępny. Spróbuj ponownie za chwilę.",
-                         "The service is unavailable for a moment. Please try again shortly."), headers)
+    return _page(503, _("Serwis jest chwilowo niedostępny. Spróbuj ponownie za chwilę."), headers)
 
 
 def _database_refused_value(exc: sa.exc.DataError):
@@ -160,7 +157,7 @@ def _database_refused_value(exc: sa.exc.DataError):
     if _is_json_route():
         return problem(422, "Invalid request", "A value in the request is out of range or not allowed.",
                        "validation-error")
-    return _page(422, tr("Jedna z podanych wartości jest niedozwolona.", "One of the values given is not allowed."))
+    return _page(422, _("Jedna z podanych wartości jest niedozwolona."))
 
 
 def _unexpected(exc: Exception):
@@ -173,8 +170,7 @@ def _unexpected(exc: Exception):
     if _is_json_route():
         return problem(500, "Internal server error", "Something went wrong on our side; it has been logged.",
                        "internal-error")
-    return _page(500, tr("Coś poszło nie tak po naszej stronie. Błąd został zapisany.",
-                         "Something went wrong on our side. The error has been logged."))
+    return _page(500, _("Coś poszło nie tak po naszej stronie. Błąd został zapisany."))
 
 
 def _refuse_nul():

@@ -56,7 +56,7 @@ def test_upload_page_gives_a_verdict_in_words(client, proofs):
     assert "Authentic and current" in page.get_data(as_text=True)
     altered = bytearray(pdf)
     altered[altered.index(b"stream", len(altered) // 10) + 200] ^= 1
-    page = client.post("/proofs/verify", data={"csrf_token": token, "file": (io.BytesIO(bytes(altered)), "p.pdf")},
+    page = client.post("/proofs/verify?lang=pl", data={"csrf_token": token, "file": (io.BytesIO(bytes(altered)), "p.pdf")},
                        content_type="multipart/form-data", headers={"Accept-Language": "pl"})
     assert "Dowód został zmieniony" in page.get_data(as_text=True)
     missing = client.post("/proofs/verify?lang=en", data={"csrf_token": token}, content_type="multipart/form-data")

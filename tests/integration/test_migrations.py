@@ -37,3 +37,22 @@ def test_the_database_refuses_a_status_or_outcome_outside_the_vocabulary(app):
             db.session.execute(sa.text("UPDATE items SET status = 'lost_in_the_post'"))
             db.session.commit()
         db.session.rollback()
+
+
+def test_the_database_takes_ukrainian_and_refuses_an_unknown_language(app):
+    import pytest
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models.subscriptions import Subscriber
+
+    with app.app_context():
+        db.session.add(Subscriber(name="Olena", address_line1="ul. Polna 1", postal_code="00-001", city="Warszawa",
+                                  address_key="k-uk", language="uk", link_nonce="n-uk"))
+        db.session.flush()
+        db.session.rollback()
+        db.session.add(Subscriber(name="Hans", address_line1="ul. Polna 2", postal_code="00-001", city="Warszawa",
+                                  address_key="k-de", language="de", link_nonce="n-de"))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()

@@ -98,7 +98,8 @@ def test_an_sms_held_at_night_says_until_when_wherever_it_is_shown(app, api, cli
         assert alerts["sms"]["status"] == "queued"
         assert alerts["sms"]["held_until"] == "2026-12-05T07:00:00Z"
         assert alerts["sms"]["held_text"] == {"pl": "wstrzymany do 08:00 (godziny ciszy)",
-                                              "en": "held until 08:00 (quiet hours)"}
+                                              "en": "held until 08:00 (quiet hours)",
+                                              "uk": "затримано до 08:00 (години тиші)"}
         assert alerts["email"]["held_until"] is None and alerts["email"]["held_text"] is None
 
         # The sender in the portal, and anyone holding the QR code.

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from notices.i18n import translations
 from notices.messages import LANGUAGES, OPT_IN_SMS, OPT_OUT_SMS, NoticeAlert, email_failed_sms, notice_sms
 from notices.sms import count_segments
 from notices.sms_texts import SMS_BUDGETS, SMS_TEMPLATES, SmsFacts, render_sms
@@ -65,9 +66,11 @@ def facts(names: dict, *, official: bool, delegate: bool) -> SmsFacts:
 
 
 def test_every_sms_template_exists_in_every_language_with_a_budget():
-    kinds = {kind for kind, _ in SMS_TEMPLATES}
-    assert kinds == set(SMS_BUDGETS)
-    assert {(kind, lang) for kind in kinds for lang in LANGUAGES} <= set(SMS_TEMPLATES)
+    assert set(SMS_TEMPLATES) == set(SMS_BUDGETS)
+    for kind, msgid in SMS_TEMPLATES.items():
+        for lang in LANGUAGES:
+            if lang != "pl":   # Polish is the source; every other catalog translates the template
+                assert translations(lang).gettext(msgid) != msgid, (kind, lang)
 
 
 CASES = [(kind, lang, official, delegate) for kind in SMS_BUDGETS for lang in LANGUAGES
@@ -100,11 +103,12 @@ def test_long_names_are_shortened_at_word_boundaries_never_the_facts(kind, lang,
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_official_letter_warns_of_deemed_service_and_parcel_does_not(lang):
-    warning = {"pl": "uznaje się za doręczone 01.12.2026", "en": "deemed served 01.12.2026"}
+    warning = {"pl": "uznaje się za doręczone 01.12.2026", "en": "deemed served 01.12.2026",
+               "uk": "вважається врученим 01.12.2026"}
     for kind in ("notice_left", "repeat_notice", "repeat_notice_left", "reminder"):
         assert warning[lang] in render_sms(kind, facts(TYPICAL, official=True, delegate=False), lang)
         assert "01.12.2026." not in render_sms(kind, facts(TYPICAL, official=False, delegate=False), lang).replace(
-            "do 01.12.2026.", "").replace("until 01.12.2026.", "").replace("(01.12.2026) ", "")
+            "do 01.12.2026.", "").replace("until 01.12.2026.", "").replace("до 01.12.2026.", "").replace("(01.12.2026) ", "")
 
 
 def test_delegate_sms_says_whose_letter_it_is():

@@ -113,7 +113,7 @@ def _every_page(page, live_server, token):
     page.get_by_role("button", name="Dodaj osobę upoważnioną").click()
     assert "Anna Nowak" in page.inner_text("main")
     for url in (manage, f"{manage}?lang=en", f"{manage}/delete", f"{live_server}/alerts/code",
-                f"{live_server}/alerts/?lang=en"):
+                f"{live_server}/alerts/?lang=uk", f"{live_server}/alerts/?lang=pl"):
         page.goto(url)
         assert accessibility_violations(page) == [], url
         assert fits_360(page), url

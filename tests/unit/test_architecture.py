@@ -5,6 +5,7 @@ tests check what a contract cannot: no cycle between any two modules, imports in
 included, no module over 400 lines, and nothing in ``notices/`` that needs a framework.
 """
 import ast
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -105,6 +106,24 @@ def test_every_status_the_vocabulary_knows_has_words_on_the_proof():
 
     assert set(proof.ITEM_STATUSES) == {s.value for s in ItemStatus}
     assert set(proof.STATUSES) == {s.value for s in MessageStatus}
+
+
+def test_no_hand_written_language_pairs_come_back():
+    """Texts go through the gettext catalogs: no ``tr(pl, en)`` helper calls in code or templates."""
+    pair_call = re.compile(r"(?<![\w.])tr\(")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in [*ROOT.glob("app/**/*.py"), *ROOT.glob("notices/**/*.py"),
+                                                          *ROOT.glob("app/**/*.html")]
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pair_call.search(line)]
+    assert found == []
+
+
+def test_no_text_is_chosen_by_comparing_the_language():
+    """Wording comes from the catalogs; a ``lang == "en"`` branch would bypass them (and Ukrainian)."""
+    branch = re.compile(r"""(?<![\w.])(lang|language)\s*[!=]=\s*['"](pl|en)['"]|language_or_default\([^)]*\)\s*[!=]=""")
+    sources = [*ROOT.glob("app/**/*.py"), *ROOT.glob("notices/**/*.py"), *ROOT.glob("app/**/*.html")]
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sources if path.name != "i18n.py"
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if branch.search(line)]
+    assert found == []
 
 
 # -- settings are handed down, not reached for ----------------------------------------------

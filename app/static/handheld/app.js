@@ -2,22 +2,25 @@
 (function () {
   "use strict";
   var body = document.body;
-  var lang = body.dataset.lang === "en" ? "en" : "pl";
-  function tr(pl, en) { return lang === "pl" ? pl : en; }
+  var lang = body.dataset.lang || "pl";
+  // The page carries its texts from the server's catalogs (msgid: translation), so they work offline too.
+  var TEXTS = JSON.parse((document.getElementById("texts") || {}).textContent || "{}");
+  function _(text) { return TEXTS[text] || text; }
+  var LOCALES = {pl: "pl-PL", en: "en-GB", uk: "uk-UA"};
   var Store = window.AwizoStore;
   var S10 = window.AwizoS10;
   var Canonical = window.AwizoCanonical;
   var NOTICE_OUTCOMES = {notice_left: true, no_access: true};
   var OUTCOME_TEXT = {
-    delivered: ["doręczono", "delivered"], notice_left: ["awizo pozostawione", "notice left"],
-    refused: ["odmowa przyjęcia", "refused"], address_unknown: ["adres nieznany", "address unknown"],
-    moved: ["adresat wyprowadził się", "moved away"], no_access: ["brak dostępu, awizo", "no access, notice left"],
+    delivered: _("doręczono"), notice_left: _("awizo pozostawione"),
+    refused: _("odmowa przyjęcia"), address_unknown: _("adres nieznany"),
+    moved: _("adresat wyprowadził się"), no_access: _("brak dostępu, awizo"),
   };
   var STATE_TEXT = {
-    queued: ["czeka na wysłanie", "waiting to send"], sent: ["wysłano", "sent"],
-    refused: ["odrzucono", "refused"],
+    queued: _("czeka na wysłanie"), sent: _("wysłano"),
+    refused: _("odrzucono"),
   };
-  function outcomeText(code) { var t = OUTCOME_TEXT[code] || [code, code]; return tr(t[0], t[1]); }
+  function outcomeText(code) { return OUTCOME_TEXT[code] || code; }
   function $(id) { return document.getElementById(id); }
 
   // -- service worker: the app shell opens with no network --------------------------------
@@ -27,7 +30,7 @@
 
   // -- status line: network and how many scans wait -----------------------------------------
   function showNetwork() {
-    $("net-state").textContent = navigator.onLine ? tr("w sieci", "online") : tr("bez sieci", "offline");
+    $("net-state").textContent = navigator.onLine ? _("w sieci") : _("bez sieci");
   }
   function refreshCount() {
     return Store.scans().then(function (scans) {
@@ -137,7 +140,7 @@
     $("enrol-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var message = $("enrol-message");
-      message.textContent = tr("Tworzę klucz…", "Creating the key…");
+      message.textContent = _("Tworzę klucz…");
       // Ask the browser never to evict this app's storage (the queue of scans lives there).
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
       // Non-extractable: the private key can sign but can never be read out of the browser.
@@ -162,7 +165,7 @@
         })
         .then(function (data) {
           // Ready for work without network only once the app shell is cached.
-          message.textContent = tr("Przygotowuję pracę bez sieci…", "Preparing to work offline…");
+          message.textContent = _("Przygotowuję pracę bez sieci…");
           return shellReady().then(function () { return data; });
         })
         .then(function (data) {
@@ -172,7 +175,7 @@
           history.replaceState(null, "", location.pathname + location.search);  // drop the used code
         })
         .catch(function (error) {
-          message.textContent = tr("Nie udało się zarejestrować: ", "Enrolment failed: ") + error.message;
+          message.textContent = _("Nie udało się zarejestrować: ") + error.message;
         });
     });
   }
@@ -184,7 +187,7 @@
     if (!el) return;
     el.textContent = lastFix
       ? "GPS: " + lastFix.lat.toFixed(5) + ", " + lastFix.lon.toFixed(5) + " (±" + Math.round(lastFix.accuracy_m) + " m)"
-      : tr("GPS: brak pozycji — skan zostanie zapisany jako „bez pozycji”", "GPS: no fix — the scan will be recorded as “no fix”");
+      : _("GPS: brak pozycji — skan zostanie zapisany jako „bez pozycji”");
     el.className = "gps " + (lastFix ? "fix" : "nofix");
   }
   function toFix(position) {
@@ -239,7 +242,7 @@
   function scanPage() {
     Store.identity().then(function (identity) {
       if (!identity) { $("not-enrolled").hidden = false; $("scan-form").hidden = true; return; }
-      $("who").textContent = identity.carrier.name + " · " + tr("urządzenie", "device") + " #" + identity.device.id;
+      $("who").textContent = identity.carrier.name + " · " + _("urządzenie") + " #" + identity.device.id;
       var defaultPickup = identity.pickup ? identity.pickup.code : "";
       $("pickup-point").value = defaultPickup;
       var pickupTyped = false;  // the carrier's own choice is never overwritten by a proposal
@@ -251,7 +254,7 @@
       function choose(text) {
         var check = S10.validate(text);
         if (!check.ok) {
-          error.textContent = check.reason[lang];
+          error.textContent = check.reason[lang] || check.reason.en || check.reason.pl;
           input.setAttribute("aria-invalid", "true");
           input.select();
           return;
@@ -271,17 +274,17 @@
       }
       function showAddressee(identity, number) {
         var el = $("addressee");
-        el.textContent = tr("Adresat: sprawdzam…", "Addressee: checking…");
+        el.textContent = _("Adresat: sprawdzam…");
         var url = body.dataset.itemUrl.replace(/TN$/, encodeURIComponent(number));
         fetch(url, {headers: {"Authorization": "Bearer " + identity.token}}).then(function (r) {
           return r.json().then(function (data) {
             if (current !== number) return;
             if (!r.ok) { el.textContent = data.detail || r.statusText; return; }
             lookedUp[number] = {service: data.service, sender: data.sender};
-            el.textContent = tr("Adresat: ", "Addressee: ") + data.addressee.name + ", " + data.addressee.address;
+            el.textContent = _("Adresat: ") + data.addressee.name + ", " + data.addressee.address;
           });
         }).catch(function () {
-          if (current === number) el.textContent = tr("Adresat: niedostępny bez sieci", "Addressee: not available offline");
+          if (current === number) el.textContent = _("Adresat: niedostępny bez sieci");
         });
       }
       /* The register's nearest point open now, to where the carrier stands (with network and a
@@ -298,7 +301,7 @@
             var point = data.pickup_point;
             $("pickup-point").value = point.code;
             about.textContent = point.name + ", " + point.address + " (" + Math.round(point.distance_m) + " m" +
-              (point.open_now ? ", " + tr("otwarta teraz", "open now") : ", " + tr("teraz zamknięta", "closed now")) + ")";
+              (point.open_now ? ", " + _("otwarta teraz") : ", " + _("teraz zamknięta")) + ")";
           });
         }).catch(function () { /* offline: the default point stays */ });
       }
@@ -318,7 +321,7 @@
         Array.prototype.forEach.call(document.querySelectorAll(".outcome"), function (b) { b.disabled = busy; });
         if (busy) {
           var el = $("gps-state");
-          el.textContent = tr("Zapisuję… czekam na pozycję GPS (do 10 s)", "Saving… waiting for a GPS fix (up to 10 s)");
+          el.textContent = _("Zapisuję… czekam na pozycję GPS (do 10 s)");
           el.className = "gps saving";
         }
       }
@@ -335,8 +338,8 @@
             $("outcome").hidden = true;
             $("scan-form").hidden = false;
             $("last").hidden = false;
-            $("last-text").textContent = tr("Zapisano", "Recorded") + ": " + number + " — " + outcomeText(outcome) +
-              " (" + tr("skan nr", "scan no.") + " " + scan.sequence + (scan.payload.no_fix ? ", " + tr("bez pozycji", "no fix") : "") + ")";
+            $("last-text").textContent = _("Zapisano") + ": " + number + " — " + outcomeText(outcome) +
+              " (" + _("skan nr") + " " + scan.sequence + (scan.payload.no_fix ? ", " + _("bez pozycji") : "") + ")";
             var link = $("last-notice");
             link.hidden = !NOTICE_OUTCOMES[outcome];
             link.href = "notice?key=" + encodeURIComponent(scan.key) + "&lang=" + lang;
@@ -350,7 +353,7 @@
           }).catch(function (e) {
             saving(false);
             $("scan-form").hidden = false;
-            error.textContent = tr("Nie udało się zapisać skanu: ", "Could not record the scan: ") + e.message;
+            error.textContent = _("Nie udało się zapisać skanu: ") + e.message;
           });
         });
       });
@@ -394,20 +397,20 @@
               $("correct-panel").hidden = true;
               $("last-correct").hidden = true;
               if (!r.ok) {
-                message.textContent = tr("Nie poprawiono: ", "Not corrected: ") + (data.detail || r.statusText);
+                message.textContent = _("Nie poprawiono: ") + (data.detail || r.statusText);
                 return;
               }
               scan.correction = data;
               return Store.putScan(scan).then(function () {
-                $("last-text").textContent = tr("Poprawiono", "Corrected") + ": " + scan.payload.tracking_number +
-                  " — " + outcomeText(outcome) + " (" + tr("poprzedni wynik zostaje w zapisie", "the earlier outcome stays in the record") + ")";
+                $("last-text").textContent = _("Poprawiono") + ": " + scan.payload.tracking_number +
+                  " — " + outcomeText(outcome) + " (" + _("poprzedni wynik zostaje w zapisie") + ")";
                 var link = $("last-notice");
                 link.hidden = !NOTICE_OUTCOMES[outcome];
                 message.textContent = "";
               });
             });
           }, function () {
-            message.textContent = tr("Brak sieci: poprawka wymaga połączenia.", "No network: a correction needs a connection.");
+            message.textContent = _("Brak sieci: poprawka wymaga połączenia.");
             Array.prototype.forEach.call(document.querySelectorAll(".correct-outcome"), function (b) { b.disabled = false; });
           });
         });
@@ -433,29 +436,29 @@
           var li = document.createElement("li");
           li.className = "scan " + s.state;
           li.dataset.key = s.key;
-          var time = new Date(s.made_at).toLocaleTimeString(lang === "pl" ? "pl-PL" : "en-GB", {hour: "2-digit", minute: "2-digit"});
-          var state = STATE_TEXT[s.state] || [s.state, s.state];
+          var time = new Date(s.made_at).toLocaleTimeString(LOCALES[lang] || "pl-PL", {hour: "2-digit", minute: "2-digit"});
+          var state = STATE_TEXT[s.state] || s.state;
           li.innerHTML = "";
           var strong = document.createElement("strong");
           strong.className = "mono";
           strong.textContent = s.payload.tracking_number;
           li.appendChild(strong);
           li.appendChild(document.createTextNode(" " + time + " · " + outcomeText(s.payload.outcome) +
-            " · " + tr("nr", "no.") + " " + s.sequence + " · "));
+            " · " + _("nr") + " " + s.sequence + " · "));
           var badge = document.createElement("span");
           badge.className = "badge " + s.state;
-          badge.textContent = tr(state[0], state[1]);
+          badge.textContent = state;
           li.appendChild(badge);
           if (s.state === "refused" && s.response && s.response.detail) {
             li.appendChild(document.createTextNode(" — " + s.response.detail));
           }
           if (s.state === "sent" && s.response && s.response.device_evidence && s.response.device_evidence.flags.length) {
-            li.appendChild(document.createTextNode(" ⚑ " + s.response.device_evidence.flag_details.map(function (f) { return f[lang]; }).join("; ")));
+            li.appendChild(document.createTextNode(" ⚑ " + s.response.device_evidence.flag_details.map(function (f) { return f[lang] || f.en || f.pl; }).join("; ")));
           }
           if (NOTICE_OUTCOMES[s.payload.outcome]) {
             var a = document.createElement("a");
             a.href = "notice?key=" + encodeURIComponent(s.key) + "&lang=" + lang;
-            a.textContent = " " + tr("awizo do druku", "printable notice");
+            a.textContent = " " + _("awizo do druku");
             li.appendChild(a);
           }
           list.appendChild(li);
@@ -477,9 +480,9 @@
         a.textContent = t.tracking_number;
         li.appendChild(a);
         var address = t.recipient && t.recipient.address ? t.recipient.address : {};
-        var due = t.due_at ? new Date(t.due_at).toLocaleDateString(lang === "pl" ? "pl-PL" : "en-GB") : "";
+        var due = t.due_at ? new Date(t.due_at).toLocaleDateString(LOCALES[lang] || "pl-PL") : "";
         li.appendChild(document.createTextNode(" · " + [address.line1, address.city].filter(Boolean).join(", ") +
-          (due ? " · " + tr("do zostawienia od", "due") + " " + due : "")));
+          (due ? " · " + _("do zostawienia od") + " " + due : "")));
         list.appendChild(li);
       });
       $("tasks").hidden = !(tasks && tasks.length);
@@ -496,18 +499,18 @@
         li.appendChild(head);
         var box = document.createElement("textarea");
         box.rows = 3;
-        box.setAttribute("aria-label", tr("Twoje wyjaśnienia", "Your statement"));
+        box.setAttribute("aria-label", _("Twoje wyjaśnienia"));
         li.appendChild(box);
         var send = document.createElement("button");
         send.type = "button";
-        send.textContent = tr("Wyślij wyjaśnienia", "Send statement");
+        send.textContent = _("Wyślij wyjaśnienia");
         send.addEventListener("click", function () {
           if (!box.value.trim()) return;
           send.disabled = true;
           fetch(body.dataset.statementsUrl + "/" + q.id, {method: "POST", headers: {
             "Authorization": "Bearer " + identity.token, "Content-Type": "application/json"},
             body: JSON.stringify({answer: box.value})}).then(function (r) {
-            if (r.ok) { li.textContent = q.case_number + ": " + tr("wyjaśnienia wysłane", "statement sent"); }
+            if (r.ok) { li.textContent = q.case_number + ": " + _("wyjaśnienia wysłane"); }
             else { send.disabled = false; }
           }).catch(function () { send.disabled = false; });
         });
@@ -589,12 +592,14 @@
     }
     function render(data) {
       paper.textContent = "";
-      var first = lang, second = lang === "pl" ? "en" : "pl";
+      // Polish first (the notice's legal language), then the item's own language.
+      var languages = data.languages || ["pl", "en"];
+      var first = languages[0], second = languages[1];
       paper.appendChild(block(data.text[first], first));
       var qr = document.createElement("div");
       qr.className = "qr";
       qr.setAttribute("role", "img");
-      qr.setAttribute("aria-label", tr("Kod QR: ", "QR code: ") + data.verify_url);
+      qr.setAttribute("aria-label", _("Kod QR: ") + data.verify_url);
       qr.innerHTML = data.qr_svg;
       paper.appendChild(qr);
       var url = document.createElement("p");
@@ -615,14 +620,13 @@
     }
     Promise.all([Store.identity(), Store.getScan(key)]).then(function (both) {
       var identity = both[0], scan = both[1];
-      if (!identity || !scan) { message.textContent = tr("Nie znaleziono skanu.", "Scan not found."); return; }
+      if (!identity || !scan) { message.textContent = _("Nie znaleziono skanu."); return; }
       current = scan;
       if (scan.notice) { render(scan.notice); return; }
       /* No network, or the scan not sent yet: the device makes the notice from its signed scan. */
       function onDevice() {
         return AwizoNotice.build(identity, scan).then(render, function () {
-          message.textContent = tr("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).",
-                                   "The notice can be printed once the scan has been sent (no network).");
+          message.textContent = _("Awizo będzie gotowe do druku po wysłaniu skanu (brak sieci).");
         });
       }
       if (scan.state !== "sent" || !navigator.onLine) return onDevice();
@@ -633,7 +637,7 @@
           scan.notice = data;  // kept on the device: reprints work offline
           return Store.putScan(scan).then(function () { render(data); });
         });
-      }, function () { return scan.correction ? Promise.reject(new Error(tr("Brak sieci.", "No network."))) : onDevice(); });
+      }, function () { return scan.correction ? Promise.reject(new Error(_("Brak sieci."))) : onDevice(); });
     }).catch(function (e) { message.textContent = e.message; });
   }
 

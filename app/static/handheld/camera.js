@@ -2,8 +2,8 @@
  * (vendor/zxing-library-0.23.0.min.js, Apache-2.0; Chromium on Linux has no BarcodeDetector). */
 (function () {
   "use strict";
-  var lang = document.body.dataset.lang === "en" ? "en" : "pl";
-  function tr(pl, en) { return lang === "pl" ? pl : en; }
+  var TEXTS = JSON.parse((document.getElementById("texts") || {}).textContent || "{}");
+  function _(text) { return TEXTS[text] || text; }
 
   function init(onNumber) {
     var button = document.getElementById("camera-button");
@@ -42,18 +42,18 @@
         var text = result.getText();
         var check = window.AwizoS10.validate(text);
         if (check.ok) { stop(); onNumber(check.value); }
-        else message.textContent = tr("Odczytano kod, ale to nie numer przesyłki: ", "Read a code, but not an item number: ") + text;
+        else message.textContent = _("Odczytano kod, ale to nie numer przesyłki: ") + text;
       } catch (e) { /* nothing found in this frame */ }
     }
     button.addEventListener("click", function () {
       if (!window.ZXing || !navigator.mediaDevices) {
-        message.textContent = tr("Aparat niedostępny na tym urządzeniu.", "No camera available on this device.");
+        message.textContent = _("Aparat niedostępny na tym urządzeniu.");
         box.hidden = false;
         return;
       }
       reader = reader || makeReader();
       box.hidden = false;
-      message.textContent = tr("Skieruj aparat na kod kreskowy przesyłki.", "Point the camera at the item's barcode.");
+      message.textContent = _("Skieruj aparat na kod kreskowy przesyłki.");
       navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false}).then(function (s) {
         stream = s;
         video.srcObject = s;
@@ -61,7 +61,7 @@
       }).then(function () {
         timer = setInterval(tick, 250);
       }).catch(function (e) {
-        message.textContent = tr("Nie można włączyć aparatu: ", "Cannot start the camera: ") + e.message;
+        message.textContent = _("Nie można włączyć aparatu: ") + e.message;
       });
     });
     document.getElementById("camera-close").addEventListener("click", stop);

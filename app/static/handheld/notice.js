@@ -53,43 +53,39 @@
     return values.every(function (v) { return v === values[0]; }) ? values[0] : null;
   }
 
-  function text(language, facts) {
-    var pl = language === "pl", p = facts.profile;
+  /* ``{name}`` placeholders filled from ``values``. */
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
+  }
+
+  /* The notice's blocks in ``language``, from the templates the kit carries per language. */
+  function text(kit, language, facts) {
+    var t = (kit.texts || {})[language] || {}, p = facts.profile;
     var otherwise;
     if (p && p.deemed_service && facts.until) {
-      otherwise = pl
-        ? "Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo. Nieodebrana w ciągu " + p.hold_days + " dni " +
-          "od pierwszego awiza zostanie uznana za doręczoną " + facts.until + " (art. 44 KPA) i wróci do nadawcy."
-        : "If you do not collect it, a repeat notice will be left. If it is still not collected within " +
-          p.hold_days + " days of this first notice, it is deemed served on " + facts.until +
-          " (Polish KPA art. 44) and returned to the sender.";
+      otherwise = fill(t.otherwise_deemed, {days: p.hold_days, date: facts.until});
     } else if (p && p.repeat_notice) {
-      otherwise = pl
-        ? "Jeśli nie odbierzesz przesyłki, zostawimy powtórne awizo; po " + p.hold_days + " dniach przesyłka wróci do nadawcy."
-        : "If you do not collect it, a repeat notice will be left; after " + p.hold_days + " days the item is returned to the sender.";
+      otherwise = fill(t.otherwise_repeat, {days: p.hold_days});
     } else if (p) {
-      otherwise = pl ? "Nieodebrana przesyłka wróci do nadawcy." : "If it is not collected, it is returned to the sender.";
+      otherwise = t.otherwise_return;
     } else {
-      otherwise = pl ? "Co się stanie, jeśli nie odbierzesz przesyłki, zobaczysz w zapisie pod kodem QR."
-                     : "What happens if it is not collected is in the record behind the QR code.";
+      otherwise = t.otherwise_unknown;
     }
-    var service = p ? (pl ? p.name_pl : p.name_en) : (pl ? "Przesyłka" : "Item");
-    var sender = facts.sender ? (pl ? " od: " : " from: ") + facts.sender : "";
+    var service = p ? (t["service:" + facts.service] || p.name_pl) : t.item;
+    var what = fill(facts.sender ? t.what_from : t.what, {service: service, number: facts.number, sender: facts.sender});
     return {
-      title: pl ? "AWIZO — przesyłka czeka na odbiór" : "NOTICE — an item is waiting for you",
-      what: service + (pl ? " nr " : " no. ") + facts.number + sender,
-      attempt: (pl ? "Próba doręczenia: " : "Delivery attempted: ") + facts.left,
-      where_label: pl ? "Odbierz w:" : "Collect at:",
+      title: t.title,
+      what: what,
+      attempt: fill(t.attempt, {time: facts.left}),
+      where_label: t.where_label,
       where: facts.where,
-      hours: facts.hours ? (pl ? "Godziny otwarcia: " : "Opening hours: ") + facts.hours : "",
-      until_label: pl ? "Do kiedy:" : "Until:",
-      until: facts.until || (pl ? "termin w zapisie pod kodem QR" : "the date is in the record behind the QR code"),
+      hours: facts.hours ? fill(t.hours, {hours: facts.hours}) : "",
+      until_label: t.until_label,
+      until: facts.until || t.until_unknown,
       otherwise: otherwise,
-      bring: pl ? "Zabierz dokument tożsamości i to awizo." : "Bring an identity document and this notice.",
-      qr: pl ? "Zeskanuj kod QR: zobaczysz zapis tej próby doręczenia i zapiszesz się na powiadomienia SMS/e-mail."
-             : "Scan the QR code to see the record of this attempt and sign up for SMS/e-mail alerts.",
-      note: pl ? "Awizo wydrukowane na urządzeniu; kod QR i kod alertów działają od chwili, gdy skan dotrze do systemu."
-               : "Printed on the carrier's device; the QR code and the alerts code work once the scan reaches the system.",
+      bring: t.bring,
+      qr: t.qr,
+      note: t.note,
     };
   }
 
@@ -115,6 +111,7 @@
     var ownPickup = !payload.pickup_point || payload.pickup_point === pickup.code;
     var facts = {
       number: payload.tracking_number, sender: item.sender || null, profile: service ? kit.profiles[service] : null,
+      service: service,
       left: t.day + "." + t.month + "." + t.year + " " + t.hour + ":" + t.minute,
       where: ownPickup ? [pickup.name, pickup.address].filter(Boolean).join(", ") : payload.pickup_point,
       hours: ownPickup ? pickup.opening_hours : null, until: until ? day(until) : null,
@@ -123,7 +120,11 @@
       return {
         tracking_number: payload.tracking_number, verify_url: both[1], signup_url: kit.signup_url,
         claim_code: both[0], qr_svg: qrSvg(both[1]), made_on_device: true,
-        text: {pl: text("pl", facts), en: text("en", facts)},
+        languages: ["pl", "en"],
+        text: Object.keys(kit.texts || {}).reduce(function (all, language) {
+          all[language] = text(kit, language, facts);
+          return all;
+        }, {}),
       };
     });
   }

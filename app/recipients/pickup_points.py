@@ -23,6 +23,6 @@ def describe_pickup(pickup: PickupPoint | None, lang: str) -> PickupWords:
     """The pickup point's name (as in the register), address and hours for an alert in ``lang``."""
     if pickup is None:
         return PickupWords("", "")
-    about = point_rules.describe(pickup.facts(), "pl" if lang == "pl" else "en")
+    about = point_rules.describe(pickup.facts(), lang)
     hours = about["hours"]
     return PickupWords(about["name"], about["address"] + (f" ({hours})" if hours else ""))

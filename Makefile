@@ -55,7 +55,7 @@ setup: $(VENV)/.installed i18n-compile
 #   i18n-compile  build the .mo files the application reads
 I18N_DIR := app/translations
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project Awizo \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-wrap --sort-by-file --project Awizo \
 	  --copyright-holder "Awizo contributors" -o $(I18N_DIR)/messages.pot .
 
 i18n-update: i18n-extract

@@ -19,7 +19,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -121,11 +121,11 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(Form):
-    current_password = PasswordField(validators=[DataRequired(_l("Podaj obecne hasło."))])
+    current_password = PasswordField(validators=[DataRequired(lazy_gettext("Podaj obecne hasło."))])
     new_password = PasswordField(validators=[
-        DataRequired(_l("Podaj nowe hasło.")),
-        Length(min=accounts.MIN_PASSWORD_LENGTH, max=200, message=_l("Hasło musi mieć co najmniej 10 znaków."))])
-    new_password_confirm = PasswordField(validators=[EqualTo("new_password", _l("Nowe hasła się różnią."))])
+        DataRequired(lazy_gettext("Podaj nowe hasło.")),
+        Length(min=accounts.MIN_PASSWORD_LENGTH, max=200, message=lazy_gettext("Hasło musi mieć co najmniej 10 znaków."))])
+    new_password_confirm = PasswordField(validators=[EqualTo("new_password", lazy_gettext("Nowe hasła się różnią."))])
 
 
 @bp.route("/login", methods=["GET", "POST"])

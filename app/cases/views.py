@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models.types import utcnow
 from app.web.forms import check, refused
 from app.web.i18n import current_language
-from app.web.problems import problem
+from app.web.problems import problem, too_many_requests
 from app.web.ratelimit import limiter
 from notices.cases import DECISIONS, KINDS, STATUSES
 
@@ -58,12 +58,7 @@ def _service_error(exc: ServiceError):
 def _too_many(exc):
     if not _wants_json():
         return exc
-    answer = problem(429, "Too many requests", "Too many cases from this link or address; try again later.",
-                     "too-many-requests")
-    for name, value in exc.get_response().headers.items():
-        if name.lower().startswith(("retry-after", "x-ratelimit")):
-            answer.headers[name] = value
-    return answer
+    return too_many_requests(exc, "Too many cases from this link or address; try again later.")
 
 
 def _item(token: str):

@@ -27,7 +27,7 @@ from app.recipients import catch_up, subscriptions
 from app.recipients.address_proof import claim_code_proves_item
 from app.web.forms import check
 from app.web.i18n import current_language
-from app.web.problems import problem
+from app.web.problems import problem, too_many_requests
 from app.web.ratelimit import limiter
 from notices import recipient_actions as rules
 from notices.i18n import N_
@@ -64,12 +64,7 @@ def _service_error(exc: ServiceError):
 def _too_many(exc):
     if not request.is_json:
         return exc
-    answer = problem(429, "Too many requests", "Too many requests from this link or address; try again later.",
-                     "too-many-requests")
-    for name, value in exc.get_response().headers.items():
-        if name.lower().startswith(("retry-after", "x-ratelimit")):
-            answer.headers[name] = value
-    return answer
+    return too_many_requests(exc, "Too many requests from this link or address; try again later.")
 
 
 def _item_by_record(token: str):

@@ -57,6 +57,14 @@ def problem(status: int, title: str, detail: str, slug: str, errors: list[FieldE
     return response
 
 
+
+def too_many_requests(exc: HTTPException, detail: str):
+    """A rate limit's 429 as problem+json, keeping the limiter's Retry-After and X-RateLimit headers."""
+    limits = {name: value for name, value in exc.get_response().headers.items()
+              if name.lower().startswith(("retry-after", "x-ratelimit"))}
+    return problem(429, "Too many requests", detail, "too-many-requests", headers=limits)
+
+
 def _service_error(exc: ServiceError):
     headers = {"WWW-Authenticate": 'Bearer realm="awizo"'} if exc.status == 401 else None
     return problem(exc.status, exc.title, exc.detail, exc.slug, exc.errors, headers)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 import io
 from datetime import datetime
-from pathlib import Path
 from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo

@@ -28,6 +28,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
@@ -42,6 +43,8 @@ class TimestampUnavailable(Exception):
     """The time-stamping authority did not answer; the caller may sign without a time-stamp."""
 
 FIELD_NAME = "AwizoProof"
+_DSS_SETTINGS = DSSContentSettings(
+    next_ts_settings=TimestampDSSContentSettings(update_before_ts=True, include_vri=False))
 SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
 
 
@@ -161,6 +164,9 @@ class PdfSigner:
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, reason=reason, location=location,
             embed_validation_info=context is not None, validation_context=context,
             use_pades_lta=context is not None and timestamper is not None,
+            # The document time-stamp's validation data (the same TSA as the signature's) goes into
+            # the DSS update that precedes it, not a third revision read back and rewritten after it.
+            dss_settings=_DSS_SETTINGS,
         )
         out = io.BytesIO()
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.

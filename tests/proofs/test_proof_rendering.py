@@ -27,7 +27,7 @@ TEXTS = [
 def _drawn(paragraph: Paragraph) -> bytes:
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, invariant=1)
-    width, height = paragraph.wrap(120 * 2.83, 500)
+    _width, height = paragraph.wrap(120 * 2.83, 500)
     paragraph.drawOn(canvas, 50, 700 - height)
     canvas.showPage()
     canvas.save()

@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from notices.proof import STYLES, plain_paragraph
+from notices.proof_layout import STYLES, plain_paragraph
 
 TEXTS = [
     "Dowód doręczenia i awizowania / Proof of delivery and notice",

@@ -16,7 +16,8 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from notices.cases import DECISIONS, KINDS, label
 from notices.i18n import language_or_default, translations
-from notices.proof import _Doc, _register_fonts, format_time
+from notices.proof import _Doc, format_time
+from notices.proof_layout import _register_fonts
 
 
 def render_letter_pdf(case: dict[str, Any], *, language: str, now: datetime, tz: str = "Europe/Warsaw") -> bytes:

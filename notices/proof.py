@@ -9,27 +9,19 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-import qrcode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from notices.content import COMMITMENT_TEXT
 from notices.content import grouped as content_grouped
 from notices.i18n import N_, language_or_default, translations
+from notices.proof_layout import FONT, STYLES, QrCode, _register_fonts, plain_paragraph
 from notices.proof_statements import collection, evidential_weight, statutory_basis
-
-FONT_DIR = Path(__file__).parent / "fonts"
-FONT, BOLD, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 
 OUTCOMES = {
     "delivered": N_("Doręczono"),
@@ -62,25 +54,6 @@ STATUSES = {
 }
 
 
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFont(TTFont(MONO, str(FONT_DIR / "DejaVuSansMono.ttf")))
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12)
-    return {
-        "base": base,
-        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=15, leading=19),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=3),
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
-        "mono": ParagraphStyle("mono", parent=base, fontName=MONO, fontSize=6.5, leading=8),
-    }
-
-
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
@@ -99,17 +72,6 @@ def _in(texts: dict[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get("en") or texts.get("pl") or ""
 
 
-def qr_png(url: str) -> bytes:
-    # A fixed mask pattern: any of the eight is valid, and trying all of them (qrcode's default)
-    # costs more CPU than the rest of the page.
-    code = qrcode.QRCode(box_size=8, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
-    code.add_data(url)
-    image = code.make_image()
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
 class _Doc:
     """Collects flowables with the project's label style: 'Polish / second language'.
 
@@ -117,7 +79,7 @@ class _Doc:
     """
 
     def __init__(self, language: str | None) -> None:
-        self.s = _styles()
+        self.s = STYLES
         self.flow: list[Any] = []
         code = language_or_default(language)
         self.second = "en" if code == "pl" else code
@@ -128,7 +90,7 @@ class _Doc:
         return f"{text} / {self.words.gettext(text)}" if text else fallback
 
     def p(self, text: str, style: str = "base") -> Paragraph:
-        return Paragraph(escape(text), self.s[style])
+        return plain_paragraph(text, self.s[style])
 
     def heading(self, text: str) -> None:
         self.flow.append(self.p(self.both(text), "h2"))
@@ -151,7 +113,7 @@ def _address(address: dict[str, Any]) -> str:
 
 
 def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
-    qr = Image(io.BytesIO(qr_png(record["verify_url"])), width=38 * mm, height=38 * mm)
+    qr = QrCode(record["verify_url"], 38 * mm)
     service = record.get("service_name") or {}
     title = [
         doc.p(doc.both(N_("Dowód doręczenia i awizowania")), "title"),

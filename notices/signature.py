@@ -28,6 +28,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
@@ -42,6 +43,8 @@ class TimestampUnavailable(Exception):
     """The time-stamping authority did not answer; the caller may sign without a time-stamp."""
 
 FIELD_NAME = "AwizoProof"
+_DSS_SETTINGS = DSSContentSettings(
+    next_ts_settings=TimestampDSSContentSettings(update_before_ts=True, include_vri=False))
 SIGNATURE_SPACE = 16384  # bytes for the CMS signature with its RFC 3161 token and certificates
 
 
@@ -71,6 +74,46 @@ def load_certificates(pem: bytes) -> list[asn1_x509.Certificate]:
     return certs
 
 
+_TEMPLATE_ATTRIBUTES = frozenset({"content_type", "message_digest", "signing_certificate_v2", "cms_algorithm_protection"})
+
+
+class _TemplateSigner(signers.SimpleSigner):
+    """pyHanko's in-memory signer, with the CMS attributes handed over as DER.
+
+    The signed attributes of a proof differ only in the document digest: they are made once per
+    digest length and spliced (every attribute is checked to be one that holds nothing else that
+    varies). Both attribute sets are passed on parsed from their encoding, because asn1crypto
+    deep-copies a built attribute tree to give it the SignerInfo's implicit tag.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._templates: dict[tuple[Any, ...], tuple[bytes, ...] | None] = {}
+
+    async def signed_attrs(self, data_digest: bytes, digest_algorithm: str, attr_settings: Any = None,
+                           content_type: str = "data", use_pades: bool = False, timestamper: Any = None,
+                           dry_run: bool = False, is_pdf_sig: bool = True) -> asn1_cms.CMSAttributes:
+        key = (digest_algorithm, content_type, use_pades, is_pdf_sig, len(data_digest), attr_settings is None)
+        if key not in self._templates:
+            marker = hashlib.sha512(b"awizo signed attributes template").digest()[:len(data_digest)]
+            made = await super().signed_attrs(marker, digest_algorithm, attr_settings, content_type, use_pades,
+                                              timestamper, dry_run, is_pdf_sig)
+            der = made.dump()
+            plain = {attr["type"].native for attr in made} <= _TEMPLATE_ATTRIBUTES and der.count(marker) == 1
+            self._templates[key] = tuple(der.split(marker)) if plain else None
+        template = self._templates[key]
+        if template is None:  # something else in the attributes (a signing time): made each time
+            made = await super().signed_attrs(data_digest, digest_algorithm, attr_settings, content_type, use_pades,
+                                              timestamper, dry_run, is_pdf_sig)
+            return asn1_cms.CMSAttributes.load(made.dump())
+        return asn1_cms.CMSAttributes.load(template[0] + data_digest + template[1])
+
+    async def unsigned_attrs(self, digest_algorithm: str, signature: bytes, signed_attrs: asn1_cms.CMSAttributes,
+                             timestamper: Any = None, dry_run: bool = False) -> asn1_cms.CMSAttributes | None:
+        made = await super().unsigned_attrs(digest_algorithm, signature, signed_attrs, timestamper, dry_run)
+        return None if made is None else asn1_cms.CMSAttributes.load(made.dump())
+
+
 @dataclass
 class PdfSigner:
     """The operator's signing key and certificate (PEM, PKCS#8 key) and an optional TSA."""
@@ -89,7 +132,7 @@ class PdfSigner:
         logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_no_fetching_notice)  # once: same function
         cert = load_certificates(self.cert_pem)[0]
         key = asn1_keys.PrivateKeyInfo.load(asn1_pem.unarmor(self.key_pem)[2])
-        self._signer = signers.SimpleSigner(
+        self._signer = _TemplateSigner(
             signing_cert=cert, signing_key=key,
             cert_registry=SimpleCertificateStore.from_certs([cert, *load_certificates(self.chain_pem)]))  # type: ignore[no-untyped-call]
         if self.timestamper is None and self.tsa_url:
@@ -121,6 +164,9 @@ class PdfSigner:
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES, reason=reason, location=location,
             embed_validation_info=context is not None, validation_context=context,
             use_pades_lta=context is not None and timestamper is not None,
+            # The document time-stamp's validation data (the same TSA as the signature's) goes into
+            # the DSS update that precedes it, not a third revision read back and rewritten after it.
+            dss_settings=_DSS_SETTINGS,
         )
         out = io.BytesIO()
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.

@@ -1,6 +1,7 @@
 """The operator's evidence keys: the log's Ed25519 key, the proof signing key and certificates."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
@@ -21,6 +22,7 @@ from notices.signature import PdfSigner, load_certificates
 _KEY = "awizo.evidence"
 
 
+VALIDATION_CONTEXT_TTL_S = 60.0
 _LONG_AGO = datetime.min.replace(tzinfo=timezone.utc)
 
 
@@ -32,6 +34,7 @@ class EvidenceKeys:
     config: dict
     timestamper: TimeStamper | None = None  # tests and the benchmark may hand in their own
     tsa_retry_at: datetime = _LONG_AGO  # no new time-stamp attempt before this
+    _validation: tuple[bytes | None, float, ValidationContext] | None = None  # (CRL, made at, context)
 
     @cached_property
     def log_key(self):
@@ -81,12 +84,25 @@ class EvidenceKeys:
     def validation_context(self) -> ValidationContext:
         """What validates the signer and the time-stamping authority when validation data is
         embedded: the roots, the chain, the CRL; fetching from the certificates' URLs only in
-        production without a CRL file."""
+        production without a CRL file.
+
+        One context serves the proofs signed within a minute under the same CRL: it remembers
+        the paths it validated (the signer's and the TSA's), which every signature needs again.
+        A context validates at the moment it is made, hence the minute."""
+        crl = self.crl()
+        now = time.monotonic()
+        cached = self._validation
+        if cached is not None and cached[0] == crl and now - cached[1] < VALIDATION_CONTEXT_TTL_S:
+            return cached[2]
+        context = self._new_validation_context(crl)
+        self._validation = (crl, now, context)
+        return context
+
+    def _new_validation_context(self, crl: bytes | None) -> ValidationContext:
         chain = load_certificates(self.chain_pem)
         tsa = load_certificates(Path(self.config["TSA_CERT"]).read_bytes()) if self.config.get("TSA_CERT") else []
         signing = load_certificates(self.signer.cert_pem)
         roots = [c for c in chain if c.self_signed] or signing
-        crl = self.crl()
         return ValidationContext(
             trust_roots=[*roots, *tsa], other_certs=[c for c in chain if not c.self_signed],
             crls=[asn1_crl.CertificateList.load(crl)] if crl else [],

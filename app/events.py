@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.models import Item, ItemEvent
+from app.models.bulk import insert_rows
 
 Listener = Callable[[Session, Item, ItemEvent], None]
 BatchListener = Callable[[Session, list[tuple[Item, ItemEvent]]], None]
@@ -39,15 +41,16 @@ def record_event(session: Session, item: Item, kind: str, occurred_at: datetime,
 
 
 def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict | None]]) -> list[ItemEvent]:
-    """Many events at once (bulk registration): one batched INSERT, then the listeners.
+    """Many events at once (bulk registration, a sweep): one INSERT, then the listeners.
 
     A listener registered with a ``batch`` form gets the whole batch in one call; others are
     called per event.
     """
     session.flush()
-    events = list(session.scalars(
-        sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True),
-        [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]))
+    rows = [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]
+    ids = insert_rows(session.connection(), cast(sa.Table, ItemEvent.__table__), rows, returning=["id"])
+    # The listeners read these events; nothing changes them, so they need not join the session.
+    events = [ItemEvent(id=event_id, **row) for (event_id,), row in zip(ids, rows, strict=True)]
     pairs = [(item, event) for (item, *_), event in zip(facts, events, strict=True)]
     for listener, batch in current_app.extensions.get(_KEY, []):
         if batch is not None:

@@ -17,6 +17,7 @@ from app.evidence.facts import ENTRY_VERSION, alert_facts, alert_opening, attemp
 from app.evidence.keyring import keys
 from app.extensions import db
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models.bulk import insert_rows
 from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
 from app.models.types import utcnow
 from notices import checkpoint, merkle
@@ -64,8 +65,8 @@ def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -
 
 
 _LOG_STATE = cast(sa.Table, LogState.__table__)
-_INSERT_ENTRIES = sa.insert(cast(sa.Table, LogEntry.__table__))
-_INSERT_NODES = sa.insert(cast(sa.Table, LogNode.__table__))
+_ENTRIES = cast(sa.Table, LogEntry.__table__)
+_NODES = cast(sa.Table, LogNode.__table__)
 
 
 def _reserve(session: Session, count: int) -> int:
@@ -187,10 +188,11 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     created = planned(session, grow)
     for offset, row in enumerate(rows):
         row["index"] = start + offset
-    # Core inserts of plain rows: nothing here needs the ORM's per-row bookkeeping.
-    session.execute(_INSERT_ENTRIES, rows)
-    session.execute(_INSERT_NODES, [{"level": level, "index": index, "hash": digest.hex()}
-                                    for (level, index), digest in created])
+    # One statement each, however many leaves: nothing here needs the ORM's per-row bookkeeping.
+    connection = session.connection()
+    insert_rows(connection, _ENTRIES, rows)
+    insert_rows(connection, _NODES, [{"level": level, "index": index, "hash": digest.hex()}
+                                     for (level, index), digest in created])
 
 
 

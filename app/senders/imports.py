@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,8 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
-from app.models import ImportReport, Item, Sender
+from app.models import ImportReport, Item, ItemLocation, Sender
+from app.models.bulk import insert_rows
 from app.models.types import iso
 from app.security import new_verify_token
 from notices.i18n import N_
@@ -57,6 +59,8 @@ FIELD_TO_COLUMN = {
 MAX_ROWS = 100_000
 MAX_REPORTED_ERRORS = 5_000
 CHUNK = 1_000
+_ITEMS = cast(sa.Table, Item.__table__)
+_LOCATIONS = cast(sa.Table, ItemLocation.__table__)
 
 
 @dataclass(frozen=True)
@@ -212,10 +216,12 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     try:
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start:start + CHUNK]
-            # ORM bulk INSERT … RETURNING: one statement per chunk, the items come back persistent.
-            items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
-                                         [_item_values(sender_id, new, now) for _, new in chunk]))
-            session.add_all(item_locations(session, [
+            # One INSERT per chunk, then the items read back as the listeners' objects.
+            connection = session.connection()
+            ids = [i for (i,) in insert_rows(connection, _ITEMS, [_item_values(sender_id, new, now) for _, new in chunk],
+                                             returning=["id"])]
+            items = list(session.scalars(sa.select(Item).where(Item.id.in_(ids)).order_by(Item.id)))
+            insert_rows(connection, _LOCATIONS, item_locations(session, [
                 (item.id, new.location, new.address_line1, new.postal_code, new.city)
                 for item, (_, new) in zip(items, chunk, strict=True)], now))
             record_events(session, [(item, "registered", now, registration_data(sender_name, new))

@@ -1,8 +1,10 @@
-"""Many rows in one statement: ``INSERT … SELECT FROM unnest(arrays)`` on PostgreSQL.
+"""Many rows in one statement: ``COPY`` or ``INSERT … SELECT FROM unnest(arrays)`` on PostgreSQL.
 
-One round trip and one parameter per column, whatever the number of rows, so the statement's
-text (and its parsing, on both sides) does not grow with the batch as a multi-row ``VALUES``
-does. SQLite gets an executemany of the same rows.
+Plain rows go in with ``COPY … FROM STDIN`` (their serial ids, when the caller needs them,
+are reserved first with one ``nextval`` query); rows that may hit a unique key go through
+``unnest``: one round trip and one parameter per column, whatever the number of rows, so the
+statement's text (and its parsing, on both sides) does not grow with the batch as a multi-row
+``VALUES`` does. SQLite gets an executemany of the same rows.
 """
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ import sqlalchemy as sa
 from psycopg.types.json import Json
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+
+COPY_FROM = 100
+"""Batches of at least this many rows are copied; smaller ones are one INSERT (a request's few rows)."""
 
 
 def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *,
@@ -39,6 +44,8 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
         connection.execute(statement, list(rows))
         return []
     rows = _with_defaults(table, rows)
+    if len(rows) >= COPY_FROM and not skip_conflicts_on and (not returning or list(returning) == ["id"]):
+        return _copy(connection, table, rows, with_ids=bool(returning))
     columns = list(rows[0])
     params: dict[str, list] = {}
     arrays = []
@@ -79,3 +86,29 @@ def _with_defaults(table: sa.Table, rows: Sequence[dict]) -> Sequence[dict]:
             row[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[union-attr]
         filled.append(row)
     return filled
+
+
+def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with_ids: bool) -> list[tuple]:
+    """``COPY`` the rows in; with ``with_ids``, give them ids from the table's sequence first (in order)."""
+    dialect = connection.dialect
+    ids: list[int] = []
+    if with_ids:
+        ids = list(connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s) ORDER BY 1",
+            {"table": table.name, "n": len(rows)}).scalars())
+    columns = list(rows[0])
+    convert = []
+    for name in columns:
+        column_type = table.c[name].type
+        if isinstance(column_type, sa.JSON):
+            convert.append(lambda v: None if v is None else Json(v))
+        else:
+            convert.append(column_type.bind_processor(dialect))
+    names = ", ".join(f'"{c}"' for c in (["id"] if with_ids else []) + columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        pairs = list(zip(columns, convert, strict=True))
+        for n, row in enumerate(rows):
+            values = [row[name] if process is None else process(row[name]) for name, process in pairs]
+            copy.write_row([ids[n], *values] if with_ids else values)
+    return [(i,) for i in ids]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import BinaryIO, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -97,35 +98,48 @@ def template_csv() -> str:
     return out.getvalue()
 
 
-def read_csv(data: bytes) -> list[tuple[int, dict]]:
+def read_csv(source: bytes | BinaryIO) -> list[tuple[int, dict]]:
     """Rows of an uploaded file as ``(line number, API-shaped payload)``.
 
     UTF-8 (with or without BOM) or Windows-1250 (what Excel in Polish saves); comma or
     semicolon separated; the header row must name the columns (any order, extra ignored).
+    ``source`` is the file's bytes or a seekable binary file, read as a stream: the file is
+    never held whole in memory, nor decoded all at once.
     """
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    start = stream.tell()
     try:
-        text = data.decode("utf-8-sig")
+        return _read_rows(stream, "utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1250", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        stream.seek(start)
+        return _read_rows(stream, "cp1250")
+
+
+def _read_rows(stream: BinaryIO, encoding: str) -> list[tuple[int, dict]]:
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict" if encoding != "cp1250" else "replace",
+                            newline="")
     try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise CsvFormatError("The file is empty.") from None
-    missing = [c for c, required, *_ in COLUMNS if required and c not in header]
-    if missing:
-        raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
-                             "Download the template to see them all.")
-    rows: list[tuple[int, dict]] = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
-        record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
-        rows.append((reader.line_num, csv_row_to_payload(record)))
+        first_line = text.readline()
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            raise CsvFormatError("The file is empty.") from None
+        missing = [c for c, required, *_ in COLUMNS if required and c not in header]
+        if missing:
+            raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
+                                 "Download the template to see them all.")
+        rows: list[tuple[int, dict]] = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
+            record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+            rows.append((reader.line_num, csv_row_to_payload(record)))
+    finally:
+        text.detach()  # the caller's file stays open (and can be read again in another encoding)
     if not rows:
         raise CsvFormatError("The file has a header but no rows.")
     return rows

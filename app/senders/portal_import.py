@@ -1,6 +1,7 @@
 """CSV import pages: the documented columns, a template, the upload with progress, the report."""
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 
@@ -42,16 +43,16 @@ def import_template():
 def import_upload():
     streaming = "application/x-ndjson" in request.headers.get("Accept", "")
     upload = request.files.get("file")
-    data = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+    size = _size(upload.stream) if upload else 0
     error = None
-    if not upload or not upload.filename or not data:
+    if not upload or not upload.filename or not size:
         error = "Wybierz plik CSV. / Choose a CSV file."
-    elif len(data) > MAX_UPLOAD_BYTES:
+    elif size > MAX_UPLOAD_BYTES:
         error = "Plik jest za duży (maks. 40 MB). / The file is too large (max 40 MB)."
     rows: Sequence[tuple[int, object]] = []
-    if error is None:
+    if upload and error is None:
         try:
-            rows = imports.read_csv(data)
+            rows = imports.read_csv(upload.stream)  # read as a stream, not copied into memory first
         except ServiceError as exc:
             error = exc.detail
     if error:
@@ -78,6 +79,14 @@ def import_upload():
 
     return Response(stream_with_context(progress()), mimetype="application/x-ndjson",
                     headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+def _size(stream) -> int:
+    """The uploaded file's size (werkzeug spools it to a seekable file); the stream is left at its start."""
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
 
 
 @bp.get("/imports/<int(max=2147483647):report_id>")

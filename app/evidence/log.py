@@ -140,8 +140,13 @@ def append_event(session: Session, item: Item, event: ItemEvent) -> None:
 
 
 def append_event_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
-    """:func:`append_event` for a batch of events (``record_events``)."""
-    session.info.setdefault(_PENDING, []).extend(pairs)
+    """:func:`append_event` for a batch of events (``record_events``).
+
+    The entries' content and leaf hashes are made now, in one pass over the batch, and only
+    they wait for the commit: a bulk import keeps no item or event object alive until then, and
+    the work done under the log's lock at commit is numbering and the tree's nodes alone.
+    """
+    session.info.setdefault(_PENDING, []).extend(_prepare(session, pairs))
 
 
 def integrate_pending(session: Session) -> None:
@@ -162,19 +167,29 @@ def install_session_hooks() -> None:
             sa.event.listen(Session, name, fn)
 
 
-def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
-    """Append many events as consecutive leaves: one lock, one node read, two bulk INSERTs."""
-    if not pairs:
-        return
+def _prepare(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> list[dict[str, object]]:
+    """The log rows of these events, without their index: canonical content, leaf hash, opening."""
     rows: list[dict[str, object]] = []
-    leaves: list[bytes] = []
     for item, event in pairs:
         salt = secrets.token_hex(16) if event.kind in ("registered", "notification_status") else None
         text = canonical(entry_content(session, item, event, salt))
-        leaves.append(entry_leaf_hash(text))
         rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
-                     "leaf_hash": leaves[-1].hex(), "created_at": utcnow(),
+                     "leaf_hash": entry_leaf_hash(text).hex(), "created_at": utcnow(),
                      "opening": _opening(session, item, event, salt)})
+    return rows
+
+
+def append_events(session: Session, pending: list) -> None:
+    """Append events as consecutive leaves: one lock, one node read, two bulk INSERTs.
+
+    ``pending`` holds ``(item, event)`` pairs and rows :func:`_prepare` made, in event order.
+    """
+    if not pending:
+        return
+    rows: list[dict[str, object]] = []
+    for entry in pending:
+        rows.extend(_prepare(session, [entry]) if isinstance(entry, tuple) else [entry])
+    leaves = [bytes.fromhex(str(row["leaf_hash"])) for row in rows]
     start = _reserve(session, len(rows))
 
     def grow(stored) -> list[tuple[tuple[int, int], bytes]]:

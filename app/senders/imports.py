@@ -98,51 +98,70 @@ def template_csv() -> str:
     return out.getvalue()
 
 
-def read_csv(source: bytes | BinaryIO) -> list[tuple[int, dict]]:
-    """Rows of an uploaded file as ``(line number, API-shaped payload)``.
+def read_csv(source: bytes | BinaryIO) -> CsvRows:
+    """Rows of an uploaded file as ``(line number, API-shaped payload)``, read as they are used.
 
     UTF-8 (with or without BOM) or Windows-1250 (what Excel in Polish saves); comma or
     semicolon separated; the header row must name the columns (any order, extra ignored).
-    ``source`` is the file's bytes or a seekable binary file, read as a stream: the file is
-    never held whole in memory, nor decoded all at once.
+    ``source`` is the file's bytes or a seekable binary file that stays open while the rows are
+    used. The file is checked (header, encoding, number of rows) in one streaming pass here;
+    the rows are then parsed again each time they are iterated, so no more than one row is
+    held in memory: a 50,000-row file costs what one row costs.
     """
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     start = stream.tell()
     try:
-        return _read_rows(stream, "utf-8-sig")
+        return CsvRows(stream, start, "utf-8-sig")
     except UnicodeDecodeError:
-        stream.seek(start)
-        return _read_rows(stream, "cp1250")
+        return CsvRows(stream, start, "cp1250")
 
 
-def _read_rows(stream: BinaryIO, encoding: str) -> list[tuple[int, dict]]:
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict" if encoding != "cp1250" else "replace",
-                            newline="")
-    try:
-        first_line = text.readline()
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
-        try:
-            header = [h.strip().lower() for h in next(reader)]
-        except StopIteration:
-            raise CsvFormatError("The file is empty.") from None
-        missing = [c for c, required, *_ in COLUMNS if required and c not in header]
-        if missing:
-            raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
-                                 "Download the template to see them all.")
-        rows: list[tuple[int, dict]] = []
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            if len(rows) >= MAX_ROWS:
+class CsvRows(Sequence[tuple[int, dict]]):
+    """The rows of a CSV file, parsed lazily; ``len`` is known from the checking pass."""
+
+    def __init__(self, stream: BinaryIO, start: int, encoding: str):
+        self.stream, self.start, self.encoding = stream, start, encoding
+        count = 0
+        for _ in self._records():
+            count += 1
+            if count > MAX_ROWS:
                 raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
-            record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
-            rows.append((reader.line_num, csv_row_to_payload(record)))
-    finally:
-        text.detach()  # the caller's file stays open (and can be read again in another encoding)
-    if not rows:
-        raise CsvFormatError("The file has a header but no rows.")
-    return rows
+        if not count:
+            raise CsvFormatError("The file has a header but no rows.")
+        self.count = count
+
+    def _records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        self.stream.seek(self.start)
+        text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="",
+                                errors="replace" if self.encoding == "cp1250" else "strict")
+        try:
+            first_line = text.readline()
+            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+            try:
+                header = [h.strip().lower() for h in next(reader)]
+            except StopIteration:
+                raise CsvFormatError("The file is empty.") from None
+            missing = [c for c, required, *_ in COLUMNS if required and c not in header]
+            if missing:
+                raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
+                                     "Download the template to see them all.")
+            for values in reader:
+                if any(v.strip() for v in values):
+                    yield reader.line_num, {name: (values[i].strip() if i < len(values) else "")
+                                            for i, name in enumerate(header)}
+        finally:
+            text.detach()  # the caller's file stays open (and can be read again)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        for line, record in self._records():
+            yield line, csv_row_to_payload(record)
+
+    def __getitem__(self, index):  # a Sequence by contract; the import only iterates
+        return list(self)[index]
 
 
 def csv_row_to_payload(row: dict) -> dict:

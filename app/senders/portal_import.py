@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 
 from flask import Response, redirect, render_template, request, stream_with_context, url_for
@@ -50,12 +52,18 @@ def import_upload():
     elif size > MAX_UPLOAD_BYTES:
         error = "Plik jest za duży (maks. 40 MB). / The file is too large (max 40 MB)."
     rows: Sequence[tuple[int, object]] = []
+    # The rows are read from the file while the import runs, after this view has returned when
+    # the progress is streamed: keep the file (on disk past 1 MB) until then.
+    spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (closed by whoever reads it last)
     if upload and error is None:
+        shutil.copyfileobj(upload.stream, spool)
+        spool.seek(0)
         try:
-            rows = imports.read_csv(upload.stream)  # read as a stream, not copied into memory first
+            rows = imports.read_csv(spool)
         except ServiceError as exc:
             error = exc.detail
     if error:
+        spool.close()
         if streaming:
             return Response(json.dumps({"phase": "error", "error": error}) + "\n", status=422,
                             mimetype="application/x-ndjson")
@@ -64,18 +72,20 @@ def import_upload():
     steps = imports.bulk_register(db.session, db.session.get_one(Sender, signed_in_sender_id()), rows, now=utcnow(), user_id=user.id,
                                   source="csv", filename=((upload.filename if upload else None) or "")[:200])
     if not streaming:
-        report = imports.run(steps).report
+        with spool:
+            report = imports.run(steps).report
         if report is None:
             raise RuntimeError("a finished import has a report")
         return redirect(url_for("portal.import_report", report_id=report.id))
 
     def progress():
-        for step in steps:
-            line = {"phase": step.phase, "done": step.done, "total": step.total}
-            if step.report is not None:
-                line.update(status=step.report.status, rejected_rows=step.report.rejected_rows,
-                            report_url=url_for("portal.import_report", report_id=step.report.id))
-            yield json.dumps(line) + "\n"
+        with spool:
+            for step in steps:
+                line = {"phase": step.phase, "done": step.done, "total": step.total}
+                if step.report is not None:
+                    line.update(status=step.report.status, rejected_rows=step.report.rejected_rows,
+                                report_url=url_for("portal.import_report", report_id=step.report.id))
+                yield json.dumps(line) + "\n"
 
     return Response(stream_with_context(progress()), mimetype="application/x-ndjson",
                     headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO, cast
+from typing import IO, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -98,7 +98,7 @@ def template_csv() -> str:
     return out.getvalue()
 
 
-def read_csv(source: bytes | BinaryIO) -> CsvRows:
+def read_csv(source: bytes | IO[bytes]) -> CsvRows:
     """Rows of an uploaded file as ``(line number, API-shaped payload)``, read as they are used.
 
     UTF-8 (with or without BOM) or Windows-1250 (what Excel in Polish saves); comma or
@@ -119,7 +119,7 @@ def read_csv(source: bytes | BinaryIO) -> CsvRows:
 class CsvRows(Sequence[tuple[int, dict]]):
     """The rows of a CSV file, parsed lazily; ``len`` is known from the checking pass."""
 
-    def __init__(self, stream: BinaryIO, start: int, encoding: str):
+    def __init__(self, stream: IO[bytes], start: int, encoding: str):
         self.stream, self.start, self.encoding = stream, start, encoding
         count = 0
         for _ in self._records():
@@ -128,7 +128,7 @@ class CsvRows(Sequence[tuple[int, dict]]):
                 raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
         if not count:
             raise CsvFormatError("The file has a header but no rows.")
-        self.count = count
+        self.length = count
 
     def _records(self) -> Iterator[tuple[int, dict[str, str]]]:
         self.stream.seek(self.start)
@@ -154,7 +154,7 @@ class CsvRows(Sequence[tuple[int, dict]]):
             text.detach()  # the caller's file stays open (and can be read again)
 
     def __len__(self) -> int:
-        return self.count
+        return self.length
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
         for line, record in self._records():

@@ -13,6 +13,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.events import Event
 from app.evidence.facts import ENTRY_VERSION, alert_facts, alert_opening, attempt_facts
 from app.evidence.keyring import keys
 from app.extensions import db
@@ -30,7 +31,7 @@ def recipient_opening(item: Item) -> dict:
             "postal_code": item.postal_code, "city": item.city, "country": item.country}
 
 
-def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | None,
+def entry_content(session: Session, item: Item, event: Event, salt: str | None,
                   version: int = ENTRY_VERSION) -> dict:
     """The canonical content of the entry for ``event``, rebuilt from the rows it describes."""
     content = {
@@ -54,7 +55,7 @@ def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | No
     return content
 
 
-def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -> dict | None:
+def _opening(session: Session, item: Item, event: Event, salt: str | None) -> dict | None:
     """What the sender's proof opens of the entry's commitments (kept beside the entry, never logged)."""
     if salt is None:
         return None
@@ -139,7 +140,7 @@ def append_event(session: Session, item: Item, event: ItemEvent) -> None:
     session.info.setdefault(_PENDING, []).append((item, event))
 
 
-def append_event_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
+def append_event_batch(session: Session, pairs: list[tuple[Item, Event]]) -> None:
     """:func:`append_event` for a batch of events (``record_events``).
 
     The entries' content and leaf hashes are made now, in one pass over the batch, and only
@@ -167,7 +168,7 @@ def install_session_hooks() -> None:
             sa.event.listen(Session, name, fn)
 
 
-def _prepare(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> list[dict[str, object]]:
+def _prepare(session: Session, pairs: list[tuple[Item, Event]]) -> list[dict[str, object]]:
     """The log rows of these events, without their index: canonical content, leaf hash, opening."""
     rows: list[dict[str, object]] = []
     for item, event in pairs:

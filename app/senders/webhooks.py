@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 from app.errors import FieldError, NotFound, ValidationFailed
-from app.events import add_listener
+from app.events import Event, add_listener
 from app.evidence.log import current_tree_head
 from app.extensions import db
 from app.messaging.providers import register_channel
@@ -232,7 +232,7 @@ def _endpoints_changed(session: Session, sender_id: int) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def _rows_for(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> list[dict]:
+def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, Any]) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
         return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
@@ -256,7 +256,7 @@ def on_item_event(session: Session, item: Item, event: ItemEvent, config: Mappin
     _insert(session, _rows_for(session, item, event, config))
 
 
-def on_item_events(session: Session, pairs: list[tuple[Item, ItemEvent]], config: Mapping[str, Any]) -> None:
+def on_item_events(session: Session, pairs: list[tuple[Item, Event]], config: Mapping[str, Any]) -> None:
     """The same for a batch of events (bulk registration): a few statements for all of them."""
     _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event, config)])
 

@@ -7,16 +7,33 @@ consequences are committed together or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.models import Item, ItemEvent
+from app.models.bulk import insert_rows
 
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An item event a batch wrote: the same facts as its :class:`ItemEvent` row, without an ORM
+    object per event (a bulk import or a sweep records thousands)."""
+
+    id: int
+    item_id: int
+    kind: str
+    occurred_at: datetime
+    data: dict | None
+
+
+Event = ItemEvent | RecordedEvent
 Listener = Callable[[Session, Item, ItemEvent], None]
-BatchListener = Callable[[Session, list[tuple[Item, ItemEvent]]], None]
+BatchListener = Callable[[Session, list[tuple[Item, Event]]], None]
 _KEY = "awizo.item_event_listeners"
 
 
@@ -38,17 +55,18 @@ def record_event(session: Session, item: Item, kind: str, occurred_at: datetime,
     return event
 
 
-def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict | None]]) -> list[ItemEvent]:
-    """Many events at once (bulk registration): one batched INSERT, then the listeners.
+def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict | None]]) -> list[RecordedEvent]:
+    """Many events at once (bulk registration, a sweep): one INSERT, then the listeners.
 
     A listener registered with a ``batch`` form gets the whole batch in one call; others are
     called per event.
     """
     session.flush()
-    events = list(session.scalars(
-        sa.insert(ItemEvent).returning(ItemEvent, sort_by_parameter_order=True),
-        [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]))
-    pairs = [(item, event) for (item, *_), event in zip(facts, events, strict=True)]
+    rows = [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]
+    ids = insert_rows(session.connection(), cast(sa.Table, ItemEvent.__table__), rows, returning=["id"])
+    events = [RecordedEvent(event_id, item.id, kind, at, data)
+              for (event_id,), (item, kind, at, data) in zip(ids, facts, strict=True)]
+    pairs: list[tuple[Item, Event]] = [(item, event) for (item, *_), event in zip(facts, events, strict=True)]
     for listener, batch in current_app.extensions.get(_KEY, []):
         if batch is not None:
             batch(session, pairs)

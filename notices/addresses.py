@@ -12,6 +12,7 @@ import unicodedata
 _PREFIXES = ("ulica", "ul", "aleja", "aleje", "al", "plac", "pl", "osiedle", "os", "rondo", "skwer", "bulwar")
 _PREFIX_RE = re.compile(r"^(?:" + "|".join(_PREFIXES) + r")\b\.?\s*")
 # "12", "12a", "12 a", "12/4", "12 m. 4", "12 m 4", "12 lok. 4", "12/4a"
+_NOT_WORD = re.compile(r"[^a-z0-9./ ]+")
 _LINE_RE = re.compile(r"^(?P<street>.*?)\s+(?P<number>\d+\s?[a-z]?)(?:\s*(?:/|m\.?|lok\.?|lokal)\s*\w+)?$")
 
 
@@ -20,9 +21,9 @@ def normalise(text: str | None) -> str:
     if not text:
         return ""
     text = text.replace("ł", "l").replace("Ł", "L")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^a-z0-9./ ]+", " ", text)
-    return " ".join(text.split())
+    if not text.isascii():  # ASCII has no accents to strip (NFKD leaves it as it is)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 def street_name(text: str | None) -> str:

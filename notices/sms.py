@@ -33,8 +33,11 @@ GSM7_SINGLE, GSM7_PART = 160, 153  # septets: alone, and per part after the 6-oc
 UCS2_SINGLE, UCS2_PART = 70, 67    # UTF-16 code units: alone, and per part
 
 
+GSM7_ALL = GSM7_BASIC | GSM7_EXTENDED
+
+
 def is_gsm7(text: str) -> bool:
-    return all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text)
+    return GSM7_ALL.issuperset(text)
 
 
 def _units(text: str, gsm7: bool) -> list[int]:
@@ -52,9 +55,12 @@ def count_segments(text: str) -> SegmentCount:
     character at a boundary moves whole to the next part.
     """
     gsm7 = is_gsm7(text)
-    costs = _units(text, gsm7)
     single, part = (GSM7_SINGLE, GSM7_PART) if gsm7 else (UCS2_SINGLE, UCS2_PART)
     encoding = "GSM-7" if gsm7 else "UCS-2"
+    if GSM7_EXTENDED.isdisjoint(text) if gsm7 else text.isascii() or max(text) <= "\uffff":
+        total = len(text)  # every character costs one unit: whole parts, nothing moves
+        return SegmentCount(encoding, total, 1 if 0 < total <= single else -(-total // part))
+    costs = _units(text, gsm7)
     total = sum(costs)
     if total <= single:
         return SegmentCount(encoding, total, 1 if total else 0)

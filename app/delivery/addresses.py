@@ -185,9 +185,10 @@ def item_location(session: Session, item_id: int, given: tuple[float, float] | N
 
 
 def item_locations(session: Session, entries: list[tuple[int, tuple[float, float] | None, str, str, str]],
-                   now: datetime) -> list[ItemLocation]:
-    """:func:`item_location` for many items ``(item_id, given, line1, postal_code, city)`` at once:
-    the register is read with two queries per 500 addresses instead of one or two per item."""
+                   now: datetime) -> list[dict]:
+    """:func:`item_location` for many items ``(item_id, given, line1, postal_code, city)`` at once, as
+    ``item_locations`` rows to insert in one statement: the register is read with two queries per
+    500 addresses instead of one or two per item."""
     keyed = {i: keys.item_key(line1, postal_code, city)
              for i, (_, given, line1, postal_code, city) in enumerate(entries) if given is None}
     wanted = sorted({key for key in keyed.values() if key is not None})
@@ -204,8 +205,8 @@ def item_locations(session: Session, entries: list[tuple[int, tuple[float, float
     locations = []
     for i, (item_id, given, *_address) in enumerate(entries):
         if given is not None:
-            locations.append(ItemLocation(item_id=item_id, latitude=given[0], longitude=given[1], quality="given",
-                                          located_at=now))
+            locations.append(dict(item_id=item_id, latitude=given[0], longitude=given[1], quality="given",
+                                  address_point_id=None, located_at=now))
             continue
         key = keyed[i]
         point: AddressPoint | None = None
@@ -214,9 +215,9 @@ def item_locations(session: Session, entries: list[tuple[int, tuple[float, float
             point, quality = exact[key], "exact"
         elif key is not None and len(by_loose.get(keys.key_without_postal_code(key), ())) == 1:
             point, quality = by_loose[keys.key_without_postal_code(key)][0], "no_postal_code"
-        locations.append(ItemLocation(item_id=item_id, latitude=point.latitude if point else None,
-                                      longitude=point.longitude if point else None, quality=quality,
-                                      address_point_id=point.id if point else None, located_at=now))
+        locations.append(dict(item_id=item_id, latitude=point.latitude if point else None,
+                              longitude=point.longitude if point else None, quality=quality,
+                              address_point_id=point.id if point else None, located_at=now))
     return locations
 
 

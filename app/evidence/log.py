@@ -13,10 +13,12 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.events import Event
 from app.evidence.facts import ENTRY_VERSION, alert_facts, alert_opening, attempt_facts
 from app.evidence.keyring import keys
 from app.extensions import db
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models.bulk import insert_rows
 from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
 from app.models.types import utcnow
 from notices import checkpoint, merkle
@@ -29,7 +31,7 @@ def recipient_opening(item: Item) -> dict:
             "postal_code": item.postal_code, "city": item.city, "country": item.country}
 
 
-def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | None,
+def entry_content(session: Session, item: Item, event: Event, salt: str | None,
                   version: int = ENTRY_VERSION) -> dict:
     """The canonical content of the entry for ``event``, rebuilt from the rows it describes."""
     content = {
@@ -53,7 +55,7 @@ def entry_content(session: Session, item: Item, event: ItemEvent, salt: str | No
     return content
 
 
-def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -> dict | None:
+def _opening(session: Session, item: Item, event: Event, salt: str | None) -> dict | None:
     """What the sender's proof opens of the entry's commitments (kept beside the entry, never logged)."""
     if salt is None:
         return None
@@ -64,8 +66,8 @@ def _opening(session: Session, item: Item, event: ItemEvent, salt: str | None) -
 
 
 _LOG_STATE = cast(sa.Table, LogState.__table__)
-_INSERT_ENTRIES = sa.insert(cast(sa.Table, LogEntry.__table__))
-_INSERT_NODES = sa.insert(cast(sa.Table, LogNode.__table__))
+_ENTRIES = cast(sa.Table, LogEntry.__table__)
+_NODES = cast(sa.Table, LogNode.__table__)
 
 
 def _reserve(session: Session, count: int) -> int:
@@ -138,9 +140,14 @@ def append_event(session: Session, item: Item, event: ItemEvent) -> None:
     session.info.setdefault(_PENDING, []).append((item, event))
 
 
-def append_event_batch(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
-    """:func:`append_event` for a batch of events (``record_events``)."""
-    session.info.setdefault(_PENDING, []).extend(pairs)
+def append_event_batch(session: Session, pairs: list[tuple[Item, Event]]) -> None:
+    """:func:`append_event` for a batch of events (``record_events``).
+
+    The entries' content and leaf hashes are made now, in one pass over the batch, and only
+    they wait for the commit: a bulk import keeps no item or event object alive until then, and
+    the work done under the log's lock at commit is numbering and the tree's nodes alone.
+    """
+    session.info.setdefault(_PENDING, []).extend(_prepare(session, pairs))
 
 
 def integrate_pending(session: Session) -> None:
@@ -161,19 +168,29 @@ def install_session_hooks() -> None:
             sa.event.listen(Session, name, fn)
 
 
-def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None:
-    """Append many events as consecutive leaves: one lock, one node read, two bulk INSERTs."""
-    if not pairs:
-        return
+def _prepare(session: Session, pairs: list[tuple[Item, Event]]) -> list[dict[str, object]]:
+    """The log rows of these events, without their index: canonical content, leaf hash, opening."""
     rows: list[dict[str, object]] = []
-    leaves: list[bytes] = []
     for item, event in pairs:
         salt = secrets.token_hex(16) if event.kind in ("registered", "notification_status") else None
         text = canonical(entry_content(session, item, event, salt))
-        leaves.append(entry_leaf_hash(text))
         rows.append({"item_id": item.id, "event_id": event.id, "kind": event.kind, "canonical": text,
-                     "leaf_hash": leaves[-1].hex(), "created_at": utcnow(),
+                     "leaf_hash": entry_leaf_hash(text).hex(), "created_at": utcnow(),
                      "opening": _opening(session, item, event, salt)})
+    return rows
+
+
+def append_events(session: Session, pending: list) -> None:
+    """Append events as consecutive leaves: one lock, one node read, two bulk INSERTs.
+
+    ``pending`` holds ``(item, event)`` pairs and rows :func:`_prepare` made, in event order.
+    """
+    if not pending:
+        return
+    rows: list[dict[str, object]] = []
+    for entry in pending:
+        rows.extend(_prepare(session, [entry]) if isinstance(entry, tuple) else [entry])
+    leaves = [bytes.fromhex(str(row["leaf_hash"])) for row in rows]
     start = _reserve(session, len(rows))
 
     def grow(stored) -> list[tuple[tuple[int, int], bytes]]:
@@ -187,10 +204,11 @@ def append_events(session: Session, pairs: list[tuple[Item, ItemEvent]]) -> None
     created = planned(session, grow)
     for offset, row in enumerate(rows):
         row["index"] = start + offset
-    # Core inserts of plain rows: nothing here needs the ORM's per-row bookkeeping.
-    session.execute(_INSERT_ENTRIES, rows)
-    session.execute(_INSERT_NODES, [{"level": level, "index": index, "hash": digest.hex()}
-                                    for (level, index), digest in created])
+    # One statement each, however many leaves: nothing here needs the ORM's per-row bookkeeping.
+    connection = session.connection()
+    insert_rows(connection, _ENTRIES, rows)
+    insert_rows(connection, _NODES, [{"level": level, "index": index, "hash": digest.hex()}
+                                     for (level, index), digest in created])
 
 
 

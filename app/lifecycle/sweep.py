@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from psycopg.types.json import Json
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from app import events as item_events
@@ -32,6 +30,7 @@ from app.lifecycle.alerts import (
 )
 from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
 from app.models import Item, OutboxMessage, PickupPoint
+from app.models.bulk import insert_rows
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.outbox import new_send_key
 from app.models.types import iso
@@ -245,29 +244,6 @@ def _record_events(session: Session, events: list[dict], seconds: defaultdict[st
     _tick(seconds, "events", clock)
 
 
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: list[dict]) -> None:
-    """Insert many rows in one statement, skipping rows whose unique key exists.
-
-    PostgreSQL: ``INSERT … SELECT FROM unnest(arrays)`` (one round trip, a few parameters);
-    SQLite: an executemany.
-    """
-    if not rows:
-        return
-    table = model.__table__
-    if not _postgres(session):
-        session.execute(sqlite_insert(model).on_conflict_do_nothing(index_elements=conflict_columns), rows)
-        return
-    dialect = session.get_bind().dialect
-    columns = list(rows[0])
-    arrays = ", ".join(f"%(c{i})b::{table.c[c].type.compile(dialect=dialect)}[]" for i, c in enumerate(columns))
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
-           f"ON CONFLICT ({', '.join(conflict_columns)}) DO NOTHING")
-    params = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)}
-    for i, c in enumerate(columns):
-        if isinstance(table.c[c].type, sa.JSON):
-            params[f"c{i}"] = [None if v is None else Json(v) for v in params[f"c{i}"]]
-    session.connection().exec_driver_sql(sql, params)
+    """Insert many rows in one statement, skipping rows whose unique key exists."""
+    insert_rows(session.connection(), model.__table__, rows, skip_conflicts_on=conflict_columns)

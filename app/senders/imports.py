@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +23,8 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
-from app.models import ImportReport, Item, Sender
+from app.models import ImportReport, Item, ItemLocation, Sender
+from app.models.bulk import insert_rows
 from app.models.types import iso
 from app.security import new_verify_token
 from notices.i18n import N_
@@ -57,6 +60,8 @@ FIELD_TO_COLUMN = {
 MAX_ROWS = 100_000
 MAX_REPORTED_ERRORS = 5_000
 CHUNK = 1_000
+_ITEMS = cast(sa.Table, Item.__table__)
+_LOCATIONS = cast(sa.Table, ItemLocation.__table__)
 
 
 @dataclass(frozen=True)
@@ -93,38 +98,70 @@ def template_csv() -> str:
     return out.getvalue()
 
 
-def read_csv(data: bytes) -> list[tuple[int, dict]]:
-    """Rows of an uploaded file as ``(line number, API-shaped payload)``.
+def read_csv(source: bytes | IO[bytes]) -> CsvRows:
+    """Rows of an uploaded file as ``(line number, API-shaped payload)``, read as they are used.
 
     UTF-8 (with or without BOM) or Windows-1250 (what Excel in Polish saves); comma or
     semicolon separated; the header row must name the columns (any order, extra ignored).
+    ``source`` is the file's bytes or a seekable binary file that stays open while the rows are
+    used. The file is checked (header, encoding, number of rows) in one streaming pass here;
+    the rows are then parsed again each time they are iterated, so no more than one row is
+    held in memory: a 50,000-row file costs what one row costs.
     """
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    start = stream.tell()
     try:
-        text = data.decode("utf-8-sig")
+        return CsvRows(stream, start, "utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1250", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise CsvFormatError("The file is empty.") from None
-    missing = [c for c, required, *_ in COLUMNS if required and c not in header]
-    if missing:
-        raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
-                             "Download the template to see them all.")
-    rows: list[tuple[int, dict]] = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
-        record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
-        rows.append((reader.line_num, csv_row_to_payload(record)))
-    if not rows:
-        raise CsvFormatError("The file has a header but no rows.")
-    return rows
+        return CsvRows(stream, start, "cp1250")
+
+
+class CsvRows(Sequence[tuple[int, dict]]):
+    """The rows of a CSV file, parsed lazily; ``len`` is known from the checking pass."""
+
+    def __init__(self, stream: IO[bytes], start: int, encoding: str):
+        self.stream, self.start, self.encoding = stream, start, encoding
+        count = 0
+        for _ in self._records():
+            count += 1
+            if count > MAX_ROWS:
+                raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
+        if not count:
+            raise CsvFormatError("The file has a header but no rows.")
+        self.length = count
+
+    def _records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        self.stream.seek(self.start)
+        text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="",
+                                errors="replace" if self.encoding == "cp1250" else "strict")
+        try:
+            first_line = text.readline()
+            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+            try:
+                header = [h.strip().lower() for h in next(reader)]
+            except StopIteration:
+                raise CsvFormatError("The file is empty.") from None
+            missing = [c for c, required, *_ in COLUMNS if required and c not in header]
+            if missing:
+                raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
+                                     "Download the template to see them all.")
+            for values in reader:
+                if any(v.strip() for v in values):
+                    yield reader.line_num, {name: (values[i].strip() if i < len(values) else "")
+                                            for i, name in enumerate(header)}
+        finally:
+            text.detach()  # the caller's file stays open (and can be read again)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        for line, record in self._records():
+            yield line, csv_row_to_payload(record)
+
+    def __getitem__(self, index):  # a Sequence by contract; the import only iterates
+        return list(self)[index]
 
 
 def csv_row_to_payload(row: dict) -> dict:
@@ -212,10 +249,12 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     try:
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start:start + CHUNK]
-            # ORM bulk INSERT … RETURNING: one statement per chunk, the items come back persistent.
-            items = list(session.scalars(sa.insert(Item).returning(Item, sort_by_parameter_order=True),
-                                         [_item_values(sender_id, new, now) for _, new in chunk]))
-            session.add_all(item_locations(session, [
+            # One INSERT per chunk, then the items read back as the listeners' objects.
+            connection = session.connection()
+            ids = [i for (i,) in insert_rows(connection, _ITEMS, [_item_values(sender_id, new, now) for _, new in chunk],
+                                             returning=["id"])]
+            items = list(session.scalars(sa.select(Item).where(Item.id.in_(ids)).order_by(Item.id)))
+            insert_rows(connection, _LOCATIONS, item_locations(session, [
                 (item.id, new.location, new.address_line1, new.postal_code, new.city)
                 for item, (_, new) in zip(items, chunk, strict=True)], now))
             record_events(session, [(item, "registered", now, registration_data(sender_name, new))

@@ -1,7 +1,10 @@
 """CSV import pages: the documented columns, a template, the upload with progress, the report."""
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 
 from flask import Response, redirect, render_template, request, stream_with_context, url_for
@@ -42,19 +45,25 @@ def import_template():
 def import_upload():
     streaming = "application/x-ndjson" in request.headers.get("Accept", "")
     upload = request.files.get("file")
-    data = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+    size = _size(upload.stream) if upload else 0
     error = None
-    if not upload or not upload.filename or not data:
+    if not upload or not upload.filename or not size:
         error = "Wybierz plik CSV. / Choose a CSV file."
-    elif len(data) > MAX_UPLOAD_BYTES:
+    elif size > MAX_UPLOAD_BYTES:
         error = "Plik jest za duży (maks. 40 MB). / The file is too large (max 40 MB)."
     rows: Sequence[tuple[int, object]] = []
-    if error is None:
+    # The rows are read from the file while the import runs, after this view has returned when
+    # the progress is streamed: keep the file (on disk past 1 MB) until then.
+    spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (closed by whoever reads it last)
+    if upload and error is None:
+        shutil.copyfileobj(upload.stream, spool)
+        spool.seek(0)
         try:
-            rows = imports.read_csv(data)
+            rows = imports.read_csv(spool)
         except ServiceError as exc:
             error = exc.detail
     if error:
+        spool.close()
         if streaming:
             return Response(json.dumps({"phase": "error", "error": error}) + "\n", status=422,
                             mimetype="application/x-ndjson")
@@ -63,21 +72,31 @@ def import_upload():
     steps = imports.bulk_register(db.session, db.session.get_one(Sender, signed_in_sender_id()), rows, now=utcnow(), user_id=user.id,
                                   source="csv", filename=((upload.filename if upload else None) or "")[:200])
     if not streaming:
-        report = imports.run(steps).report
+        with spool:
+            report = imports.run(steps).report
         if report is None:
             raise RuntimeError("a finished import has a report")
         return redirect(url_for("portal.import_report", report_id=report.id))
 
     def progress():
-        for step in steps:
-            line = {"phase": step.phase, "done": step.done, "total": step.total}
-            if step.report is not None:
-                line.update(status=step.report.status, rejected_rows=step.report.rejected_rows,
-                            report_url=url_for("portal.import_report", report_id=step.report.id))
-            yield json.dumps(line) + "\n"
+        with spool:
+            for step in steps:
+                line = {"phase": step.phase, "done": step.done, "total": step.total}
+                if step.report is not None:
+                    line.update(status=step.report.status, rejected_rows=step.report.rejected_rows,
+                                report_url=url_for("portal.import_report", report_id=step.report.id))
+                yield json.dumps(line) + "\n"
 
     return Response(stream_with_context(progress()), mimetype="application/x-ndjson",
                     headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+def _size(stream) -> int:
+    """The uploaded file's size (werkzeug spools it to a seekable file); the stream is left at its start."""
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
 
 
 @bp.get("/imports/<int(max=2147483647):report_id>")

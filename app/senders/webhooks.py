@@ -19,12 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 from app.errors import FieldError, NotFound, ValidationFailed
-from app.events import add_listener
+from app.events import Event, add_listener
 from app.evidence.log import current_tree_head
 from app.extensions import db
 from app.messaging.providers import register_channel
 from app.messaging.providers.webhook import WebhookChannel
 from app.models import Item, ItemEvent, OutboxMessage, Sender, WebhookDelivery, WebhookEndpoint
+from app.models.bulk import insert_rows
 from app.models.types import iso
 from notices.i18n import N_
 
@@ -159,11 +160,8 @@ def item_summary(item: Item, base_url: str) -> dict:
     }
 
 
-# Prepared once: the same compiled statement serves every callback (no per-row compilation).
-_INSERT_MESSAGES = sa.insert(cast(sa.Table, OutboxMessage.__table__))
-_INSERT_DELIVERY = sa.insert(cast(sa.Table, WebhookDelivery.__table__))
 _OUTBOX = cast(sa.Table, OutboxMessage.__table__)
-_INSERT_MESSAGES_RETURNING = _INSERT_MESSAGES.returning(_OUTBOX.c.dedupe_key, _OUTBOX.c.id, sort_by_parameter_order=True)
+_DELIVERY = cast(sa.Table, WebhookDelivery.__table__)
 
 
 def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
@@ -184,16 +182,16 @@ def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_:
 def _insert(session: Session, rows: list[dict]) -> None:
     """Write outbox messages and their delivery rows in two statements, however many there are.
 
-    The messages' INSERT returns their ids (SQLAlchemy batches it as multi-row INSERTs).
+    The messages' INSERT returns their ids, in the order of ``rows``.
     """
     if not rows:
         return
     connection = session.connection()
-    ids = dict(connection.execute(_INSERT_MESSAGES_RETURNING, rows).tuples().all())
-    connection.execute(_INSERT_DELIVERY, [
-        dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=ids[row["dedupe_key"]],
+    ids = insert_rows(connection, _OUTBOX, rows, returning=["id"])
+    insert_rows(connection, _DELIVERY, [
+        dict(endpoint_id=row["headers"]["endpoint_id"], outbox_message_id=message_id,
              event_id=row["headers"]["event_id"], event_type=row["headers"]["event_type"], created_at=row["created_at"])
-        for row in rows])
+        for row, (message_id,) in zip(rows, ids, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -234,7 +232,7 @@ def _endpoints_changed(session: Session, sender_id: int) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def _rows_for(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> list[dict]:
+def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, Any]) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
         return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
@@ -258,7 +256,7 @@ def on_item_event(session: Session, item: Item, event: ItemEvent, config: Mappin
     _insert(session, _rows_for(session, item, event, config))
 
 
-def on_item_events(session: Session, pairs: list[tuple[Item, ItemEvent]], config: Mapping[str, Any]) -> None:
+def on_item_events(session: Session, pairs: list[tuple[Item, Event]], config: Mapping[str, Any]) -> None:
     """The same for a batch of events (bulk registration): a few statements for all of them."""
     _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event, config)])
 

@@ -125,3 +125,17 @@ def test_large_file_all_or_nothing(people, api):
     assert lines[-1]["status"] == "imported"
     assert len([line for line in lines if line["phase"] == "saving"]) == LARGE_ROWS // 1000
     assert item_count(api) == LARGE_ROWS
+
+
+def test_a_file_is_read_as_a_stream_in_utf8_or_windows_1250():
+    """Excel in Polish saves Windows-1250 with semicolons; the rows and their line numbers are the same."""
+    import io
+
+    from app.senders.imports import read_csv, template_csv
+
+    text = template_csv().replace("Jan Kowalski", "Łukasz Żółć").replace(",", ";")
+    for data in (("\ufeff" + text).encode("utf-8"), text.encode("cp1250")):
+        stream = io.BytesIO(data)
+        rows = read_csv(stream)
+        assert [(line, payload["recipient"]["name"]) for line, payload in rows] == [(2, "Łukasz Żółć")]
+        assert not stream.closed

@@ -1,0 +1,114 @@
+"""Many rows in one statement: ``COPY`` or ``INSERT … SELECT FROM unnest(arrays)`` on PostgreSQL.
+
+Plain rows go in with ``COPY … FROM STDIN`` (their serial ids, when the caller needs them,
+are reserved first with one ``nextval`` query); rows that may hit a unique key go through
+``unnest``: one round trip and one parameter per column, whatever the number of rows, so the
+statement's text (and its parsing, on both sides) does not grow with the batch as a multi-row
+``VALUES`` does. SQLite gets an executemany of the same rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from psycopg.types.json import Json
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+COPY_FROM = 100
+"""Batches of at least this many rows are copied; smaller ones are one INSERT (a request's few rows)."""
+
+
+def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *,
+                skip_conflicts_on: Sequence[str] = (), returning: Sequence[str] = ()) -> list[tuple]:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` in one statement.
+
+    ``skip_conflicts_on``: a unique key; rows whose key exists are skipped (``ON CONFLICT DO
+    NOTHING``). ``returning``: columns to return, one tuple per row in the order of ``rows``
+    (not with ``skip_conflicts_on``; the first column must be the serial primary key, whose
+    values follow the rows' order within the statement).
+    """
+    if not rows:
+        return []
+    if returning and skip_conflicts_on:
+        raise ValueError("rows skipped on a conflict return nothing, so their order cannot be kept")
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        statement = sqlite_insert(table)
+        if skip_conflicts_on:
+            statement = statement.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
+        if returning:
+            found = connection.execute(statement.returning(*(table.c[c] for c in returning),
+                                                           sort_by_parameter_order=True), list(rows))
+            return [tuple(row) for row in found]
+        connection.execute(statement, list(rows))
+        return []
+    rows = _with_defaults(table, rows)
+    if len(rows) >= COPY_FROM and not skip_conflicts_on and (not returning or list(returning) == ["id"]):
+        return _copy(connection, table, rows, with_ids=bool(returning))
+    columns = list(rows[0])
+    params: dict[str, list] = {}
+    arrays = []
+    for i, name in enumerate(columns):
+        column_type = table.c[name].type
+        values = [row[name] for row in rows]
+        if isinstance(column_type, sa.JSON):
+            values = [None if v is None else Json(v) for v in values]
+        else:
+            process = column_type.bind_processor(dialect)
+            if process is not None:
+                values = [process(v) for v in values]
+        params[f"c{i}"] = values
+        arrays.append(f"%(c{i})b::{column_type.compile(dialect=dialect)}[]")
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = (f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM unnest({", ".join(arrays)}) '
+           f'WITH ORDINALITY AS u({names}, "ord") ORDER BY "ord"')
+    if skip_conflicts_on:
+        sql += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
+    if returning:
+        sql += " RETURNING " + ", ".join(f'"{c}"' for c in returning)
+        return sorted(tuple(row) for row in connection.exec_driver_sql(sql, params))
+    connection.exec_driver_sql(sql, params)
+    return []
+
+
+def _with_defaults(table: sa.Table, rows: Sequence[dict]) -> Sequence[dict]:
+    """The rows with the columns' Python-side defaults filled in, as a Core INSERT would."""
+    missing = [c for c in table.c if c.name not in rows[0] and c.default is not None
+               and (c.default.is_scalar or c.default.is_callable)]
+    if not missing:
+        return rows
+    filled = []
+    for row in rows:
+        row = dict(row)
+        for column in missing:
+            default = column.default
+            row[column.name] = default.arg(None) if default.is_callable else default.arg  # type: ignore[union-attr]
+        filled.append(row)
+    return filled
+
+
+def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with_ids: bool) -> list[tuple]:
+    """``COPY`` the rows in; with ``with_ids``, give them ids from the table's sequence first (in order)."""
+    dialect = connection.dialect
+    ids: list[int] = []
+    if with_ids:
+        ids = list(connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s) ORDER BY 1",
+            {"table": table.name, "n": len(rows)}).scalars())
+    columns = list(rows[0])
+    convert = []
+    for name in columns:
+        column_type = table.c[name].type
+        if isinstance(column_type, sa.JSON):
+            convert.append(lambda v: None if v is None else Json(v))
+        else:
+            convert.append(column_type.bind_processor(dialect))
+    names = ", ".join(f'"{c}"' for c in (["id"] if with_ids else []) + columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        pairs = list(zip(columns, convert, strict=True))
+        for n, row in enumerate(rows):
+            values = [row[name] if process is None else process(row[name]) for name, process in pairs]
+            copy.write_row([ids[n], *values] if with_ids else values)
+    return [(i,) for i in ids]

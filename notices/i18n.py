@@ -68,6 +68,8 @@ class Translations(Protocol):
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str: ...
 
+    def pgettext(self, context: str, message: str) -> str: ...
+
 
 def language_or_default(code: str | None) -> str:
     """A supported language code from ``code`` ("uk-UA" → "uk"); Polish otherwise."""

@@ -280,7 +280,9 @@ def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     if not record["notifications"]:
         doc.flow.append(doc.p(doc.both(N_("Nie wysłano powiadomień."))))
         return
-    header = [doc.p(doc.both(t), "small") for t in (N_("Kanał"), N_("Do"), N_("Utworzono"), N_("Wysłano"), N_("Stan"))]
+    to = f"Do / {doc.words.pgettext('message recipient', 'Do')}"  # "Do" is also "until"
+    header = [doc.p(t, "small") for t in (doc.both(N_("Kanał")), to, doc.both(N_("Utworzono")), doc.both(N_("Wysłano")),
+                                          doc.both(N_("Stan")))]
     rows = [header] + [[
         doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or (doc.both(N_("adresat zapisany")) if n.get("opted_in") else "—"), "small"),
         doc.p(format_time(n.get("created_at"), tz), "small"), doc.p(format_time(n.get("sent_at"), tz), "small"),

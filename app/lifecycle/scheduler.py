@@ -75,7 +75,7 @@ def scheduler_command(once: bool, list_jobs: bool) -> None:
     jobs = registered_jobs(app)
     if list_jobs:
         for job in jobs:
-            click.echo(f"{job.id}\t" + _("co %(seconds)s s", seconds=f"{job.interval(app.config):g}") + f"\t{job.description}")
+            click.echo(f"{job.id}\t" + _("co %(seconds)s s", seconds=format(job.interval(app.config), "g")) + f"\t{job.description}")
         return
     if once:
         for job in jobs:

@@ -109,3 +109,22 @@ def test_a_polish_word_with_two_meanings_has_one_entry_per_meaning():
 def test_the_quiet_hours_end_reads_until_on_the_sign_up_page(client):
     page = client.get("/alerts/?lang=en").get_data(as_text=True)
     assert "Until" in page and ">To<" not in page
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (1, "Sprawdzono 1 próbę doręczenia od dziś."),
+    (3, "Sprawdzono 3 próby doręczenia od dziś."),
+    (5, "Sprawdzono 5 prób doręczenia od dziś."),
+    (12, "Sprawdzono 12 prób doręczenia od dziś."),
+    (24, "Sprawdzono 24 próby doręczenia od dziś."),
+])
+def test_polish_counts_take_all_three_plural_forms(n, expected):
+    # Polish, the source language, keeps a catalog of its plural entries only: a msgid pair has two forms.
+    text = translations("pl").ngettext("Sprawdzono %(num)d próbę doręczenia od %(since)s.",
+                                       "Sprawdzono %(num)d prób doręczenia od %(since)s.", n)
+    assert text % {"num": n, "since": "dziś"} == expected
+
+
+def test_only_plural_entries_are_filled_in_the_polish_catalog():
+    filled = [m for m in _catalog("pl") if m.id and (any(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert filled and all(m.pluralizable for m in filled)

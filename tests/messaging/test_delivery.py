@@ -9,10 +9,9 @@ import time_machine
 from notices.sms import count_segments
 from notices.sms_texts import SMS_BUDGETS
 
-
 # CLDR's abbreviated month names (pl_PL, en_GB), as the e-mails write a day: "18 gru 2026" / "18 Dec 2026".
-MONTHS = {"pl": "sty lut mar kwi maj cze lip sie wrz paź lis gru".split(),
-          "en": "Jan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec".split()}
+MONTHS = {"pl": ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
+          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"]}
 
 
 def _deadline_text(record: dict, lang: str = "pl") -> str:

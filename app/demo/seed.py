@@ -163,7 +163,7 @@ def demo_command() -> None:
     click.echo(_("Klucz API nadawcy demo: %(key)s", key=info["api_key"]))
     click.echo(_("Token urządzenia przewoźnika demo: %(token)s", token=info["device_token"]))
     for email, password in info["logins"].items():
-        click.echo(_("Zaloguj się na %(url)s jako %(email)s hasłem %(password)s", url=f"{base}/login", email=email,
+        click.echo(_("Zaloguj się na %(url)s jako %(email)s hasłem %(password)s", url=base + "/login", email=email,
                      password=password))
     click.echo(_("Urządzenie doręczyciela: otwórz %(url)s (jednorazowy link rejestracji, 30 minut)",
                  url=info["enrol_url"]))

@@ -35,12 +35,14 @@ def parse(value: str | datetime | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
-def moment(value: str | datetime | None, tz: str, lang: str | None, *, seconds: bool = False) -> str:
-    """Date and time in ``tz``: "29 mar 2026, 03:30" (CLDR medium date, short or medium time)."""
+def moment(value: str | datetime | None, tz: str | None, lang: str | None, *, seconds: bool = False) -> str:
+    """Date and time in ``tz``: "29 mar 2026, 03:30" (CLDR medium date, short or medium time).
+
+    ``tz=None``: a datetime already in local time, written in its own zone."""
     when = parse(value)
     if when is None:
         return NONE
-    local = when.astimezone(ZoneInfo(tz))
+    local = when.astimezone(ZoneInfo(tz)) if tz else when
     locale = babel_locale(lang)
     time_text = format_time(local, "medium" if seconds else "short", tzinfo=local.tzinfo, locale=locale)
     pattern = str(get_datetime_format("medium", locale=locale))  # "{1}, {0}": date, then time

@@ -81,7 +81,7 @@ def test_alerts_say_due_before_and_left_with_the_time_after_the_carrier_records_
     assert {m.channel for m in left} == {"sms", "email"}
     # 08:00 UTC is 10:00 in Warsaw
     assert next(m.body for m in left if m.channel == "sms").startswith("Awizo: powtórne awizo 31.03 10:00. ")
-    assert "pozostawione pod Twoim adresem 31.03.2026 10:00" in next(m.body for m in left if m.channel == "email")
+    assert "pozostawione pod Twoim adresem 31 mar 2026, 10:00" in next(m.body for m in left if m.channel == "email")
     assert letter not in _tasks(api)
     record = api.item(letter).json
     assert record["deadlines"]["repeat_notice_left_at"] == "2026-03-31T08:00:00Z"

@@ -57,6 +57,9 @@ class Settings(BaseModel):
     SECRET_KEY: str | None = None
     PUBLIC_BASE_URL: str = "http://localhost:5000"
     OPERATOR_TIMEZONE: str = "Europe/Warsaw"
+    # The language of command-line output; read again by every command (app/web/cli_text.py),
+    # so AWIZO_LANG=pl flask ... works without a restart. Unset: the POSIX locale, else English.
+    AWIZO_LANG: str | None = None
     # Twilio (SMS). Without credentials SMS land in the development outbox.
     TWILIO_ACCOUNT_SID: str | None = None
     TWILIO_AUTH_TOKEN: str | None = None

@@ -8,12 +8,12 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from notices import dates
 from notices.cases import DECISIONS, KINDS, label
 from notices.i18n import language_or_default, translations
 from notices.proof import _Doc, format_time
@@ -31,10 +31,10 @@ def render_letter_pdf(case: dict[str, Any], *, language: str, now: datetime, tz:
     doc = _Doc(lang)
     flow = doc.flow
     flow.append(doc.p(_("Odpowiedź na reklamację") + f" — {case['case_number']}", "title"))
-    flow.append(doc.p(_("Data") + f": {now.astimezone(ZoneInfo(tz)).strftime('%d.%m.%Y')}"))
+    flow.append(doc.p(_("Data") + f": {dates.day(now, lang, tz)}"))
     flow.append(Spacer(1, 4 * mm))
     rows = [(_("Numer reklamacji"), case["case_number"]), (_("Przesyłka"), case["evidence"]["item"]["tracking_number"]),
-            (_("Rodzaj"), label(KINDS, case["kind"], lang)), (_("Złożona"), format_time(case["opened_at"], tz)),
+            (_("Rodzaj"), label(KINDS, case["kind"], lang)), (_("Złożona"), format_time(case["opened_at"], tz, lang)),
             (_("Decyzja"), label(DECISIONS, case["decision"], lang)), (_("Uzasadnienie"), case["decision_reason"] or "")]
     for name, value in rows:
         flow.append(doc.p(f"{name}: {value}"))
@@ -48,7 +48,7 @@ def render_letter_pdf(case: dict[str, Any], *, language: str, now: datetime, tz:
         place = attempt["location"]
         where = f"{place['lat']:.5f}, {place['lon']:.5f}" if place else "—"
         log = attempt["log"]["log_index"] if attempt.get("log") else "—"
-        flow.append(doc.p(_("Próba doręczenia") + f" {format_time(attempt['occurred_at'], tz)} · GPS {where} · "
+        flow.append(doc.p(_("Próba doręczenia") + f" {format_time(attempt['occurred_at'], tz, lang)} · GPS {where} · "
                           f"± {attempt['accuracy_m'] or '—'} m · {attempt['device_signature']} · log #{log}"))
     flow.append(Spacer(1, 6 * mm))
     flow.append(doc.p(_("Pismo podpisane elektronicznie przez operatora."), "small"))

@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from notices import dates
 from notices.cases import DECISIONS, KINDS, STATUSES, label
 from notices.i18n import language_or_default, translations
 from notices.messages import EmailContent
 
 
 def _day(value: datetime, tz: str) -> str:
+    """A day in an SMS: digits only (dd.mm.yyyy), the shortest in every language."""
     return value.astimezone(ZoneInfo(tz)).strftime("%d.%m.%Y")
 
 
@@ -71,7 +73,7 @@ def status_email(language: str, case_number: str, status: str, case_url: str, du
         subject = _("Reklamacja {number}: {status}").format(number=case_number, status=state)
         paragraphs = (_("Stan: {status}.").format(status=state),)
         if due_at:
-            paragraphs += (_("Odpowiedź otrzymasz do {date}.").format(date=_day(due_at, tz)),)
+            paragraphs += (_("Odpowiedź otrzymasz do {date}.").format(date=dates.day(due_at, lang, tz)),)
         if note:
             paragraphs += (note,)
     return EmailContent(

@@ -68,6 +68,8 @@ class Translations(Protocol):
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str: ...
 
+    def pgettext(self, context: str, message: str) -> str: ...
+
 
 def language_or_default(code: str | None) -> str:
     """A supported language code from ``code`` ("uk-UA" → "uk"); Polish otherwise."""
@@ -77,10 +79,11 @@ def language_or_default(code: str | None) -> str:
 
 @lru_cache(maxsize=8)
 def translations(lang: str | None) -> Translations:
-    """The compiled catalog for ``lang``; Polish (the source) or a missing catalog gives the msgids."""
+    """The compiled catalog for ``lang``; a missing catalog or entry gives the msgids.
+
+    Polish is the source, but it has a catalog too: only its plural entries are filled there,
+    because Polish has three plural forms (1 dzień, 2 próby, 5 prób) and a msgid pair has two."""
     code = language_or_default(lang)
-    if code == DEFAULT_LANGUAGE:
-        return gettext.NullTranslations()
     return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[code], fallback=True)
 
 

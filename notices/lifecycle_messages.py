@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from notices import dates
 from notices.i18n import language_or_default, translations
 from notices.messages import EmailContent
 from notices.sms_texts import SmsFacts, render_sms
@@ -47,7 +48,7 @@ def _consequence(alert: LifecycleAlert) -> str:
     _ = translations(alert.language).gettext
     if alert.deemed_served_on:
         return _("Jeśli nie zostanie odebrana, pismo uważa się za doręczone {date} "
-                 "(skutek prawny jak przy odbiorze) i wraca do nadawcy.").format(date=_d(alert.deemed_served_on))
+                 "(skutek prawny jak przy odbiorze) i wraca do nadawcy.").format(date=dates.day(alert.deemed_served_on, alert.language))
     return _("Jeśli nie zostanie odebrana w tym terminie, wraca do nadawcy.")
 
 
@@ -79,6 +80,13 @@ def deemed_served_sms(alert: LifecycleAlert) -> str:
 
 def _recipient_email(alert: LifecycleAlert, kind: str) -> EmailContent:
     _ = translations(alert.language).gettext
+
+    def _d(value: date | None) -> str:  # e-mails write days as CLDR does in the recipient's language
+        return dates.day(value, alert.language)
+
+    def _dt(value: datetime | None) -> str:
+        return dates.moment(value, None, alert.language) if value else "—"
+
     facts: tuple[tuple[str, str], ...] = (
         (_("Przesyłka"), alert.tracking_number),
         (_("Nadawca"), alert.sender_name or ("—")),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from notices import dates
 from notices.i18n import LANGUAGES, language_or_default, translations
 from notices.sms_texts import SmsFacts, render_sms
 
@@ -50,10 +51,6 @@ class EmailContent:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _date(value: datetime) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
 def notice_sms(alert: NoticeAlert) -> str:
     """A short SMS: what, from whom, where, until when (for official letters: deemed service), the link."""
     facts = SmsFacts(
@@ -69,7 +66,7 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
     sender = alert.sender_name
     if alert.deemed_service_local:
         consequence = _("Jeśli przesyłka nie zostanie odebrana, pismo uznaje się za doręczone "
-                        "{date} i wraca do nadawcy.").format(date=_date(alert.deemed_service_local))
+                        "{date} i wraca do nadawcy.").format(date=dates.day(alert.deemed_service_local, alert.language))
     else:
         consequence = _("Jeśli nie zostanie odebrana w tym terminie, wróci do nadawcy.")
     return EmailContent(
@@ -85,7 +82,7 @@ def notice_email_content(alert: NoticeAlert) -> EmailContent:
         facts=(
             (_("Przesyłka"), alert.tracking_number + (_(" od: {sender}").format(sender=sender) if sender else "")),
             (_("Odbiór w"), f"{alert.pickup_name}, {alert.pickup_address}"),
-            (_("Odbierz do"), _date(alert.deadline_local)),
+            (_("Odbierz do"), dates.day(alert.deadline_local, alert.language)),
         ),
         closing=(consequence,
                  _("Nie ma awizo w skrzynce? Złóż reklamację, numer dostaniesz od razu: {url}").format(

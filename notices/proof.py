@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from notices import dates
 from notices.content import COMMITMENT_TEXT
 from notices.content import grouped as content_grouped
 from notices.i18n import N_, language_or_default, translations
@@ -58,13 +58,11 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def format_time(value: str | None, tz: str) -> str:
-    """Local time with its zone, and UTC, e.g. ``2026-11-23 14:05:12 CET (13:05:12 UTC)``."""
-    moment = parse_time(value)
-    if moment is None:
-        return "—"
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({moment:%H:%M:%S} UTC)"
+def format_time(value: str | None, tz: str, lang: str | None = "pl") -> str:
+    """Local time with its zone, and UTC, by Babel in ``lang``, e.g. ``23 lis 2026, 14:05:12 CET (13:05:12 UTC)``.
+
+    Only the rendering: the record and the log keep ISO 8601."""
+    return dates.moment_with_utc(value, tz, lang)
 
 
 def _in(texts: dict[str, str], lang: str) -> str:
@@ -82,6 +80,7 @@ class _Doc:
         self.s = STYLES
         self.flow: list[Any] = []
         code = language_or_default(language)
+        self.lang = code  # the item's language: dates and times are written the way it writes them
         self.second = "en" if code == "pl" else code
         self.words = translations(self.second)
 
@@ -121,7 +120,7 @@ def _header(doc: _Doc, record: dict[str, Any], now: datetime, tz: str) -> None:
         doc.p(doc.both(N_("Przesyłka")) + f": {record['tracking_number']}"),
         doc.p(doc.both(N_("Usługa")) + ": " + (doc.both(service.get("pl")) if service else record["service"])),
         doc.p(doc.both(N_("Stan")) + ": " + doc.both(ITEM_STATUSES.get(record["status"]), record["status"])),
-        doc.p(doc.both(N_("Wystawiono")) + f": {format_time(now.isoformat(), tz)}"),
+        doc.p(doc.both(N_("Wystawiono")) + f": {format_time(now.isoformat(), tz, doc.lang)}"),
         Spacer(1, 2 * mm),
         doc.p(doc.both(N_("Zeskanuj kod QR, aby sprawdzić ten zapis")) + ":", "small"),
         doc.p(record["verify_url"], "small"),
@@ -146,13 +145,13 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         (N_("Adres"), _address(recipient.get("address") or {})),
         (N_("Telefon"), recipient.get("phone") or "—"),
         (N_("E-mail"), recipient.get("email") or "—"),
-        (N_("Zarejestrowano"), format_time(record.get("registered_at"), tz)),
-        (N_("Termin odbioru"), format_time(record.get("collect_by"), tz)),
+        (N_("Zarejestrowano"), format_time(record.get("registered_at"), tz, doc.lang)),
+        (N_("Termin odbioru"), format_time(record.get("collect_by"), tz, doc.lang)),
     ]
     deadlines = record.get("deadlines") or {}
     collected = collection(record)
     if collected:  # collected: when and by whom, not what would have happened otherwise
-        rows.append((N_("Odebrano"), f"{format_time(collected[0], tz)} — {collected[1]}"))
+        rows.append((N_("Odebrano"), f"{format_time(collected[0], tz, doc.lang)} — {collected[1]}"))
     elif deadlines.get("deemed_service") == "not_established":
         rows.append((N_("Doręczenie uznane za dokonane"),
                      doc.both(N_("NIE — brak powtórnego awizo w terminie"))))
@@ -167,7 +166,7 @@ def _parties(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         rows.append((N_("Doręczenie uznane za dokonane"), f"{day}.{month}.{year}{note}"))
     repeat = next((n for n, a in enumerate(record.get("attempts") or [], 1) if a.get("repeat_notice")), None)
     if deadlines.get("repeat_notice_left_at"):  # its own time; its place is in the attempt's section
-        rows.append((N_("Powtórne awizo"), f"{format_time(deadlines['repeat_notice_left_at'], tz)}"
+        rows.append((N_("Powtórne awizo"), f"{format_time(deadlines['repeat_notice_left_at'], tz, doc.lang)}"
                      + (" — " + doc.both(N_("próba {number}")).format(number=repeat) if repeat else "")))
     if deadlines:
         rows.append((N_("Podstawa terminów"), f"{statutory_basis(record, 'pl')} / {statutory_basis(record, doc.second)}"))
@@ -196,8 +195,8 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
         rows = [
             (N_("Wynik"), doc.both(OUTCOMES.get(attempt["outcome"]), attempt["outcome"])),
             (N_("Zdarzenie UPU"), " · ".join(x for x in (upu["code"], upu.get("reason"), upu.get("action")) if x)),
-            (N_("Czas urządzenia"), format_time(attempt["occurred_at"], tz)),
-            (N_("Czas serwera"), format_time(attempt["recorded_at"], tz)),
+            (N_("Czas urządzenia"), format_time(attempt["occurred_at"], tz, doc.lang)),
+            (N_("Czas serwera"), format_time(attempt["recorded_at"], tz, doc.lang)),
             (N_("Położenie (WGS 84)"), where),
             (N_("Doręczyciel"), attempt["carrier"]["name"]),
             (N_("Urządzenie"), f"{attempt['device'].get('label') or '—'} (#{attempt['device'].get('id')})"),
@@ -206,7 +205,7 @@ def _attempts(doc: _Doc, record: dict[str, Any], tz: str) -> None:
             rows.append((N_("Miejsce odbioru"),
                          f"{pickup['name']}, {pickup['address']}" + _pickup_hours(pickup)))
         if attempt.get("collect_by"):
-            rows.append((N_("Termin odbioru"), format_time(attempt["collect_by"], tz)))
+            rows.append((N_("Termin odbioru"), format_time(attempt["collect_by"], tz, doc.lang)))
         if attempt.get("correction_text"):
             correction = attempt["correction_text"]
             rows.append((N_("Poprawka"), f"{correction['pl']} / {_in(correction, doc.second)}"))
@@ -242,10 +241,12 @@ def _notifications(doc: _Doc, record: dict[str, Any], tz: str) -> None:
     if not record["notifications"]:
         doc.flow.append(doc.p(doc.both(N_("Nie wysłano powiadomień."))))
         return
-    header = [doc.p(doc.both(t), "small") for t in (N_("Kanał"), N_("Do"), N_("Utworzono"), N_("Wysłano"), N_("Stan"))]
+    to = f"Do / {doc.words.pgettext('message recipient', 'Do')}"  # "Do" is also "until"
+    header = [doc.p(t, "small") for t in (doc.both(N_("Kanał")), to, doc.both(N_("Utworzono")), doc.both(N_("Wysłano")),
+                                          doc.both(N_("Stan")))]
     rows = [header] + [[
         doc.p(n["channel"].upper(), "small"), doc.p(n.get("to") or (doc.both(N_("adresat zapisany")) if n.get("opted_in") else "—"), "small"),
-        doc.p(format_time(n.get("created_at"), tz), "small"), doc.p(format_time(n.get("sent_at"), tz), "small"),
+        doc.p(format_time(n.get("created_at"), tz, doc.lang), "small"), doc.p(format_time(n.get("sent_at"), tz, doc.lang), "small"),
         doc.p(doc.both(STATUSES.get(n["status"]), n["status"]), "small"),
     ] for n in record["notifications"]]
     table = Table(rows, colWidths=[18 * mm, 42 * mm, 42 * mm, 42 * mm, 28 * mm], repeatRows=1)

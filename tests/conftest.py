@@ -18,6 +18,9 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 for _name in ("DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
               "TWILIO_API_BASE_URL", "SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "PUBLIC_BASE_URL"):
     os.environ.pop(_name, None)
+# Command-line output in English whatever the developer's locale (app/web/cli_text.py); the tests
+# of other languages pass AWIZO_LANG to the command they run.
+os.environ["AWIZO_LANG"] = "en"
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402

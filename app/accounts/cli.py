@@ -10,6 +10,7 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.models import Sender
 from app.models.accounts import ROLES
+from app.web.cli_text import gettext as _
 
 users_cli = AppGroup("users", help="Manage people who sign in (operator staff, sender admins and clerks).")
 
@@ -25,20 +26,24 @@ def users_create(email: str, role: str, sender_name: str | None, name: str | Non
     sender = None
     if role != "staff":
         if not sender_name:
-            raise click.UsageError("--sender NAME is required for sender roles")
+            raise click.UsageError(_("--sender NAZWA jest wymagane dla ról nadawcy"))
         sender = db.session.scalar(sa.select(Sender).where(Sender.name == sender_name))
         if sender is None:
-            raise click.BadParameter(f"no sender named {sender_name!r}", param_hint="--sender")
+            raise click.BadParameter(_("nie ma nadawcy o nazwie %(name)r", name=sender_name), param_hint="--sender")
     elif sender_name:
-        raise click.UsageError("staff accounts belong to no sender; drop --sender")
-    password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if prompt_password else None
+        raise click.UsageError(_("konta personelu nie należą do żadnego nadawcy; usuń --sender"))
+    password = click.prompt(_("Hasło"), hide_input=True, confirmation_prompt=True) if prompt_password else None
     try:
         user, password = accounts.create_user(db.session, email, role, sender, password=password, name=name)
     except ServiceError as exc:
         raise click.ClickException("; ".join(f"{e.field} {e.message}" for e in exc.errors) or exc.detail)
-    where = f" for {sender.name}" if sender else ""
-    if prompt_password:
-        click.echo(f"Created {user.role} {user.email}{where}.")
+    if sender:
+        created = _("Utworzono konto %(role)s %(email)s dla %(sender)s.", role=user.role, email=user.email,
+                    sender=sender.name)
     else:
-        click.echo(f"Created {user.role} {user.email}{where}. Password (shown once, store it now):")
+        created = _("Utworzono konto %(role)s %(email)s.", role=user.role, email=user.email)
+    if prompt_password:
+        click.echo(created)
+    else:
+        click.echo(created + " " + _("Hasło (pokazywane raz, zapisz je teraz):"))
         click.echo(password)

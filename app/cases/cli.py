@@ -11,6 +11,7 @@ from app.cases.letters import attach_letter
 from app.errors import ServiceError
 from app.extensions import db
 from app.models.types import utcnow
+from app.web.cli_text import gettext as _
 from notices.cases import DECISIONS, OPEN_STATUSES
 
 cases_cli = AppGroup("cases", help="Complaints: list the queue, decide a case.")
@@ -21,7 +22,7 @@ cases_cli = AppGroup("cases", help="Complaints: list the queue, decide a case.")
 def list_cases(show_all: bool) -> None:
     """Cases by due date: number, status, kind, item, due."""
     for case in queries.queue(db.session, status="all" if show_all else None):
-        overdue = " OVERDUE" if case.status in OPEN_STATUSES and case.due_at < utcnow() else ""
+        overdue = " " + _("PO TERMINIE") if case.status in OPEN_STATUSES and case.due_at < utcnow() else ""
         click.echo(f"{case.number}\t{case.status}\t{case.kind}\t{case.item.tracking_number}\t"
                    f"{case.due_at.isoformat()}{overdue}")
 

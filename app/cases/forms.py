@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from app.web.forms import Form
-from notices.cases import DECISIONS
+from app.web.forms import Form, QueryForm
+from notices.cases import DECISIONS, KINDS, STATUSES
 
 REQUIRED = _("To pole jest wymagane.")
 TOO_LONG = _("Tekst jest za długi (najwyżej 4000 znaków).")
@@ -59,3 +59,12 @@ class AssignForm(Form):
 
 
 STAFF_FORMS: dict[str, type[Form]] = {"assign": AssignForm, "note": NoteForm, "ask": AskForm, "decide": DecideForm}
+
+
+class CaseQueueFilter(QueryForm):
+    """``/staff/cases?status=&kind=&mine=1&overdue=1``: the queue's filters, all optional."""
+
+    status = StringField(validators=[Optional(), AnyOf(["all", *STATUSES], message=_("Wybierz jedną z możliwości."))])
+    kind = StringField(validators=[Optional(), AnyOf(list(KINDS), message=_("Wybierz jedną z możliwości."))])
+    mine = BooleanField()
+    overdue = BooleanField()

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, jsonify, redir
 from app.accounts.web import login_required, signed_in, signed_in_sender_id
 from app.cases import handling, letters, metrics, queries
 from app.cases.context import CaseSettings
-from app.cases.forms import STAFF_FORMS, AskForm, DecideForm, NoteForm
+from app.cases.forms import STAFF_FORMS, AskForm, CaseQueueFilter, DecideForm, NoteForm
 from app.cases.letters import attach_letter
 from app.errors import NotFound, ServiceError
 from app.extensions import db
@@ -28,13 +28,15 @@ def _case(number: str):
 @bp.get("/staff/cases")
 @login_required("staff")
 def queue():
-    args = request.args
+    query = CaseQueueFilter()
+    errors = check(query)
+    filters = {name: value for name, value in query.data.items() if name not in errors}
     user = signed_in()
-    cases = queries.queue(db.session, status=args.get("status") or None, kind=args.get("kind") or None,
-                          mine=user.id if args.get("mine") else None,
-                          overdue_at=utcnow() if args.get("overdue") else None)
+    cases = queries.queue(db.session, status=filters.get("status") or None, kind=filters.get("kind") or None,
+                          mine=user.id if filters.get("mine") else None,
+                          overdue_at=utcnow() if filters.get("overdue") else None)
     return render_template("cases/staff_queue.html", cases=cases, kinds=KINDS, statuses=STATUSES,
-                           filters=args, now=utcnow())
+                           filters=filters, errors=errors, now=utcnow()), 422 if errors else 200
 
 
 @bp.get("/staff/cases/metrics")

@@ -13,6 +13,8 @@ from app.delivery import addresses, checks
 from app.errors import ServiceError
 from app.extensions import db
 from app.models.types import utcnow
+from app.web.cli_text import gettext as _
+from app.web.cli_text import ngettext
 
 addresses_cli = AppGroup("addresses", help="The address-point register that attempts are checked against.")
 checks_cli = AppGroup("checks", help="Checks on delivery attempts.")
@@ -26,8 +28,9 @@ def import_command(file: Path) -> None:
         result = addresses.import_points(db.session, file.read_bytes(), now=utcnow())
     except ServiceError as exc:
         raise click.ClickException("; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail) from None
-    layout = "PRG (EPSG:2180 → WGS84)" if result.layout == "prg" else "plain CSV (WGS84)"
-    click.echo(f"{file.name}: {layout}, {result.imported} new address points, {result.updated} updated.")
+    layout = "PRG (EPSG:2180 → WGS84)" if result.layout == "prg" else _("zwykły CSV (WGS84)")
+    click.echo(_("%(file)s: %(layout)s, nowe punkty adresowe: %(imported)d, zmienione: %(updated)d.",
+                 file=file.name, layout=layout, imported=result.imported, updated=result.updated))
 
 
 @checks_cli.command("rerun")
@@ -42,4 +45,5 @@ def rerun_command(since: datetime) -> None:
     except ValueError as exc:
         raise click.ClickException(f"DELIVERY_HOURS: {exc}") from None
     count = checks.rerun_since(db.session, start, rules, now=utcnow())
-    click.echo(f"Checked {count} attempts made since {since:%Y-%m-%d %H:%M}.")
+    click.echo(ngettext("Sprawdzono %(num)d próbę doręczenia od %(since)s.",
+                         "Sprawdzono %(num)d prób doręczenia od %(since)s.", count, since=f"{since:%Y-%m-%d %H:%M}"))

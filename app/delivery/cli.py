@@ -14,6 +14,8 @@ from app.extensions import db
 from app.models import Carrier, Device, PickupPoint
 from app.models.types import utcnow
 from app.security import new_token
+from app.web.cli_text import gettext as _
+from app.web.cli_text import ngettext
 
 carriers_cli = AppGroup("carriers", help="Manage carriers and their devices.")
 pickup_points_cli = AppGroup("pickup-points", help="The register of pickup points.")
@@ -36,7 +38,7 @@ def create_carrier(name: str, pickup_code: str | None = None, device_label: str 
     if pickup_code:
         point = db.session.scalar(sa.select(PickupPoint).where(PickupPoint.code == pickup_code))
         if point is None:
-            raise click.BadParameter(f"no pickup point with code {pickup_code}", param_hint="--pickup-point")
+            raise click.BadParameter(_("nie ma placówki o kodzie %(code)s", code=pickup_code), param_hint="--pickup-point")
     else:
         point = default_pickup_point()
     carrier = Carrier(name=name, default_pickup_point=point)
@@ -54,9 +56,9 @@ def create_carrier(name: str, pickup_code: str | None = None, device_label: str 
 def carriers_create(name: str, pickup_code: str | None, device_label: str) -> None:
     """Create a carrier with a device and print the device token (shown only once)."""
     carrier, token = create_carrier(name, pickup_code, device_label)
-    point = carrier.default_pickup_point.code if carrier.default_pickup_point else "none"
-    click.echo(f"Created carrier #{carrier.id} {carrier.name} (pickup point {point}). "
-               "Device token (shown once, store it now):")
+    point = carrier.default_pickup_point.code if carrier.default_pickup_point else _("brak")
+    click.echo(_("Utworzono przewoźnika #%(id)s %(name)s (placówka %(point)s). "
+                 "Token urządzenia (pokazywany raz, zapisz go teraz):", id=carrier.id, name=carrier.name, point=point))
     click.echo(token)
 
 
@@ -69,8 +71,10 @@ def enrol_command(carrier_id: int, label: str) -> None:
         enrolment, code = enrolments.create_enrolment(db.session, carrier_id, label, created_by="cli", now=utcnow())
     except ServiceError as exc:
         raise click.ClickException(exc.detail) from None
-    click.echo(f"Enrolment code for carrier #{carrier_id} ({enrolment.carrier.name}), device {label!r}: {code}")
-    click.echo(f"Valid until {enrolment.expires_at:%Y-%m-%d %H:%M} UTC. Open this link on the handheld:")
+    click.echo(_("Kod rejestracji dla przewoźnika #%(id)s (%(name)s), urządzenie %(label)r: %(code)s",
+                 id=carrier_id, name=enrolment.carrier.name, label=label, code=code))
+    click.echo(_("Ważny do %(until)s UTC. Otwórz ten link na urządzeniu doręczyciela:",
+                 until=f"{enrolment.expires_at:%Y-%m-%d %H:%M}"))
     click.echo(f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}")
 
 
@@ -88,6 +92,8 @@ def pickup_points_import(file: Path) -> None:
         db.session.rollback()
         for error in exc.errors:
             click.echo(f"{file.name}: {error.field}: {error.message}", err=True)
-        raise click.ClickException(f"{file.name}: {len(exc.errors)} error(s); nothing was imported.") from None
-    click.echo(f"{file.name}: {result.created} new pickup points, {result.updated} updated, "
-               f"{result.unchanged} unchanged.")
+        raise click.ClickException(ngettext("%(file)s: %(num)d błąd; nic nie zaimportowano.",
+                                            "%(file)s: %(num)d błędów; nic nie zaimportowano.",
+                                            len(exc.errors), file=file.name)) from None
+    click.echo(_("%(file)s: nowe placówki: %(created)d, zmienione: %(updated)d, bez zmian: %(unchanged)d.",
+                 file=file.name, created=result.created, updated=result.updated, unchanged=result.unchanged))

@@ -24,6 +24,8 @@ from app.models.cases import Case
 from app.models.types import utcnow
 from app.security import new_token
 from app.senders.cli import create_sender
+from app.web.cli_text import cli_language
+from app.web.cli_text import gettext as _
 from notices import s10
 from notices.outcomes import Outcome
 from notices.sms import QuietHours, held_text, quiet_hours_end
@@ -126,9 +128,10 @@ def quiet_hours_notice(config, now: datetime) -> str | None:
     if until is None:
         return None
     at = until.astimezone(ZoneInfo(zone)).strftime("%H:%M")
-    return (f"Quiet hours now ({spec}, {zone}): SMS are held until {at}, e-mails go out at once. "
-            f"The development outbox shows such an SMS as \"{held_text(until, zone)['en']}\". "
-            "Set SMS_QUIET_HOURS=off to send SMS at any hour.")
+    return _("Teraz trwają godziny ciszy (%(spec)s, %(zone)s): SMS czekają do %(at)s, e-maile wychodzą od razu. "
+             "Skrzynka deweloperska pokazuje taki SMS jako \"%(held)s\". "
+             "Ustaw SMS_QUIET_HOURS=off, aby wysyłać SMS o każdej porze.",
+             spec=spec, zone=zone, at=at, held=held_text(until, zone)[cli_language()])
 def _demo_address_points(now) -> None:
     """The sample address-point files (PRG layout and plain CSV), the pickup-point register, and the
     depot on the map."""
@@ -157,16 +160,18 @@ def demo_command() -> None:
     """Create demo data and print fresh credentials to try the API with."""
     info = seed_demo()
     base = current_app.config["PUBLIC_BASE_URL"]
-    click.echo(f"Demo sender API key:     {info['api_key']}")
-    click.echo(f"Demo carrier device token: {info['device_token']}")
+    click.echo(_("Klucz API nadawcy demo: %(key)s", key=info["api_key"]))
+    click.echo(_("Token urządzenia przewoźnika demo: %(token)s", token=info["device_token"]))
     for email, password in info["logins"].items():
-        click.echo(f"Sign in at {base}/login as {email} with password {password}")
-    click.echo(f"Handheld: open {info['enrol_url']} (one-time enrolment link, 30 minutes)")
+        click.echo(_("Zaloguj się na %(url)s jako %(email)s hasłem %(password)s", url=base + "/login", email=email,
+                     password=password))
+    click.echo(_("Urządzenie doręczyciela: otwórz %(url)s (jednorazowy link rejestracji, 30 minut)",
+                 url=info["enrol_url"]))
     for number, url in info["verify_urls"].items():
-        click.echo(f"Item {number}: {url}")
+        click.echo(_("Przesyłka %(number)s: %(url)s", number=number, url=url))
     if info.get("case_url"):
-        click.echo(f"Complaint (case page): {info['case_url']}")
-    click.echo(f"Try: curl -H 'Authorization: Bearer {info['api_key']}' {base}/api/v1/items/{next(iter(info['verify_urls']))}")
+        click.echo(_("Reklamacja (strona sprawy): %(url)s", url=info["case_url"]))
+    click.echo(_("Wypróbuj:") + f" curl -H 'Authorization: Bearer {info['api_key']}' {base}/api/v1/items/{next(iter(info['verify_urls']))}")
     notice = quiet_hours_notice(current_app.config, utcnow())
     if notice:
         click.echo(notice)

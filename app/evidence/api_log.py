@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, current_app, request
+from flask import Response, current_app
 
 from app.errors import FieldError, NotFound, ValidationFailed
 from app.evidence import log as evidence_log
@@ -26,19 +26,12 @@ from app.evidence.log_today import log_today
 from app.extensions import db
 from app.models import Item
 from app.models.evidence import CheckpointTimestamp, LogEntry, SignedTreeHead, WitnessCosignature
-from app.web.apidoc import Answer, operation
+from app.web.apidoc import Answer, operation, query_args
 from app.web.problems import api_blueprint
 from notices import s10
 from notices.witness import vkey
 
 bp = api_blueprint("log_api", __name__)
-
-
-def _int_arg(name: str, minimum: int = 0) -> int:
-    value = request.args.get(name, "")
-    if not value.isdigit() or int(value) < minimum:
-        raise ValidationFailed([FieldError(name, f"must be a whole number of at least {minimum}")])
-    return int(value)
 
 
 @operation("getTreeHead", tag="Transparency log", summary="The latest signed tree head",
@@ -62,7 +55,8 @@ def log_keys():
 @bp.get("/log/entries/<int:index>/inclusion")
 def log_inclusion(index: int):
     size = evidence_log.tree_size(db.session)
-    tree_size = _int_arg("tree_size", 1) if "tree_size" in request.args else size
+    asked = query_args(InclusionQuery).tree_size
+    tree_size = asked if asked is not None else size
     if tree_size > size:
         raise ValidationFailed([FieldError("tree_size", f"the log holds only {size} entries")])
     entry = db.session.get(LogEntry, index) if index < tree_size else None  # no lookup past the end
@@ -76,7 +70,8 @@ def log_inclusion(index: int):
            answers={200: Answer("OK", ConsistencyProof)}, problems=(422,))
 @bp.get("/log/consistency")
 def log_consistency():
-    first, second = _int_arg("first", 1), _int_arg("second", 1)
+    asked = query_args(ConsistencyQuery)
+    first, second = asked.first, asked.second
     size = evidence_log.tree_size(db.session)
     if first > second:
         raise ValidationFailed([FieldError("first", "must not be larger than second")])
@@ -95,7 +90,7 @@ def log_item_today(tracking_number: str):
     item = db.session.scalar(sa.select(Item).where(Item.tracking_number == s10.normalise(tracking_number)))
     if item is None:
         raise NotFound(f"No item {tracking_number} in the log.")
-    since = _int_arg("since", 0) if "since" in request.args else 0
+    since = query_args(SinceQuery).since or 0
     return log_today(db.session, item, since,
                      tree_head_max_age_s=current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))[0]
 
@@ -114,8 +109,8 @@ def log_vkey():
 @bp.get("/log/checkpoints")
 def log_checkpoints():
     """Every published checkpoint, oldest first, a page at a time (``after`` = last id seen)."""
-    after, limit = _int_arg("after", 0) if "after" in request.args else 0, min(_int_arg("limit", 1), 1000) \
-        if "limit" in request.args else 100
+    asked = query_args(CheckpointsQuery)
+    after, limit = asked.after or 0, min(asked.limit, 1000) if asked.limit is not None else 100
     heads = db.session.scalars(sa.select(SignedTreeHead).where(SignedTreeHead.id > after)
                                .order_by(SignedTreeHead.id).limit(limit)).all()
     stamps = dict(db.session.execute(sa.select(CheckpointTimestamp.tree_head_id, CheckpointTimestamp.token).where(
@@ -134,7 +129,8 @@ def log_checkpoints():
 @bp.get("/log/entries")
 def log_entries():
     """Entries in bulk for monitors: ``start`` index, at most ``limit`` (canonical text and leaf hash)."""
-    start, limit = _int_arg("start", 0), min(_int_arg("limit", 1), 1000) if "limit" in request.args else 256
+    asked = query_args(EntriesQuery)
+    start, limit = asked.start, min(asked.limit, 1000) if asked.limit is not None else 256
     rows = db.session.scalars(sa.select(LogEntry).where(LogEntry.index >= start, LogEntry.index < start + limit)
                               .order_by(LogEntry.index)).all()
     return {"start": start, "entries": [{"index": e.index, "canonical": e.canonical, "leaf_hash": e.leaf_hash}

@@ -15,6 +15,8 @@ from app.evidence.pki import DevelopmentPki
 from app.evidence.refresh import refresh_proofs
 from app.evidence.witnesses import configured
 from app.extensions import db
+from app.web.cli_text import gettext as _
+from app.web.cli_text import ngettext
 from notices import witness
 
 evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")
@@ -25,10 +27,10 @@ def audit_command() -> None:
     """Recompute the log and compare it with every signed tree head and the database."""
     report = audit_log(db.session, configured(current_app.config))
     if report.ok:
-        click.echo("The log is intact: every entry, node and signed tree head checks out.")
+        click.echo(_("Rejestr jest nienaruszony: każdy wpis, węzeł i podpisany stan drzewa się zgadza."))
         return
     for problem in report.problems:
-        click.echo(f"PROBLEM: {problem}", err=True)
+        click.echo(_("PROBLEM: %(problem)s", problem=problem), err=True)
     raise SystemExit(1)
 
 
@@ -44,9 +46,10 @@ def refresh_command() -> None:
     try:
         count = refresh_proofs(db.session)
     except ServiceError as exc:
-        click.echo(f"PROBLEM: {exc}", err=True)
+        click.echo(_("PROBLEM: %(problem)s", problem=exc), err=True)
         raise SystemExit(1) from None
-    click.echo(f"Refreshed {count} stored proof version(s) with an archive time-stamp.")
+    click.echo(ngettext("Dodano archiwalny znacznik czasu do %(num)d zapisanej wersji dowodu.",
+                         "Dodano archiwalny znacznik czasu do %(num)d zapisanych wersji dowodów.", count))
 
 
 @evidence_cli.command("pki")
@@ -55,12 +58,13 @@ def refresh_command() -> None:
 def pki_command(action: str, force: bool) -> None:
     """init: generate the development root CA, signing certificate and CRL in the keys directory."""
     if current_app.config.get("PROOF_SIGNING_KEY"):
-        click.echo("PROBLEM: PROOF_SIGNING_KEY is set: this operator brings its own certificate.", err=True)
+        click.echo(_("PROBLEM: PROOF_SIGNING_KEY jest ustawiony: ten operator ma własny certyfikat."), err=True)
         raise SystemExit(1)
     directory = Path(current_app.config.get("EVIDENCE_KEYS_DIR") or Path(current_app.instance_path) / "keys")
     made = DevelopmentPki(directory).init(current_app.config["PUBLIC_BASE_URL"], force=force)
-    click.echo(f"{'Generated' if made else 'Kept'} the development PKI in {directory} "
-               f"(root.pem, signing-cert.pem, crl.der; served at /pki/root.pem and /pki/crl.der).")
+    done = _("Wygenerowano deweloperską PKI w %(dir)s", dir=directory) if made else \
+        _("Zachowano deweloperską PKI w %(dir)s", dir=directory)
+    click.echo(done + " " + _("(root.pem, signing-cert.pem, crl.der; dostępne pod /pki/root.pem i /pki/crl.der)."))
 
 
 @evidence_cli.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []})

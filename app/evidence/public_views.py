@@ -17,7 +17,7 @@ from app.models import Attempt
 from app.models.handheld import AttemptDeviceEvidence
 from app.models.types import utcnow
 from app.web import i18n
-from notices import claim_codes
+from notices import claim_codes, dates
 from notices.proof import EVENT_KINDS, OUTCOMES, STATUSES, format_time
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -32,17 +32,14 @@ def wants_json() -> bool:
 
 @bp.app_template_filter("localtime")
 def localtime(value: str | None) -> str:
-    """An ISO time from a record, shown in the operator's time zone and in UTC."""
-    return format_time(value, current_app.config["OPERATOR_TIMEZONE"])
+    """An ISO time from a record, shown in the operator's time zone and in UTC, in the page's language."""
+    return format_time(value, current_app.config["OPERATOR_TIMEZONE"], i18n.current_language())
 
 
 @bp.app_template_filter("plaindate")
 def plaindate(value: str | None) -> str:
-    """An ISO date (``2026-12-07``) as people write it here (``07.12.2026``)."""
-    if not value:
-        return "—"
-    year, month, day = value[:10].split("-")
-    return f"{day}.{month}.{year}"
+    """An ISO date (``2026-12-07``) in the page's language, by Babel: "7 gru 2026" / "7 Dec 2026"."""
+    return dates.day(value or None, i18n.current_language())
 
 
 @bp.app_template_filter("event_kind")

@@ -13,6 +13,8 @@ from app.lifecycle import service as lifecycle
 from app.lifecycle import sweep as lifecycle_sweep
 from app.lifecycle.collection import parse_collector
 from app.models.types import utcnow
+from app.web.cli_text import gettext as _
+from app.web.cli_text import ngettext
 from notices import s10
 from notices.vocabulary import IdDocument
 
@@ -26,9 +28,10 @@ def sweep_command() -> None:
     result = lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"],
                                    secret=cfg["SECRET_KEY"])
     if result.locked_out:
-        click.echo("Another worker is sweeping right now; nothing done here.")
-    done = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.actions.items())) or "nothing was due"
-    click.echo(f"Sweep done ({result.batches} batch(es)): {done}.")
+        click.echo(_("Inny proces właśnie przegląda terminy; tutaj nic nie zrobiono."))
+    done = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.actions.items())) or _("nic nie było wymagalne")
+    click.echo(ngettext("Przegląd zakończony (%(num)d partia): %(done)s.",
+                        "Przegląd zakończony (%(num)d partii): %(done)s.", result.batches, done=done))
 
 
 @lifecycle_cli.command("collected")
@@ -47,9 +50,9 @@ def collected_command(tracking_number: str, collected_by: str, id_type: str, id_
         try:
             when = datetime.fromisoformat(collected_at)
         except ValueError:
-            raise click.BadParameter("use ISO 8601, e.g. 2026-04-02T10:15:00+02:00", param_hint="--at") from None
+            raise click.BadParameter(_("podaj czas w ISO 8601, np. 2026-04-02T10:15:00+02:00"), param_hint="--at") from None
         if when.tzinfo is None:
-            raise click.BadParameter("give the UTC offset, e.g. +02:00", param_hint="--at")
+            raise click.BadParameter(_("podaj przesunięcie względem UTC, np. +02:00"), param_hint="--at")
         when = when.astimezone(timezone.utc)
     problem = Problem()
     collector = parse_collector(collected_by, id_type, id_last_digits, problem, ("--by", "--id-type", "--id-last-digits"))
@@ -64,4 +67,5 @@ def collected_command(tracking_number: str, collected_by: str, id_type: str, id_
         raise click.BadParameter("; ".join(e.message for e in exc.errors), param_hint="--at") from None
     except ServiceError as exc:
         raise click.ClickException(exc.detail) from None
-    click.echo(f"Item {item.tracking_number} {'recorded as collected' if new else 'was already recorded as collected'}.")
+    click.echo(_("Przesyłka %(number)s zapisana jako odebrana.", number=item.tracking_number) if new else
+               _("Przesyłka %(number)s była już zapisana jako odebrana.", number=item.tracking_number))

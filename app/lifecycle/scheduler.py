@@ -22,6 +22,8 @@ from flask.cli import with_appcontext
 from app.extensions import db
 from app.lifecycle.jobs import Job, registered_jobs
 from app.metrics import WORKER_ERRORS
+from app.web.cli_text import gettext as _
+from app.web.cli_text import ngettext
 
 log = logging.getLogger("awizo.scheduler")
 
@@ -73,12 +75,14 @@ def scheduler_command(once: bool, list_jobs: bool) -> None:
     jobs = registered_jobs(app)
     if list_jobs:
         for job in jobs:
-            click.echo(f"{job.id}\tevery {job.interval(app.config):g} s\t{job.description}")
+            click.echo(f"{job.id}\t" + _("co %(seconds)s s", seconds=format(job.interval(app.config), "g")) + f"\t{job.description}")
         return
     if once:
         for job in jobs:
             click.echo(f"{job.id}: {run_job(app, job, reraise=True)}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    click.echo(f"Scheduler started with {len(jobs)} job(s): {', '.join(j.id for j in jobs)}")
+    click.echo(ngettext("Harmonogram uruchomiony z %(num)d zadaniem: %(jobs)s",
+                        "Harmonogram uruchomiony z %(num)d zadaniami: %(jobs)s", len(jobs),
+                        jobs=", ".join(j.id for j in jobs)))
     build_scheduler(app).start()

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.messaging.bounces import apply_dsns
 from app.models.types import utcnow
+from app.web.cli_text import gettext as _
 
 messaging_cli = AppGroup("messaging", help="Outbound messaging: late e-mail bounces.")
 
@@ -27,6 +28,7 @@ def bounces_command(source: str) -> None:
         with open(source, "rb") as handle:
             data = handle.read()
     summary = apply_dsns(db.session, data, now=utcnow(), report=click.echo)
-    click.echo(f"{summary.messages} message(s): {summary.recorded} bounce(s) recorded, "
-               f"{summary.unmatched} not matched or already final, {summary.ignored} not a permanent failure, "
-               f"{summary.not_dsn} not a delivery status notification")
+    click.echo(_("Wiadomości: %(messages)d; zapisane odbicia: %(recorded)d; niedopasowane lub już ostateczne: "
+                 "%(unmatched)d; nie trwały błąd: %(ignored)d; nie raport doręczenia (DSN): %(not_dsn)d",
+                 messages=summary.messages, recorded=summary.recorded, unmatched=summary.unmatched,
+                 ignored=summary.ignored, not_dsn=summary.not_dsn))

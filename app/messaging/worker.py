@@ -21,6 +21,8 @@ from app.extensions import db
 from app.messaging.delivery import OutboxSettings, run_once
 from app.messaging.providers import channels
 from app.metrics import WORKER_ERRORS
+from app.web.cli_text import gettext as _
+from app.web.cli_text import ngettext
 
 log = logging.getLogger("awizo.worker")
 
@@ -36,7 +38,7 @@ def _settings(app) -> OutboxSettings:
     try:
         return OutboxSettings.from_app(app)
     except (TypeError, ValueError) as exc:
-        raise click.ClickException(f"outbox configuration is invalid: {exc}") from exc
+        raise click.ClickException(_("konfiguracja kolejki wiadomości jest błędna: %(error)s", error=exc)) from exc
 
 
 @click.command("worker")
@@ -56,8 +58,10 @@ def worker_command(once: bool, poll_interval: float | None) -> None:
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
-    names = ", ".join(f"{name}: {ch.provider}" for name, ch in sorted(channels(app).items())) or "none"
-    click.echo(f"Awizo worker: channels {names}; " + ("draining once." if once else f"polling every {interval:g}s."))
+    names = ", ".join(f"{name}: {ch.provider}" for name, ch in sorted(channels(app).items())) or _("brak")
+    click.echo(_("Awizo worker: kanały %(names)s; jednorazowe opróżnienie kolejki.", names=names) if once else
+               _("Awizo worker: kanały %(names)s; sprawdzanie co %(seconds)s s.", names=names,
+                 seconds=format(interval, "g")))
     total, failures = 0, 0
     try:
         while True:
@@ -80,7 +84,7 @@ def worker_command(once: bool, poll_interval: float | None) -> None:
                                           "retry_in": round(wait, 1)}))
                 _reconnect()
             if once and failures >= 3:
-                raise click.ClickException("the outbox could not be drained; see the errors above")
+                raise click.ClickException(_("nie udało się opróżnić kolejki wiadomości; błędy są powyżej"))
             if (once and failures == 0) or stop.wait(wait):
                 break
     finally:
@@ -91,7 +95,8 @@ def worker_command(once: bool, poll_interval: float | None) -> None:
                 close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    click.echo(f"Awizo worker: stopped after handling {total} message(s).")
+    click.echo(ngettext("Awizo worker: zatrzymany po obsłużeniu %(num)d wiadomości.",
+                         "Awizo worker: zatrzymany po obsłużeniu %(num)d wiadomości.", total))
 
 
 def _reconnect() -> None:

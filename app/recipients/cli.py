@@ -9,6 +9,7 @@ from app.models.subscriptions import Subscriber
 from app.models.types import utcnow
 from app.recipients import subscriptions
 from app.recipients.blueprint import bp
+from app.web.cli_text import gettext as _
 from notices.recipient_messages import letter_text
 
 
@@ -18,12 +19,12 @@ def letter_code(subscriber_id: int) -> None:
     """Issue a claim code for SUBSCRIBER_ID's address and print the letter to send."""
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None:
-        raise click.ClickException(f"No subscriber {subscriber_id}.")
+        raise click.ClickException(_("Nie ma subskrybenta %(id)s.", id=subscriber_id))
     code = subscriptions.issue_letter_code(db.session, subscriber, now=utcnow(),
                                            secret=current_app.config["SECRET_KEY"], actor="cli")
     address = ", ".join(p for p in (subscriber.address_line1, subscriber.address_line2,
                                      f"{subscriber.postal_code} {subscriber.city}") if p)
-    click.echo(f"To: {subscriber.name}, {address}\n")
+    click.echo(_("Do: %(name)s, %(address)s", name=subscriber.name, address=address) + "\n")
     click.echo(letter_text(subscriber.language, subscriber.name or "", code,
                            f"{current_app.config['PUBLIC_BASE_URL']}/alerts/"))
     click.echo(code)

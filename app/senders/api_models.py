@@ -131,6 +131,8 @@ class WebhookUpdate(RequestModel):
 class WebhookList(BaseModel):
     webhooks: list[WebhookEndpoint]
     event_types: list[str]
+    event_type_descriptions: dict[str, str] = Field(
+        description="Each event type described for people, in the language asked for with Accept-Language")
 
 
 class WebhookDelivery(Closed):

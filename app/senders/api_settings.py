@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, make_response, request, url_for
+from flask_babel import gettext
 
 from app.accounts import service as accounts
 from app.errors import Problem
@@ -24,6 +25,7 @@ from app.senders.api_models import (
 from app.senders.item_queries import parse_page
 from app.web.api_auth import sender_required
 from app.web.apidoc import Answer, operation, validate
+from app.web.i18n import current_language
 from app.web.problems import ApiError, api_blueprint, json_body
 
 bp = api_blueprint("sender_settings_api", __name__)
@@ -32,12 +34,22 @@ ENDPOINT_FROM_BODY = {"endpoint_id": "$response.body#/id"}
 
 
 @operation("listWebhooks", tag="Webhooks", summary="Your callback endpoints", auth="sender",
-           answers={200: Answer("OK", WebhookList)}, problems=SENDER_ERRORS)
+           description="Event types are described in the language asked for with `Accept-Language` "
+                       "(`pl`, `en`, `uk`; Polish otherwise), named in `Content-Language`; the type names "
+                       "themselves never change.",
+           answers={200: Answer("OK", WebhookList, headers={"Content-Language": {"schema": {"type": "string"}}})},
+           problems=SENDER_ERRORS)
 @bp.get("/webhooks")
 @sender_required
 def list_webhooks():
-    return {"webhooks": [hooks.endpoint_data(e) for e in hooks.list_endpoints(db.session, g.sender.id)],
-            "event_types": sorted(hooks.EVENT_TYPES)}
+    types = sorted(hooks.EVENT_TYPES)
+    response = make_response({
+        "webhooks": [hooks.endpoint_data(e) for e in hooks.list_endpoints(db.session, g.sender.id)],
+        "event_types": types,
+        "event_type_descriptions": {t: gettext(hooks.EVENT_TYPES[t]) for t in types},
+    })
+    response.headers["Content-Language"] = current_language()
+    return response
 
 
 @operation("createWebhook", tag="Webhooks", summary="Add a callback endpoint",

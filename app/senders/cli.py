@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import ApiKey, Sender
 from app.security import new_token
 from app.senders.organisation import normalise_contact_email, set_contact_email
+from app.web.cli_text import gettext as _
 
 senders_cli = AppGroup("senders", help="Manage sender organisations.")
 
@@ -31,7 +32,7 @@ def create_sender(name: str, key_name: str = "default") -> tuple[Sender, str]:
 def senders_create(name: str, key_name: str, contact_email: str | None) -> None:
     """Create a sender organisation and print its new API key (shown only once)."""
     if db.session.scalar(sa.select(Sender.id).where(Sender.name == name)):
-        raise click.ClickException(f"a sender named {name!r} already exists")
+        raise click.ClickException(_("nadawca o nazwie %(name)r już istnieje", name=name))
     try:
         contact = normalise_contact_email(contact_email)
     except ValidationFailed as exc:
@@ -39,5 +40,6 @@ def senders_create(name: str, key_name: str, contact_email: str | None) -> None:
     sender, key = create_sender(name, key_name)
     if contact:
         set_contact_email(db.session, sender, contact)
-    click.echo(f"Created sender #{sender.id} {sender.name}. API key (shown once, store it now):")
+    click.echo(_("Utworzono nadawcę #%(id)s %(name)s. Klucz API (pokazywany raz, zapisz go teraz):",
+                 id=sender.id, name=sender.name))
     click.echo(key)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 
 from app.web.i18n import current_language
+from notices import dates
 from notices.i18n import N_
 from notices.sms import held_text as held_words
 
@@ -34,13 +34,9 @@ def status_label(status: str | None) -> str:
 
 
 def local_time(value, tz: str, with_seconds: bool = False) -> str:
-    """An ISO string or aware datetime, in the time zone ``tz``, e.g. '2026-11-23 17:06'."""
-    if not value:
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    zone = ZoneInfo(tz)
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+    """An ISO string or aware datetime, in the time zone ``tz`` and the page's language, by Babel:
+    "23 lis 2026, 17:06" / "23 Nov 2026, 17:06" (``notices.dates.moment``)."""
+    return dates.moment(value or None, tz, current_language(), seconds=with_seconds)
 
 
 def held_text(until, tz: str) -> str:

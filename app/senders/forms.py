@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, URLField
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
-from app.web.forms import Form
+from app.web.forms import Form, QueryForm
 from notices.vocabulary import SENDER_ROLES
 
 REQUIRED = _("To pole jest wymagane.")
@@ -57,3 +57,17 @@ class NewItemForm(Form):
     def row(self) -> dict[str, str]:
         """The fields as a CSV row (trimmed text; empty cells absent)."""
         return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class ChartRange(QueryForm):
+    """``/portal/stats?days=N`` (and ``stats.json``): how many days the chart covers, 1 to 366 (30 by default)."""
+
+    days = IntegerField(default=30, validators=[Optional(), NumberRange(min=1, max=366, message=_(
+        "Podaj liczbę dni od 1 do 366."))])
+
+
+class DeliveryLogPage(QueryForm):
+    """``/portal/webhooks/<id>?page=N``: a page of the delivery log."""
+
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=1_000_000, message=_(
+        "Podaj numer strony (1 lub więcej)."))])

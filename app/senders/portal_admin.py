@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import ApiKey, Invitation, User
 from app.models.types import utcnow
 from app.senders import webhooks as hooks
-from app.senders.forms import ApiKeyForm, InvitationForm, InviteForm, WebhookForm
+from app.senders.forms import ApiKeyForm, DeliveryLogPage, InvitationForm, InviteForm, WebhookForm
 from app.senders.portal import bp
 from app.web.forms import check, refused
 
@@ -77,8 +77,8 @@ def webhook(endpoint_id: int):
     endpoint = _own_endpoint(endpoint_id)
     if endpoint is None:
         return render_template("portal/not_found.html"), 404
-    asked = request.args.get("page", "1")
-    page = int(asked) if asked.isdigit() and int(asked) >= 1 else 1
+    query = DeliveryLogPage()
+    page = query.page.data if not check(query) and query.page.data else 1  # a bad page number shows the first
     rows, total = hooks.deliveries(db.session, signed_in_sender_id(), endpoint.id, limit=50, offset=(page - 1) * 50)
     return render_template("portal/webhook.html", endpoint=endpoint, deliveries=[hooks.delivery_data(d) for d in rows],
                            total=total, page=page, pages=max(1, -(-total // 50)), shown=_take_shown_once(),

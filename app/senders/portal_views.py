@@ -23,7 +23,7 @@ from app.accounts.web import login_required, signed_in_sender_id
 from app.delivery import items as item_service
 from app.delivery.records import RecordSettings, item_record
 from app.delivery.schemas import parse_new_item
-from app.errors import Problem, ServiceError
+from app.errors import FieldError, Problem, ServiceError
 from app.evidence import bulk_proofs, proofs
 from app.extensions import db
 from app.models import Sender
@@ -31,10 +31,11 @@ from app.models.types import utcnow
 from app.senders import item_queries, status_history
 from app.senders.chart import COLOURS
 from app.senders.formatting import status_label
-from app.senders.forms import NewItemForm
+from app.senders.forms import ChartRange, NewItemForm
 from app.senders.imports import FIELD_TO_COLUMN, csv_row_to_payload
 from app.senders.portal import bp
 from app.web.forms import check
+from app.web.problems import problem
 from notices import s10
 from notices.profiles import PROFILES
 from notices.vocabulary import SENDER_ROLES
@@ -146,28 +147,34 @@ def proofs_zip():
         "Content-Disposition": f'attachment; filename="proofs-{utcnow():%Y%m%d-%H%M%S}.zip"'})
 
 
-def _chart_range() -> tuple[int, date, date]:
-    asked = request.args.get("days", "30")
-    days = int(asked) if asked.isdigit() and 1 <= int(asked) <= 366 else 30
+def _chart_range() -> tuple[int, date, date, dict[str, str]]:
+    """The chart's days from ``?days=``; a bad value is reported (``{field: message}``) and 30 are shown."""
+    query = ChartRange()
+    errors = check(query)
+    days = query.days.data if query.days.data and not errors else 30
     today = utcnow().astimezone(ZoneInfo(current_app.config["OPERATOR_TIMEZONE"])).date()
-    return days, today - timedelta(days=days - 1), today
+    return days, today - timedelta(days=days - 1), today, errors
 
 
 @bp.get("/stats")
 @login_required(*SENDER_ROLES)
 def stats():
-    days, first, today = _chart_range()
+    days, first, today, errors = _chart_range()
     history = status_history.sender_status_history(db.session, sender_id(), first, today,
                                                    current_app.config["OPERATOR_TIMEZONE"])
     now = {status: counts[-1] for status, counts in history.items() if counts[-1]}
-    return render_template("portal/stats.html", totals=now, days=days, colours=COLOURS)
+    return render_template("portal/stats.html", totals=now, days=days, colours=COLOURS, errors=errors), \
+        422 if errors else 200
 
 
 @bp.get("/stats.json")
 @login_required(*SENDER_ROLES)
 def stats_json():
     """The chart's series: the signed-in sender's items by status at the end of each day."""
-    _, first, today = _chart_range()
+    _, first, today, errors = _chart_range()
+    if errors:
+        return problem(422, "Invalid request", f"Invalid value in: {next(iter(errors))}", "validation-error",
+                       [FieldError(name, message) for name, message in errors.items()])
     history = status_history.sender_status_history(db.session, sender_id(), first, today,
                                                    current_app.config["OPERATOR_TIMEZONE"])
     return {

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
-from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.web.forms import Form
+from app.web.forms import Form, QueryForm
 
 
 class EnrolmentForm(Form):
@@ -42,3 +42,10 @@ class ActiveForm(Form):
     """Deactivate (``0``) or reactivate (``1``) a pickup point."""
 
     active = StringField()
+
+
+class CarrierDayFilter(QueryForm):
+    """``/staff/carriers?day=YYYY-MM-DD&carrier=ID``: both optional."""
+
+    day = DateField(validators=[Optional()], format="%Y-%m-%d")
+    carrier = IntegerField(validators=[Optional(), NumberRange(min=1, max=2_147_483_647)])

@@ -1,10 +1,10 @@
 """Device enrolment, listing and revocation for operator staff (role ``staff``)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 
 from app.accounts.web import login_required, signed_in
@@ -15,8 +15,10 @@ from app.extensions import db
 from app.models.types import utcnow
 from app.staff import carriers as carrier_checks
 from app.staff import service_queue
-from app.staff.forms import EnrolmentForm
+from app.staff.forms import CarrierDayFilter, EnrolmentForm
 from app.web.forms import check, refused
+from app.web.i18n import current_language
+from notices import dates
 from notices.check_texts import CODE_NAMES
 from notices.checks import CODES
 
@@ -75,19 +77,17 @@ def revoke(device_id: int):
 def carriers():
     """Per carrier and day: attempts, "not home" against the depot, flagged checks, cases, a plot."""
     tz = current_app.config["OPERATOR_TIMEZONE"]
-    error = None
-    day = datetime.now(ZoneInfo(tz)).date()
-    if request.args.get("day"):
-        try:
-            day = date.fromisoformat(request.args["day"])
-        except ValueError:
-            error = "day"
+    query = CarrierDayFilter()
+    errors = check(query)
+    error = "day" if "day" in errors else None
+    day = query.day.data if query.day.data and not error else datetime.now(ZoneInfo(tz)).date()
     rows = carrier_checks.carrier_day_report(db.session, day, tz, carrier_checks.case_counts_of(current_app))
-    chosen = request.args.get("carrier", type=int) or (rows[0].carrier_id if rows else None)
+    asked = query.carrier.data if "carrier" not in errors else None
+    chosen = asked or (rows[0].carrier_id if rows else None)
     chosen_row = next((r for r in rows if r.carrier_id == chosen), None)
     plot = None
     if chosen_row is not None and chosen is not None:
-        title = gettext("Skany: {carrier}, {day}").format(carrier=chosen_row.name, day=f"{day:%d.%m.%Y}")
+        title = gettext("Skany: {carrier}, {day}").format(carrier=chosen_row.name, day=dates.day(day, current_language()))
         plot = carrier_checks.carrier_day_plot(db.session, chosen, day, tz, title)
     return render_template("staff/carriers.html", rows=rows, day=day, error=error, chosen=chosen_row, plot=plot,
                            codes=CODES, code_names=CODE_NAMES), (422 if error else 200)

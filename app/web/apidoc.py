@@ -17,14 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+from flask import request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import SchemaValidator
 
 from app.errors import FieldError, ValidationFailed
 from app.web.problems import API_PREFIX, MAX_PATH_INTEGER
+
+Q = TypeVar("Q", bound=BaseModel)
 
 PROBLEM_TEXT = {400: "Bad request (e.g. the body is not JSON)", 401: "Missing, unknown or revoked token",
                 403: "Wrong kind of token for this endpoint", 404: "Not found (or not yours)",
@@ -121,6 +124,20 @@ def validate(model: Any, data: Any, context: dict | None = None) -> Any:
         return validator.validate_python(data, context=context)
     except ValidationError as exc:
         raise ValidationFailed(field_errors(exc)) from None
+
+
+def query_args(model: type[Q]) -> Q:
+    """The query string as ``model`` (the same model the operation documents with ``query=``):
+    text is read as numbers where the model says so; ValidationFailed (422 problem+json) names
+    each bad parameter. Parameters the model does not know are ignored."""
+    data = {name: value for name, value in request.args.items() if name in model.model_fields}
+    try:
+        return model.model_validate(data, strict=False)
+    except ValidationError as exc:
+        named: dict[str, str] = {}  # one error per parameter (an optional one is "int | absent")
+        for error in exc.errors(include_url=False):
+            named.setdefault(str(error["loc"][0]) if error["loc"] else "query", message(cast(dict, error)))
+        raise ValidationFailed([FieldError(name, text) for name, text in named.items()]) from None
 
 
 def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:

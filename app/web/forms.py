@@ -9,6 +9,7 @@ carry no session (Twilio's callbacks, RFC 8058 one-click unsubscribe) use forms 
 """
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
@@ -24,6 +25,17 @@ class OpenForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class QueryForm(FlaskForm):
+    """A GET filter form: its fields come from the query string (``request.args``), never a session,
+    so there is no CSRF token. ``check(form)`` names each bad parameter like any form's field."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, **kwargs):
+        super().__init__(formdata=request.args, **kwargs)
 
 
 def check(form: FlaskForm) -> dict[str, str]:

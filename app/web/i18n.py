@@ -6,13 +6,14 @@ Messages, paper notices and proofs do not use this: they take the recipient's or
 language (:func:`notices.i18n.translations`). Dates and times are formatted by Babel in the
 operator's time zone (``OPERATOR_TIMEZONE``).
 
-Every template gets ``_``/``gettext``/``ngettext`` (Flask-Babel), ``lang`` ("pl", "en" or
+Every template gets ``_``/``gettext``/``ngettext``/``pgettext`` (Flask-Babel; ``pgettext`` for a
+Polish word with two meanings, e.g. "Do": To/Until), ``lang`` ("pl", "en" or
 "uk"), ``languages`` and ``lang_url(code)`` (the current page in another language).
 """
 from __future__ import annotations
 
 from flask import Flask, Response, has_request_context, request, url_for
-from flask_babel import Babel, get_locale, gettext, ngettext
+from flask_babel import Babel, get_locale, gettext, ngettext, npgettext, pgettext
 
 from notices.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
 
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: zone,
           default_translation_directories=str(LOCALE_DIR))
     # Plain (not "newstyle") callables: a translation is text like any other and is escaped.
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=False, pgettext=pgettext, npgettext=npgettext)
     app.context_processor(template_context)
     app.after_request(_remember_choice)

@@ -137,7 +137,7 @@ def test_unmatched_addresses_are_located_after_the_register_is_loaded_and_checks
     # The earlier item is looked up again by the rerun, and its scan is judged against the point.
     since = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
     result = runner.invoke(args=["checks", "rerun", "--since", since])
-    assert result.exit_code == 0 and "Checked 1 attempts" in result.output
+    assert result.exit_code == 0 and "Checked 1 attempt made since" in result.output
     assert api.item(number).json["recipient"]["address"]["location"]["match"] == "exact"
     far = by_code(public_record(api, token)["attempts"][0])["far_from_address"]
     assert far["distance_m"] == round(haversine_m(52.2297, 21.0122, location["lat"], location["lon"]))

@@ -34,7 +34,7 @@ def test_refresh_adds_an_archive_time_stamp_to_stored_proofs(proofs, api, client
     number = proofs.item_with_attempt()
     first = proofs.pdf(number)
     result = runner.invoke(args=["evidence", "refresh"])
-    assert result.exit_code == 0 and "Refreshed 1 stored proof version(s)" in result.output, result.output
+    assert result.exit_code == 0 and "Refreshed 1 stored proof version with an archive time-stamp" in result.output, result.output
     stored = client.get(f"/api/v1/items/{number}/proofs/1.pdf", headers=api.auth(api.sender_key)).data
     assert stored.startswith(first) and b"/DocTimeStamp" in stored[len(first):]
     verdict = proofs.verify(stored)

@@ -96,3 +96,35 @@ def test_the_paper_notice_and_durations_read_in_ukrainian():
     assert "вважається врученим 07.12.2026" in text["otherwise"]
     assert [duration(d * 86400, "uk") for d in (1, 3, 5)] == ["1 день", "3 дні", "5 днів"]
     assert [duration(d * 86400, "pl") for d in (1, 3)] == ["1 dzień", "3 dni"]
+
+
+def test_a_polish_word_with_two_meanings_has_one_entry_per_meaning():
+    en, uk = translations("en"), translations("uk")
+    assert (en.pgettext("message recipient", "Do"), en.pgettext("end of a time range", "Do")) == ("To", "Until")
+    assert (uk.pgettext("message recipient", "Do"), uk.pgettext("end of a time range", "Do")) == ("Кому", "До")
+    assert (en.pgettext("delete permanently", "Usuń"), en.pgettext("remove from a list", "Usuń")) == ("Delete", "Remove")
+    assert "Do" not in {m.id for m in _catalog("en") if not m.context}  # no meaning left to guess
+
+
+def test_the_quiet_hours_end_reads_until_on_the_sign_up_page(client):
+    page = client.get("/alerts/?lang=en").get_data(as_text=True)
+    assert "Until" in page and ">To<" not in page
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (1, "Sprawdzono 1 próbę doręczenia od dziś."),
+    (3, "Sprawdzono 3 próby doręczenia od dziś."),
+    (5, "Sprawdzono 5 prób doręczenia od dziś."),
+    (12, "Sprawdzono 12 prób doręczenia od dziś."),
+    (24, "Sprawdzono 24 próby doręczenia od dziś."),
+])
+def test_polish_counts_take_all_three_plural_forms(n, expected):
+    # Polish, the source language, keeps a catalog of its plural entries only: a msgid pair has two forms.
+    text = translations("pl").ngettext("Sprawdzono %(num)d próbę doręczenia od %(since)s.",
+                                       "Sprawdzono %(num)d prób doręczenia od %(since)s.", n)
+    assert text % {"num": n, "since": "dziś"} == expected
+
+
+def test_only_plural_entries_are_filled_in_the_polish_catalog():
+    filled = [m for m in _catalog("pl") if m.id and (any(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert filled and all(m.pluralizable for m in filled)

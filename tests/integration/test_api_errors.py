@@ -97,3 +97,19 @@ def test_bulk_errors_name_the_item_and_its_field(api):
     assert _fields(response) == ["items"]
     response = api.client.post("/api/v1/api-keys", json={"name": "   "}, headers=headers)
     assert _fields(response) == ["name"] and response.get_json()["errors"][0]["message"] == "is required"
+
+
+@pytest.mark.parametrize(("query", "fields"), [
+    ("/log/consistency?first=abc&second=1", ["first"]),
+    ("/log/consistency?second=1", ["first"]),
+    ("/log/entries?start=0&limit=0", ["limit"]),
+    ("/log/checkpoints?after=-1&limit=x", ["after", "limit"]),
+])
+def test_query_parameters_are_read_by_the_documented_model_and_named_when_wrong(api, query, fields):
+    answer = api.client.get("/api/v1" + query)
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    assert [e["field"] for e in answer.get_json()["errors"]] == fields
+
+
+def test_well_formed_query_parameters_still_answer(api):
+    assert api.client.get("/api/v1/log/entries?start=0&limit=2&unknown=1").status_code == 200

@@ -35,6 +35,6 @@ def test_repeat_notice_and_reminder_reach_subscribers_at_the_address(api, lc, re
     email = next(m for m in lc.messages(number, "repeat_notice") if m.channel == "email")
     assert "/alerts/m/" in email.body and "/unsubscribe/" in email.body   # change or stop the alerts
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "Powtórne awizo" in email.subject and "07.04.2026" in email.body_html
+    assert "Powtórne awizo" in email.subject and "7 kwi 2026" in email.body_html  # CLDR pl: 7 April 2026
     subscriber_sms = next(m for m in lc.messages(number, "repeat_notice") if m.recipient == PHONE)
     assert subscriber_sms.quiet_hours == "21:00-08:00"

@@ -81,7 +81,7 @@ def test_alerts_say_due_before_and_left_with_the_time_after_the_carrier_records_
     assert {m.channel for m in left} == {"sms", "email"}
     # 08:00 UTC is 10:00 in Warsaw
     assert next(m.body for m in left if m.channel == "sms").startswith("Awizo: powtórne awizo 31.03 10:00. ")
-    assert "pozostawione pod Twoim adresem 31.03.2026 10:00" in next(m.body for m in left if m.channel == "email")
+    assert "pozostawione pod Twoim adresem 31 mar 2026, 10:00" in next(m.body for m in left if m.channel == "email")
     assert letter not in _tasks(api)
     record = api.item(letter).json
     assert record["deadlines"]["repeat_notice_left_at"] == "2026-03-31T08:00:00Z"
@@ -193,9 +193,9 @@ def test_the_proof_and_the_record_show_the_repeat_notice_with_its_own_time_and_p
 
     proof = api.client.get(f"/api/v1/items/{letter}/proof.pdf", headers=api.auth(api.sender_key))
     text = " ".join(pdf_text(proof.data).split())
-    assert "Powtórne awizo / Repeat notice 2026-03-31 10:00:00 CEST (08:00:00 UTC) — próba 2 / attempt 2" in text
+    assert "Powtórne awizo / Repeat notice 31 mar 2026, 10:00:00 CEST (08:00:00 UTC) — próba 2 / attempt 2" in text
     second = text.split("Próba 2 / Attempt 2 — powtórne awizo / repeat notice")[1]
-    assert "2026-03-31 10:00:00 CEST" in second and "52.111100, 21.222200 (± 4 m)" in second
+    assert "31 mar 2026, 10:00:00 CEST" in second and "52.111100, 21.222200 (± 4 m)" in second
     assert "52.229700" not in second.split("Próba")[0]  # the first notice's place stays with the first attempt
 
     page = api.client.get(api.item(letter).json["verify_url"].replace("http://awizo.test", ""))

@@ -9,7 +9,7 @@ import time_machine
 
 from notices.sms import count_segments
 from notices.sms_texts import SMS_BUDGETS
-from tests.messaging.test_delivery import _by_channel, _deadline_text
+from tests.messaging.test_delivery import _by_channel, _deadline_text, _sms_day
 from tests.recipients.conftest import Recipients
 from tests.recipients.test_people_and_data import DELEGATE_PHONE, _confirmed_subscriber
 
@@ -23,11 +23,11 @@ def test_official_letter_alerts_name_sender_pickup_point_last_day_and_deemed_ser
     worker()
 
     record = api.item(number).get_json()
-    day = _deadline_text(record)
+    day, sms_day = _deadline_text(record), _sms_day(record)
     assert _by_channel(record)["sms"]["status"] == "sent" and _by_channel(record)["sms"]["provider"] == "twilio"
     [sms] = outbox(channel="sms")
-    assert sms["body"] == (f"Awizo: {number} od: Sąd Rejonowy Testowo czeka w Placówka pocztowa Warszawa 1 do {day}."
-                           f" Nieodebrane uznaje się za doręczone {day}. {record['verify_url']}")
+    assert sms["body"] == (f"Awizo: {number} od: Sąd Rejonowy Testowo czeka w Placówka pocztowa Warszawa 1 do {sms_day}."
+                           f" Nieodebrane uznaje się za doręczone {sms_day}. {record['verify_url']}")
     assert count_segments(sms["body"]).segments <= SMS_BUDGETS["notice_left"]
 
     [received] = smtp_server.to("jan.kowalski@example.com")

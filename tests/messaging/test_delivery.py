@@ -9,10 +9,20 @@ import time_machine
 from notices.sms import count_segments
 from notices.sms_texts import SMS_BUDGETS
 
+# CLDR's abbreviated month names (pl_PL, en_GB), as the e-mails write a day: "18 gru 2026" / "18 Dec 2026".
+MONTHS = {"pl": ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
+          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"]}
 
-def _deadline_text(record: dict) -> str:
-    deadline = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00"))
-    return deadline.astimezone(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y")
+
+def _deadline_text(record: dict, lang: str = "pl") -> str:
+    deadline = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/Warsaw"))
+    return f"{deadline.day} {MONTHS[lang][deadline.month - 1]} {deadline.year}"
+
+
+def _sms_day(record: dict) -> str:
+    """SMS keep the shortest form, digits only, in every language."""
+    deadline = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/Warsaw"))
+    return f"{deadline:%d.%m.%Y}"
 
 
 def _by_channel(record: dict) -> dict:
@@ -64,7 +74,7 @@ def test_english_recipient_gets_english_email_and_an_sms_within_its_budget(api, 
     text = received.get_body(("plain",)).get_content()
     record = api.item(number).get_json()
     assert received["Subject"].startswith("Notice: registered item")
-    assert f"Collect by: {_deadline_text(record)}" in text and "Unsubscribe: " in text
+    assert f"Collect by: {_deadline_text(record, 'en')}" in text and "Unsubscribe: " in text
     [sms] = outbox(channel="sms")
     assert sms["recipient"] == "+48601234999" and sms["provider"] == "dev"  # no Twilio here
     assert sms["body"].startswith(f"Awizo: item {number} from Sąd Rejonowy Testowo awaits at ")

@@ -33,5 +33,5 @@ def test_worker_process_sends_queued_messages_and_stops_cleanly_on_sigterm(api, 
             process.kill()
             process.wait()
     assert process.returncode == 0, output
-    assert "polling every 0.2s" in output and "stopped after handling 2 message(s)" in output
+    assert "polling every 0.2s" in output and "stopped after handling 2 messages" in output
     assert [m["provider"] for m in outbox()] == ["dev", "dev"]

@@ -164,3 +164,12 @@ def test_api_reference_page_serves_the_vendored_viewer(client):
     assert page.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower()
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_webhook_page_describes_its_event_types_in_the_page_language(people):
+    client = people.client("admin@a.example.com")
+    response = post_form(client, "/portal/webhooks", {"url": "https://hooks.example.com/in", "event_types": "item.collected"})
+    page = client.get(response.headers["Location"] + "?lang=en").text
+    assert '<span class="mono">item.collected</span> — Item collected' in page
+    # A bad page number of the delivery log shows the first page.
+    assert "1 / 1" in client.get(response.headers["Location"] + "?page=abc&lang=en").text

@@ -86,3 +86,15 @@ def test_api_is_rate_limited_per_key(app, api):
     limited = api.client.get("/api/v1/items", headers=api.auth(api.sender_key))
     assert limited.mimetype == "application/problem+json" and "Retry-After" in limited.headers
     assert api.client.get("/api/v1/items", headers=api.auth(other)).status_code == 200
+
+
+def test_event_types_are_described_in_the_language_asked_for(api):
+    h = api.auth(api.sender_key)
+    english = api.client.get("/api/v1/webhooks", headers={**h, "Accept-Language": "en-GB,en;q=0.9"})
+    assert english.status_code == 200 and english.headers["Content-Language"] == "en"
+    body = english.get_json()
+    assert body["event_type_descriptions"]["item.collected"] == "Item collected"
+    assert set(body["event_type_descriptions"]) == set(body["event_types"])  # machine names unchanged
+    polish = api.client.get("/api/v1/webhooks", headers={**h, "Accept-Language": "pl"}).get_json()
+    assert polish["event_type_descriptions"]["item.collected"] == "Przesyłka odebrana"
+    assert polish["event_types"] == body["event_types"]

@@ -129,3 +129,16 @@ def test_chart_draws_the_series_on_a_phone_and_a_desktop(history, live, people, 
 
     with time_machine.travel(day_at(3, 9)):
         in_browser(steps)
+
+
+def test_a_bad_number_of_days_is_named(people):
+    clerk = people.client("clerk@a.example.com")
+    data = clerk.get("/portal/stats.json?days=9999")
+    assert data.status_code == 422 and data.mimetype == "application/problem+json"
+    assert [e["field"] for e in data.get_json()["errors"]] == ["days"]
+    page = clerk.get("/portal/stats?days=abc&lang=en")
+    assert page.status_code == 422 and 'id="days-error"' in page.text
+    assert "the last 30 days" in page.text                 # the default range is shown meanwhile
+    assert "the last 1 day)" in clerk.get("/portal/stats?days=1&lang=en").text
+    assert "(ostatnich 7 dni)" in clerk.get("/portal/stats?days=7&lang=pl").text
+    assert "(ostatnie 3 dni)" in clerk.get("/portal/stats?days=3&lang=pl").text

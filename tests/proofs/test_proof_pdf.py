@@ -31,13 +31,14 @@ def test_proof_pdf_lists_the_attempt_with_both_times_position_and_alerts(api, cl
     recorded = datetime.fromisoformat(attempt["recorded_at"].replace("Z", "+00:00"))
     assert number in text
     assert "Sąd Rejonowy Testowo" in text and "Jan Kowalski" in text     # sender, recipient, diacritics
-    assert "2026-03-02 10:15:42 CET (09:15:42 UTC)" in text               # device time, local and UTC
+    assert "2 mar 2026, 10:15:42 CET (09:15:42 UTC)" in text              # device time, local and UTC (Babel, pl)
     assert f"({recorded:%H:%M:%S} UTC)" in text                            # server time
     assert "52.231958, 21.006725 (± 6.5 m)" in text                        # position and accuracy
     assert "Anna Listonosz" in text                                        # carrier
     assert "Placówka pocztowa Warszawa 1" in text                          # pickup point
     collect_by = datetime.fromisoformat(record["collect_by"].replace("Z", "+00:00")).astimezone(WARSAW)
-    assert f"{collect_by:%Y-%m-%d %H:%M:%S}" in text                       # collect by
+    assert f"{collect_by:%Y-%m-%d %H:%M:%S}" == "2026-03-16 23:59:59"
+    assert "16 mar 2026, 23:59:59 CET" in text                             # collect by, as Babel writes it in pl
     assert "Czas urządzenia / Device time" in text and "Czas serwera / Server time" in text
     for notification in record["notifications"]:
         assert notification["to"] in text

@@ -20,7 +20,7 @@ def test_verify_page_shows_the_attempt_with_personal_data_masked(api, client):
     html = client.get(path, headers={"Accept-Language": "pl-PL,pl;q=0.9"}).get_data(as_text=True)
     assert number in html
     assert "Pozostawiono awizo" in html and "Czas według urządzenia doręczyciela" in html
-    assert "2026-03-02 10:15:42 CET" in html and "52.231958, 21.006725" in html and "± 6.5 m" in html
+    assert "2 mar 2026, 10:15:42 CET" in html and "52.231958, 21.006725" in html and "± 6.5 m" in html
     assert "J. K." in html and "ul. Polna m. ***" in html and "00****" in html and "+48 *** *** 567" in html
     assert "Kowalski" not in html and "601234567" not in html and "Polna 12" not in html
     assert "jan.kowalski@" not in html and "j***@example.com" in html

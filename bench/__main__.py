@@ -22,10 +22,10 @@ BENCHMARKS = {
     "outbox": "the worker's e-mail dispatch vs a local SMTP sink on one connection",
 }
 # Benchmarks that take --json/--smoke themselves; for the others, the smoke size as options.
-OWN_OPTIONS = {"scans", "sweep", "outbox"}
-SMOKE = {"proofs": ["--proofs", "2", "--log-size", "1000"], "csv_import": ["--rows", "200", "--database", "postgresql"]}
+OWN_OPTIONS = {"scans", "sweep", "outbox", "csv_import"}
+SMOKE = {"proofs": ["--proofs", "2", "--log-size", "1000"]}
 TAKES_JSON = {"proofs"}  # takes --json but sizes its smoke run from options
-DEFAULTS = {"csv_import": ["--database", "postgresql"]}  # the goal is stated on PostgreSQL
+DEFAULTS: dict[str, list[str]] = {}
 
 
 def _json_path(base: str, name: str, several: bool) -> str:

@@ -20,9 +20,10 @@ BENCHMARKS = {
     "sweep": "lifecycle sweep over 1M items with 10k due vs an indexed SELECT, with query plans",
     "csv_import": "bulk CSV registration of 50,000 rows",
     "outbox": "the worker's e-mail dispatch vs a local SMTP sink on one connection",
+    "sms": "the worker's SMS dispatch vs the twilio SDK against the Twilio-compatible server, and the pace",
 }
 # Benchmarks that take --json/--smoke themselves; for the others, the smoke size as options.
-OWN_OPTIONS = {"scans", "sweep", "outbox", "csv_import"}
+OWN_OPTIONS = {"scans", "sweep", "outbox", "csv_import", "sms"}
 SMOKE = {"proofs": ["--proofs", "2", "--log-size", "1000"]}
 TAKES_JSON = {"proofs"}  # takes --json but sizes its smoke run from options
 DEFAULTS: dict[str, list[str]] = {}

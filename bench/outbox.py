@@ -10,16 +10,15 @@ e-mails to the same sink. The goal is >= 0.8x of the floor.
 from __future__ import annotations
 
 import argparse
-import os
 import smtplib
 import sys
 import time
-import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from bench.databases import scratch_database
 from bench.report import Report
 
 GOAL_RATIO = 0.8
@@ -51,6 +50,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.messages = 20
 
+    sink = _Sink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    report = Report("outbox")
+    try:
+        with scratch_database() as url:
+            return _run(args, sink, port, url, report)
+    finally:
+        controller.stop()
+
+
+def _run(args, sink: _Sink, port: int, url: str, report: Report) -> int:
     from flask_migrate import upgrade
 
     from app import create_app
@@ -61,70 +73,50 @@ def main(argv: list[str] | None = None) -> int:
     from app.messaging.providers.smtp import SmtpMail
     from app.models import OutboxMessage
     from app.models.types import utcnow
-    from app.settings import database_uri
 
-    sink = _Sink()
-    port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") \
-        or "postgresql://postgres@127.0.0.1:5432/postgres"
-    admin_url = sa.engine.make_url(database_uri(base, "."))
-    name = f"awizo_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    report = Report("outbox")
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PUBLIC_BASE_URL": "http://awizo.test",
-                          "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "MAIL_FROM": "Awizo <awizo@example.com>",
-                          "DEV_OUTBOX": False, "TWILIO_ACCOUNT_SID": None})
-        with app.app_context():
-            upgrade(revision="heads")
-            now = utcnow() - timedelta(seconds=5)
-            for i in range(args.messages):
-                enqueue_message(db.session, channel="email", recipient=f"jan{i}@example.com", purpose="notice_left",
-                                subject="Awizo: przesyłka czeka", body="Treść powiadomienia " * 20,
-                                body_html="<p>" + "Treść powiadomienia " * 20 + "</p>",
-                                dedupe_key=f"bench:{i}", now=now)
-            db.session.commit()
-            rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
-            builder = SmtpMail("127.0.0.1", port, mail_from="Awizo <awizo@example.com>")
-            emails = [builder.build(row) for row in rows]
-            db.session.rollback()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PUBLIC_BASE_URL": "http://awizo.test",
+                      "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "MAIL_FROM": "Awizo <awizo@example.com>",
+                      "DEV_OUTBOX": False, "TWILIO_ACCOUNT_SID": None})
+    with app.app_context():
+        upgrade(revision="heads")
+        now = utcnow() - timedelta(seconds=5)
+        for i in range(args.messages):
+            enqueue_message(db.session, channel="email", recipient=f"jan{i}@example.com", purpose="notice_left",
+                            subject="Awizo: przesyłka czeka", body="Treść powiadomienia " * 20,
+                            body_html="<p>" + "Treść powiadomienia " * 20 + "</p>",
+                            dedupe_key=f"bench:{i}", now=now)
+        db.session.commit()
+        rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        builder = SmtpMail("127.0.0.1", port, mail_from="Awizo <awizo@example.com>")
+        emails = [builder.build(row) for row in rows]
+        db.session.rollback()
 
-            start = time.perf_counter()
-            with smtplib.SMTP("127.0.0.1", port) as smtp:
-                for email in emails:
-                    smtp.send_message(email)
-            floor = args.messages / (time.perf_counter() - start)
+        start = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for email in emails:
+                smtp.send_message(email)
+        floor = args.messages / (time.perf_counter() - start)
 
-            sink.count = 0
-            settings = OutboxSettings.from_app(app)
-            available = channels(app)
-            start = time.perf_counter()
-            handled = run_once(db.session, available, settings)
-            rate = handled / (time.perf_counter() - start)
-            for channel in available.values():
-                getattr(channel, "close", lambda: None)()
-            sent = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                                     .where(OutboxMessage.status == "sent"))
-            db.session.remove()
-            db.engine.dispose()
-        print(f"{args.messages} e-mails: sink floor {floor:.0f}/s on one connection; worker {rate:.0f}/s "
-              f"({handled} handled, {sent} sent, the sink got {sink.count})")
-        report.add("SMTP dispatch", rate, "msg/s", floor=floor, floor_name="smtplib to the sink, one connection",
-                   goal=f">= {GOAL_RATIO}x", met=rate / floor >= GOAL_RATIO)
-        report.add("SMTP messages lost", args.messages - sink.count, "messages", goal="0", met=sink.count == args.messages)
-        report.print()
-        report.write(args.json)
-        return 0
-    finally:
-        controller.stop()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        sink.count = 0
+        settings = OutboxSettings.from_app(app)
+        available = channels(app)
+        start = time.perf_counter()
+        handled = run_once(db.session, available, settings)
+        rate = handled / (time.perf_counter() - start)
+        for channel in available.values():
+            getattr(channel, "close", lambda: None)()
+        sent = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                                 .where(OutboxMessage.status == "sent"))
+        db.session.remove()
+        db.engine.dispose()
+    print(f"{args.messages} e-mails: sink floor {floor:.0f}/s on one connection; worker {rate:.0f}/s "
+          f"({handled} handled, {sent} sent, the sink got {sink.count})")
+    report.add("SMTP dispatch", rate, "msg/s", floor=floor, floor_name="smtplib to the sink, one connection",
+               goal=f">= {GOAL_RATIO}x", met=rate / floor >= GOAL_RATIO)
+    report.add("SMTP messages lost", args.messages - sink.count, "messages", goal="0", met=sink.count == args.messages)
+    report.print()
+    report.write(args.json)
+    return 0
 
 
 if __name__ == "__main__":

@@ -12,15 +12,16 @@ from app.models import Sender
 from app.models.accounts import ROLES
 from app.web.cli_text import gettext as _
 
-users_cli = AppGroup("users", help="Manage people who sign in (operator staff, sender admins and clerks).")
+users_cli = AppGroup("users", help=_("Zarządzanie osobami, które się logują (pracownicy operatora, administratorzy i urzędnicy "
+                  "nadawców)."))
 
 
-@users_cli.command("create")
+@users_cli.command("create", help=_("Utwórz konto i wypisz jego hasło samo w ostatnim wierszu (chyba że podano je w odpowiedzi na pytanie)."))
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="staff, sender_admin or sender_clerk.")
-@click.option("--sender", "sender_name", help="The sender organisation (required for sender roles).")
-@click.option("--name", help="The person's name.")
-@click.option("--prompt-password", is_flag=True, help="Ask for the password instead of generating one.")
+@click.option("--role", type=click.Choice(ROLES), required=True, help=_("staff, sender_admin lub sender_clerk."))
+@click.option("--sender", "sender_name", help=_("Organizacja nadawcy (wymagana dla ról nadawcy)."))
+@click.option("--name", help=_("Imię i nazwisko osoby."))
+@click.option("--prompt-password", is_flag=True, help=_("Zapytaj o hasło zamiast je wygenerować."))
 def users_create(email: str, role: str, sender_name: str | None, name: str | None, prompt_password: bool) -> None:
     """Create an account and print its password alone on the last line (unless prompted)."""
     sender = None

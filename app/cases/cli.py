@@ -14,11 +14,11 @@ from app.models.types import utcnow
 from app.web.cli_text import gettext as _
 from notices.cases import DECISIONS, OPEN_STATUSES
 
-cases_cli = AppGroup("cases", help="Complaints: list the queue, decide a case.")
+cases_cli = AppGroup("cases", help=_("Reklamacje: lista spraw, rozstrzygnięcie sprawy."))
 
 
-@cases_cli.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Decided cases too.")
+@cases_cli.command("list", help=_("Sprawy według terminu: numer, status, rodzaj, przesyłka, termin."))
+@click.option("--all", "show_all", is_flag=True, help=_("Także sprawy rozstrzygnięte."))
 def list_cases(show_all: bool) -> None:
     """Cases by due date: number, status, kind, item, due."""
     for case in queries.queue(db.session, status="all" if show_all else None):
@@ -27,10 +27,10 @@ def list_cases(show_all: bool) -> None:
                    f"{case.due_at.isoformat()}{overdue}")
 
 
-@cases_cli.command("decide")
+@cases_cli.command("decide", help=_("Rozstrzygnij sprawę; adresat i nadawca dostają informację, pismo jest podpisane i dołączone."))
 @click.argument("case_number")
 @click.argument("decision", type=click.Choice(list(DECISIONS)))
-@click.option("--reason", required=True, help="Why; the recipient and the sender read it.")
+@click.option("--reason", required=True, help=_("Uzasadnienie; czytają je adresat i nadawca."))
 def decide(case_number: str, decision: str, reason: str) -> None:
     """Decide a case; the recipient and the sender are told, the letter is signed and attached."""
     try:

@@ -16,11 +16,12 @@ from app.models.types import utcnow
 from app.web.cli_text import gettext as _
 from app.web.cli_text import ngettext
 
-addresses_cli = AppGroup("addresses", help="The address-point register that attempts are checked against.")
-checks_cli = AppGroup("checks", help="Checks on delivery attempts.")
+addresses_cli = AppGroup("addresses", help=_("Rejestr punktów adresowych, względem którego sprawdzane są próby doręczenia."))
+checks_cli = AppGroup("checks", help=_("Kontrole prób doręczenia."))
 
 
-@addresses_cli.command("import")
+@addresses_cli.command("import", help=_("Wczytaj punkty adresowe: CSV punktów adresowych PRG (EPSG:2180) albo "
+        "street,number,postal_code,city,lat,lon."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
     """Load address points: a PRG address-point CSV (EPSG:2180) or street,number,postal_code,city,lat,lon."""
@@ -33,9 +34,9 @@ def import_command(file: Path) -> None:
                  file=file.name, layout=layout, imported=result.imported, updated=result.updated))
 
 
-@checks_cli.command("rerun")
+@checks_cli.command("rerun", help=_("Przelicz kontrole każdej próby od dnia DATE, według dzisiejszych reguł i danych."))
 @click.option("--since", "since", required=True, type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
-              help="Recheck attempts made on or after this date (the operator's time zone).")
+              help=_("Sprawdź ponownie próby z tego dnia i późniejsze (w strefie czasowej operatora)."))
 def rerun_command(since: datetime) -> None:
     """Recompute the checks of every attempt made since DATE, with today's rules and data."""
     zone = ZoneInfo(current_app.config["OPERATOR_TIMEZONE"])

@@ -17,8 +17,8 @@ from app.security import new_token
 from app.web.cli_text import gettext as _
 from app.web.cli_text import ngettext
 
-carriers_cli = AppGroup("carriers", help="Manage carriers and their devices.")
-pickup_points_cli = AppGroup("pickup-points", help="The register of pickup points.")
+carriers_cli = AppGroup("carriers", help=_("Zarządzanie doręczycielami i ich urządzeniami."))
+pickup_points_cli = AppGroup("pickup-points", help=_("Rejestr placówek odbioru."))
 
 
 def default_pickup_point() -> PickupPoint:
@@ -49,10 +49,10 @@ def create_carrier(name: str, pickup_code: str | None = None, device_label: str 
     return carrier, token.token
 
 
-@carriers_cli.command("create")
+@carriers_cli.command("create", help=_("Utwórz doręczyciela z urządzeniem i wypisz token urządzenia (pokazywany tylko raz)."))
 @click.argument("name")
-@click.option("--pickup-point", "pickup_code", help="Code of the carrier's default pickup point.")
-@click.option("--device-label", default="handheld", help="A label for the first device.")
+@click.option("--pickup-point", "pickup_code", help=_("Kod domyślnej placówki odbioru doręczyciela."))
+@click.option("--device-label", default="handheld", help=_("Nazwa pierwszego urządzenia."))
 def carriers_create(name: str, pickup_code: str | None, device_label: str) -> None:
     """Create a carrier with a device and print the device token (shown only once)."""
     carrier, token = create_carrier(name, pickup_code, device_label)
@@ -62,9 +62,9 @@ def carriers_create(name: str, pickup_code: str | None, device_label: str) -> No
     click.echo(token)
 
 
-@carriers_cli.command("enrol")
+@carriers_cli.command("enrol", help=_("Wypisz jednorazowy link rejestracji (otwórz go na terminalu); kod działa raz, przez 30 minut."))
 @click.argument("carrier_id", type=int)
-@click.option("--label", default="handheld", help="A name for the new device.")
+@click.option("--label", default="handheld", help=_("Nazwa nowego urządzenia."))
 def enrol_command(carrier_id: int, label: str) -> None:
     """Print a one-time enrolment link (open it on the handheld); the code works once, for 30 minutes."""
     try:
@@ -78,7 +78,11 @@ def enrol_command(carrier_id: int, label: str) -> None:
     click.echo(f"{current_app.config['PUBLIC_BASE_URL']}/h/enrol#code={code}")
 
 
-@pickup_points_cli.command("import")
+@pickup_points_cli.command("import", help=_("Utwórz lub zaktualizuj placówki odbioru z pliku CSV "
+        "(code,name,address,lat,lon,mon,…,sun,holidays_closed).\n\nGodziny w dniu tygodnia np. 08:00-20:00 (kilka "
+        "przedziałów oddzielonych spacjami, puste = zamknięte); holidays_closed yes/no (domyślnie yes). Ponowne "
+        "wczytanie tego samego pliku niczego nie zmienia. Błędna komórka jest zgłaszana z wierszem i kolumną, i "
+        "wtedy nic nie jest zapisywane."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def pickup_points_import(file: Path) -> None:
     """Create or update pickup points from a CSV (code,name,address,lat,lon,mon,…,sun,holidays_closed).

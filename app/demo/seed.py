@@ -155,7 +155,7 @@ def _demo_case(item: Item | None, now) -> str | None:
     return case_url(settings.base_url, settings.secret, case)
 
 
-@click.command("demo")
+@click.command("demo", help=_("Utwórz dane demonstracyjne i wypisz świeże dane dostępowe do wypróbowania API."))
 def demo_command() -> None:
     """Create demo data and print fresh credentials to try the API with."""
     info = seed_demo()

@@ -19,10 +19,10 @@ from app.web.cli_text import gettext as _
 from app.web.cli_text import ngettext
 from notices import witness
 
-evidence_cli = AppGroup("evidence", help="The transparency log: audit it, publish its tree head.")
+evidence_cli = AppGroup("evidence", help=_("Rejestr przejrzystości: audyt, publikacja podpisanego stanu drzewa."))
 
 
-@evidence_cli.command("audit")
+@evidence_cli.command("audit", help=_("Przelicz rejestr i porównaj go z każdym podpisanym stanem drzewa i z bazą danych."))
 def audit_command() -> None:
     """Recompute the log and compare it with every signed tree head and the database."""
     report = audit_log(db.session, configured(current_app.config))
@@ -34,13 +34,13 @@ def audit_command() -> None:
     raise SystemExit(1)
 
 
-@evidence_cli.command("publish-tree-head")
+@evidence_cli.command("publish-tree-head", help=_("Podpisz i opublikuj bieżący stan drzewa (uruchamiaj co kilka minut)."))
 def publish_command() -> None:
     """Sign and publish the current tree head (run every few minutes)."""
     click.echo(json.dumps(publish_tree_head(current_app.config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)), indent=2))
 
 
-@evidence_cli.command("refresh")
+@evidence_cli.command("refresh", help=_("Dodaj dane walidacyjne i archiwalny znacznik czasu do każdego zapisanego dowodu (PAdES B-LTA)."))
 def refresh_command() -> None:
     """Add validation data and an archive time-stamp to every stored proof (PAdES B-LTA)."""
     try:
@@ -52,9 +52,11 @@ def refresh_command() -> None:
                          "Dodano archiwalny znacznik czasu do %(num)d zapisanych wersji dowodów.", count))
 
 
-@evidence_cli.command("pki")
+@evidence_cli.command("pki", help=_("init: wygeneruj deweloperski główny urząd certyfikacji, certyfikat do podpisu i listę CRL w katalogu "
+        "kluczy."))
 @click.argument("action", type=click.Choice(["init"]))
-@click.option("--force", is_flag=True, help="Make a new chain even if one exists (old proofs then need the old root).")
+@click.option("--force", is_flag=True, help=_("Utwórz nowy łańcuch, nawet jeśli już istnieje (stare dowody wymagają wtedy starego certyfikatu "
+                  "głównego)."))
 def pki_command(action: str, force: bool) -> None:
     """init: generate the development root CA, signing certificate and CRL in the keys directory."""
     if current_app.config.get("PROOF_SIGNING_KEY"):
@@ -67,7 +69,7 @@ def pki_command(action: str, force: bool) -> None:
     click.echo(done + " " + _("(root.pem, signing-cert.pem, crl.der; dostępne pod /pki/root.pem i /pki/crl.der)."))
 
 
-@evidence_cli.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@evidence_cli.command("witness", context_settings={"ignore_unknown_options": True, "help_option_names": []}, help=_("Uruchom świadka rejestru: to samo co python -m notices.witness (serve, vkey)."))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def witness_command(args: tuple[str, ...]) -> None:
     """Run a witness of a log: the same as ``python -m notices.witness`` (serve, vkey)."""

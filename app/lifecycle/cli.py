@@ -18,10 +18,10 @@ from app.web.cli_text import ngettext
 from notices import s10
 from notices.vocabulary import IdDocument
 
-lifecycle_cli = AppGroup("lifecycle", help="Repeat notices, reminders, deemed service, collection.")
+lifecycle_cli = AppGroup("lifecycle", help=_("Powtórne awizo, przypomnienia, doręczenie zastępcze, odbiór."))
 
 
-@lifecycle_cli.command("sweep")
+@lifecycle_cli.command("sweep", help=_("Wykonaj raz każdy krok cyklu awizo, który jest teraz należny."))
 def sweep_command() -> None:
     """Take every lifecycle step that is due now, once."""
     cfg = current_app.config
@@ -34,14 +34,14 @@ def sweep_command() -> None:
                         "Przegląd zakończony (%(num)d partii): %(done)s.", result.batches, done=done))
 
 
-@lifecycle_cli.command("collected")
+@lifecycle_cli.command("collected", help=_("Zapisz odbiór przesyłki w okienku; wszystko, co oczekuje, zostaje zatrzymane."))
 @click.argument("tracking_number")
-@click.option("--by", "collected_by", required=True, help="Name of the person who collected it.")
+@click.option("--by", "collected_by", required=True, help=_("Imię i nazwisko osoby, która odebrała przesyłkę."))
 @click.option("--id-type", required=True, type=click.Choice([d.value for d in IdDocument]),
-              help="The identity document they showed.")
-@click.option("--id-last-digits", required=True, help="The last 3 or 4 characters of the document number.")
-@click.option("--at", "collected_at", help="When, ISO 8601 with an offset (default: now).")
-@click.option("--staff", "recorded_by", help="Who records it at the counter.")
+              help=_("Okazany dokument tożsamości."))
+@click.option("--id-last-digits", required=True, help=_("Ostatnie 3 lub 4 znaki numeru dokumentu."))
+@click.option("--at", "collected_at", help=_("Kiedy, ISO 8601 z przesunięciem strefy (domyślnie: teraz)."))
+@click.option("--staff", "recorded_by", help=_("Kto rejestruje odbiór w okienku."))
 def collected_command(tracking_number: str, collected_by: str, id_type: str, id_last_digits: str,
                       collected_at: str | None, recorded_by: str | None) -> None:
     """Record that an item was collected at the counter; everything pending stops."""

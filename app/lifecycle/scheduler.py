@@ -65,9 +65,9 @@ def build_scheduler(app, blocking: bool = True):
     return scheduler
 
 
-@click.command("scheduler")
-@click.option("--once", is_flag=True, help="Run every job once, now, and exit.")
-@click.option("--list", "list_jobs", is_flag=True, help="List the jobs and their intervals.")
+@click.command("scheduler", help=_("Uruchamiaj zadania okresowe (przegląd cyklu awizo, …) do zatrzymania."))
+@click.option("--once", is_flag=True, help=_("Uruchom każde zadanie raz, teraz, i zakończ."))
+@click.option("--list", "list_jobs", is_flag=True, help=_("Wypisz zadania i ich odstępy."))
 @with_appcontext
 def scheduler_command(once: bool, list_jobs: bool) -> None:
     """Run the periodic jobs (lifecycle sweep, …) until stopped."""

@@ -11,10 +11,12 @@ from app.messaging.bounces import apply_dsns
 from app.models.types import utcnow
 from app.web.cli_text import gettext as _
 
-messaging_cli = AppGroup("messaging", help="Outbound messaging: late e-mail bounces.")
+messaging_cli = AppGroup("messaging", help=_("Wiadomości wychodzące: spóźnione zwroty e-maili."))
 
 
-@messaging_cli.command("bounces")
+@messaging_cli.command("bounces", help=_("Wczytaj zwroty RFC 3464 (jedna wiadomość albo mbox; FILE lub - dla stdin) i zapisz je.\n\nKażdy trwale "
+        "odrzucony adresat oznacza swój e-mail jako niedoręczony, blokuje adres i informuje adresata SMS-em, jeśli "
+        "to możliwe. Raporty o opóźnieniu niczego nie zmieniają."))
 @click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False))
 def bounces_command(source: str) -> None:
     """Read RFC 3464 bounces (one message or an mbox; FILE or - for stdin) and record them.

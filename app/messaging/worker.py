@@ -41,10 +41,10 @@ def _settings(app) -> OutboxSettings:
         raise click.ClickException(_("konfiguracja kolejki wiadomości jest błędna: %(error)s", error=exc)) from exc
 
 
-@click.command("worker")
-@click.option("--once", is_flag=True, help="Deliver everything due now, then exit.")
+@click.command("worker", help=_("Wysyłaj SMS-y i e-maile z kolejki, ponawiając nieudane; kończy się czysto po SIGTERM lub Ctrl-C."))
+@click.option("--once", is_flag=True, help=_("Wyślij wszystko, co jest teraz do wysłania, i zakończ."))
 @click.option("--poll-interval", type=float, default=None,
-              help="Seconds between looks at the outbox (default OUTBOX_POLL_SECONDS).")
+              help=_("Sekundy między sprawdzeniami kolejki wiadomości (domyślnie OUTBOX_POLL_SECONDS)."))
 @with_appcontext
 def worker_command(once: bool, poll_interval: float | None) -> None:
     """Send queued SMS and e-mail, retrying failures; stops cleanly on SIGTERM or Ctrl-C."""

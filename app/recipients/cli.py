@@ -13,7 +13,7 @@ from app.web.cli_text import gettext as _
 from notices.recipient_messages import letter_text
 
 
-@bp.cli.command("letter-code")
+@bp.cli.command("letter-code", help=_("Wydaj kod odbioru dla adresu subskrybenta SUBSCRIBER_ID i wypisz list do wysłania."))
 @click.argument("subscriber_id", type=int)
 def letter_code(subscriber_id: int) -> None:
     """Issue a claim code for SUBSCRIBER_ID's address and print the letter to send."""
@@ -30,7 +30,7 @@ def letter_code(subscriber_id: int) -> None:
     click.echo(code)
 
 
-@bp.cli.command("letters-due")
+@bp.cli.command("letters-due", help=_("Wypisz listy z kodami odbioru wydane, ale jeszcze nieoznaczone jako wysłane lub użyte."))
 def letters_due() -> None:
     """List the claim-code letters issued but not yet marked sent or used."""
     for claim, subscriber in subscriptions.letters_due(db.session):

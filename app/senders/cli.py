@@ -12,7 +12,7 @@ from app.security import new_token
 from app.senders.organisation import normalise_contact_email, set_contact_email
 from app.web.cli_text import gettext as _
 
-senders_cli = AppGroup("senders", help="Manage sender organisations.")
+senders_cli = AppGroup("senders", help=_("Zarządzanie organizacjami nadawców."))
 
 
 def create_sender(name: str, key_name: str = "default") -> tuple[Sender, str]:
@@ -25,10 +25,10 @@ def create_sender(name: str, key_name: str = "default") -> tuple[Sender, str]:
     return sender, token.token
 
 
-@senders_cli.command("create")
+@senders_cli.command("create", help=_("Utwórz organizację nadawcy i wypisz jej nowy klucz API (pokazywany tylko raz)."))
 @click.argument("name")
-@click.option("--key-name", default="default", help="A name for the API key.")
-@click.option("--contact-email", help="Where deemed service, returns and complaints are told.")
+@click.option("--key-name", default="default", help=_("Nazwa klucza API."))
+@click.option("--contact-email", help=_("Adres, na który trafiają informacje o doręczeniu zastępczym, zwrotach i reklamacjach."))
 def senders_create(name: str, key_name: str, contact_email: str | None) -> None:
     """Create a sender organisation and print its new API key (shown only once)."""
     if db.session.scalar(sa.select(Sender.id).where(Sender.name == name)):

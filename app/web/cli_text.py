@@ -7,7 +7,9 @@ locale or the ``C``/``POSIX`` locale (servers, containers, CI) therefore prints 
 ``AWIZO_LANG=pl`` asks for Polish explicitly.
 
 The language is read on every call, not cached, so a command run with another environment
-(``AWIZO_LANG=pl flask ...``, click's ``CliRunner(env=...)``) speaks that language. Texts are
+(``AWIZO_LANG=pl flask ...``, click's ``CliRunner(env=...)``) speaks that language. Help texts
+(``help=_(...)`` of groups, commands and options) are read once, when the commands are defined
+at start-up, so ``AWIZO_LANG=pl flask cases --help`` shows them in Polish. Texts are
 Polish msgids, extracted like every other ``_``/``ngettext`` call; placeholders are
 ``%(name)s``. Machine-readable output (JSON, CSV, keys, tokens, tab-separated lists) is not
 translated.

@@ -56,3 +56,31 @@ def test_the_scheduler_list_translates_words_but_keeps_job_ids(runner):
     assert ids and ids == [line.split("\t")[0] for line in polish.output.splitlines()]
     assert all("\tevery " in line for line in english.output.splitlines())
     assert all("\tco " in line for line in polish.output.splitlines())
+
+
+def _help(args: list[str], language: str) -> str:
+    """``flask ... --help`` in a process of its own: help texts are read when the commands are defined."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "AWIZO_LANG": language, "LANG": "C.UTF-8"}
+    env.pop("TEST_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args, "--help"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return " ".join(done.stdout.split())  # click wraps long lines
+
+
+def test_command_help_reads_in_the_chosen_language():
+    polish = _help(["cases"], "pl")
+    assert "Reklamacje: lista spraw, rozstrzygnięcie sprawy." in polish
+    assert "Sprawy według terminu: numer, status, rodzaj, przesyłka, termin." in polish
+    english = _help(["cases"], "en")
+    assert "Complaints: list the queue, decide a case." in english
+    assert "Cases by due date: number, status, kind, item, due." in english
+    options = _help(["lifecycle", "collected"], "pl")
+    assert "Ostatnie 3 lub 4 znaki numeru dokumentu." in options and "Kto rejestruje odbiór w okienku." in options
+    assert "The last 3 or 4 characters of the document number." in _help(["lifecycle", "collected"], "en")

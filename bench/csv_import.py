@@ -21,11 +21,11 @@ import os
 import resource
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from bench.databases import scratch_database
 from bench.report import Report
 
 GOAL_S = 10.0
@@ -36,22 +36,8 @@ def _database_url(kind: str) -> tuple[str, Callable[[], None]]:
     if kind == "sqlite":
         path = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
         return f"sqlite:///{path}", lambda: None
-    from app.settings import database_uri
-
-    admin_url = sa.engine.make_url(database_uri(
-        os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-        or "postgresql://postgres@127.0.0.1:5432/postgres", "."))
-    name = f"awizo_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+    scratch = scratch_database()
+    return scratch.__enter__(), lambda: scratch.__exit__(None, None, None)
 
 
 def write_csv(path: str, rows: int) -> int:

@@ -36,7 +36,7 @@ from app.lifecycle import api as lifecycle_api
 from app.lifecycle import jobs as lifecycle_jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
-from app.messaging import delivery, dev_views, enqueue, failover, providers, twilio_hooks, unsubscribe
+from app.messaging import delivery, dev_views, enqueue, failover, providers, statuses, twilio_hooks, unsubscribe
 from app.messaging.cli import messaging_cli
 from app.messaging.worker import worker_command
 from app.recipients import cli as recipients_cli  # noqa: F401  (commands on the recipients blueprint)
@@ -106,7 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     enqueue.set_unsubscribe_link(app, lambda address: enqueue.unsubscribe_link(
         app.config["SECRET_KEY"], app.config["PUBLIC_BASE_URL"], address))
     # A failed alert is told through the other channel (with the item's link as configured when it fails).
-    delivery.add_failure_hook(app, lambda session, failed, now: failover.tell_through_other_channel(
+    statuses.add_failure_hook(app, lambda session, failed, now: failover.tell_through_other_channel(
         session, failed, now, base_url=app.config["PUBLIC_BASE_URL"]))
     lifecycle_jobs.register_jobs(app, lifecycle_jobs.JOBS + evidence_jobs.JOBS + case_jobs.JOBS)
     records.add_record_section(app, case_queries.record_section)  # cases and an upheld finding on the record

@@ -99,9 +99,11 @@ class Settings(BaseModel):
     OUTBOX_POLL_SECONDS: float = Field(2.0, gt=0)
     OUTBOX_BACKOFF_SECONDS: float = Field(30.0, ge=0)
     OUTBOX_BACKOFF_MAX_SECONDS: float = Field(3600.0, ge=0)
-    # One claimed message's lease (renewed while its send is in flight), and the longest pause of a
+    # A worker's lease on the messages it reserved (renewed while it works), and the longest pause of a
     # worker or scheduler waiting for the database to come back.
     OUTBOX_LEASE_SECONDS: float = Field(30.0, gt=0)
+    # How many due messages a worker reserves at once (it still sends them one at a time).
+    OUTBOX_BATCH_SIZE: int = Field(16, ge=1, le=1000)
     OUTBOX_MAX_BACKOFF_SECONDS: float = Field(30.0, gt=0)
     # Sender callbacks.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool = False

@@ -89,7 +89,9 @@ def _run(args, sink: _Sink, port: int, url: str, report: Report) -> int:
         rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
         builder = SmtpMail("127.0.0.1", port, mail_from="Awizo <awizo@example.com>")
         emails = [builder.build(row) for row in rows]
+        del rows  # the worker starts with an empty session, as a worker process does
         db.session.rollback()
+        db.session.expunge_all()
 
         start = time.perf_counter()
         with smtplib.SMTP("127.0.0.1", port) as smtp:

@@ -23,7 +23,7 @@ from app.delivery.records import attempt_data
 from app.errors import Conflict, FieldError, NotFound, ValidationFailed
 from app.events import record_event
 from app.lifecycle import service as lifecycle
-from app.messaging.delivery import cancel_queued_alerts
+from app.messaging.statuses import cancel_queued_alerts
 from app.models import Attempt, Device, Item, PickupPoint
 from app.recipients import notifications
 from app.recipients.address_proof import issue_claim_code

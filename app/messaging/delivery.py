@@ -1,10 +1,12 @@
-"""Delivering the outbox: claim one message at a time, send it, retry, record what happened.
+"""Delivering the outbox: reserve a batch, send its messages one at a time, retry, record.
 
 Promises:
-- ``run_once`` claims due rows one by one (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a
-  conditional UPDATE everywhere) with a lease per message (``OUTBOX_LEASE_SECONDS``), renewed
-  while the send is in flight (:mod:`app.messaging.leases`). Several workers never send the
-  same row; a killed worker holds at most the one message it was sending, for one lease.
+- ``run_once`` reserves due rows a batch at a time (``OUTBOX_BATCH_SIZE``; ``FOR UPDATE SKIP
+  LOCKED`` on PostgreSQL, a conditional UPDATE everywhere) under a lease
+  (``OUTBOX_LEASE_SECONDS``) renewed while the worker works (:mod:`app.messaging.leases`), and
+  marks each message in flight, committed, just before its provider call. Several workers never
+  send the same row; a killed worker was sending at most one message, and its other reserved
+  messages go to the next worker after one lease, untried.
 - A message taken over from an expired lease whose provider call had started is marked
   ``possibly_duplicate``: the first try's outcome is unknown. Every try of a message carries
   the same ``send_key`` (e-mail ``Message-ID``, SMS idempotency marker).
@@ -33,14 +35,14 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
-from app.events import record_event
 from app.messaging import send_slots, status_log, suppressions
-from app.messaging.leases import LeaseKeeper
+from app.messaging.leases import LeaseKeeper, claim_due, release, start_sending
 from app.messaging.providers import DeliveryResult
+from app.messaging.statuses import FailureHook, failure_hooks, record_status, set_status
 from app.metrics import OUTBOX_SENDS
-from app.models import Item, OutboxMessage
+from app.models import OutboxMessage
 from app.models.types import utcnow
 from notices.sms import QuietHours, quiet_hours_end
 
@@ -51,9 +53,7 @@ QUIET_HOURS_EXEMPT = {"opt_out_confirmation", "opt_in_confirmation", "verificati
                       "confirm_sms", "confirm_email", "subscription_deleted"}
 
 QuietHoursLookup = Callable[[Session, OutboxMessage], "QuietHours | None"]
-FailureHook = Callable[[Session, OutboxMessage, datetime], object]
 _QUIET_KEY = "awizo.quiet_hours"
-_FAILURE_KEY = "awizo.outbox_failure_hooks"
 
 
 def worker_identity() -> str:
@@ -71,6 +71,7 @@ class OutboxSettings:
     quiet_hours: QuietHoursLookup = field(default=lambda session, message: QuietHours())
     jitter: Callable[[], float] = field(default=lambda: random.uniform(0.8, 1.2))
     on_failure: tuple[FailureHook, ...] = ()
+    batch_size: int = 16
 
     @classmethod
     def from_app(cls, app) -> OutboxSettings:
@@ -93,8 +94,9 @@ class OutboxSettings:
             backoff_seconds=float(cfg.get("OUTBOX_BACKOFF_SECONDS") or 30),
             backoff_max_seconds=float(cfg.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
             lease_seconds=float(cfg.get("OUTBOX_LEASE_SECONDS") or 30),
+            batch_size=int(cfg.get("OUTBOX_BATCH_SIZE") or 16),
             quiet_hours=resolve,
-            on_failure=tuple(app.extensions.get(_FAILURE_KEY, ())),
+            on_failure=failure_hooks(app),
         )
 
 
@@ -121,112 +123,160 @@ def held_until(session: Session, message: OutboxMessage, *, now: datetime,
     return quiet_hours_end(due, quiet) if due > now else None  # a retry that will fall in them
 
 
-def add_failure_hook(app, hook: FailureHook) -> None:
-    """Call ``hook(session, message, now)`` when a message fails for good (in its transaction)."""
-    app.extensions.setdefault(_FAILURE_KEY, []).append(hook)
-
-
-# -- claiming -------------------------------------------------------------------------------
-
-def _due(now: datetime):
-    return sa.or_(
-        sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == "sending", OutboxMessage.locked_until < now),
-    )
-
-
-def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds: float = 30,
-              owner: str = "worker") -> list[int]:
-    """Take up to ``limit`` due messages for ``owner``, each leased for ``lease_seconds`` (committed).
-
-    Taking over an expired lease whose provider call had started (``in_flight_since``) sets
-    ``possibly_duplicate``: that earlier try may have reached the recipient.
-    """
-    query = (sa.select(OutboxMessage.id).where(_due(now))
-             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    interrupted = sa.and_(OutboxMessage.status == "sending", OutboxMessage.in_flight_since.is_not(None))
-    claimed = []
-    for message_id in session.scalars(query).all():
-        result = session.connection().execute(
-            sa.update(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
-            .values(status="sending", locked_until=now + timedelta(seconds=lease_seconds), lease_owner=owner,
-                    possibly_duplicate=sa.or_(OutboxMessage.possibly_duplicate, interrupted),
-                    in_flight_since=None, tries=OutboxMessage.tries + 1, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(message_id)
-    session.commit()
-    return claimed
-
+# -- delivering -----------------------------------------------------------------------------
 
 def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
              clock: Callable[[], datetime] = utcnow, limit: int | None = None,
              stopping: Callable[[], bool] = lambda: False) -> int:
-    """Deliver every message due now, one lease at a time; returns how many were handled.
+    """Deliver every message due now, a reserved batch at a time; returns how many were handled.
 
-    ``stopping()`` is asked between messages. A database error is raised to the caller (the
-    worker reconnects and backs off); any other error in one message puts that message back
-    for a later try and the run goes on.
+    One commit per message: a message's outcome is committed together with the next message's
+    in-flight mark (the last one's alone), so a crash still leaves at most the one message whose
+    provider call had started without its outcome. ``stopping()`` is asked between messages;
+    what was reserved and not started is given back. A database error is raised to the caller
+    (the worker reconnects and backs off; its reservations lapse with their lease); any other
+    error in one message puts that message back for a later try and the run goes on.
     """
     handled = 0
-    while (limit is None or handled < limit) and not stopping():
-        ids = claim_due(session, clock(), limit=1, lease_seconds=settings.lease_seconds, owner=settings.owner)
-        if not ids:
-            break
-        try:
-            deliver_claimed(session, ids[0], channels, settings, clock=clock)
-        except sa.exc.DBAPIError:
-            session.rollback()
-            raise
-        except Exception as exc:  # a bug in one message must not stop the others
-            session.rollback()
-            status_log.log_error(ids[0], exc)
-            _retry_later(session, ids[0], settings, clock(), f"{exc.__class__.__name__}: {exc}")
-        handled += 1
+    bound = session() if isinstance(session, scoped_session) else session
+    expire_on_commit, bound.expire_on_commit = bound.expire_on_commit, False  # the batch's rows are ours
+    try:
+        while (limit is None or handled < limit) and not stopping():
+            size = settings.batch_size if limit is None else min(settings.batch_size, limit - handled)
+            ids = claim_due(session, clock(), limit=size, lease_seconds=settings.lease_seconds, owner=settings.owner)
+            if not ids:
+                break
+            with LeaseKeeper(session.get_bind().engine, settings.owner, settings.lease_seconds):
+                try:
+                    messages = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                                               .execution_options(populate_existing=True)).all()
+                    outcome = None
+                    for message in messages:
+                        if stopping():
+                            break
+                        outcome = _deliver_one(session, message, channels, settings, clock, outcome)
+                        handled += 1
+                    _settle_or_retry(session, outcome, settings, clock)
+                finally:
+                    session.rollback()
+                    release(session, settings.owner)
+    finally:
+        bound.expire_on_commit = expire_on_commit
+        session.expire_all()
     return handled
 
 
+@dataclass
+class Outcome:
+    """A provider's answer about a message, to be committed with the next message's start."""
+    message: OutboxMessage
+    result: DeliveryResult
+    at: datetime
+    settled: bool = False
+
+
+def _apply(session: Session, outcome: Outcome | None, settings: OutboxSettings) -> None:
+    if outcome is not None and not outcome.settled:
+        apply_result(session, outcome.message, outcome.result, settings, outcome.at)
+
+
+def _settled(outcome: Outcome | None) -> None:
+    """After the commit that holds ``outcome``: it is recorded; say so in the log."""
+    if outcome is not None and not outcome.settled:
+        outcome.settled = True
+        status_log.log_state(outcome.message, outcome.message.status, outcome.result)
+
+
+def _settle(session: Session, outcome: Outcome | None, settings: OutboxSettings) -> None:
+    if outcome is not None and not outcome.settled:
+        _apply(session, outcome, settings)
+        session.commit()
+        _settled(outcome)
+
+
+def _settle_or_retry(session: Session, outcome: Outcome | None, settings: OutboxSettings,
+                     clock: Callable[[], datetime]) -> None:
+    """Commit ``outcome`` alone; a bug while recording it puts its message back for later."""
+    try:
+        _settle(session, outcome, settings)
+    except sa.exc.DBAPIError:
+        session.rollback()
+        raise
+    except Exception as exc:
+        session.rollback()
+        assert outcome is not None
+        status_log.log_error(outcome.message.id, exc)
+        _retry_later(session, outcome.message.id, settings, clock(), f"{exc.__class__.__name__}: {exc}")
+
+
+def _deliver_one(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings,
+                 clock: Callable[[], datetime], earlier: Outcome | None) -> Outcome | None:
+    message_id = message.id
+    try:
+        return deliver_claimed(session, message, channels, settings, clock=clock, earlier=earlier)
+    except sa.exc.DBAPIError:
+        session.rollback()
+        raise
+    except Exception as exc:  # a bug in one message must not stop the others
+        session.rollback()
+        _settle_or_retry(session, earlier, settings, clock)  # the earlier message's outcome first
+        status_log.log_error(message_id, exc)
+        _retry_later(session, message_id, settings, clock(), f"{exc.__class__.__name__}: {exc}")
+        return None
+
+
 def _retry_later(session: Session, message_id: int, settings: OutboxSettings, now: datetime, error: str) -> None:
-    message = session.get_one(OutboxMessage, message_id, populate_existing=True)
-    if message is None or message.status != "sending":
+    message = session.get_one(OutboxMessage, message_id, populate_existing=True, with_for_update=True)
+    if message.status not in ("sending", "queued") or message.lease_owner != settings.owner:
+        session.rollback()
         return
     message.status, message.locked_until, message.lease_owner = "queued", None, None
     message.last_error, message.error_code = error[:2000], "internal"
-    message.next_attempt_at = now + timedelta(seconds=backoff_delay(message.tries, settings))
+    message.next_attempt_at = now + timedelta(seconds=backoff_delay(max(message.tries, 1), settings))
     message.updated_at = now
     status_log.log_state(message, "retry")
     session.commit()
 
 
-# -- delivering -----------------------------------------------------------------------------
+def _still_ours(session: Session, message: OutboxMessage, owner: str) -> bool:
+    """Lock the reserved row and check it is still queued under ``owner`` (before a rare branch)."""
+    session.refresh(message, with_for_update=True)
+    if message.status == "queued" and message.lease_owner == owner:
+        return True
+    session.commit()
+    return False
 
-def deliver_claimed(session: Session, message_id: int, channels: dict, settings: OutboxSettings, *,
-                    clock: Callable[[], datetime] = utcnow) -> None:
-    """Send one claimed message (unless suppressed or in quiet hours) and record the outcome."""
-    message = session.get_one(OutboxMessage, message_id, populate_existing=True)
-    if message is None or message.status != "sending":
-        session.rollback()
-        return
+
+def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings, *,
+                    clock: Callable[[], datetime] = utcnow, earlier: Outcome | None = None) -> Outcome | None:
+    """Send one reserved message (unless suppressed or in quiet hours); returns its outcome.
+
+    ``earlier``, the previous message's outcome, is committed in the same transaction as this
+    message's in-flight mark (or first, when this message is not sent). The returned outcome is
+    not committed yet: pass it on, or commit it with :func:`_settle`.
+    """
     now = clock()
     if message.channel in ("sms", "email") and message.purpose not in SUPPRESSION_EXEMPT:
         stopped = suppressions.active_suppression(session, message.channel, message.recipient)
         if stopped is not None:
-            _unlock(message)
-            _set_status(session, message, "cancelled", now, error=f"recipient opted out ({stopped.reason})",
-                        code="suppressed")
-            session.commit()
-            return
+            _settle(session, earlier, settings)
+            if _still_ours(session, message, settings.owner):
+                _unlock(message)
+                set_status(session, message, "cancelled", now, error=f"recipient opted out ({stopped.reason})",
+                            code="suppressed")
+                session.commit()
+            return None
     if message.channel == "sms" and message.purpose not in QUIET_HOURS_EXEMPT:
         until = quiet_hours_end(now, settings.quiet_hours(session, message))
         if until is not None:
-            _requeue_without_a_try(message, until, now)
-            _record(session, message, now, status="queued", deferred_until=until.isoformat())
-            status_log.log_state(message, "deferred")
-            session.commit()
-            return
+            _settle(session, earlier, settings)
+            if _still_ours(session, message, settings.owner):
+                _requeue_without_a_try(message, until, now)
+                record_status(session, message, now, status="queued", deferred_until=until.isoformat())
+                status_log.log_state(message, "deferred")
+                session.commit()
+            return None
     channel = channels.get(message.channel)
     wait = 0.0
     if channel is not None and getattr(channel, "send_interval", None) and getattr(channel, "rate_key", None):
@@ -234,29 +284,31 @@ def deliver_claimed(session: Session, message_id: int, channels: dict, settings:
         slot = send_slots.reserve(session, channel.rate_key, interval, max_wait=min(max(interval, 1.0), 5.0))
         if not slot.reserved:
             # The number's next slot is further away: back in the queue for then (not a failed try).
-            _requeue_without_a_try(message, now + timedelta(seconds=slot.wait), now)
-            session.commit()
-            return
+            _settle(session, earlier, settings)
+            if _still_ours(session, message, settings.owner):
+                _requeue_without_a_try(message, now + timedelta(seconds=slot.wait), now)
+                session.commit()
+            return None
         wait = slot.wait
-    message.in_flight_since = now
-    session.commit()  # no transaction stays open while the provider is called
+    _apply(session, earlier, settings)
+    started = start_sending(session, message, settings.owner, now)
+    session.commit()  # the earlier outcome and this in-flight mark; no transaction stays open while sending
+    _settled(earlier)
+    if not started:
+        return None  # cancelled meanwhile, or no longer ours: not sent
     status_log.log_state(message, "sending")
-    with LeaseKeeper(session.get_bind().engine, message.id, settings.owner, settings.lease_seconds):
-        if wait > 0:
-            time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
-        if channel is None:
-            result = DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
-        else:
-            try:
-                result = channel.deliver(message)
-            except Exception as exc:  # a channel bug must not lose the message
-                result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
+    if wait > 0:
+        time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
+    if channel is None:
+        result = DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
+    else:
+        try:
+            result = channel.deliver(message)
+        except Exception as exc:  # a channel bug must not lose the message
+            result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
     OUTBOX_SENDS.labels(message.channel, result.provider, "sent" if result.ok else
                         "permanent_error" if result.permanent else "temporary_error").inc()
-    message = session.get_one(OutboxMessage, message_id, populate_existing=True)
-    apply_result(session, message, result, settings, clock())
-    session.commit()
-    status_log.log_state(message, message.status, result)
+    return Outcome(message, result, clock())
 
 
 def _unlock(message: OutboxMessage) -> None:
@@ -264,9 +316,8 @@ def _unlock(message: OutboxMessage) -> None:
 
 
 def _requeue_without_a_try(message: OutboxMessage, at: datetime, now: datetime) -> None:
-    _unlock(message)
+    _unlock(message)  # waiting for morning or for the number's rate is not a try
     message.status, message.next_attempt_at = "queued", at
-    message.tries -= 1  # waiting for morning or for the number's rate is not a failed try
     message.updated_at = now
 
 
@@ -285,7 +336,7 @@ def apply_result(session: Session, message: OutboxMessage, result: DeliveryResul
         message.provider_message_id = result.provider_message_id
         message.sent_at = now
         message.last_error, message.error_code = None, None
-        _set_status(session, message, "sent", now)
+        set_status(session, message, "sent", now)
         return
     message.last_error, message.error_code = result.error, result.error_code
     if not result.permanent and message.tries < settings.max_attempts:
@@ -293,82 +344,10 @@ def apply_result(session: Session, message: OutboxMessage, result: DeliveryResul
         message.next_attempt_at = now + timedelta(seconds=backoff_delay(message.tries, settings, result.retry_after))
         message.updated_at = now
         return
-    _set_status(session, message, "failed", now, error=result.error, code=result.error_code)
+    set_status(session, message, "failed", now, error=result.error, code=result.error_code)
     if result.address_rejected and message.channel in ("sms", "email"):
         suppressions.suppress(session, message.channel, message.recipient,
                               "bounce" if message.channel == "email" else "permanent_error",
                               now=now, source=result.provider, detail=result.error)
     for hook in settings.on_failure:
         hook(session, message, now)
-
-
-def cancel_queued_alerts(session: Session, attempt_id: int, now: datetime, *, reason: str, code: str) -> int:
-    """Cancel the alerts about ``attempt_id`` not yet handed to a provider; returns how many.
-
-    Messages already being sent or sent are left as they are (their history says so).
-    """
-    messages = session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.attempt_id == attempt_id, OutboxMessage.status == "queued")
-        .order_by(OutboxMessage.id).with_for_update()
-    ).all()
-    for message in messages:
-        _set_status(session, message, "cancelled", now, error=reason, code=code)
-    return len(messages)
-
-
-def _set_status(session: Session, message: OutboxMessage, status: str, now: datetime, *,
-                error: str | None = None, code: str | None = None) -> None:
-    message.status = status
-    message.updated_at = now
-    if error is not None:
-        message.last_error, message.error_code = error, code
-    _record(session, message, now, status=status, error_code=code)
-
-
-def _record(session: Session, message: OutboxMessage, now: datetime, **data) -> None:
-    """An item event for the item's history (no address in it: the record may be public).
-
-    Only for alerts to people (SMS, e-mail): a sender's webhook call is not part of the item's
-    history, and recording it would make a callback about the callback.
-    """
-    if message.item_id is None or message.channel not in ("sms", "email"):
-        return
-    if message.possibly_duplicate:
-        data["possibly_sent_twice"] = True
-    item = session.get_one(Item, message.item_id)
-    record_event(session, item, "notification_status", now, {
-        "message_id": message.id, "channel": message.channel, "purpose": message.purpose,
-        "provider": message.provider, "provider_message_id": message.provider_message_id,
-        **{k: v for k, v in data.items() if v is not None},
-    })
-
-
-def update_from_provider(session: Session, message: OutboxMessage, status: str, now: datetime, *,
-                         error_code: str | None = None, error: str | None = None,
-                         address_rejected: bool = False,
-                         on_failure: tuple[FailureHook, ...] | None = None) -> bool:
-    """A provider's later word on a sent message (delivered, undelivered, failed).
-
-    Statuses only move forward (a late "sent" never overwrites "delivered"); returns whether
-    anything changed. ``on_failure`` hooks (default: the app's) run when it turned undelivered or
-    failed. Does not commit.
-    """
-    rank = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3, "cancelled": 3}
-    current = rank.get(message.status, 0)
-    if status == message.status or current >= 3 or rank.get(status, 0) < current:
-        return False
-    _set_status(session, message, status, now, error=error, code=error_code)
-    status_log.log_state(message, status)
-    if status in ("undelivered", "failed"):
-        if address_rejected and message.channel in ("sms", "email"):
-            suppressions.suppress(session, message.channel, message.recipient,
-                                  "bounce" if message.channel == "email" else "permanent_error",
-                                  now=now, source=message.provider, detail=error)
-        for hook in failure_hooks(current_app) if on_failure is None else on_failure:
-            hook(session, message, now)
-    return True
-
-
-def failure_hooks(app) -> tuple[FailureHook, ...]:
-    """The hooks registered with :func:`add_failure_hook` (for callers of :func:`update_from_provider`)."""
-    return tuple(app.extensions.get(_FAILURE_KEY, ()))

@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.messaging.delivery import update_from_provider
 from app.messaging.providers.twilio_sms import ADDRESS_ERRORS
+from app.messaging.statuses import update_from_provider
 from app.models import OutboxMessage
 
 # Twilio's MessageStatus → ours. Earlier stages (accepted, queued, sending) say nothing new.

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.evidence.audit import audit_log
 from app.evidence.witnesses import configured
 from app.extensions import db
-from app.messaging.delivery import update_from_provider
+from app.messaging.statuses import update_from_provider
 from app.models import Item, OutboxMessage
 from notices.signature import read_attachment
 from tests.handheld.conftest import device  # noqa: F401 (fixture)

@@ -73,8 +73,9 @@ def test_a_crashed_workers_claim_is_taken_up_after_its_lease(app):
         assert claim_due(db.session, now + timedelta(seconds=60), limit=10) == []  # still leased
         again = claim_due(db.session, now + timedelta(seconds=301), limit=10)  # the worker died
         assert sorted(again) == sorted(first)
-        tries = db.session.scalars(sa.select(OutboxMessage.tries)).all()
-        assert tries == [2, 2]
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+        # A reservation is not a try, and nothing was in flight: not possibly sent twice.
+        assert [(m.status, m.tries, m.possibly_duplicate) for m in rows] == [("queued", 0, False)] * 2
 
 
 def test_configured_sms_rate_reaches_the_twilio_channel(app_config, twilio_stub):
@@ -83,3 +84,16 @@ def test_configured_sms_rate_reaches_the_twilio_channel(app_config, twilio_stub)
     app = create_app(dict(app_config, SMS_RATE_PER_SECOND=0.5))
     sms = app.extensions["awizo.channels"]["sms"]
     assert sms.send_interval == 2.0 and sms.rate_key == sms.from_number
+
+
+def test_a_batch_reservation_takes_no_more_than_its_limit_and_the_next_worker_gets_the_rest(app):
+    now = datetime.now(timezone.utc)
+    _queue(app, 5, now)
+    with app.app_context():
+        first = claim_due(db.session, now, limit=2, owner="first")
+        second = claim_due(db.session, now, limit=2, owner="second")
+        third = claim_due(db.session, now, limit=2, owner="third")
+        assert (len(first), len(second), len(third)) == (2, 2, 1)
+        assert len(set(first) | set(second) | set(third)) == 5
+        owners = dict(db.session.execute(sa.select(OutboxMessage.id, OutboxMessage.lease_owner)).all())
+        assert {owners[i] for i in first} == {"first"} and {owners[i] for i in third} == {"third"}

@@ -32,7 +32,8 @@ def test_two_workers_share_the_sender_numbers_rate(app_config, prism_server, mon
     """Two workers, each with its own app, engine and channel (as two processes would have)."""
     count, rate = 10, 10.0
     interval_us = int(1_000_000 / rate)
-    apps = [create_app(dict(app_config, SMS_RATE_PER_SECOND=rate)) for _ in range(2)]
+    # Small batches, so that both workers hold messages at once and race for the number's slots.
+    apps = [create_app(dict(app_config, SMS_RATE_PER_SECOND=rate, OUTBOX_BATCH_SIZE=2)) for _ in range(2)]
     _queue_sms(apps[0], count)
     before = prism_server.message_requests()
 
@@ -91,7 +92,7 @@ def test_two_workers_share_the_sender_numbers_rate(app_config, prism_server, mon
 
     with apps[0].app_context():
         rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        assert [(r.status, r.provider, r.tries) for r in rows] == [("sent", "twilio", 1)] * count
+        assert [(r.status, r.provider, r.tries) for r in rows] == [("sent", "twilio", 1)] * count, [r.last_error for r in rows]
         assert all(r.provider_message_id.startswith("SM") for r in rows)
         slot_row = db.session.get(SmsSendSlot, TEST_FROM_NUMBER)
         next_at_us = slot_row.next_at_us

@@ -151,11 +151,13 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
                     messages = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                                                .execution_options(populate_existing=True)).all()
+                    suppressed = suppressions.suppressed_among(
+                        session, {(m.channel, m.recipient) for m in messages if m.channel in ("sms", "email")})
                     outcome = None
                     for message in messages:
                         if stopping():
                             break
-                        outcome = _deliver_one(session, message, channels, settings, clock, outcome)
+                        outcome = _deliver_one(session, message, channels, settings, clock, outcome, suppressed)
                         handled += 1
                     _settle_or_retry(session, outcome, settings, clock)
                 finally:
@@ -211,10 +213,12 @@ def _settle_or_retry(session: Session, outcome: Outcome | None, settings: Outbox
 
 
 def _deliver_one(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings,
-                 clock: Callable[[], datetime], earlier: Outcome | None) -> Outcome | None:
+                 clock: Callable[[], datetime], earlier: Outcome | None,
+                 suppressed: frozenset[tuple[str, str]]) -> Outcome | None:
     message_id = message.id
     try:
-        return deliver_claimed(session, message, channels, settings, clock=clock, earlier=earlier)
+        return deliver_claimed(session, message, channels, settings, clock=clock, earlier=earlier,
+                               suppressed=suppressed)
     except sa.exc.DBAPIError:
         session.rollback()
         raise
@@ -248,25 +252,37 @@ def _still_ours(session: Session, message: OutboxMessage, owner: str) -> bool:
     return False
 
 
+def _cancel_suppressed(session: Session, message: OutboxMessage, settings: OutboxSettings, now: datetime,
+                       earlier: Outcome | None) -> bool:
+    """Cancel ``message`` if its address is suppressed now (and the message still ours); commits."""
+    stopped = suppressions.active_suppression(session, message.channel, message.recipient)
+    if stopped is None:
+        return False
+    _settle(session, earlier, settings)
+    if _still_ours(session, message, settings.owner):
+        _unlock(message)
+        set_status(session, message, "cancelled", now, error=f"recipient opted out ({stopped.reason})",
+                   code="suppressed")
+        session.commit()
+    return True
+
+
 def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings, *,
-                    clock: Callable[[], datetime] = utcnow, earlier: Outcome | None = None) -> Outcome | None:
+                    clock: Callable[[], datetime] = utcnow, earlier: Outcome | None = None,
+                    suppressed: frozenset[tuple[str, str]] = frozenset()) -> Outcome | None:
     """Send one reserved message (unless suppressed or in quiet hours); returns its outcome.
 
     ``earlier``, the previous message's outcome, is committed in the same transaction as this
     message's in-flight mark (or first, when this message is not sent). The returned outcome is
-    not committed yet: pass it on, or commit it with :func:`_settle`.
+    not committed yet: pass it on, or commit it with :func:`_settle`. ``suppressed`` holds the
+    (channel, address) pairs found suppressed when the batch was reserved; a suppression made
+    since is caught by the in-flight mark itself.
     """
     now = clock()
-    if message.channel in ("sms", "email") and message.purpose not in SUPPRESSION_EXEMPT:
-        stopped = suppressions.active_suppression(session, message.channel, message.recipient)
-        if stopped is not None:
-            _settle(session, earlier, settings)
-            if _still_ours(session, message, settings.owner):
-                _unlock(message)
-                set_status(session, message, "cancelled", now, error=f"recipient opted out ({stopped.reason})",
-                            code="suppressed")
-                session.commit()
-            return None
+    checked = message.channel in ("sms", "email") and message.purpose not in SUPPRESSION_EXEMPT
+    address = (message.channel, suppressions.normalise_address(message.channel, message.recipient)) if checked else None
+    if address is not None and address in suppressed and _cancel_suppressed(session, message, settings, now, earlier):
+        return None
     if message.channel == "sms" and message.purpose not in QUIET_HOURS_EXEMPT:
         until = quiet_hours_end(now, settings.quiet_hours(session, message))
         if until is not None:
@@ -291,11 +307,13 @@ def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, se
             return None
         wait = slot.wait
     _apply(session, earlier, settings)
-    started = start_sending(session, message, settings.owner, now)
+    started = start_sending(session, message, settings.owner, now, unless_suppressed=address)
     session.commit()  # the earlier outcome and this in-flight mark; no transaction stays open while sending
     _settled(earlier)
     if not started:
-        return None  # cancelled meanwhile, or no longer ours: not sent
+        if address is not None:
+            _cancel_suppressed(session, message, settings, now, None)
+        return None  # suppressed, cancelled meanwhile, or no longer ours: not sent
     status_log.log_state(message, "sending")
     if wait > 0:
         time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage
+from app.models.suppressions import Suppression
 from app.models.types import utcnow
 
 _HELD = ("queued", "sending")
@@ -65,16 +66,23 @@ def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds:
     return sorted(claimed)
 
 
-def start_sending(session: Session, message: OutboxMessage, owner: str, now: datetime) -> bool:
+def start_sending(session: Session, message: OutboxMessage, owner: str, now: datetime, *,
+                  unless_suppressed: tuple[str, str] | None = None) -> bool:
     """Mark ``message`` in flight if ``owner`` still holds it and it is still queued (no commit).
 
-    Returns False when the reservation was lost meanwhile (cancelled, or the lease ran out and
-    another worker took it): then the message must not be sent.
+    With ``unless_suppressed=(channel, address)``, also only if that address has no active
+    suppression at this moment (the check and the mark are one statement). Returns False when
+    the message must not be sent: suppressed, cancelled meanwhile, or no longer this owner's.
     """
+    conditions = [OutboxMessage.id == message.id, OutboxMessage.lease_owner == owner,
+                  OutboxMessage.status == "queued"]
+    if unless_suppressed is not None:
+        channel, address = unless_suppressed
+        conditions.append(~sa.exists().where(Suppression.channel == channel, Suppression.address == address,
+                                             Suppression.lifted_at.is_(None)))
     started = session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.lease_owner == owner,
-               OutboxMessage.status == "queued")
+        .where(*conditions)
         .values(status="sending", tries=OutboxMessage.tries + 1, in_flight_since=now, updated_at=now)
         .returning(OutboxMessage.tries)
         .execution_options(synchronize_session=False)
@@ -86,15 +94,14 @@ def start_sending(session: Session, message: OutboxMessage, owner: str, now: dat
     return True
 
 
-def release(session: Session, owner: str) -> int:
+def release(session: Session, owner: str) -> None:
     """Give back what ``owner`` reserved but did not start (a stop between messages); commits."""
-    result = session.execute(
+    session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.lease_owner == owner, OutboxMessage.status == "queued")
         .values(lease_owner=None, locked_until=None)
         .execution_options(synchronize_session=False))
     session.commit()
-    return result.rowcount
 
 
 def extend_lease(engine: sa.Engine, owner: str, lease_seconds: float) -> int:

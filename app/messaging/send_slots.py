@@ -1,7 +1,8 @@
 """The sender number's rate (``SMS_RATE_PER_SECOND``), held across every worker process.
 
 One row per sender number keeps the next free send slot. A worker reserves a slot with one
-statement, ``UPDATE … SET next_at = GREATEST(next_at, now) + interval … RETURNING``, which
+statement, ``UPDATE … SET next_at = GREATEST(next_at, now) + interval … RETURNING`` (the row
+is made on the number's first message), which
 PostgreSQL serialises on the row (SQLite has a single writer anyway), so two workers never get
 the same slot. Times come from the database's clock, so workers on several hosts agree. The
 reservation is only made when the slot is at most ``max_wait`` seconds away; the worker then
@@ -47,21 +48,26 @@ def reserve(session: Session, sender_number: str, interval: float, *, max_wait: 
     step_us = max(int(interval * _US), 0)
     dialect = session.get_bind().dialect.name
     now_us = _now_us(dialect)
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SmsSendSlot)
-    session.execute(insert.values(sender_number=sender_number, next_at_us=0)
-                    .on_conflict_do_nothing(index_elements=["sender_number"]))
     later = sa.func.greatest if dialect == "postgresql" else sa.func.max
-    row = session.execute(
-        sa.update(SmsSendSlot)
-        .where(SmsSendSlot.sender_number == sender_number,
-               SmsSendSlot.next_at_us <= now_us + int(max_wait * _US))
-        .values(next_at_us=later(SmsSendSlot.next_at_us, now_us) + step_us)
-        .returning(SmsSendSlot.next_at_us - step_us, now_us)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if row is not None:
-        slot_us, at_us = row
-        return Reservation(slot_us / _US, max(0.0, (slot_us - at_us) / _US))
-    next_us, at_us = session.execute(
-        sa.select(SmsSendSlot.next_at_us, now_us).where(SmsSendSlot.sender_number == sender_number)).one()
-    return Reservation(None, max(0.0, (next_us - at_us) / _US))
+    take = (sa.update(SmsSendSlot)
+            .where(SmsSendSlot.sender_number == sender_number,
+                   SmsSendSlot.next_at_us <= now_us + int(max_wait * _US))
+            .values(next_at_us=later(SmsSendSlot.next_at_us, now_us) + step_us)
+            .returning(SmsSendSlot.next_at_us - step_us, now_us)
+            .execution_options(synchronize_session=False))
+    for first_try in (True, False):
+        row = session.execute(take).first()
+        if row is not None:
+            slot_us, at_us = row
+            return Reservation(slot_us / _US, max(0.0, (slot_us - at_us) / _US))
+        found = session.execute(sa.select(SmsSendSlot.next_at_us, now_us)
+                                .where(SmsSendSlot.sender_number == sender_number)).first()
+        if found is not None or not first_try:
+            next_us, at_us = found if found is not None else (0, 0)
+            return Reservation(None, max(0.0, (next_us - at_us) / _US))
+        # The number's first message: make its row (a racing worker may have made it first, then
+        # this does nothing), and take the slot again.
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SmsSendSlot)
+        session.execute(insert.values(sender_number=sender_number, next_at_us=0)
+                        .on_conflict_do_nothing(index_elements=["sender_number"]))
+    raise AssertionError("unreachable")

@@ -38,6 +38,16 @@ def active_suppression(session: Session, channel: str, address: str) -> Suppress
     ))
 
 
+def suppressed_among(session: Session, addresses: set[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """Which of these (channel, address) pairs are suppressed now, normalised, in one query."""
+    pairs = {(channel, normalise_address(channel, address)) for channel, address in addresses}
+    if not pairs:
+        return frozenset()
+    rows = session.execute(sa.select(Suppression.channel, Suppression.address).where(
+        Suppression.address.in_(sorted({address for _, address in pairs})), Suppression.lifted_at.is_(None)))
+    return frozenset((channel, address) for channel, address in rows if (channel, address) in pairs)
+
+
 def is_suppressed(session: Session, channel: str, address: str) -> bool:
     """True when nothing may be sent to ``address`` on ``channel`` (``sms`` or ``email``)."""
     return active_suppression(session, channel, address) is not None

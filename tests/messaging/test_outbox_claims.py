@@ -97,3 +97,28 @@ def test_a_batch_reservation_takes_no_more_than_its_limit_and_the_next_worker_ge
         assert len(set(first) | set(second) | set(third)) == 5
         owners = dict(db.session.execute(sa.select(OutboxMessage.id, OutboxMessage.lease_owner)).all())
         assert {owners[i] for i in first} == {"first"} and {owners[i] for i in third} == {"third"}
+
+
+def test_an_opt_out_made_while_the_batch_is_being_sent_stops_the_later_message(app):
+    """The batch was reserved before the opt-out; the message after it must still not go."""
+    from app.messaging import suppressions
+
+    now = datetime.now(timezone.utc)
+    _queue(app, 3, now)
+
+    class OptOutOnFirstSend(CountingChannel):
+        def deliver(self, message):
+            if not self.sent:  # p1 opts out while p0's e-mail is being sent (another connection)
+                with app.app_context(), db.engine.begin() as connection:
+                    connection.execute(sa.insert(suppressions.Suppression).values(
+                        channel="email", address="p1@example.com", reason="unsubscribe",
+                        created_at=datetime.now(timezone.utc)))
+            return super().deliver(message)
+
+    channel = OptOutOnFirstSend()
+    with app.app_context():
+        assert run_once(db.session, {"email": channel}, OutboxSettings.from_app(app)) == 3
+        rows = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage))}
+    assert [rows[f"p{n}@example.com"].id in channel.sent for n in range(3)] == [True, False, True]
+    assert (rows["p1@example.com"].status, rows["p1@example.com"].error_code, rows["p1@example.com"].tries) == \
+        ("cancelled", "suppressed", 0)

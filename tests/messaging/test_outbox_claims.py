@@ -122,3 +122,17 @@ def test_an_opt_out_made_while_the_batch_is_being_sent_stops_the_later_message(a
     assert [rows[f"p{n}@example.com"].id in channel.sent for n in range(3)] == [True, False, True]
     assert (rows["p1@example.com"].status, rows["p1@example.com"].error_code, rows["p1@example.com"].tries) == \
         ("cancelled", "suppressed", 0)
+
+
+def test_a_worker_told_to_stop_gives_back_what_it_reserved_but_did_not_send(app):
+    now = datetime.now(timezone.utc)
+    _queue(app, 4, now)
+    channel = CountingChannel()
+    with app.app_context():
+        settings = OutboxSettings.from_app(app)
+        assert run_once(db.session, {"email": channel}, settings, stopping=lambda: len(channel.sent) >= 1) == 1
+        rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(m.status, m.lease_owner, m.tries) for m in rows] == \
+            [("sent", None, 1)] + [("queued", None, 0)] * 3
+        # Nobody has to wait for a lease to run out: another worker takes them at once.
+        assert len(claim_due(db.session, datetime.now(timezone.utc), limit=10, owner="next")) == 3

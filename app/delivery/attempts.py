@@ -73,10 +73,12 @@ class Target:
 
 
 def load_target(session: Session, tracking_number: str) -> Target:
-    """One statement: the item, its sender and its lifecycle (a scan needs all three)."""
+    """One statement: the item with its sender and located address, and its lifecycle (a scan
+    needs them all: the checks read the address's point)."""
     row = session.execute(
         sa.select(Item, ItemLifecycle).outerjoin(ItemLifecycle, ItemLifecycle.item_id == Item.id)
-        .options(joinedload(Item.sender)).where(Item.tracking_number == tracking_number)).first()
+        .options(joinedload(Item.sender), joinedload(Item.location))
+        .where(Item.tracking_number == tracking_number)).first()
     return Target(None, None) if row is None else Target(row[0], row[1])
 
 
@@ -124,8 +126,8 @@ def record_attempt(
     """Record one attempt exactly once per ``Idempotency-Key``, even when replays race.
 
     The attempt, the item's new status, the outbox messages for the recipient and the
-    idempotency record are written in one transaction. A replay returns the first answer.
-    The checks on the attempt run after that commit and never refuse the scan.
+    idempotency record are written in one transaction, with the checks on the attempt (which
+    never refuse the scan). A replay returns the first answer.
     ``on_attempt(session, device, attempt)``, if given, adds more evidence in that transaction.
     ``secret`` (``SECRET_KEY``) derives the claim code printed on a notice and the subscribers'
     links; ``check_config`` is the app's configuration the checks take their thresholds from.
@@ -141,12 +143,12 @@ def record_attempt(
             return stored
         try:
             # Holding the attempt keeps it in the session's (weak) identity map until the commit,
-            # where the log entry reads it: otherwise it is loaded again.
-            result, _attempt = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
-                                             fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
-                                             on_attempt=on_attempt, target=target)
+            # where the log entry reads it: otherwise it is loaded again. The checks read it too.
+            result, attempt = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
+                                            fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
+                                            on_attempt=on_attempt, target=target)
+            checks.check_new_attempt(session, attempt, check_config, now)
             session.commit()  # the unique (device, key) index decides a race here
-            checks.check_recorded_attempt(session, result.body["id"], check_config, now, fresh=True)
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.

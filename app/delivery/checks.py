@@ -1,7 +1,9 @@
 """Checks on every attempt: gathered from the database, judged by ``notices.checks``, stored.
 
-The checks run right after an attempt is committed, in their own transaction, so a failure
-here never refuses or delays the scan (``flask checks rerun`` catches up). Their results are
+A new scan's checks run in its own transaction, before the commit (:func:`check_new_attempt`):
+they only read until their verdict is made, so a failure (a wrong threshold in the
+configuration, a bug) writes nothing and never refuses the scan (``flask checks rerun`` catches
+up). Corrections and printed notices are checked after their commit (:func:`check_recorded_attempt`). Their results are
 one :class:`AttemptCheck` row per attempt, replaced whenever they are recomputed: when a later
 scan joins a burst, when the handheld prints the paper notice, or on a rerun.
 
@@ -128,6 +130,32 @@ def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime, 
     row.results = [check.as_dict() for check in evaluate(facts, rules)]
     session.flush()
     return row
+
+
+def check_new_attempt(session: Session, attempt: Attempt, rules_config: Mapping[str, Any], now: datetime) -> None:
+    """Check ``attempt``, just written in this transaction, and the carrier's scans around it.
+
+    Adds the check rows to the transaction (no flush, no commit). Any failure before they are
+    added is logged and leaves the scan as it is; a database error is raised (the transaction
+    is lost anyway).
+    """
+    try:
+        rules = rules_from_config(rules_config)
+        facts = gather_facts(session, attempt, rules, printed=False)
+        results = [check.as_dict() for check in evaluate(facts, rules)]
+        distance = distance_to_address(facts)
+    except sa.exc.DBAPIError:
+        raise
+    except Exception:
+        log.exception("checks on attempt %s failed; run `flask checks rerun` to retry", attempt.id)
+        return
+    session.add(AttemptCheck(attempt_id=attempt.id, checked_at=now, results=results,
+                             distance_m=None if distance is None else round(distance, 1)))
+    if any(r["code"] == "burst" for r in results):
+        for other in facts.neighbours:
+            neighbour = session.get(Attempt, other.attempt_id)
+            if neighbour is not None:
+                run_checks(session, neighbour, rules, now)
 
 
 def check_recorded_attempt(session: Session, attempt_id: int, rules_config: Mapping[str, Any], now: datetime,

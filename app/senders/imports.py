@@ -27,6 +27,7 @@ from app.models import ImportReport, Item, ItemLocation, Sender
 from app.models.bulk import insert_rows
 from app.models.types import iso
 from app.security import new_verify_token
+from app.senders.import_rows import quick_new_item
 from notices.i18n import N_
 
 # CSV columns, in template order: (column, required, meaning PL, meaning EN, example)
@@ -200,7 +201,7 @@ def _validate(session: Session, rows: Sequence[tuple[int, object]], csv_columns:
     total = len(rows)
     for index, (row, payload) in enumerate(rows, 1):
         try:
-            new = parse_new_item(payload)
+            new = quick_new_item(payload) or parse_new_item(payload)
         except ValidationFailed as exc:
             for e in exc.errors:
                 name = FIELD_TO_COLUMN.get(e.field, e.field) if csv_columns else e.field

@@ -20,7 +20,6 @@ from functools import lru_cache
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
-from phonenumbers import phonenumberutil
 
 from app.delivery.items import NewItem
 from notices import s10
@@ -37,7 +36,6 @@ _LOCAL_PART = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
 _DOMAIN = re.compile(r"[A-Za-z0-9.-]+")
 _MAX_LOCAL = 64
 _MAX_EMAIL = 250  # the library allows 254; nearer the limit, it decides
-_PL_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("PL")
 
 
 class _Unsure(Exception):
@@ -68,15 +66,38 @@ def _language(value: object) -> str | None:
     return choice
 
 
+def _known_types(region: str, length: int) -> tuple[re.Pattern, re.Pattern] | None:
+    """What the phone library's ``is_valid_number`` asks of a national number of ``length`` digits
+    in ``region``: its general pattern, and one of the number types' patterns (in one expression)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return None
+
+    def fits(desc) -> bool:
+        return (desc is not None and bool(desc.national_number_pattern)
+                and (not desc.possible_length or length in desc.possible_length))
+
+    types = [desc for desc in (metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip,
+                               metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail,
+                               metadata.fixed_line, metadata.mobile) if fits(desc)]
+    if not fits(metadata.general_desc) or not types:
+        return None
+    return (re.compile(f"(?:{metadata.general_desc.national_number_pattern})"),
+            re.compile("|".join(f"(?:{desc.national_number_pattern})" for desc in types)))
+
+
+_PL_NINE_DIGITS = _known_types("PL", 9)
+
+
 def polish_phone(value: str) -> str | None:
     """The E.164 form of a Polish number written ``601234567`` or ``+48601234567`` that the
     phone library finds valid; ``None`` when it would not, or when the form is another one."""
     match = _PL_NUMBER.fullmatch(value)
-    if match is None or _PL_METADATA is None:
+    if match is None or _PL_NINE_DIGITS is None:
         return None
     national = match.group(1)
-    # What phonenumbers.is_valid_number asks of a number of this region: a known number type.
-    if phonenumberutil._number_type_helper(national, _PL_METADATA) == phonenumbers.PhoneNumberType.UNKNOWN:
+    general, known_type = _PL_NINE_DIGITS
+    if not general.fullmatch(national) or not known_type.fullmatch(national):
         return None
     return "+48" + national
 

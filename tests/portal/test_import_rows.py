@@ -109,6 +109,7 @@ def test_polish_numbers_have_the_phone_library_verdict_for_every_prefix():
     rng = random.Random(14)
     numbers = [f"{prefix:03d}{rng.randrange(10**6):06d}" for prefix in range(100, 1000) for _ in range(3)]
     numbers += [f"{prefix:03d}000000" for prefix in range(100, 1000)] + [f"{prefix:03d}999999" for prefix in range(100, 1000)]
+    numbers += [f"{prefix:04d}{rng.randrange(10**5):05d}" for prefix in range(1000, 10000)]
     checked = valid = 0
     for national in numbers:
         for text in (national, "+48" + national):

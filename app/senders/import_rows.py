@@ -70,7 +70,8 @@ def _known_types(region: str, length: int) -> tuple[re.Pattern, re.Pattern] | No
     """What the phone library's ``is_valid_number`` asks of a national number of ``length`` digits
     in ``region``: its general pattern, and one of the number types' patterns (in one expression)."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    if metadata is None or metadata.general_desc is None:
+    general = metadata.general_desc if metadata is not None else None
+    if metadata is None or general is None:
         return None
 
     def fits(desc) -> bool:
@@ -79,10 +80,10 @@ def _known_types(region: str, length: int) -> tuple[re.Pattern, re.Pattern] | No
 
     types = [desc for desc in (metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip,
                                metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail,
-                               metadata.fixed_line, metadata.mobile) if fits(desc)]
-    if not fits(metadata.general_desc) or not types:
+                               metadata.fixed_line, metadata.mobile) if desc is not None and fits(desc)]
+    if not fits(general) or not types:
         return None
-    return (re.compile(f"(?:{metadata.general_desc.national_number_pattern})"),
+    return (re.compile(f"(?:{general.national_number_pattern})"),
             re.compile("|".join(f"(?:{desc.national_number_pattern})" for desc in types)))
 
 

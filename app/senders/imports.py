@@ -66,6 +66,7 @@ MAX_REPORTED_ERRORS = 5_000
 CHUNK = 1_000
 _ITEMS = cast(sa.Table, Item.__table__)
 _LOCATIONS = cast(sa.Table, ItemLocation.__table__)
+_ITEM_COLUMNS = tuple(_ITEMS.c.keys())
 
 
 @dataclass(frozen=True)
@@ -344,10 +345,10 @@ class _Written:
     """A just-written item as the listeners of its ``registered`` event read it: its columns and
     its sender, without an ORM object each (a chunk of a bulk import hands over a thousand)."""
 
-    __slots__ = (*(column.name for column in _ITEMS.c), "sender")
+    __slots__ = (*_ITEMS.c.keys(), "sender")
 
     def __init__(self, sender: Sender, row: sa.Row):
-        for name, value in zip(_ITEMS.c.keys(), row, strict=True):
+        for name, value in zip(_ITEM_COLUMNS, row, strict=True):
             setattr(self, name, value)
         self.sender = sender
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,10 +24,12 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
+from app.evidence.log import integrate_pending
 from app.models import ImportReport, Item, ItemLocation, Sender
 from app.models.bulk import insert_rows
 from app.models.types import iso
 from app.security import new_verify_token
+from app.senders.import_rows import quick_new_item
 from notices.i18n import N_
 
 # CSV columns, in template order: (column, required, meaning PL, meaning EN, example)
@@ -48,6 +51,7 @@ COLUMNS = [
     ("content_sha256", False, N_("SHA-256 treści pisma (64 znaki szesnastkowe), pojawi się na dowodzie"), ""),
 ]
 COLUMN_NAMES = [c[0] for c in COLUMNS]
+_KNOWN = frozenset(COLUMN_NAMES)
 # API field path -> CSV column, so a row's errors name the column the clerk sees.
 FIELD_TO_COLUMN = {
     "recipient.name": "recipient_name", "recipient.address.line1": "address_line1",
@@ -62,6 +66,7 @@ MAX_REPORTED_ERRORS = 5_000
 CHUNK = 1_000
 _ITEMS = cast(sa.Table, Item.__table__)
 _LOCATIONS = cast(sa.Table, ItemLocation.__table__)
+_ITEM_COLUMNS = tuple(_ITEMS.c.keys())
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ class CsvRows(Sequence[tuple[int, dict]]):
     def __init__(self, stream: IO[bytes], start: int, encoding: str):
         self.stream, self.start, self.encoding = stream, start, encoding
         count = 0
-        for _ in self._records():
+        for _ in self._records(count_only=True):
             count += 1
             if count > MAX_ROWS:
                 raise CsvFormatError(f"At most {MAX_ROWS} rows per file; split the file.")
@@ -130,7 +135,8 @@ class CsvRows(Sequence[tuple[int, dict]]):
             raise CsvFormatError("The file has a header but no rows.")
         self.length = count
 
-    def _records(self) -> Iterator[tuple[int, dict[str, str]]]:
+    def _records(self, count_only: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(line, cells of the known columns)`` for each row that is not blank (no cells when counting)."""
         self.stream.seek(self.start)
         text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="",
                                 errors="replace" if self.encoding == "cp1250" else "strict")
@@ -146,10 +152,15 @@ class CsvRows(Sequence[tuple[int, dict]]):
             if missing:
                 raise CsvFormatError(f"The header row lacks the columns: {', '.join(missing)}. "
                                      "Download the template to see them all.")
+            known = {name: i for i, name in enumerate(header) if name in _KNOWN}  # a repeated column: its last
             for values in reader:
                 if any(v.strip() for v in values):
-                    yield reader.line_num, {name: (values[i].strip() if i < len(values) else "")
-                                            for i, name in enumerate(header)}
+                    if count_only:
+                        yield reader.line_num, {}
+                    else:
+                        length = len(values)
+                        yield reader.line_num, {name: (values[i].strip() if i < length else "")
+                                                for name, i in known.items()}
         finally:
             text.detach()  # the caller's file stays open (and can be read again)
 
@@ -192,35 +203,67 @@ def location_payload(lat: str | None, lon: str | None) -> dict | None:
     return {"lat": number(lat), "lon": number(lon)}
 
 
-def _validate(session: Session, rows: Sequence[tuple[int, object]], csv_columns: bool,
-              ) -> Iterator[Progress | tuple[list[tuple[int, NewItem]], list[RowError]]]:
-    valid: list[tuple[int, NewItem]] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    total = len(rows)
-    for index, (row, payload) in enumerate(rows, 1):
+class _Intake:
+    """The first pass over the rows: every row checked, the good ones written as they come.
+
+    Items (and their locations) go in by chunks while the rows are read, so nothing grows
+    with the file but the numbers seen (for duplicates) and the new items' ids; after the
+    first wrong row nothing more is written, and the caller rolls the transaction back.
+    """
+
+    def __init__(self, session: Session, sender_id: int, now: datetime, csv_columns: bool):
+        self.session, self.sender_id, self.now, self.csv_columns = session, sender_id, now, csv_columns
+        self.errors: list[RowError] = []
+        self.seen: dict[str, int] = {}     # tracking number -> its row, in row order
+        self.ids = array("q")              # the items written, in row order
+
+    def read(self, rows: Sequence[tuple[int, object]]) -> Iterator[Progress]:
+        total = len(rows)
+        chunk: list[tuple[int, NewItem]] = []
+        for index, (row, payload) in enumerate(rows, 1):
+            new = self._check(row, payload)
+            if new is not None:
+                chunk.append((row, new))
+                if len(chunk) == CHUNK:
+                    self._write(chunk)
+                    chunk = []
+            if index % 500 == 0:
+                yield Progress("validating", index, total)
+        self._write(chunk)
+        self.errors.sort(key=lambda e: e.row)
+        yield Progress("validating", total, total)
+
+    def _check(self, row: int, payload: object) -> NewItem | None:
         try:
-            new = parse_new_item(payload)
+            new = quick_new_item(payload) or parse_new_item(payload)
         except ValidationFailed as exc:
             for e in exc.errors:
-                name = FIELD_TO_COLUMN.get(e.field, e.field) if csv_columns else e.field
-                errors.append(RowError(row, name, e.message))
-        else:
-            if new.tracking_number in seen:
-                errors.append(RowError(row, "tracking_number", f"appears twice in this batch (also row {seen[new.tracking_number]})"))
-            else:
-                seen[new.tracking_number] = row
-                valid.append((row, new))
-        if index % 500 == 0:
-            yield Progress("validating", index, total)
-    numbers = list(seen)
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        for taken in session.scalars(sa.select(Item.tracking_number).where(Item.tracking_number.in_(chunk))):
-            errors.append(RowError(seen[taken], "tracking_number", f"{taken} is already registered"))
-    errors.sort(key=lambda e: e.row)
-    yield Progress("validating", total, total)
-    yield valid, errors
+                name = FIELD_TO_COLUMN.get(e.field, e.field) if self.csv_columns else e.field
+                self.errors.append(RowError(row, name, e.message))
+            return None
+        if new.tracking_number in self.seen:
+            self.errors.append(RowError(row, "tracking_number",
+                                        f"appears twice in this batch (also row {self.seen[new.tracking_number]})"))
+            return None
+        self.seen[new.tracking_number] = row
+        return new
+
+    def _write(self, chunk: list[tuple[int, NewItem]]) -> None:
+        """Look the chunk's numbers up in the database; write the items if no row so far is wrong."""
+        if not chunk:
+            return
+        numbers = [new.tracking_number for _, new in chunk]
+        for taken in self.session.scalars(sa.select(Item.tracking_number).where(Item.tracking_number.in_(numbers))):
+            self.errors.append(RowError(self.seen[taken], "tracking_number", f"{taken} is already registered"))
+        if self.errors:
+            return
+        connection = self.session.connection()
+        ids = [i for (i,) in insert_rows(connection, _ITEMS, [_item_values(self.sender_id, new, self.now)
+                                                               for _, new in chunk], returning=["id"])]
+        insert_rows(connection, _LOCATIONS, item_locations(self.session, [
+            (item_id, new.location, new.address_line1, new.postal_code, new.city)
+            for item_id, (_, new) in zip(ids, chunk, strict=True)], self.now))
+        self.ids.extend(ids)
 
 
 def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, object]], *, now: datetime,
@@ -229,43 +272,35 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     """Validate every row, then register all of them in one transaction, or none.
 
     Yields progress as it goes; the last :class:`Progress` (phase ``done``) has the report.
-    ``rows`` are ``(row number, API-shaped payload)`` pairs.
+    ``rows`` are ``(row number, API-shaped payload)`` pairs, read twice at most: while the rows
+    are checked (phase ``validating``) the items are written, chunk by chunk; once every row
+    is known to be right, their ``registered`` events and what listens to them (the
+    transparency log, sender callbacks) follow, chunk by chunk (phase ``saving``), and all of
+    it is committed at once. No chunk's objects outlive it, so memory does not grow with the file.
     """
     sender_id, sender_name = sender.id, sender.name
     total = len(rows)
-    result = None
-    for step in _validate(session, rows, csv_columns=(source == "csv")):
-        if isinstance(step, Progress):
-            yield step
-        else:
-            result = step
-    if result is None:
-        raise RuntimeError("validation ended without a result")
-    valid, errors = result
-    if errors:
-        session.rollback()
-        yield Progress("done", total, total, _report(session, sender_id, user_id, source, filename, total, errors, now))
-        return
+    intake = _Intake(session, sender_id, now, csv_columns=(source == "csv"))
     try:
-        for start in range(0, len(valid), CHUNK):
-            chunk = valid[start:start + CHUNK]
-            # One INSERT per chunk, then the items read back as the listeners' objects.
-            connection = session.connection()
-            ids = [i for (i,) in insert_rows(connection, _ITEMS, [_item_values(sender_id, new, now) for _, new in chunk],
-                                             returning=["id"])]
-            items = list(session.scalars(sa.select(Item).where(Item.id.in_(ids)).order_by(Item.id)))
-            insert_rows(connection, _LOCATIONS, item_locations(session, [
-                (item.id, new.location, new.address_line1, new.postal_code, new.city)
-                for item, (_, new) in zip(items, chunk, strict=True)], now))
-            record_events(session, [(item, "registered", now, registration_data(sender_name, new))
-                                    for item, (_, new) in zip(items, chunk, strict=True)])
+        yield from intake.read(rows)
+        if intake.errors:
+            session.rollback()
+            yield Progress("done", total, total, _report(session, sender_id, user_id, source, filename, total,
+                                                         intake.errors, now))
+            return
+        for start in range(0, len(intake.ids), CHUNK):
+            ids = intake.ids[start:start + CHUNK].tolist()
+            items = _written(session, sender, ids)
+            record_events(session, [(item, "registered", now, registration_data(sender_name, _as_new(item)))
+                                    for item in items])
+            integrate_pending(session)  # the chunk's log entries are written now, not held until the commit
             session.flush()
-            yield Progress("saving", start + len(chunk), total)
+            yield Progress("saving", start + len(ids), total)
         report = ImportReport(sender_id=sender_id, user_id=user_id, source=source, filename=filename,
                               status="imported", total_rows=total, rejected_rows=0, errors=[], created_at=now)
         session.add(report)
         session.commit()
-        yield Progress("done", total, total, report, tuple(new.tracking_number for _, new in valid))
+        yield Progress("done", total, total, report, tuple(intake.seen))
         return
     except IntegrityError:
         # Another request registered one of these numbers meanwhile: nothing of this batch is kept.
@@ -303,6 +338,34 @@ def _item_values(sender_id: int, new: NewItem, now: datetime) -> dict:
         recipient_phone=new.phone, recipient_email=new.email, language=new.language,
         verify_token=new_verify_token(), status="registered", created_at=now, collect_by_at=None,
         content_sha256=new.content_sha256,
+    )
+
+
+class _Written:
+    """A just-written item as the listeners of its ``registered`` event read it: its columns and
+    its sender, without an ORM object each (a chunk of a bulk import hands over a thousand)."""
+
+    __slots__ = (*_ITEMS.c.keys(), "sender")
+
+    def __init__(self, sender: Sender, row: sa.Row):
+        for name, value in zip(_ITEM_COLUMNS, row, strict=True):
+            setattr(self, name, value)
+        self.sender = sender
+
+
+def _written(session: Session, sender: Sender, ids: list[int]) -> list[Item]:
+    """The items with these ids, in the order of their ids, as the listeners see them."""
+    rows = session.execute(sa.select(_ITEMS).where(_ITEMS.c.id.in_(ids)).order_by(_ITEMS.c.id))
+    return [cast(Item, _Written(sender, row)) for row in rows]
+
+
+def _as_new(item: Item) -> NewItem:
+    """A written item's registration as it was given (what its ``registered`` event records)."""
+    return NewItem(
+        tracking_number=item.tracking_number, service=item.service, sender_reference=item.sender_reference,
+        recipient_name=item.recipient_name, address_line1=item.address_line1, address_line2=item.address_line2,
+        postal_code=item.postal_code, city=item.city, country=item.country, phone=item.recipient_phone,
+        email=item.recipient_email, language=item.language, content_sha256=item.content_sha256,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -232,17 +232,20 @@ def _endpoints_changed(session: Session, sender_id: int) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, Any]) -> list[dict]:
+def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, Any],
+              endpoints_of: Callable[[Item], tuple[_Endpoint, ...]] | None = None,
+              tree_head: Callable[[], dict | None] | None = None) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
         return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
-    endpoints = [e for e in _endpoints_of(session, item.sender) if e.wants(type_)]
+    sender_endpoints = endpoints_of(item) if endpoints_of else _endpoints_of(session, item.sender)
+    endpoints = [e for e in sender_endpoints if e.wants(type_)]
     if not endpoints:
         return []
     data = {"item": item_summary(item, config["PUBLIC_BASE_URL"]), "event": {"kind": event.kind, "data": event.data}}
-    tree_head = _tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
-    if tree_head is not None:
-        data["tree_head"] = tree_head
+    head = tree_head() if tree_head else _tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
+    if head is not None:
+        data["tree_head"] = head
     return [_message_row(endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
                          data=data, now=event.occurred_at) for endpoint in endpoints]
 
@@ -257,8 +260,25 @@ def on_item_event(session: Session, item: Item, event: ItemEvent, config: Mappin
 
 
 def on_item_events(session: Session, pairs: list[tuple[Item, Event]], config: Mapping[str, Any]) -> None:
-    """The same for a batch of events (bulk registration): a few statements for all of them."""
-    _insert(session, [row for item, event in pairs for row in _rows_for(session, item, event, config)])
+    """The same for a batch of events (bulk registration): a few statements for all of them.
+
+    The endpoints of each sender and the tree head are looked up once for the whole batch."""
+    by_sender: dict[int, tuple[_Endpoint, ...]] = {}
+    head: list[dict | None] = []
+
+    def endpoints_of(item: Item) -> tuple[_Endpoint, ...]:
+        found = by_sender.get(item.sender_id)
+        if found is None:
+            found = by_sender[item.sender_id] = _endpoints_of(session, item.sender)
+        return found
+
+    def tree_head() -> dict | None:
+        if not head:
+            head.append(_tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)))
+        return head[0]
+
+    _insert(session, [row for item, event in pairs
+                      for row in _rows_for(session, item, event, config, endpoints_of, tree_head)])
 
 
 

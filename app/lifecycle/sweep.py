@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from psycopg.errors import UniqueViolation
 from sqlalchemy.orm import Session, selectinload
 
 from app import events as item_events
@@ -29,10 +30,9 @@ from app.lifecycle.alerts import (
     subscribers_at_addresses,
 )
 from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
-from app.models import Item, OutboxMessage, PickupPoint
+from app.models import Item, OutboxMessage, PickupPoint, bulk
 from app.models.bulk import insert_rows
 from app.models.lifecycle import CarrierTask, ItemLifecycle
-from app.models.outbox import new_send_key
 from app.models.types import iso
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
@@ -209,9 +209,7 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     if not_established:  # the letter goes back to the sender; no deemed service to claim
         session.execute(sa.update(ItemLifecycle).where(ItemLifecycle.item_id.in_(not_established))
                         .values(stage="returned").execution_options(synchronize_session=False))
-    # send_key's default is applied by the ORM, not by the bulk INSERT … SELECT used on PostgreSQL.
-    _insert_ignore(session, OutboxMessage, ["dedupe_key"], [{**row, "send_key": new_send_key()}
-                                                            for row in messages.rows()])
+    _insert_ignore(session, OutboxMessage, ["dedupe_key"], messages.rows())  # each row has its own send_key
     for status in set(ended.values()):
         session.execute(
             sa.update(Item).where(Item.id.in_([i for i, s in ended.items() if s == status]),
@@ -245,5 +243,23 @@ def _record_events(session: Session, events: list[dict], seconds: defaultdict[st
 
 
 def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: list[dict]) -> None:
-    """Insert many rows in one statement, skipping rows whose unique key exists."""
-    insert_rows(session.connection(), model.__table__, rows, skip_conflicts_on=conflict_columns)
+    """Insert many rows in one statement, skipping rows whose unique key exists.
+
+    The keys the sweep writes (``item:<id>:<step>:…`` for messages, ``(item, "repeat_notice")``
+    for tasks) name a step of a lifecycle that this transaction has just claimed, and a step is
+    claimed once (its stage only moves forward), so no row can hold them yet. On PostgreSQL a
+    large batch is therefore copied in (``COPY``: no arrays built, no conflict check), inside a
+    savepoint: should a key exist after all, the savepoint is rolled back and the rows go in
+    again through ``INSERT … ON CONFLICT DO NOTHING``, so the outcome is the same either way.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql" and len(rows) >= bulk.COPY_FROM:
+        try:
+            with session.begin_nested():
+                insert_rows(session.connection(), table, rows)
+            return
+        except (sa.exc.IntegrityError, UniqueViolation):
+            pass
+    insert_rows(session.connection(), table, rows, skip_conflicts_on=conflict_columns)

@@ -34,6 +34,7 @@ from app.models import Item, OutboxMessage, PickupPoint, bulk
 from app.models.bulk import insert_rows
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.types import iso
+from app.recipients.pickup_points import PickupWords, describe_pickup
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
     deemed_served_email_content,
@@ -168,9 +169,15 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     subscribers = subscribers_at_addresses(
         session, [lc for lc, action in claimed if action != rules.END or lc.end_action == "deemed_served"], base_url,
         now, secret)
+    words: dict[tuple[int | None, str], PickupWords] = {}
+    dates: dict[tuple, dict] = {}
     for lc, action in claimed:
-        alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
-        data = lifecycle_dates(lc)
+        pickup = pickups.get(lc.pickup_point_id)
+        place = (lc.pickup_point_id, lc.language)
+        if place not in words:
+            words[place] = describe_pickup(pickup, lc.language)
+        alert = lifecycle_alert(lc, pickup, base_url, words[place])
+        data = dict(_dates_of(lc, dates))
         if action == rules.REPEAT_NOTICE and lc.repeat_notice_done_at is not None:
             kind = "repeat_notice_already_left"
         elif action == rules.REPEAT_NOTICE:
@@ -218,6 +225,20 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
         )
     _tick(seconds, "write", clock)
     _record_events(session, events, seconds)
+
+
+_DATE_FIELDS = ("profile", "notice_at", "first_notice_until", "repeat_notice_at", "reminder_at", "collect_by",
+                "collect_by_at", "end_action", "deemed_served_on")
+
+
+def _dates_of(lc: sa.Row, seen: dict[tuple, dict]) -> dict:
+    """:func:`lifecycle_dates` of the row, made once per batch for lifecycles with the same dates
+    (items noticed together share them); the caller copies it before changing it."""
+    key = tuple(getattr(lc, name) for name in _DATE_FIELDS)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = lifecycle_dates(lc)
+    return found
 
 
 def _end_tasks(session: Session, item_ids: list[int], now: datetime) -> None:

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 
 @contextmanager
-def scratch_database() -> Iterator[str]:
-    """Create an empty database, yield its URL, drop it (with any connection left) afterwards."""
+def scratch_database(*, keep: bool = False) -> Iterator[str]:
+    """Create an empty database, yield its URL, drop it (with any connection left) afterwards,
+    unless ``keep`` (its name is printed, to look at it afterwards)."""
     from app.settings import database_uri
 
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") \
@@ -28,6 +29,9 @@ def scratch_database() -> Iterator[str]:
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            print(f"Kept the database {name}")
+        else:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()

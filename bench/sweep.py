@@ -1,7 +1,7 @@
 """The lifecycle sweep over one million items on PostgreSQL, versus a bare indexed SELECT.
 
     .venv/bin/python -m bench.sweep [--items 1000000] [--due 10000] [--runs 3] [--listener-rounds 1]
-                                    [--keep] [--json FILE] [--smoke]
+                                    [--keep] [--json FILE] [--smoke] [--profile FILE]
 
 Creates a fresh PostgreSQL database (``BENCH_DATABASE_URL`` or ``TEST_DATABASE_URL``, default
 postgresql://postgres@127.0.0.1:5432/postgres), migrates it, and generates the data inside the
@@ -15,14 +15,14 @@ Prints medians, the ratio against the baseline, and the plans' index use (EXPLAI
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
-import sqlalchemy as sa
-
+from bench.databases import scratch_database
 from bench.report import Report
 
 GOAL_SWEEP_S = 2.0
@@ -31,14 +31,6 @@ PROBE_SQL = ("SELECT next_action_at FROM item_lifecycles WHERE next_action_at IS
              "AND next_action_at <= %(now)s LIMIT 1")
 GOAL_EMPTY_MS = 50.0
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
-
-
-def _admin_url() -> sa.URL:
-    from app.settings import database_uri
-
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") \
-        or "postgresql://postgres@127.0.0.1:5432/postgres"
-    return sa.engine.make_url(database_uri(base, "."))
 
 
 def _generate(conn, items: int, due: int, runs: int) -> None:
@@ -94,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness, not the speed")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the first round into FILE and print its top entries")
     args = parser.parse_args(argv)
     if args.smoke:
         args.items, args.due, args.runs, args.listener_rounds, args.batch = 3000, 100, 1, 1, 50
@@ -105,13 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     from app.extensions import db
     from app.lifecycle import sweep as lifecycle_sweep
 
-    admin_url = _admin_url()
-    name = f"awizo_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database(keep=args.keep) as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PUBLIC_BASE_URL": "http://awizo.test"})
         with app.app_context():
             upgrade(revision="heads")
@@ -164,9 +151,16 @@ def main(argv: list[str] | None = None) -> None:
                 saved = app.extensions.get(events._KEY)
                 if not with_listeners:
                     app.extensions[events._KEY] = []
+                profiler = cProfile.Profile() if args.profile and r == 0 else None
                 try:
+                    if profiler is not None:
+                        profiler.enable()
                     elapsed, result = sweep(now)
                 finally:
+                    if profiler is not None:
+                        profiler.disable()
+                        profiler.dump_stats(args.profile)
+                        pstats.Stats(args.profile).sort_stats("cumulative").print_stats(30)
                     if saved is not None:
                         app.extensions[events._KEY] = saved
                 assert result.total == len(ids) == args.due, (result, len(ids))
@@ -219,11 +213,6 @@ def main(argv: list[str] | None = None) -> None:
         report.notes = {"items": args.items, "due": args.due, "plan_nothing_due": plan_empty, "plan_select": plan}
         report.print()
         report.write(args.json)
-    finally:
-        if not args.keep:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 if __name__ == "__main__":

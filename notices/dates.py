@@ -11,6 +11,7 @@ Known answers (2026-03-29 01:30:05 UTC, Europe/Warsaw, CEST since 01:00 UTC that
 """
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -68,9 +69,16 @@ def day(value: str | date | datetime | None, lang: str | None, tz: str | None = 
         return NONE
     if isinstance(value, str):
         value = date.fromisoformat(value[:10]) if len(value) <= 10 else parse(value)
-    if isinstance(value, datetime) and tz:
-        value = value.astimezone(ZoneInfo(tz))
-    return format_date(value, "medium", locale=babel_locale(lang))
+    if isinstance(value, datetime):
+        return format_date(value.astimezone(ZoneInfo(tz)) if tz else value, "medium", locale=babel_locale(lang))
+    return _day(value, babel_locale(lang))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    """A day's medium date in a CLDR locale, formatted once per process (a sweep writes the same few
+    days into thousands of messages)."""
+    return format_date(value, "medium", locale=locale)
 
 
 def clock(value: datetime, tz: str, lang: str | None) -> str:

@@ -18,15 +18,18 @@ from app.messaging.email import render_email_html
 from app.models import Item, PickupPoint, Sender, Subscriber, User
 from app.models.lifecycle import ItemLifecycle
 from app.models.outbox import new_send_key
-from app.recipients.pickup_points import describe_pickup
+from app.recipients.pickup_points import PickupWords, describe_pickup
 from app.recipients.subscriptions import alert_recipients
 from notices import claim_codes
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
 from notices.messages import email_text
 
 
-def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str) -> LifecycleAlert:
-    words = describe_pickup(pickup, lc.language)
+def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str,
+                    words: PickupWords | None = None) -> LifecycleAlert:
+    """The alert of one lifecycle row; ``words``: the pickup point described in the row's language,
+    when the caller has them already (a sweep describes each point once per language)."""
+    words = words or describe_pickup(pickup, lc.language)
     return LifecycleAlert(
         tracking_number=lc.tracking_number, sender_name=lc.sender_name,
         pickup_name=words.name, pickup_address=words.address,

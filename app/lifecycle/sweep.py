@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from psycopg.errors import UniqueViolation
 from sqlalchemy.orm import Session, selectinload
 
 from app import events as item_events
@@ -29,11 +30,11 @@ from app.lifecycle.alerts import (
     subscribers_at_addresses,
 )
 from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
-from app.models import Item, OutboxMessage, PickupPoint
+from app.models import Item, OutboxMessage, PickupPoint, bulk
 from app.models.bulk import insert_rows
 from app.models.lifecycle import CarrierTask, ItemLifecycle
-from app.models.outbox import new_send_key
 from app.models.types import iso
+from app.recipients.pickup_points import PickupWords, describe_pickup
 from notices import lifecycle as rules
 from notices.lifecycle_messages import (
     deemed_served_email_content,
@@ -168,9 +169,15 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     subscribers = subscribers_at_addresses(
         session, [lc for lc, action in claimed if action != rules.END or lc.end_action == "deemed_served"], base_url,
         now, secret)
+    words: dict[tuple[int | None, str], PickupWords] = {}
+    dates: dict[tuple, dict] = {}
     for lc, action in claimed:
-        alert = lifecycle_alert(lc, pickups.get(lc.pickup_point_id), base_url)
-        data = lifecycle_dates(lc)
+        pickup = pickups.get(lc.pickup_point_id)
+        place = (lc.pickup_point_id, lc.language)
+        if place not in words:
+            words[place] = describe_pickup(pickup, lc.language)
+        alert = lifecycle_alert(lc, pickup, base_url, words[place])
+        data = dict(_dates_of(lc, dates))
         if action == rules.REPEAT_NOTICE and lc.repeat_notice_done_at is not None:
             kind = "repeat_notice_already_left"
         elif action == rules.REPEAT_NOTICE:
@@ -209,9 +216,7 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     if not_established:  # the letter goes back to the sender; no deemed service to claim
         session.execute(sa.update(ItemLifecycle).where(ItemLifecycle.item_id.in_(not_established))
                         .values(stage="returned").execution_options(synchronize_session=False))
-    # send_key's default is applied by the ORM, not by the bulk INSERT … SELECT used on PostgreSQL.
-    _insert_ignore(session, OutboxMessage, ["dedupe_key"], [{**row, "send_key": new_send_key()}
-                                                            for row in messages.rows()])
+    _insert_ignore(session, OutboxMessage, ["dedupe_key"], messages.rows())  # each row has its own send_key
     for status in set(ended.values()):
         session.execute(
             sa.update(Item).where(Item.id.in_([i for i, s in ended.items() if s == status]),
@@ -220,6 +225,20 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
         )
     _tick(seconds, "write", clock)
     _record_events(session, events, seconds)
+
+
+_DATE_FIELDS = ("profile", "notice_at", "first_notice_until", "repeat_notice_at", "reminder_at", "collect_by",
+                "collect_by_at", "end_action", "deemed_served_on")
+
+
+def _dates_of(lc: sa.Row, seen: dict[tuple, dict]) -> dict:
+    """:func:`lifecycle_dates` of the row, made once per batch for lifecycles with the same dates
+    (items noticed together share them); the caller copies it before changing it."""
+    key = tuple(getattr(lc, name) for name in _DATE_FIELDS)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = lifecycle_dates(lc)
+    return found
 
 
 def _end_tasks(session: Session, item_ids: list[int], now: datetime) -> None:
@@ -245,5 +264,23 @@ def _record_events(session: Session, events: list[dict], seconds: defaultdict[st
 
 
 def _insert_ignore(session: Session, model, conflict_columns: list[str], rows: list[dict]) -> None:
-    """Insert many rows in one statement, skipping rows whose unique key exists."""
-    insert_rows(session.connection(), model.__table__, rows, skip_conflicts_on=conflict_columns)
+    """Insert many rows in one statement, skipping rows whose unique key exists.
+
+    The keys the sweep writes (``item:<id>:<step>:…`` for messages, ``(item, "repeat_notice")``
+    for tasks) name a step of a lifecycle that this transaction has just claimed, and a step is
+    claimed once (its stage only moves forward), so no row can hold them yet. On PostgreSQL a
+    large batch is therefore copied in (``COPY``: no arrays built, no conflict check), inside a
+    savepoint: should a key exist after all, the savepoint is rolled back and the rows go in
+    again through ``INSERT … ON CONFLICT DO NOTHING``, so the outcome is the same either way.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql" and len(rows) >= bulk.COPY_FROM:
+        try:
+            with session.begin_nested():
+                insert_rows(session.connection(), table, rows)
+            return
+        except (sa.exc.IntegrityError, UniqueViolation):
+            pass
+    insert_rows(session.connection(), table, rows, skip_conflicts_on=conflict_columns)

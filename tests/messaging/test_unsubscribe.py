@@ -65,3 +65,17 @@ def test_unsubscribe_page_asks_first_and_needs_its_csrf_token(api, worker, clien
 def test_a_forged_unsubscribe_token_is_not_found(client):
     assert client.get("/unsubscribe/not-a-signed-token").status_code == 404
     assert client.post("/unsubscribe/not-a-signed-token", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+
+
+def test_tokens_are_the_ones_itsdangerous_signs_and_read_back():
+    from itsdangerous import URLSafeSerializer
+
+    from app.messaging import suppressions
+
+    reference = URLSafeSerializer("a secret", salt="awizo.unsubscribe")
+    for address in ("jan.kowalski@example.com", "Zofia.Żółć@Przykład.pl", "x" * 300 + "@example.com"):
+        token = suppressions.unsubscribe_token("a secret", "email", address)
+        assert token == reference.dumps(["email", suppressions.normalise_address("email", address)])
+        assert suppressions.read_unsubscribe_token("a secret", token) == ("email", address.lower())
+    assert suppressions.unsubscribe_token("another secret", "email", "jan@example.com") != \
+        suppressions.unsubscribe_token("a secret", "email", "jan@example.com")

@@ -113,21 +113,34 @@ def gather_facts(session: Session, attempt: Attempt, rules: Rules, printed: bool
     )
 
 
+def judge(session: Session, attempt: Attempt, rules: Rules, printed: bool | None = None
+          ) -> tuple[AttemptFacts, list[dict], float | None]:
+    """The attempt's facts, its checks' results and its distance to the address; reads only."""
+    facts = gather_facts(session, attempt, rules, printed)
+    return facts, [check.as_dict() for check in evaluate(facts, rules)], distance_to_address(facts)
+
+
+def _store(session: Session, attempt_id: int, now: datetime, results: list[dict], distance: float | None, *,
+           replace: bool) -> AttemptCheck:
+    """The attempt's check row with these results (``replace``: it may exist already); no flush."""
+    row = session.get(AttemptCheck, attempt_id) if replace else None
+    if row is None:
+        row = AttemptCheck(attempt_id=attempt_id)
+        session.add(row)
+    row.checked_at = now
+    row.distance_m = None if distance is None else round(distance, 1)
+    row.results = results
+    return row
+
+
 def run_checks(session: Session, attempt: Attempt, rules: Rules, now: datetime, *, printed: bool | None = None,
                first: bool = False) -> AttemptCheck:
     """Compute the attempt's checks and store them (replacing earlier ones); flushes, no commit.
 
     ``first``: the attempt was just recorded, so it has no stored checks yet to replace.
     """
-    facts = gather_facts(session, attempt, rules, printed)
-    distance = distance_to_address(facts)
-    row = None if first else session.get(AttemptCheck, attempt.id)
-    if row is None:
-        row = AttemptCheck(attempt_id=attempt.id)
-        session.add(row)
-    row.checked_at = now
-    row.distance_m = None if distance is None else round(distance, 1)
-    row.results = [check.as_dict() for check in evaluate(facts, rules)]
+    _facts, results, distance = judge(session, attempt, rules, printed)
+    row = _store(session, attempt.id, now, results, distance, replace=not first)
     session.flush()
     return row
 
@@ -141,16 +154,13 @@ def check_new_attempt(session: Session, attempt: Attempt, rules_config: Mapping[
     """
     try:
         rules = rules_from_config(rules_config)
-        facts = gather_facts(session, attempt, rules, printed=False)
-        results = [check.as_dict() for check in evaluate(facts, rules)]
-        distance = distance_to_address(facts)
+        facts, results, distance = judge(session, attempt, rules, printed=False)
     except sa.exc.DBAPIError:
         raise
     except Exception:
         log.exception("checks on attempt %s failed; run `flask checks rerun` to retry", attempt.id)
         return
-    session.add(AttemptCheck(attempt_id=attempt.id, checked_at=now, results=results,
-                             distance_m=None if distance is None else round(distance, 1)))
+    _store(session, attempt.id, now, results, distance, replace=False)
     if any(r["code"] == "burst" for r in results):
         for other in facts.neighbours:
             neighbour = session.get(Attempt, other.attempt_id)

@@ -5,7 +5,7 @@ The periodic part (taking the steps that fall due) is :mod:`app.lifecycle.sweep`
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
@@ -221,19 +221,23 @@ def _close_tasks(session: Session, item_id: int, status: str, now: datetime, att
 
 # -- what everyone sees --------------------------------------------------------------------
 
+# What :func:`lifecycle_dates` reports, in order (a sweep also keys its per-batch cache on them).
+DATE_FIELDS = ("profile", "notice_at", "first_notice_until", "repeat_notice_at", "reminder_at", "collect_by",
+               "collect_by_at", "end_action", "deemed_served_on")
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def lifecycle_dates(lc: ItemLifecycle | sa.Row) -> dict:
-    """The dates of a lifecycle (its model, or a row of :func:`~app.lifecycle.alerts.lifecycle_rows`)."""
-    return {
-        "profile": lc.profile,
-        "notice_at": iso(lc.notice_at),
-        "first_notice_until": lc.first_notice_until.isoformat(),
-        "repeat_notice_at": iso(lc.repeat_notice_at),
-        "reminder_at": iso(lc.reminder_at),
-        "collect_by": lc.collect_by.isoformat(),
-        "collect_by_at": iso(lc.collect_by_at),
-        "end_action": lc.end_action,
-        "deemed_served_on": lc.deemed_served_on.isoformat() if lc.deemed_served_on else None,
-    }
+    """The dates of a lifecycle (its model, or a row of :func:`~app.lifecycle.alerts.lifecycle_rows`):
+    each of :data:`DATE_FIELDS`, moments in RFC 3339 UTC and days as ISO dates."""
+    return {name: _plain(getattr(lc, name)) for name in DATE_FIELDS}
 
 
 def item_deadlines(session: Session, item: Item, *, tz: str, late_record_tolerance_s: float,

@@ -29,7 +29,7 @@ from app.lifecycle.alerts import (
     sender_admin_emails,
     subscribers_at_addresses,
 )
-from app.lifecycle.service import EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
+from app.lifecycle.service import DATE_FIELDS, EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
 from app.models import Item, OutboxMessage, PickupPoint, bulk
 from app.models.bulk import insert_rows
 from app.models.lifecycle import CarrierTask, ItemLifecycle
@@ -227,14 +227,10 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     _record_events(session, events, seconds)
 
 
-_DATE_FIELDS = ("profile", "notice_at", "first_notice_until", "repeat_notice_at", "reminder_at", "collect_by",
-                "collect_by_at", "end_action", "deemed_served_on")
-
-
 def _dates_of(lc: sa.Row, seen: dict[tuple, dict]) -> dict:
     """:func:`lifecycle_dates` of the row, made once per batch for lifecycles with the same dates
     (items noticed together share them); the caller copies it before changing it."""
-    key = tuple(getattr(lc, name) for name in _DATE_FIELDS)
+    key = tuple(getattr(lc, name) for name in DATE_FIELDS)
     found = seen.get(key)
     if found is None:
         found = seen[key] = lifecycle_dates(lc)

@@ -144,10 +144,13 @@ def record_attempt(
         try:
             # Holding the attempt keeps it in the session's (weak) identity map until the commit,
             # where the log entry reads it: otherwise it is loaded again. The checks read it too.
-            result, attempt = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
-                                            fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
-                                            on_attempt=on_attempt, target=target)
-            checks.check_new_attempt(session, attempt, check_config, now)
+            # Every read of the request either needs nothing it wrote or follows an explicit flush, so
+            # the writes go out in one flush at the commit rather than one before each read.
+            with session.no_autoflush:
+                result, attempt = _write_attempt(session, session.get(Device, device_id), scan, idempotency_key,
+                                                fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
+                                                on_attempt=on_attempt, target=target)
+                checks.check_new_attempt(session, attempt, check_config, now)
             session.commit()  # the unique (device, key) index decides a race here
             return result
         except (IntegrityError, OperationalError):

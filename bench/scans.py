@@ -9,6 +9,12 @@ database, registers items, then alternates rounds of the floor and of real scans
 concurrent clients (one process and one keep-alive connection each). Reports throughput,
 p50/p99 and non-2xx answers, and the ratio scans/floor of the best rounds.
 
+A third kind of round, for reference, sends ``--statements`` raw statements per request in one
+transaction (``POST /bench/statements``; by default a first-notice scan's count, which
+``tests/integration/test_scan_statement_budget.py`` holds to its budget): the throughput that
+many database round trips allow with no ORM and no rule applied. Its ratio to the floor is the
+most a scan sending that many statements could reach on this machine.
+
 The workload is a shift of real carriers: each client is its own carrier and handheld, scans
 items nobody scanned before (each a first notice: lifecycle, alerts, log leaf, checks) and
 its scans are 90 s apart in the carrier's time, as a walk from door to door is. (One carrier
@@ -43,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 GOAL_RATIO = 0.6
 GOAL_P99_MS = 50.0
+# Statements a first-notice scan sends on PostgreSQL (the statement budget test counts them).
+SCAN_STATEMENTS = 20
 SCAN_SPACING = timedelta(seconds=90)
 
 
@@ -158,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=procfile_workers(), help="gunicorn workers (the Procfile's)")
+    parser.add_argument("--statements", type=int, default=SCAN_STATEMENTS,
+                        help="statements per request of the raw reference rounds (0: none)")
     parser.add_argument("--growth", default="", help="comma-separated attempt counts to add, then measure again")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness, not the speed")
@@ -182,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     report = Report("scans")
     warm = args.clients * 10
-    per_stage = 2 * (warm + args.rounds * args.requests)  # the floor takes items too (its rows are not scans)
+    kinds = 3 if args.statements else 2
+    per_stage = kinds * (warm + args.rounds * args.requests)  # the floor takes items too (its rows are not scans)
     wanted = per_stage * (1 + len(growth))
     try:
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -221,10 +232,15 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"Added {extra:,} attempts and idempotency records in {seconds:.1f} s")
                 run_round(pool, port, "/bench/baseline", shift, args.clients, warm)  # warm-up
                 run_round(pool, port, "/api/v1/scans", shift, args.clients, warm)
-                rounds = {"baseline": [], "scans": []}
+                raw = f"/bench/statements?n={args.statements}"
+                if args.statements:
+                    run_round(pool, port, raw, shift, args.clients, warm)
+                rounds: dict[str, list[dict]] = {"baseline": [], "scans": [], **({"raw": []} if args.statements else {})}
                 for _ in range(args.rounds):
                     rounds["baseline"].append(run_round(pool, port, "/bench/baseline", shift, args.clients, args.requests))
                     rounds["scans"].append(run_round(pool, port, "/api/v1/scans", shift, args.clients, args.requests))
+                    if args.statements:
+                        rounds["raw"].append(run_round(pool, port, raw, shift, args.clients, args.requests))
                 stages[stage] = {k: _summary(v) for k, v in rounds.items()}
                 base, scans = stages[stage]["baseline"], stages[stage]["scans"]
                 print(f"[{stage}] gunicorn {args.workers} workers, {args.clients} clients, {args.rounds} rounds of "
@@ -238,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
                 report.add(f"scan p99{suffix}", scans["p99_ms"], "ms", floor=base["p99_ms"], floor_name="raw INSERT p99",
                            goal=f"< {GOAL_P99_MS:.0f} ms", met=scans["p99_ms"] < GOAL_P99_MS)
                 report.add(f"scan non-2xx{suffix}", scans["non_2xx"], "answers", goal="0", met=scans["non_2xx"] == 0)
+                if args.statements:
+                    report.add(f"{args.statements} raw statements per request{suffix}", stages[stage]["raw"]["rps"],
+                               "req/s", floor=base["rps"], floor_name="raw INSERT",
+                               goal="reference: the most a scan sending that many statements could reach")
         fresh = stages["fresh"]["scans"]
         for stage, figures in stages.items():
             if stage == "fresh":

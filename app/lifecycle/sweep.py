@@ -245,17 +245,22 @@ def _end_tasks(session: Session, item_ids: list[int], now: datetime) -> None:
 
 
 def _record_events(session: Session, events: list[dict], seconds: defaultdict[str, float]) -> None:
-    """Record the batch's events with :func:`app.events.record_events`.
+    """Record the batch's events with :func:`app.events.record_item_events`.
 
     One INSERT for all of them, then the item-event listeners (the transparency log and the
-    sender callbacks take the whole batch at once where they can).
+    sender callbacks take the whole batch at once where they can); the items are loaded only
+    when a listener is registered to read them.
     """
     if not events:
         return
     clock = time.perf_counter()
-    items = {i.id: i for i in session.scalars(
-        sa.select(Item).where(Item.id.in_([e["item_id"] for e in events])).options(selectinload(Item.sender)))}
-    item_events.record_events(session, [(items[e["item_id"]], e["kind"], e["occurred_at"], e["data"]) for e in events])
+
+    def load_items(ids: list[int]) -> dict[int, Item]:
+        return {i.id: i for i in session.scalars(
+            sa.select(Item).where(Item.id.in_(ids)).options(selectinload(Item.sender)))}
+
+    item_events.record_item_events(session, [(e["item_id"], e["kind"], e["occurred_at"], e["data"]) for e in events],
+                                   load_items)
     _tick(seconds, "events", clock)
 
 

@@ -38,17 +38,24 @@ def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str,
     )
 
 
-def lifecycle_rows(session: Session, lifecycle_ids: list[int]) -> Sequence[sa.Row]:
+def lifecycle_columns() -> tuple:
+    """What an alert needs of a lifecycle, its item and its sender (rows joined on the item and the
+    sender): the columns of :func:`lifecycle_rows` and of the sweep's claim."""
+    L = ItemLifecycle
+    return (L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
+            L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
+            L.repeat_notice_done_at, Item.sender_id,
+            Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
+            Item.recipient_name,
+            Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
+            Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
+
+
+def lifecycle_rows(session: Session, lifecycle_ids: Sequence[int]) -> Sequence[sa.Row]:
     """The lifecycles with what their alerts need of the item and the sender, in one query."""
     L = ItemLifecycle
     return session.execute(
-        sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
-                  L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
-                  L.repeat_notice_done_at, Item.sender_id,
-                  Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
-                  Item.recipient_name,
-                  Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
-                  Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
+        sa.select(*lifecycle_columns())
         .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
         .where(L.id.in_(lifecycle_ids)).order_by(L.id)
     ).all()

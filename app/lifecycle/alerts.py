@@ -13,8 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.lifecycle.email_shapes import EmailShapes
 from app.messaging import enqueue, suppressions
-from app.messaging.email import render_email_html
 from app.models import Item, PickupPoint, Sender, Subscriber, User
 from app.models.lifecycle import ItemLifecycle
 from app.models.outbox import new_send_key
@@ -22,7 +22,6 @@ from app.recipients.pickup_points import PickupWords, describe_pickup
 from app.recipients.subscriptions import alert_recipients
 from notices import claim_codes
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
-from notices.messages import email_text
 
 
 def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str,
@@ -91,6 +90,7 @@ class LifecycleOutbox:
 
     def __init__(self):
         self.messages: list[dict] = []
+        self.shapes = EmailShapes()
 
     def rows(self) -> list[dict]:
         return self.messages
@@ -98,9 +98,10 @@ class LifecycleOutbox:
     def _sms(self, **kwargs) -> None:
         self.messages.append(message_row(channel="sms", **kwargs))
 
-    def _email(self, content, **kwargs) -> None:
-        self.messages.append(message_row(channel="email", subject=content.subject, body=email_text(content),
-                                         body_html=render_email_html(content), language=content.language, **kwargs))
+    def _email(self, wording, alert: LifecycleAlert, *args: str, **kwargs) -> None:
+        language, subject, text, html = self.shapes.email(wording, alert, *args)
+        self.messages.append(message_row(channel="email", subject=subject, body=text, body_html=html,
+                                         language=language, **kwargs))
 
     def to_recipients(self, lc, purpose: str, alert: LifecycleAlert, sms, email, now: datetime, subscribers) -> None:
         common = {"purpose": purpose, "now": now, "item_id": lc.item_id}
@@ -108,7 +109,7 @@ class LifecycleOutbox:
             self._sms(recipient=lc.recipient_phone, body=sms(alert), language=lc.language,
                       dedupe_key=f"item:{lc.item_id}:{purpose}:sms", **common)
         if lc.recipient_email:
-            self._email(email(alert), recipient=lc.recipient_email,
+            self._email(email, alert, recipient=lc.recipient_email,
                         dedupe_key=f"item:{lc.item_id}:{purpose}:email", **common)
         for person in subscribers:  # people subscribed at the item's address, in their own language
             own = replace(alert, language=person.language,
@@ -119,7 +120,7 @@ class LifecycleOutbox:
                 self._sms(recipient=person.address, body=sms(own), language=person.language,
                           dedupe_key=key, quiet_hours=quiet, time_zone=person.timezone, **common)
             else:
-                self._email(email(own), recipient=person.address, dedupe_key=key, manage_url=person.manage_url,
+                self._email(email, own, recipient=person.address, dedupe_key=key, manage_url=person.manage_url,
                             **common)
 
     def to_sender(self, lc, alert: LifecycleAlert, now: datetime, outcome: str | None = None,
@@ -127,7 +128,7 @@ class LifecycleOutbox:
         """An e-mail to the sender's contact address, or to its ``admins`` where it gave none."""
         outcome = outcome or lc.end_action
         for address, who in sender_recipients(lc.sender_email, admins):
-            self._email(outcome_email_content(alert, outcome), recipient=address,
+            self._email(outcome_email_content, alert, outcome, recipient=address,
                         purpose=f"sender_{outcome}", now=now, item_id=lc.item_id,
                         dedupe_key=f"item:{lc.item_id}:{outcome}:{who}")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields, replace
+from operator import attrgetter
 
 from markupsafe import escape
 
@@ -25,6 +26,8 @@ _MARK = "\x01"
 _NUMBER = f"{_MARK}number{_MARK}"
 _URL = f"{_MARK}url{_MARK}"
 _PER_ITEM = ("tracking_number", "verify_url")
+_shared = attrgetter(*(f.name for f in fields(LifecycleAlert) if f.name not in _PER_ITEM))
+"""An alert's values other than its per-item ones, as a tuple: the key of its shape."""
 
 Email = tuple[str, str, str, str]
 """(language, subject, text part, HTML part)"""
@@ -46,11 +49,11 @@ class EmailShapes:
         number, url = alert.tracking_number, alert.verify_url
         if not number or not url or _MARK in number or _MARK in url:
             return email_parts(wording(alert, *args))
-        key = (wording, args, replace(alert, tracking_number=_NUMBER, verify_url=_URL))
+        shared = _shared(alert)
+        key = (wording, args, shared)
         if key not in self._made:  # a shared value holding the marker character: the ordinary way for this shape
-            shared = (*args, *(getattr(alert, f.name) for f in fields(alert) if f.name not in _PER_ITEM))
-            self._made[key] = None if any(isinstance(v, str) and _MARK in v for v in shared) \
-                else email_parts(wording(key[2], *args))
+            self._made[key] = None if any(isinstance(v, str) and _MARK in v for v in (*args, *shared)) \
+                else email_parts(wording(replace(alert, tracking_number=_NUMBER, verify_url=_URL), *args))
         made = self._made[key]
         if made is None:
             return email_parts(wording(alert, *args))

@@ -157,8 +157,14 @@ def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: d
     """Alert recipients subscribed at the items' addresses (one query to find the few that have any)."""
     if not rows:
         return {}
-    keys = {lc.item_id: claim_codes.address_key(lc.address_line1, lc.address_line2, lc.postal_code, lc.city,
-                                                lc.country) for lc in rows}
+    by_address: dict[tuple, str] = {}  # items of a batch often share an address (a block of flats, an office)
+    keys = {}
+    for lc in rows:
+        address = (lc.address_line1, lc.address_line2, lc.postal_code, lc.city, lc.country)
+        key = by_address.get(address)
+        if key is None:
+            key = by_address[address] = claim_codes.address_key(*address)
+        keys[lc.item_id] = key
     subscribed = set(session.scalars(sa.select(Subscriber.address_key).where(
         Subscriber.address_key.in_(set(keys.values())), Subscriber.status == "active")))
     found = {}

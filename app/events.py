@@ -6,7 +6,7 @@ consequences are committed together or not at all.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -61,13 +61,27 @@ def record_events(session: Session, facts: list[tuple[Item, str, datetime, dict 
     A listener registered with a ``batch`` form gets the whole batch in one call; others are
     called per event.
     """
+    items = {item.id: item for item, *_ in facts}
+    return record_item_events(session, [(item.id, kind, at, data) for item, kind, at, data in facts],
+                              lambda ids: items)
+
+
+def record_item_events(session: Session, facts: list[tuple[int, str, datetime, dict | None]],
+                       load_items: Callable[[list[int]], Mapping[int, Item]]) -> list[RecordedEvent]:
+    """:func:`record_events` for facts naming their item by id: ``load_items(ids)`` gives the
+    items by id and is called only when a listener is registered to read them (a sweep loads
+    no ORM item at all where nothing listens)."""
     session.flush()
-    rows = [{"item_id": item.id, "kind": kind, "occurred_at": at, "data": data} for item, kind, at, data in facts]
+    rows = [{"item_id": item_id, "kind": kind, "occurred_at": at, "data": data} for item_id, kind, at, data in facts]
     ids = insert_rows(session.connection(), cast(sa.Table, ItemEvent.__table__), rows, returning=["id"])
-    events = [RecordedEvent(event_id, item.id, kind, at, data)
-              for (event_id,), (item, kind, at, data) in zip(ids, facts, strict=True)]
-    pairs: list[tuple[Item, Event]] = [(item, event) for (item, *_), event in zip(facts, events, strict=True)]
-    for listener, batch in current_app.extensions.get(_KEY, []):
+    events = [RecordedEvent(event_id, item_id, kind, at, data)
+              for (event_id,), (item_id, kind, at, data) in zip(ids, facts, strict=True)]
+    listeners = current_app.extensions.get(_KEY, [])
+    if not listeners:
+        return events
+    items = load_items(list(dict.fromkeys(event.item_id for event in events)))
+    pairs: list[tuple[Item, Event]] = [(items[event.item_id], event) for event in events]
+    for listener, batch in listeners:
         if batch is not None:
             batch(session, pairs)
         else:

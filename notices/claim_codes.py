@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 import unicodedata
+from functools import lru_cache
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CLAIM_CODE_LENGTH = 10  # 50 bits
@@ -89,8 +90,11 @@ def codes_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    """Lower case, no diacritics (ł counts as l), punctuation to spaces, single spaces."""
+    """Lower case, no diacritics (ł counts as l), punctuation to spaces, single spaces.
+
+    Remembered per process: the same cities and streets come back in every batch of items."""
     text = (text or "").replace("ł", "l").replace("Ł", "L")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()

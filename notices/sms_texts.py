@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from notices.i18n import N_, translations
 from notices.sms import fit_fields
@@ -82,8 +83,12 @@ def _day_and_time(value: datetime | None) -> str:
     return "—" if value is None else f"{value.day:02d}.{value.month:02d} {value.hour:02d}:{value.minute:02d}"
 
 
+@lru_cache(maxsize=256)
 def template_for(kind: str, language: str, *, sender: bool, warning: bool, delegate: bool) -> str:
-    """The template of one alert with its optional parts put in (still with the free-text fields)."""
+    """The template of one alert with its optional parts put in (still with the free-text fields).
+
+    Made once per process for each combination (the catalogs are loaded once, see
+    :func:`notices.i18n.translations`): a sweep fits thousands of SMS to a few templates."""
     _ = translations(language).gettext
     template = _(SMS_TEMPLATES[kind])
     prefix = _(_PREFIX_FOR) if delegate else _(_PREFIX)

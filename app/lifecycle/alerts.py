@@ -13,8 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.lifecycle.email_shapes import EmailShapes
 from app.messaging import enqueue, suppressions
-from app.messaging.email import render_email_html
 from app.models import Item, PickupPoint, Sender, Subscriber, User
 from app.models.lifecycle import ItemLifecycle
 from app.models.outbox import new_send_key
@@ -22,7 +22,6 @@ from app.recipients.pickup_points import PickupWords, describe_pickup
 from app.recipients.subscriptions import alert_recipients
 from notices import claim_codes
 from notices.lifecycle_messages import LifecycleAlert, outcome_email_content
-from notices.messages import email_text
 
 
 def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str,
@@ -38,17 +37,24 @@ def lifecycle_alert(lc: sa.Row, pickup: PickupPoint | None, base_url: str,
     )
 
 
-def lifecycle_rows(session: Session, lifecycle_ids: list[int]) -> Sequence[sa.Row]:
+def lifecycle_columns() -> tuple:
+    """What an alert needs of a lifecycle, its item and its sender (rows joined on the item and the
+    sender): the columns of :func:`lifecycle_rows` and of the sweep's claim."""
+    L = ItemLifecycle
+    return (L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
+            L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
+            L.repeat_notice_done_at, Item.sender_id,
+            Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
+            Item.recipient_name,
+            Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
+            Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
+
+
+def lifecycle_rows(session: Session, lifecycle_ids: Sequence[int]) -> Sequence[sa.Row]:
     """The lifecycles with what their alerts need of the item and the sender, in one query."""
     L = ItemLifecycle
     return session.execute(
-        sa.select(L.id, L.item_id, L.profile, L.carrier_id, L.pickup_point_id, L.notice_at, L.first_notice_until,
-                  L.collect_by, L.collect_by_at, L.repeat_notice_at, L.reminder_at, L.end_action, L.deemed_served_on,
-                  L.repeat_notice_done_at, Item.sender_id,
-                  Item.tracking_number, Item.verify_token, Item.language, Item.recipient_phone, Item.recipient_email,
-                  Item.recipient_name,
-                  Item.sender_reference, Item.address_line1, Item.address_line2, Item.postal_code, Item.city,
-                  Item.country, Sender.name.label("sender_name"), Sender.contact_email.label("sender_email"))
+        sa.select(*lifecycle_columns())
         .join(Item, Item.id == L.item_id).join(Sender, Sender.id == Item.sender_id)
         .where(L.id.in_(lifecycle_ids)).order_by(L.id)
     ).all()
@@ -84,6 +90,7 @@ class LifecycleOutbox:
 
     def __init__(self):
         self.messages: list[dict] = []
+        self.shapes = EmailShapes()
 
     def rows(self) -> list[dict]:
         return self.messages
@@ -91,9 +98,10 @@ class LifecycleOutbox:
     def _sms(self, **kwargs) -> None:
         self.messages.append(message_row(channel="sms", **kwargs))
 
-    def _email(self, content, **kwargs) -> None:
-        self.messages.append(message_row(channel="email", subject=content.subject, body=email_text(content),
-                                         body_html=render_email_html(content), language=content.language, **kwargs))
+    def _email(self, wording, alert: LifecycleAlert, *args: str, **kwargs) -> None:
+        language, subject, text, html = self.shapes.email(wording, alert, *args)
+        self.messages.append(message_row(channel="email", subject=subject, body=text, body_html=html,
+                                         language=language, **kwargs))
 
     def to_recipients(self, lc, purpose: str, alert: LifecycleAlert, sms, email, now: datetime, subscribers) -> None:
         common = {"purpose": purpose, "now": now, "item_id": lc.item_id}
@@ -101,7 +109,7 @@ class LifecycleOutbox:
             self._sms(recipient=lc.recipient_phone, body=sms(alert), language=lc.language,
                       dedupe_key=f"item:{lc.item_id}:{purpose}:sms", **common)
         if lc.recipient_email:
-            self._email(email(alert), recipient=lc.recipient_email,
+            self._email(email, alert, recipient=lc.recipient_email,
                         dedupe_key=f"item:{lc.item_id}:{purpose}:email", **common)
         for person in subscribers:  # people subscribed at the item's address, in their own language
             own = replace(alert, language=person.language,
@@ -112,7 +120,7 @@ class LifecycleOutbox:
                 self._sms(recipient=person.address, body=sms(own), language=person.language,
                           dedupe_key=key, quiet_hours=quiet, time_zone=person.timezone, **common)
             else:
-                self._email(email(own), recipient=person.address, dedupe_key=key, manage_url=person.manage_url,
+                self._email(email, own, recipient=person.address, dedupe_key=key, manage_url=person.manage_url,
                             **common)
 
     def to_sender(self, lc, alert: LifecycleAlert, now: datetime, outcome: str | None = None,
@@ -120,7 +128,7 @@ class LifecycleOutbox:
         """An e-mail to the sender's contact address, or to its ``admins`` where it gave none."""
         outcome = outcome or lc.end_action
         for address, who in sender_recipients(lc.sender_email, admins):
-            self._email(outcome_email_content(alert, outcome), recipient=address,
+            self._email(outcome_email_content, alert, outcome, recipient=address,
                         purpose=f"sender_{outcome}", now=now, item_id=lc.item_id,
                         dedupe_key=f"item:{lc.item_id}:{outcome}:{who}")
 
@@ -149,8 +157,14 @@ def subscribers_at_addresses(session: Session, rows: list, base_url: str, now: d
     """Alert recipients subscribed at the items' addresses (one query to find the few that have any)."""
     if not rows:
         return {}
-    keys = {lc.item_id: claim_codes.address_key(lc.address_line1, lc.address_line2, lc.postal_code, lc.city,
-                                                lc.country) for lc in rows}
+    by_address: dict[tuple, str] = {}  # items of a batch often share an address (a block of flats, an office)
+    keys = {}
+    for lc in rows:
+        address = (lc.address_line1, lc.address_line2, lc.postal_code, lc.city, lc.country)
+        key = by_address.get(address)
+        if key is None:
+            key = by_address[address] = claim_codes.address_key(*address)
+        keys[lc.item_id] = key
     subscribed = set(session.scalars(sa.select(Subscriber.address_key).where(
         Subscriber.address_key.in_(set(keys.values())), Subscriber.status == "active")))
     found = {}

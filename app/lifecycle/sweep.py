@@ -25,12 +25,13 @@ from app import events as item_events
 from app.lifecycle.alerts import (
     LifecycleOutbox,
     lifecycle_alert,
+    lifecycle_columns,
     lifecycle_rows,
     sender_admin_emails,
     subscribers_at_addresses,
 )
 from app.lifecycle.service import DATE_FIELDS, EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
-from app.models import Item, OutboxMessage, PickupPoint, bulk
+from app.models import Item, OutboxMessage, PickupPoint, Sender, bulk
 from app.models.bulk import insert_rows
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.types import iso
@@ -120,12 +121,20 @@ def _tick(seconds: defaultdict[str, float], phase: str, since: float) -> float:
 
 
 def _claim(session: Session, due, now: datetime) -> list[tuple[sa.Row, str]]:
-    """Move each due lifecycle one step on, only if it is still in the stage we read (CAS)."""
+    """Move each due lifecycle one step on, only if it is still in the stage we read (CAS).
+
+    The UPDATE of each stage returns the claimed rows with what their alerts need of the item and
+    the sender (:func:`~app.lifecycle.alerts.lifecycle_columns`, joined in ``UPDATE … FROM``), so
+    on PostgreSQL the claim and the read of its rows are one statement. SQLite's RETURNING cannot
+    name the joined tables, so there the claimed ids are read by :func:`lifecycle_rows`. The rows
+    come back in id order either way.
+    """
     by_stage: dict[str, list[int]] = {}
     for row in due:
         by_stage.setdefault(row.stage, []).append(row.id)
     L = ItemLifecycle
-    claimed_ids: dict[int, str] = {}
+    joined = session.get_bind().dialect.name == "postgresql"  # SQLite returns only the updated table's columns
+    claimed: list[tuple[sa.Row, str]] = []
     for stage, ids in by_stage.items():
         action = rules.action_of(stage)
         if action is None:  # a final stage has no next action, so it is never due
@@ -138,14 +147,16 @@ def _claim(session: Session, due, now: datetime) -> list[tuple[sa.Row, str]]:
             values = {"stage": "awaiting_end", "next_action_at": L.end_at, "reminder_done_at": now}
         else:
             values = {"stage": L.end_action, "next_action_at": None, "ended_at": now}
-        moved = session.execute(
-            sa.update(L).where(L.id.in_(ids), L.stage == stage, L.next_action_at <= now)
-            .values(**values).returning(L.id).execution_options(synchronize_session=False)
-        ).scalars().all()
-        claimed_ids.update((i, action) for i in moved)
-    if not claimed_ids:
-        return []
-    return [(row, claimed_ids[row.id]) for row in lifecycle_rows(session, list(claimed_ids))]
+        claim = sa.update(L).where(L.id.in_(ids), L.stage == stage, L.next_action_at <= now).values(**values)
+        if joined:
+            moved = session.execute(claim.where(Item.id == L.item_id, Sender.id == Item.sender_id)
+                                    .returning(*lifecycle_columns()).execution_options(synchronize_session=False)).all()
+        else:
+            moved = lifecycle_rows(session, session.execute(
+                claim.returning(L.id).execution_options(synchronize_session=False)).scalars().all())
+        claimed.extend((row, action) for row in moved)
+    claimed.sort(key=lambda pair: pair[0].id)
+    return claimed
 
 
 def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_url, secret: str, counts: Counter[str],
@@ -245,17 +256,22 @@ def _end_tasks(session: Session, item_ids: list[int], now: datetime) -> None:
 
 
 def _record_events(session: Session, events: list[dict], seconds: defaultdict[str, float]) -> None:
-    """Record the batch's events with :func:`app.events.record_events`.
+    """Record the batch's events with :func:`app.events.record_item_events`.
 
     One INSERT for all of them, then the item-event listeners (the transparency log and the
-    sender callbacks take the whole batch at once where they can).
+    sender callbacks take the whole batch at once where they can); the items are loaded only
+    when a listener is registered to read them.
     """
     if not events:
         return
     clock = time.perf_counter()
-    items = {i.id: i for i in session.scalars(
-        sa.select(Item).where(Item.id.in_([e["item_id"] for e in events])).options(selectinload(Item.sender)))}
-    item_events.record_events(session, [(items[e["item_id"]], e["kind"], e["occurred_at"], e["data"]) for e in events])
+
+    def load_items(ids: list[int]) -> dict[int, Item]:
+        return {i.id: i for i in session.scalars(
+            sa.select(Item).where(Item.id.in_(ids)).options(selectinload(Item.sender)))}
+
+    item_events.record_item_events(session, [(e["item_id"], e["kind"], e["occurred_at"], e["data"]) for e in events],
+                                   load_items)
     _tick(seconds, "events", clock)
 
 

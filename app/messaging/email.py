@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from markupsafe import escape
@@ -61,8 +62,17 @@ def render_email_html(content: EmailContent) -> str:
     values = _fields(content)
     out = parts[:]
     for i in range(1, len(parts), 2):
-        out[i] = str(escape(values[int(parts[i])]))
+        value = values[int(parts[i])]
+        out[i] = _escaped(value) if type(value) is str else str(escape(value))
     return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _escaped(value: str) -> str:
+    """A plain string escaped for HTML, remembered: most of an e-mail's fields (labels, headings,
+    the language, sentences without a number) are the same in every message of a sweep.
+    Only plain ``str`` comes here: a ``Markup`` equal to a string must not share its entry."""
+    return str(escape(value))
 
 
 def render_email_html_with_jinja(content: EmailContent) -> str:

@@ -30,3 +30,13 @@ def test_messages_of_one_shape_keep_their_own_values(app):
         pages = render_email_html(first), render_email_html(second)
     assert "&lt;one&gt;" in pages[0] and "two" not in pages[0]
     assert "two" in pages[1] and "one" not in pages[1]
+
+
+def test_a_value_already_marked_safe_is_not_escaped_like_the_same_plain_text(app):
+    from markupsafe import Markup
+
+    text = "<b>uwaga</b> & więcej"
+    with app.app_context():
+        for content in (EmailContent(language="pl", subject=text, heading=text, paragraphs=(text,)),
+                        EmailContent(language="pl", subject=text, heading=Markup(text), paragraphs=(Markup(text),))):
+            assert render_email_html(content) == render_email_html_with_jinja(content)

@@ -8,12 +8,16 @@ statement's text (and its parsing, on both sides) does not grow with the batch a
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from psycopg.types.json import Json
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 COPY_FROM = 100
 """Batches of at least this many rows are copied; smaller ones are one INSERT (a request's few rows)."""
@@ -72,6 +76,17 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
     return []
 
 
+def among(session: Session, column: Any, values: list, type_: type[sa.types.TypeEngine]):
+    """``column IN values``: on PostgreSQL ``= ANY`` of one array parameter, whose statement is
+    made once (an ``IN`` list of a thousand is rendered and parsed again on every call).
+
+    ``type_`` must be the column's own type: an array of another (``bigint[]`` for an ``integer``
+    key) leaves PostgreSQL's generic plan, used once the statement is prepared, without the index."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("values", values, type_=postgresql.ARRAY(type_)))
+    return column.in_(values)
+
+
 def _with_defaults(table: sa.Table, rows: Sequence[dict]) -> Sequence[dict]:
     """The rows with the columns' Python-side defaults filled in, as a Core INSERT would."""
     missing = [c for c in table.c if c.name not in rows[0] and c.default is not None
@@ -92,23 +107,48 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
     """``COPY`` the rows in; with ``with_ids``, give them ids from the table's sequence first (in order)."""
     dialect = connection.dialect
     ids: list[int] = []
-    if with_ids:
-        ids = list(connection.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s) ORDER BY 1",
-            {"table": table.name, "n": len(rows)}).scalars())
+    if with_ids:  # one array in one row (the driver reads it in C), not a row per id
+        ids = connection.exec_driver_sql(
+            "SELECT array(SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) "
+            "FROM generate_series(1, %(n)s) ORDER BY 1)", {"table": table.name, "n": len(rows)}).scalar_one()
     columns = list(rows[0])
-    convert = []
-    for name in columns:
+    convert: list[tuple[int, Callable]] = []  # (position in the row, converter) for the columns that need one
+    for position, name in enumerate(columns):
         column_type = table.c[name].type
         if isinstance(column_type, sa.JSON):
-            convert.append(lambda v: None if v is None else Json(v))
-        else:
-            convert.append(column_type.bind_processor(dialect))
+            convert.append((position, _json))
+        elif (process := column_type.bind_processor(dialect)) is not None:
+            convert.append((position, _remembering(process)))
     names = ", ".join(f'"{c}"' for c in (["id"] if with_ids else []) + columns)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    take = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        pairs = list(zip(columns, convert, strict=True))
         for n, row in enumerate(rows):
-            values = [row[name] if process is None else process(row[name]) for name, process in pairs]
-            copy.write_row([ids[n], *values] if with_ids else values)
+            values = list(take(row))
+            for position, process in convert:
+                values[position] = process(values[position])
+            if with_ids:
+                values.insert(0, ids[n])
+            copy.write_row(values)
     return [(i,) for i in ids]
+
+
+def _json(value):
+    return None if value is None else Json(value)
+
+
+def _remembering(process: Callable) -> Callable:
+    """``process`` (a column type's bind processor) computed once per value: a batch's rows share
+    their few distinct times, and converting each of them again costs more than looking it up."""
+    seen: dict = {}
+
+    def convert(value):
+        key = (value.__class__, value)  # equal values of two types (1 and True) are not one value here
+        try:
+            return seen[key]
+        except KeyError:
+            converted = seen[key] = process(value)
+            return converted
+        except TypeError:  # not hashable
+            return process(value)
+    return convert

@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 from array import array
+from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +27,7 @@ from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
 from app.evidence.log import integrate_pending
 from app.models import ImportReport, Item, ItemLocation, Sender
-from app.models.bulk import insert_rows
+from app.models.bulk import among, insert_rows
 from app.models.types import iso
 from app.security import new_verify_token
 from app.senders.import_rows import quick_new_item
@@ -253,7 +254,8 @@ class _Intake:
         if not chunk:
             return
         numbers = [new.tracking_number for _, new in chunk]
-        for taken in self.session.scalars(sa.select(Item.tracking_number).where(Item.tracking_number.in_(numbers))):
+        for taken in self.session.scalars(sa.select(Item.tracking_number).where(
+                among(self.session, Item.tracking_number, numbers, sa.String))):
             self.errors.append(RowError(self.seen[taken], "tracking_number", f"{taken} is already registered"))
         if self.errors:
             return
@@ -341,22 +343,17 @@ def _item_values(sender_id: int, new: NewItem, now: datetime) -> dict:
     )
 
 
-class _Written:
-    """A just-written item as the listeners of its ``registered`` event read it: its columns and
-    its sender, without an ORM object each (a chunk of a bulk import hands over a thousand)."""
-
-    __slots__ = (*_ITEMS.c.keys(), "sender")
-
-    def __init__(self, sender: Sender, row: sa.Row):
-        for name, value in zip(_ITEM_COLUMNS, row, strict=True):
-            setattr(self, name, value)
-        self.sender = sender
+# A just-written item as the listeners of its ``registered`` event read it: its columns and its
+# sender, without an ORM object each (a chunk of a bulk import hands over a thousand).
+_Written = namedtuple("_Written", (*_ITEM_COLUMNS, "sender"))  # type: ignore[misc]
 
 
 def _written(session: Session, sender: Sender, ids: list[int]) -> list[Item]:
     """The items with these ids, in the order of their ids, as the listeners see them."""
-    rows = session.execute(sa.select(_ITEMS).where(_ITEMS.c.id.in_(ids)).order_by(_ITEMS.c.id))
-    return [cast(Item, _Written(sender, row)) for row in rows]
+    rows = session.execute(sa.select(_ITEMS).where(among(session, _ITEMS.c.id, ids, sa.Integer)).order_by(_ITEMS.c.id))
+    make = _Written._make
+    return [cast(Item, make((*row, sender))) for row in rows]
+
 
 
 def _as_new(item: Item) -> NewItem:

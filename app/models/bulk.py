@@ -13,6 +13,7 @@ its own work, and the connection's next statement waits for it (see :func:`overl
 from __future__ import annotations
 
 import operator
+import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -167,37 +168,47 @@ class _UnfinishedWriter(LibpqWriter):
 
 
 class _Overlap:
-    """The COPY being finished on a connection by a helper thread, and how it ended."""
+    """Ends the COPYs of one connection in a helper thread, one after another, and keeps the error."""
 
     def __init__(self) -> None:
-        self.thread: threading.Thread | None = None
+        self.tasks: queue.SimpleQueue[DriverConnection | None] = queue.SimpleQueue()
+        self.idle = threading.Event()
+        self.idle.set()
         self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
 
     def finish_later(self, driver: DriverConnection) -> None:
-        """End the COPY just written (rows sent, end not yet sent) in a thread holding the connection's lock.
+        """End the COPY just written (rows sent, end not yet sent) in the helper, holding the connection's lock.
 
         The driver takes that lock for every statement, commit and rollback, so whatever the
         caller runs next on this connection waits until PostgreSQL has finished the COPY."""
         driver.lock.acquire()  # uncontended: this thread has just released it, and no other uses the connection
+        self.idle.clear()
+        if self.thread is None:  # one thread for the whole block (starting one per COPY costs more than it saves)
+            self.thread = threading.Thread(target=self._run, name="copy-end", daemon=True)
+            self.thread.start()
+        self.tasks.put(driver)
 
-        def end() -> None:
+    def _run(self) -> None:
+        while (driver := self.tasks.get()) is not None:
             try:
                 driver.wait(copy_end(driver.pgconn, None))
             except BaseException as exc:  # kept for settle to raise in the caller's thread
                 self.error = exc
             finally:
                 driver.lock.release()
-
-        self.thread = threading.Thread(target=end, name="copy-end", daemon=True)
-        self.thread.start()
+                self.idle.set()
 
     def settle(self) -> None:
-        thread, self.thread = self.thread, None
-        if thread is not None:
-            thread.join()
+        self.idle.wait()
         error, self.error = self.error, None
         if error is not None:
             raise error
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.tasks.put(None)
+            self.thread.join()
 
 
 def settle(connection: Connection) -> None:
@@ -239,6 +250,7 @@ def overlapped(connection: Connection) -> Iterator[None]:
     else:
         overlap.settle()
     finally:
+        overlap.stop()
         info.pop(_OVERLAP, None)
         sa.event.remove(connection, "before_cursor_execute", settle_first)
 

@@ -164,8 +164,12 @@ _OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 _DELIVERY = cast(sa.Table, WebhookDelivery.__table__)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)  # made once, not per call
+
+
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)``."""
+    return _ENCODER.encode(value)
 
 
 def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,

@@ -26,7 +26,7 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
-from app.evidence.log import integrate_pending
+from app.evidence.log import integrate_pending, prepared_when_integrated
 from app.models import ImportReport, Item, ItemLocation, Sender
 from app.models.bulk import among, insert_rows, overlapped, settle
 from app.models.types import iso
@@ -287,7 +287,7 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     intake = _Intake(session, sender_id, now, csv_columns=(source == "csv"))
     try:
         # Each COPY is finished by PostgreSQL while the next rows are prepared (app.models.bulk).
-        with overlapped(session.connection()):
+        with overlapped(session.connection()), prepared_when_integrated(session):
             yield from intake.read(rows)
             for start in range(0, 0 if intake.errors else len(intake.ids), CHUNK):
                 ids = intake.ids[start:start + CHUNK].tolist()

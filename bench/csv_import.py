@@ -80,6 +80,24 @@ def _floor(engine: sa.Engine, path: str) -> float:
     return elapsed
 
 
+def _backend_cpu(session) -> tuple[int, float] | None:
+    """``(pid, CPU seconds used)`` of the session's PostgreSQL backend (a local server only; else None)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
@@ -122,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             size = write_csv(path, args.rows)
             floor = _floor(db.engine, path)
             rss_before = _peak_rss_mb()
+            server_before, cpu_before = _backend_cpu(db.session), _cpu_s()
             started = time.perf_counter()
             marks: dict[str, float] = {}
             saving_steps = 0
@@ -135,6 +154,10 @@ def main(argv: list[str] | None = None) -> None:
                     saving_steps += step.phase == "saving"
                     last = step
             total_s = time.perf_counter() - started
+            cpu_s = _cpu_s() - cpu_before
+            server_after = _backend_cpu(db.session)
+            server_s = (server_after[1] - server_before[1] if server_before and server_after
+                        and server_after[0] == server_before[0] else None)  # None: not one backend throughout
             rss_after = _peak_rss_mb()
             validate_s = marks["validating_end"] - started - read_s
             save_s = marks["done_end"] - marks["validating_end"]
@@ -148,6 +171,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"read {read_s:.2f} s · validate {validate_s:.2f} s ({args.rows / validate_s:,.0f} rows/s) · "
                   f"save {save_s:.2f} s ({args.rows / save_s:,.0f} rows/s) · total {total_s:.2f} s "
                   f"({args.rows / total_s:,.0f} rows/s)")
+            print(f"CPU: this process {cpu_s:.2f} s" + (f", its PostgreSQL backend {server_s:.2f} s" if server_s is not None
+                                                         else "") + " (less sensitive to other load than the times)")
             print(f"progress: {saving_steps} saving steps reported while it ran (the portal's bar moves on each)")
             print(f"items={items:,} webhook callbacks queued={callbacks:,}")
             print(f"peak RSS: {rss_before:.0f} MB before the import, {rss_after:.0f} MB after "
@@ -161,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         report.add("peak RSS growth during the import", rss_after - rss_before, "MB",
                    goal="flat (bounded, not per row)")
         report.notes = {"rows": args.rows, "database": args.database, "read_s": read_s, "validate_s": validate_s,
-                        "save_s": save_s, "saving_steps": saving_steps, "rss_before_mb": rss_before,
+                        "save_s": save_s, "client_cpu_s": cpu_s, "server_cpu_s": server_s, "saving_steps": saving_steps, "rss_before_mb": rss_before,
                         "rss_after_mb": rss_after, "file_mb": size / 1e6}
         report.print()
         report.write(args.json)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PREFIXES = ("ulica", "ul", "aleja", "aleje", "al", "plac", "pl", "osiedle", "os", "rondo", "skwer", "bulwar")
 _PREFIX_RE = re.compile(r"^(?:" + "|".join(_PREFIXES) + r")\b\.?\s*")
@@ -26,6 +27,7 @@ def normalise(text: str | None) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
+@lru_cache(maxsize=4096)  # a file of letters names the same towns and streets over and over
 def street_name(text: str | None) -> str:
     name = normalise(text).replace(".", ". ")
     name = " ".join(name.split())

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import FieldError, ValidationFailed
 from app.models import AddressPoint, ItemLocation
+from app.models.bulk import among
 from notices import addresses as keys
 
 if TYPE_CHECKING:
@@ -195,12 +196,12 @@ def item_locations(session: Session, entries: list[tuple[int, tuple[float, float
     exact: dict[str, AddressPoint] = {}
     for start in range(0, len(wanted), 500):
         exact.update({p.match_key: p for p in session.scalars(
-            sa.select(AddressPoint).where(AddressPoint.match_key.in_(wanted[start:start + 500])))})
+            sa.select(AddressPoint).where(among(session, AddressPoint.match_key, wanted[start:start + 500], sa.String)))})
     loose = sorted({keys.key_without_postal_code(key) for key in wanted if key not in exact})
     by_loose: dict[str, list[AddressPoint]] = {}
     for start in range(0, len(loose), 500):
         for candidate in session.scalars(sa.select(AddressPoint).where(
-                AddressPoint.match_key_no_postal.in_(loose[start:start + 500]))):
+                among(session, AddressPoint.match_key_no_postal, loose[start:start + 500], sa.String))):
             by_loose.setdefault(candidate.match_key_no_postal, []).append(candidate)
     locations = []
     for i, (item_id, given, *_address) in enumerate(entries):

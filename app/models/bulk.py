@@ -5,15 +5,29 @@ are reserved first with one ``nextval`` query); rows that may hit a unique key g
 ``unnest``: one round trip and one parameter per column, whatever the number of rows, so the
 statement's text (and its parsing, on both sides) does not grow with the batch as a multi-row
 ``VALUES`` does. SQLite gets an executemany of the same rows.
+
+Inside :func:`overlapped` a ``COPY`` returns once its rows are sent: PostgreSQL finishes it (the
+last rows, the foreign-key checks at the end of the statement) while the caller goes on with
+its own work, and the connection's next statement waits for it (see :func:`overlapped`).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
 
 import sqlalchemy as sa
+from psycopg import Connection as DriverConnection
+from psycopg.copy import LibpqWriter
+from psycopg.generators import copy_end
 from psycopg.types.json import Json
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 COPY_FROM = 100
 """Batches of at least this many rows are copied; smaller ones are one INSERT (a request's few rows)."""
@@ -30,6 +44,7 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
     """
     if not rows:
         return []
+    settle(connection)
     if returning and skip_conflicts_on:
         raise ValueError("rows skipped on a conflict return nothing, so their order cannot be kept")
     dialect = connection.dialect
@@ -72,6 +87,17 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
     return []
 
 
+def among(session: Session, column: Any, values: list, type_: type[sa.types.TypeEngine]):
+    """``column IN values``: on PostgreSQL ``= ANY`` of one array parameter, whose statement is
+    made once (an ``IN`` list of a thousand is rendered and parsed again on every call).
+
+    ``type_`` must be the column's own type: an array of another (``bigint[]`` for an ``integer``
+    key) leaves PostgreSQL's generic plan, used once the statement is prepared, without the index."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("values", values, type_=postgresql.ARRAY(type_)))
+    return column.in_(values)
+
+
 def _with_defaults(table: sa.Table, rows: Sequence[dict]) -> Sequence[dict]:
     """The rows with the columns' Python-side defaults filled in, as a Core INSERT would."""
     missing = [c for c in table.c if c.name not in rows[0] and c.default is not None
@@ -92,23 +118,182 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
     """``COPY`` the rows in; with ``with_ids``, give them ids from the table's sequence first (in order)."""
     dialect = connection.dialect
     ids: list[int] = []
-    if with_ids:
-        ids = list(connection.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) FROM generate_series(1, %(n)s) ORDER BY 1",
-            {"table": table.name, "n": len(rows)}).scalars())
+    if with_ids:  # one array in one row (the driver reads it in C), not a row per id
+        ids = connection.exec_driver_sql(
+            "SELECT array(SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) "
+            "FROM generate_series(1, %(n)s) ORDER BY 1)", {"table": table.name, "n": len(rows)}).scalar_one()
     columns = list(rows[0])
-    convert = []
-    for name in columns:
+    convert: list[tuple[int, Callable]] = []  # (position in the row, converter) for the columns that need one
+    for position, name in enumerate(columns):
         column_type = table.c[name].type
         if isinstance(column_type, sa.JSON):
-            convert.append(lambda v: None if v is None else Json(v))
-        else:
-            convert.append(column_type.bind_processor(dialect))
-    names = ", ".join(f'"{c}"' for c in (["id"] if with_ids else []) + columns)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        pairs = list(zip(columns, convert, strict=True))
+            convert.append((position, _json))
+        elif (process := column_type.bind_processor(dialect)) is not None:
+            convert.append((position, _remembering(process)))
+    copied = (["id"] if with_ids else []) + columns
+    names = ", ".join(f'"{c}"' for c in copied)
+    column_types = _column_types(connection, table.name)
+    types = [column_types.get(c, 0) for c in copied]
+    binary = all(t in _BINARY_TYPES for t in types)
+    driver = cast(DriverConnection, connection.connection.driver_connection)
+    cursor = driver.cursor()
+    overlap: _Overlap | None = connection.info.get(_OVERLAP)
+    writer = _UnfinishedWriter(cursor) if overlap is not None else None
+    take = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else ""),
+                     writer=writer) as copy:
+        if binary:
+            copy.set_types(types)
         for n, row in enumerate(rows):
-            values = [row[name] if process is None else process(row[name]) for name, process in pairs]
-            copy.write_row([ids[n], *values] if with_ids else values)
+            values = list(take(row))
+            for position, process in convert:
+                values[position] = process(values[position])
+            if with_ids:
+                values.insert(0, ids[n])
+            copy.write_row(values)
+    if overlap is not None:
+        overlap.finish_later(driver)
     return [(i,) for i in ids]
+
+
+_OVERLAP = "awizo.bulk_overlap"
+
+
+class _UnfinishedWriter(LibpqWriter):
+    """Sends a COPY's rows and leaves its end to :class:`_Overlap` (unless the copy failed in Python)."""
+
+    def finish(self, exc: BaseException | None = None) -> None:
+        if exc is not None:
+            super().finish(exc)
+
+
+class _Overlap:
+    """Ends the COPYs of one connection in a helper thread, one after another, and keeps the error."""
+
+    def __init__(self) -> None:
+        self.tasks: queue.SimpleQueue[DriverConnection | None] = queue.SimpleQueue()
+        self.idle = threading.Event()
+        self.idle.set()
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def finish_later(self, driver: DriverConnection) -> None:
+        """End the COPY just written (rows sent, end not yet sent) in the helper, holding the connection's lock.
+
+        The driver takes that lock for every statement, commit and rollback, so whatever the
+        caller runs next on this connection waits until PostgreSQL has finished the COPY."""
+        driver.lock.acquire()  # uncontended: this thread has just released it, and no other uses the connection
+        self.idle.clear()
+        if self.thread is None:  # one thread for the whole block (starting one per COPY costs more than it saves)
+            self.thread = threading.Thread(target=self._run, name="copy-end", daemon=True)
+            self.thread.start()
+        self.tasks.put(driver)
+
+    def _run(self) -> None:
+        while (driver := self.tasks.get()) is not None:
+            try:
+                driver.wait(copy_end(driver.pgconn, None))
+            except BaseException as exc:  # kept for settle to raise in the caller's thread
+                self.error = exc
+            finally:
+                driver.lock.release()
+                self.idle.set()
+
+    def settle(self) -> None:
+        self.idle.wait()
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.tasks.put(None)
+            self.thread.join()
+
+
+def settle(connection: Connection) -> None:
+    """Wait for the COPY still finishing on ``connection`` (see :func:`overlapped`); raise its error."""
+    overlap: _Overlap | None = connection.info.get(_OVERLAP)
+    if overlap is not None:
+        overlap.settle()
+
+
+@contextmanager
+def overlapped(connection: Connection) -> Iterator[None]:
+    """Let PostgreSQL finish each ``COPY`` of :func:`insert_rows` while the caller prepares the next rows.
+
+    A COPY's rows are checked (foreign keys, unique keys) when it ends, which the server does on
+    its own core; within this block that wait overlaps the caller's Python work instead of
+    following it. The order of statements is unchanged: the driver connection's lock is held
+    until the COPY has ended, so the next statement, commit or rollback runs after it. A COPY's
+    error (the driver's, e.g. ``psycopg.IntegrityError``) is raised by the next statement on
+    ``connection`` or :func:`settle`, and at the latest when the block ends, so nothing is
+    committed past it. Only for one thread's connection, as every connection is.
+    """
+    info = connection.info  # the driver connection's own dict: the block may close ``connection`` (a rollback)
+    if connection.dialect.name != "postgresql" or _OVERLAP in info:
+        yield
+        return
+    overlap = info[_OVERLAP] = _Overlap()
+
+    def settle_first(*_args) -> None:  # any statement raises the error of the COPY before it, not its own
+        overlap.settle()
+    sa.event.listen(connection, "before_cursor_execute", settle_first)
+    try:
+        yield
+    except BaseException:
+        try:
+            overlap.settle()
+        except Exception:  # the error that ended the block is the one to see
+            pass
+        raise
+    else:
+        overlap.settle()
+    finally:
+        overlap.stop()
+        info.pop(_OVERLAP, None)
+        sa.event.remove(connection, "before_cursor_execute", settle_first)
+
+# Column types whose binary form the driver writes from the values the rows hold (int, str, bool,
+# float, an aware datetime, JSON): a table of these alone is copied in PostgreSQL's binary format,
+# which both sides read and write with less work than text (no escaping, no parsing of numbers
+# and times); any other type keeps the table's COPY in text.
+_BINARY_TYPES = frozenset({
+    21, 23, 20,     # smallint, integer, bigint
+    25, 1043,       # text, varchar
+    16, 700, 701,   # boolean, real, double precision
+    1184,           # timestamptz
+    114, 3802,      # json, jsonb
+})
+_COLUMN_TYPES = "awizo.bulk_column_types"
+
+
+def _column_types(connection: Connection, table: str) -> dict[str, int]:
+    """The type (oid) of each of the table's columns, read once per database connection."""
+    known: dict[str, dict[str, int]] = connection.info.setdefault(_COLUMN_TYPES, {})
+    if table not in known:
+        known[table] = dict(connection.exec_driver_sql(
+            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %(table)s::regclass "
+            "AND attnum > 0 AND NOT attisdropped", {"table": f'"{table}"'}).tuples().all())
+    return known[table]
+
+
+def _json(value):
+    return None if value is None else Json(value)
+
+
+def _remembering(process: Callable) -> Callable:
+    """``process`` (a column type's bind processor) computed once per value: a batch's rows share
+    their few distinct times, and converting each of them again costs more than looking it up."""
+    seen: dict = {}
+
+    def convert(value):
+        key = (value.__class__, value)  # equal values of two types (1 and True) are not one value here
+        try:
+            return seen[key]
+        except KeyError:
+            converted = seen[key] = process(value)
+            return converted
+        except TypeError:  # not hashable
+            return process(value)
+    return convert

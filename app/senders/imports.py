@@ -10,11 +10,13 @@ import csv
 import io
 import itertools
 from array import array
+from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, cast
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,9 +26,9 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
-from app.evidence.log import integrate_pending
+from app.evidence.log import integrate_pending, prepared_when_integrated
 from app.models import ImportReport, Item, ItemLocation, Sender
-from app.models.bulk import insert_rows
+from app.models.bulk import among, insert_rows, overlapped, settle
 from app.models.types import iso
 from app.security import new_verify_token
 from app.senders.import_rows import quick_new_item
@@ -253,7 +255,9 @@ class _Intake:
         if not chunk:
             return
         numbers = [new.tracking_number for _, new in chunk]
-        for taken in self.session.scalars(sa.select(Item.tracking_number).where(Item.tracking_number.in_(numbers))):
+        settle(self.session.connection())  # the previous chunk's COPY ended well (or its error is raised here)
+        for taken in self.session.scalars(sa.select(Item.tracking_number).where(
+                among(self.session, Item.tracking_number, numbers, sa.String))):
             self.errors.append(RowError(self.seen[taken], "tracking_number", f"{taken} is already registered"))
         if self.errors:
             return
@@ -282,27 +286,29 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     total = len(rows)
     intake = _Intake(session, sender_id, now, csv_columns=(source == "csv"))
     try:
-        yield from intake.read(rows)
+        # Each COPY is finished by PostgreSQL while the next rows are prepared (app.models.bulk).
+        with overlapped(session.connection()), prepared_when_integrated(session):
+            yield from intake.read(rows)
+            for start in range(0, 0 if intake.errors else len(intake.ids), CHUNK):
+                ids = intake.ids[start:start + CHUNK].tolist()
+                items = _written(session, sender, ids)
+                record_events(session, [(item, "registered", now, registration_data(sender_name, _as_new(item)))
+                                        for item in items])
+                integrate_pending(session)  # the chunk's log entries are written now, not held until the commit
+                session.flush()
+                yield Progress("saving", start + len(ids), total)
         if intake.errors:
             session.rollback()
             yield Progress("done", total, total, _report(session, sender_id, user_id, source, filename, total,
                                                          intake.errors, now))
             return
-        for start in range(0, len(intake.ids), CHUNK):
-            ids = intake.ids[start:start + CHUNK].tolist()
-            items = _written(session, sender, ids)
-            record_events(session, [(item, "registered", now, registration_data(sender_name, _as_new(item)))
-                                    for item in items])
-            integrate_pending(session)  # the chunk's log entries are written now, not held until the commit
-            session.flush()
-            yield Progress("saving", start + len(ids), total)
         report = ImportReport(sender_id=sender_id, user_id=user_id, source=source, filename=filename,
                               status="imported", total_rows=total, rejected_rows=0, errors=[], created_at=now)
         session.add(report)
         session.commit()
         yield Progress("done", total, total, report, tuple(intake.seen))
         return
-    except IntegrityError:
+    except (IntegrityError, psycopg.IntegrityError):  # the second: raised by a COPY (app.models.bulk)
         # Another request registered one of these numbers meanwhile: nothing of this batch is kept.
         session.rollback()
         errors = [RowError(0, "batch", "one of the numbers was registered meanwhile by another "
@@ -341,22 +347,17 @@ def _item_values(sender_id: int, new: NewItem, now: datetime) -> dict:
     )
 
 
-class _Written:
-    """A just-written item as the listeners of its ``registered`` event read it: its columns and
-    its sender, without an ORM object each (a chunk of a bulk import hands over a thousand)."""
-
-    __slots__ = (*_ITEMS.c.keys(), "sender")
-
-    def __init__(self, sender: Sender, row: sa.Row):
-        for name, value in zip(_ITEM_COLUMNS, row, strict=True):
-            setattr(self, name, value)
-        self.sender = sender
+# A just-written item as the listeners of its ``registered`` event read it: its columns and its
+# sender, without an ORM object each (a chunk of a bulk import hands over a thousand).
+_Written = namedtuple("_Written", (*_ITEM_COLUMNS, "sender"))  # type: ignore[misc]
 
 
 def _written(session: Session, sender: Sender, ids: list[int]) -> list[Item]:
     """The items with these ids, in the order of their ids, as the listeners see them."""
-    rows = session.execute(sa.select(_ITEMS).where(_ITEMS.c.id.in_(ids)).order_by(_ITEMS.c.id))
-    return [cast(Item, _Written(sender, row)) for row in rows]
+    rows = session.execute(sa.select(_ITEMS).where(among(session, _ITEMS.c.id, ids, sa.Integer)).order_by(_ITEMS.c.id))
+    make = _Written._make
+    return [cast(Item, make((*row, sender))) for row in rows]
+
 
 
 def _as_new(item: Item) -> NewItem:

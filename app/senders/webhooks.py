@@ -164,15 +164,28 @@ _OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 _DELIVERY = cast(sa.Table, WebhookDelivery.__table__)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)  # made once, not per call
+
+
+def _json(value) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)``."""
+    return _ENCODER.encode(value)
+
+
 def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
-                 now: datetime) -> dict:
+                 now: datetime, tree_head_json: str | None = None) -> dict:
+    """The outbox row of one callback. ``tree_head_json``: the JSON of ``data["tree_head"]``, which
+    ``data`` then lacks (the head a batch's callbacks share is encoded once, not once each)."""
     # No item_id: a callback to the sender's own system is not part of the item's (public)
     # history; its log is the WebhookDelivery.
     payload = {"id": event_id, "type": type_, "created_at": iso(created_at), "data": data}
+    body = _json(payload)
+    if tree_head_json is not None:  # the same text as with the head as data's last key: ...,"tree_head":{…}}}
+        body = f'{body[:-2]},"tree_head":{tree_head_json}}}}}'
     return dict(
         item_id=None, attempt_id=None, subject=None, body_html=None,
         channel="webhook", purpose=type_[:40], recipient=endpoint.url, language="en",
-        body=json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str),
+        body=body,
         headers={"endpoint_id": endpoint.id, "event_id": event_id, "event_type": type_},
         dedupe_key=f"webhook:{endpoint.id}:{event_id}", status="queued", tries=0, next_attempt_at=now,
         created_at=now, updated_at=now,
@@ -234,7 +247,7 @@ def _endpoints_changed(session: Session, sender_id: int) -> None:
 
 def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, Any],
               endpoints_of: Callable[[Item], tuple[_Endpoint, ...]] | None = None,
-              tree_head: Callable[[], dict | None] | None = None) -> list[dict]:
+              tree_head_json: Callable[[], str | None] | None = None) -> list[dict]:
     if event.kind == "notification_status" and (event.data or {}).get("channel") == "webhook":
         return []  # a callback's own delivery is not an event of the item
     type_ = event_type(event.kind)
@@ -243,11 +256,13 @@ def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, A
     if not endpoints:
         return []
     data = {"item": item_summary(item, config["PUBLIC_BASE_URL"]), "event": {"kind": event.kind, "data": event.data}}
-    head = tree_head() if tree_head else _tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
-    if head is not None:
-        data["tree_head"] = head
+    if tree_head_json is not None:
+        head_json = tree_head_json()
+    else:
+        head = _tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
+        head_json = None if head is None else _json(head)
     return [_message_row(endpoint, event_id=f"evt_{event.id}", type_=type_, created_at=event.occurred_at,
-                         data=data, now=event.occurred_at) for endpoint in endpoints]
+                         data=data, now=event.occurred_at, tree_head_json=head_json) for endpoint in endpoints]
 
 
 def on_item_event(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> None:
@@ -264,7 +279,7 @@ def on_item_events(session: Session, pairs: list[tuple[Item, Event]], config: Ma
 
     The endpoints of each sender and the tree head are looked up once for the whole batch."""
     by_sender: dict[int, tuple[_Endpoint, ...]] = {}
-    head: list[dict | None] = []
+    head: list[str | None] = []
 
     def endpoints_of(item: Item) -> tuple[_Endpoint, ...]:
         found = by_sender.get(item.sender_id)
@@ -272,13 +287,14 @@ def on_item_events(session: Session, pairs: list[tuple[Item, Event]], config: Ma
             found = by_sender[item.sender_id] = _endpoints_of(session, item.sender)
         return found
 
-    def tree_head() -> dict | None:
+    def tree_head_json() -> str | None:
         if not head:
-            head.append(_tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300)))
+            found = _tree_head(session, config.get("TREE_HEAD_MAX_AGE_SECONDS", 300))
+            head.append(None if found is None else _json(found))
         return head[0]
 
     _insert(session, [row for item, event in pairs
-                      for row in _rows_for(session, item, event, config, endpoints_of, tree_head)])
+                      for row in _rows_for(session, item, event, config, endpoints_of, tree_head_json)])
 
 
 

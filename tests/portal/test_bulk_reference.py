@@ -50,6 +50,9 @@ def test_bulk_registration_records_what_the_per_item_path_records(app, api):
         bodies = {}
         for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "webhook")):
             bodies[message.headers["event_id"]] = json.loads(message.body)
+            # the batch encodes the shared tree head once and splices it in: byte for byte the plain encoding
+            assert message.body == json.dumps(bodies[message.headers["event_id"]], ensure_ascii=False,
+                                              separators=(",", ":"))
         heads = set()
         for item in items[:3] + items[-3:]:
             assert check_item(db.session, item).problems == []  # each entry rebuilt from the ORM rows is the logged one
@@ -83,3 +86,24 @@ def test_a_number_registered_before_found_after_a_written_chunk_leaves_nothing(a
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Item)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemEvent)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) == 1
+
+
+def test_a_callback_body_with_its_tree_head_spliced_in_is_the_plain_encoding():
+    endpoint = webhooks._Endpoint(7, "https://hooks.example.com/a", ("*",))
+    head = {"origin": "awizo.example/log", "tree_size": 12, "root_hash": "ab" * 32, "note": "zażółć\n— 1"}
+    data = {"item": {"tracking_number": "RB123456785PL", "collect_by": None}, "event": {"kind": "registered",
+                                                                                    "data": {"a": [1, 2.5]}}}
+    now = utcnow()
+    spliced = webhooks._message_row(endpoint, event_id="evt_1", type_="item.registered", created_at=now, data=data,
+                                    now=now, tree_head_json=webhooks._json(head))
+    plain = webhooks._message_row(endpoint, event_id="evt_1", type_="item.registered", created_at=now,
+                                  data={**data, "tree_head": head}, now=now)
+    assert spliced == plain
+
+
+def test_a_remembered_converter_keeps_equal_values_of_two_types_apart():
+    from app.models.bulk import _remembering
+
+    convert = _remembering(lambda value: f"{type(value).__name__}:{value}")
+    assert [convert(v) for v in (1, True, 1, True, 1.0, [1])] == ["int:1", "bool:True", "int:1", "bool:True",
+                                                                  "float:1.0", "list:[1]"]

@@ -7,8 +7,6 @@ root or a proof needs O(log n) reads. Tree heads are signed checkpoints (Ed25519
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import cast
 
@@ -149,26 +147,7 @@ def append_event_batch(session: Session, pairs: list[tuple[Item, Event]]) -> Non
     they wait for the commit: a bulk import keeps no item or event object alive until then, and
     the work done under the log's lock at commit is numbering and the tree's nodes alone.
     """
-    pending = session.info.setdefault(_PENDING, [])
-    if session.info.get(_PREPARE_LATE):
-        pending.extend(pairs)  # made by integrate_pending, which the caller runs right after
-    else:
-        pending.extend(_prepare(session, pairs))
-
-
-_PREPARE_LATE = "awizo.log_prepare_late"
-
-
-@contextmanager
-def prepared_when_integrated(session: Session) -> Iterator[None]:
-    """Within this block a batch's entries are made by :func:`integrate_pending`, for a caller that
-    integrates each batch as soon as it is recorded (a bulk import): that work then follows the
-    batch's other writes, and PostgreSQL finishes those (``app.models.bulk.overlapped``) meanwhile."""
-    session.info[_PREPARE_LATE] = True
-    try:
-        yield
-    finally:
-        session.info.pop(_PREPARE_LATE, None)
+    session.info.setdefault(_PENDING, []).extend(_prepare(session, pairs))
 
 
 def integrate_pending(session: Session) -> None:

@@ -5,24 +5,15 @@ are reserved first with one ``nextval`` query); rows that may hit a unique key g
 ``unnest``: one round trip and one parameter per column, whatever the number of rows, so the
 statement's text (and its parsing, on both sides) does not grow with the batch as a multi-row
 ``VALUES`` does. SQLite gets an executemany of the same rows.
-
-Inside :func:`overlapped` a ``COPY`` returns once its rows are sent: PostgreSQL finishes it (the
-last rows, the foreign-key checks at the end of the statement) while the caller goes on with
-its own work, and the connection's next statement waits for it (see :func:`overlapped`).
 """
 from __future__ import annotations
 
 import operator
-import queue
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
 from psycopg import Connection as DriverConnection
-from psycopg.copy import LibpqWriter
-from psycopg.generators import copy_end
 from psycopg.types.json import Json
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -44,7 +35,6 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
     """
     if not rows:
         return []
-    settle(connection)
     if returning and skip_conflicts_on:
         raise ValueError("rows skipped on a conflict return nothing, so their order cannot be kept")
     dialect = connection.dialect
@@ -137,11 +127,8 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
     binary = all(t in _BINARY_TYPES for t in types)
     driver = cast(DriverConnection, connection.connection.driver_connection)
     cursor = driver.cursor()
-    overlap: _Overlap | None = connection.info.get(_OVERLAP)
-    writer = _UnfinishedWriter(cursor) if overlap is not None else None
     take = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else ""),
-                     writer=writer) as copy:
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")) as copy:
         if binary:
             copy.set_types(types)
         for n, row in enumerate(rows):
@@ -151,108 +138,8 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
             if with_ids:
                 values.insert(0, ids[n])
             copy.write_row(values)
-    if overlap is not None:
-        overlap.finish_later(driver)
     return [(i,) for i in ids]
 
-
-_OVERLAP = "awizo.bulk_overlap"
-
-
-class _UnfinishedWriter(LibpqWriter):
-    """Sends a COPY's rows and leaves its end to :class:`_Overlap` (unless the copy failed in Python)."""
-
-    def finish(self, exc: BaseException | None = None) -> None:
-        if exc is not None:
-            super().finish(exc)
-
-
-class _Overlap:
-    """Ends the COPYs of one connection in a helper thread, one after another, and keeps the error."""
-
-    def __init__(self) -> None:
-        self.tasks: queue.SimpleQueue[DriverConnection | None] = queue.SimpleQueue()
-        self.idle = threading.Event()
-        self.idle.set()
-        self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
-
-    def finish_later(self, driver: DriverConnection) -> None:
-        """End the COPY just written (rows sent, end not yet sent) in the helper, holding the connection's lock.
-
-        The driver takes that lock for every statement, commit and rollback, so whatever the
-        caller runs next on this connection waits until PostgreSQL has finished the COPY."""
-        driver.lock.acquire()  # uncontended: this thread has just released it, and no other uses the connection
-        self.idle.clear()
-        if self.thread is None:  # one thread for the whole block (starting one per COPY costs more than it saves)
-            self.thread = threading.Thread(target=self._run, name="copy-end", daemon=True)
-            self.thread.start()
-        self.tasks.put(driver)
-
-    def _run(self) -> None:
-        while (driver := self.tasks.get()) is not None:
-            try:
-                driver.wait(copy_end(driver.pgconn, None))
-            except BaseException as exc:  # kept for settle to raise in the caller's thread
-                self.error = exc
-            finally:
-                driver.lock.release()
-                self.idle.set()
-
-    def settle(self) -> None:
-        self.idle.wait()
-        error, self.error = self.error, None
-        if error is not None:
-            raise error
-
-    def stop(self) -> None:
-        if self.thread is not None:
-            self.tasks.put(None)
-            self.thread.join()
-
-
-def settle(connection: Connection) -> None:
-    """Wait for the COPY still finishing on ``connection`` (see :func:`overlapped`); raise its error."""
-    overlap: _Overlap | None = connection.info.get(_OVERLAP)
-    if overlap is not None:
-        overlap.settle()
-
-
-@contextmanager
-def overlapped(connection: Connection) -> Iterator[None]:
-    """Let PostgreSQL finish each ``COPY`` of :func:`insert_rows` while the caller prepares the next rows.
-
-    A COPY's rows are checked (foreign keys, unique keys) when it ends, which the server does on
-    its own core; within this block that wait overlaps the caller's Python work instead of
-    following it. The order of statements is unchanged: the driver connection's lock is held
-    until the COPY has ended, so the next statement, commit or rollback runs after it. A COPY's
-    error (the driver's, e.g. ``psycopg.IntegrityError``) is raised by the next statement on
-    ``connection`` or :func:`settle`, and at the latest when the block ends, so nothing is
-    committed past it. Only for one thread's connection, as every connection is.
-    """
-    info = connection.info  # the driver connection's own dict: the block may close ``connection`` (a rollback)
-    if connection.dialect.name != "postgresql" or _OVERLAP in info:
-        yield
-        return
-    overlap = info[_OVERLAP] = _Overlap()
-
-    def settle_first(*_args) -> None:  # any statement raises the error of the COPY before it, not its own
-        overlap.settle()
-    sa.event.listen(connection, "before_cursor_execute", settle_first)
-    try:
-        yield
-    except BaseException:
-        try:
-            overlap.settle()
-        except Exception:  # the error that ended the block is the one to see
-            pass
-        raise
-    else:
-        overlap.settle()
-    finally:
-        overlap.stop()
-        info.pop(_OVERLAP, None)
-        sa.event.remove(connection, "before_cursor_execute", settle_first)
 
 # Column types whose binary form the driver writes from the values the rows hold (int, str, bool,
 # float, an aware datetime, JSON): a table of these alone is copied in PostgreSQL's binary format,

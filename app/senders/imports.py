@@ -26,9 +26,9 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
-from app.evidence.log import integrate_pending, prepared_when_integrated
+from app.evidence.log import integrate_pending
 from app.models import ImportReport, Item, ItemLocation, Sender
-from app.models.bulk import among, insert_rows, overlapped, settle
+from app.models.bulk import among, insert_rows
 from app.models.types import iso
 from app.security import new_verify_token
 from app.senders.import_rows import quick_new_item
@@ -255,7 +255,6 @@ class _Intake:
         if not chunk:
             return
         numbers = [new.tracking_number for _, new in chunk]
-        settle(self.session.connection())  # the previous chunk's COPY ended well (or its error is raised here)
         for taken in self.session.scalars(sa.select(Item.tracking_number).where(
                 among(self.session, Item.tracking_number, numbers, sa.String))):
             self.errors.append(RowError(self.seen[taken], "tracking_number", f"{taken} is already registered"))
@@ -286,17 +285,15 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     total = len(rows)
     intake = _Intake(session, sender_id, now, csv_columns=(source == "csv"))
     try:
-        # Each COPY is finished by PostgreSQL while the next rows are prepared (app.models.bulk).
-        with overlapped(session.connection()), prepared_when_integrated(session):
-            yield from intake.read(rows)
-            for start in range(0, 0 if intake.errors else len(intake.ids), CHUNK):
-                ids = intake.ids[start:start + CHUNK].tolist()
-                items = _written(session, sender, ids)
-                record_events(session, [(item, "registered", now, registration_data(sender_name, _as_new(item)))
-                                        for item in items])
-                integrate_pending(session)  # the chunk's log entries are written now, not held until the commit
-                session.flush()
-                yield Progress("saving", start + len(ids), total)
+        yield from intake.read(rows)
+        for start in range(0, 0 if intake.errors else len(intake.ids), CHUNK):
+            ids = intake.ids[start:start + CHUNK].tolist()
+            items = _written(session, sender, ids)
+            record_events(session, [(item, "registered", now, registration_data(sender_name, _as_new(item)))
+                                    for item in items])
+            integrate_pending(session)  # the chunk's log entries are written now, not held until the commit
+            session.flush()
+            yield Progress("saving", start + len(ids), total)
         if intake.errors:
             session.rollback()
             yield Progress("done", total, total, _report(session, sender_id, user_id, source, filename, total,
@@ -308,7 +305,7 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
         session.commit()
         yield Progress("done", total, total, report, tuple(intake.seen))
         return
-    except (IntegrityError, psycopg.IntegrityError):  # the second: raised by a COPY (app.models.bulk)
+    except (IntegrityError, psycopg.IntegrityError):  # the second: raised by a COPY on the driver's cursor
         # Another request registered one of these numbers meanwhile: nothing of this batch is kept.
         session.rollback()
         errors = [RowError(0, "batch", "one of the numbers was registered meanwhile by another "

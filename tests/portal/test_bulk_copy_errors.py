@@ -1,6 +1,5 @@
-"""A bulk import's COPYs are finished by PostgreSQL while the next rows are prepared
-(``app.models.bulk.overlapped``): the statements still run in order, and a COPY that fails
-still fails the import, never lets it commit."""
+"""A bulk write that fails in the database (a COPY on PostgreSQL, an executemany on SQLite)
+keeps nothing, and an import that meets a number registered meanwhile says so in its report."""
 from __future__ import annotations
 
 from datetime import timezone
@@ -30,44 +29,16 @@ def _events(item_id: int, n: int) -> list[dict]:
     return [{"item_id": item_id, "kind": "note", "occurred_at": utcnow(), "data": {"n": i}} for i in range(n)]
 
 
-def test_the_next_statement_sees_the_rows_of_a_copy_still_finishing(app, api):
-    item_number = api.register().get_json()["tracking_number"]
-    with app.app_context():
-        item_id = db.session.scalar(sa.select(Item.id).where(Item.tracking_number == item_number))
-        connection = db.session.connection()
-        with bulk.overlapped(connection):
-            bulk.insert_rows(connection, _EVENTS, _events(item_id, 300))
-            # no settle: the driver's lock makes this query wait for the COPY's end
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemEvent)
-                                     .where(ItemEvent.kind == "note")) == 300
-            ids = bulk.insert_rows(connection, _EVENTS, _events(item_id, 200), returning=["id"])
-        assert len(ids) == 200
-        db.session.commit()
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemEvent)
-                                 .where(ItemEvent.kind == "note")) == 500
-
-
-def test_a_copy_that_fails_while_finishing_fails_the_block_and_nothing_is_kept(app, api):
+def test_a_bulk_write_that_fails_in_the_database_keeps_nothing(app, api):
     api.register()
     with app.app_context():
         before = db.session.scalar(sa.select(sa.func.count()).select_from(ItemEvent))
         connection = db.session.connection()
         failed = (psycopg.errors.ForeignKeyViolation, sa.exc.IntegrityError)  # PostgreSQL, SQLite
-        with pytest.raises(failed), bulk.overlapped(connection):
-            bulk.insert_rows(connection, _EVENTS, _events(10**9, 300))  # no such item: fails at its end
+        with pytest.raises(failed):
+            bulk.insert_rows(connection, _EVENTS, _events(10**9, 300))  # no such item: fails at the COPY's end
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemEvent)) == before
-
-
-def test_the_next_statement_raises_the_error_of_the_copy_before_it(app, api, postgresql):
-    api.register()
-    with app.app_context():
-        connection = db.session.connection()
-        with bulk.overlapped(connection):
-            bulk.insert_rows(connection, _EVENTS, _events(10**9, 300))  # fails at its end, meanwhile
-            with pytest.raises(psycopg.errors.ForeignKeyViolation):
-                db.session.scalar(sa.select(sa.func.min(Item.id)))
-        db.session.rollback()
 
 
 def test_a_number_registered_by_another_request_meanwhile_is_reported_not_raised(app, api, postgresql, monkeypatch):

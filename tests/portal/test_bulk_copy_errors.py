@@ -14,15 +14,15 @@ from app.models.types import utcnow
 from app.senders import imports
 from app.senders.imports import CHUNK, csv_row_to_payload
 from tests.portal.test_bulk_reference import cells
+from tests.support import required
 
 _EVENTS = ItemEvent.__table__
 
 
 @pytest.fixture
 def postgresql(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("PostgreSQL's COPY ends after the call; SQLite's executemany fails in it, and has one writer")
+    required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"],
+                             "a second transaction registering a number while the import's is open needs a second writer")
 
 
 def _events(item_id: int, n: int) -> list[dict]:

@@ -356,7 +356,6 @@ def _written(session: Session, sender: Sender, ids: list[int]) -> list[Item]:
     return [cast(Item, make((*row, sender))) for row in rows]
 
 
-
 def _as_new(item: Item) -> NewItem:
     """A written item's registration as it was given (what its ``registered`` event records)."""
     return NewItem(

@@ -84,7 +84,7 @@ def among(session: Session, column: Any, values: list, type_: type[sa.types.Type
     ``type_`` must be the column's own type: an array of another (``bigint[]`` for an ``integer``
     key) leaves PostgreSQL's generic plan, used once the statement is prepared, without the index."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam("values", values, type_=postgresql.ARRAY(type_)))
+        return column == sa.any_(sa.bindparam("values", values, type_=postgresql.ARRAY(type_), unique=True))
     return column.in_(values)
 
 

@@ -150,22 +150,87 @@ def append_event_batch(session: Session, pairs: list[tuple[Item, Event]]) -> Non
     session.info.setdefault(_PENDING, []).extend(_prepare(session, pairs))
 
 
-def integrate_pending(session: Session) -> None:
-    """Append the events this transaction recorded so far (before commit, or before a read of the log)."""
-    pairs = session.info.pop(_PENDING, None)
-    if pairs:
-        append_events(session, pairs)
+def integrate_pending(session: Session, *, final: bool = False) -> None:
+    """Append the events this transaction recorded so far (before commit, or before a read of the log).
+
+    In a transaction that :func:`defer_numbering` marked, the entries are only moved out of
+    memory, unnumbered, until ``final`` (the commit)."""
+    pending = session.info.pop(_PENDING, None) or []
+    staged = session.info.get(_STAGING)
+    if staged is None:
+        append_events(session, pending)
+        return
+    _stage(session, staged, pending)
+    if final:
+        del session.info[_STAGING]
+        _number_staged(session, staged)
+
+
+def _integrate_at_commit(session: Session) -> None:
+    integrate_pending(session, final=True)
 
 
 def _forget_pending(session: Session, *_args) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_STAGING, None)  # the temporary table went with the transaction
 
 
 def install_session_hooks() -> None:
     """Integrate queued entries at commit; drop them on rollback (their events are gone too)."""
-    for name, fn in (("before_commit", integrate_pending), ("after_soft_rollback", _forget_pending)):
+    for name, fn in (("before_commit", _integrate_at_commit), ("after_soft_rollback", _forget_pending)):
         if not sa.event.contains(Session, name, fn):
             sa.event.listen(Session, name, fn)
+
+
+_STAGING = "awizo.log_staging"  # session.info: the leaf hashes staged so far, 32 bytes each, in order
+_STAGED = sa.Table("awizo_log_staged", sa.MetaData(), *(sa.Column(c.name, c.type) for c in _ENTRIES.c))
+
+
+def defer_numbering(session: Session) -> None:
+    """Number this transaction's entries only when it commits: for a long write, a bulk import.
+
+    The log has one row lock, and whoever numbers an entry holds it until their commit. An import
+    that numbered its entries chunk by chunk would make every scan and alert committing meanwhile
+    wait for the rest of the import. After this call :func:`integrate_pending` moves the entries
+    recorded so far into a temporary table, unnumbered (memory stays flat), and the commit numbers
+    them all at once: the lock is held for the numbering, the tree's nodes and one
+    ``INSERT … SELECT``. Until then reads of the log in this transaction see it without them
+    (a callback's tree head covers the log before the import).
+
+    PostgreSQL only: SQLite's single writer holds the whole database from a transaction's first
+    write to its commit anyway, so there entries are numbered as they come.
+    """
+    if _STAGING in session.info or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection().exec_driver_sql(
+        f'CREATE TEMPORARY TABLE "{_STAGED.name}" (LIKE "{_ENTRIES.name}") ON COMMIT DROP')
+    session.info[_STAGING] = bytearray()
+
+
+def _stage(session: Session, staged: bytearray, pending: list) -> None:
+    """Write pending entries to the temporary table, their position in the transaction as index."""
+    if not pending:
+        return
+    rows = _rows(session, pending)
+    first = len(staged) // 32
+    for offset, row in enumerate(rows):
+        row["index"] = first + offset
+        staged += bytes.fromhex(str(row["leaf_hash"]))
+    insert_rows(session.connection(), _STAGED, rows)
+
+
+def _number_staged(session: Session, staged: bytearray) -> None:
+    """Number the staged entries after the log's current end and move them into it."""
+    if not staged:
+        return
+    leaves = [bytes(staged[i:i + 32]) for i in range(0, len(staged), 32)]
+    start = _reserve(session, len(leaves))
+    created = _grow(session, start, leaves)
+    columns = ", ".join(f'"{c.name}"' for c in _ENTRIES.c if c.name != "index")
+    connection = session.connection()
+    connection.exec_driver_sql(f'INSERT INTO "{_ENTRIES.name}" ("index", {columns}) '
+                               f'SELECT %(start)s + "index", {columns} FROM "{_STAGED.name}"', {"start": start})
+    _insert_nodes(connection, created)
 
 
 def _prepare(session: Session, pairs: list[tuple[Item, Event]]) -> list[dict[str, object]]:
@@ -180,6 +245,13 @@ def _prepare(session: Session, pairs: list[tuple[Item, Event]]) -> list[dict[str
     return rows
 
 
+def _rows(session: Session, pending: list) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for entry in pending:
+        rows.extend(_prepare(session, [entry]) if isinstance(entry, tuple) else [entry])
+    return rows
+
+
 def append_events(session: Session, pending: list) -> None:
     """Append events as consecutive leaves: one lock, one node read, two bulk INSERTs.
 
@@ -187,12 +259,20 @@ def append_events(session: Session, pending: list) -> None:
     """
     if not pending:
         return
-    rows: list[dict[str, object]] = []
-    for entry in pending:
-        rows.extend(_prepare(session, [entry]) if isinstance(entry, tuple) else [entry])
+    rows = _rows(session, pending)
     leaves = [bytes.fromhex(str(row["leaf_hash"])) for row in rows]
     start = _reserve(session, len(rows))
+    created = _grow(session, start, leaves)
+    for offset, row in enumerate(rows):
+        row["index"] = start + offset
+    # One statement each, however many leaves: nothing here needs the ORM's per-row bookkeeping.
+    connection = session.connection()
+    insert_rows(connection, _ENTRIES, rows)
+    _insert_nodes(connection, created)
 
+
+def _grow(session: Session, start: int, leaves: list[bytes]) -> list[tuple[tuple[int, int], bytes]]:
+    """The perfect-subtree nodes that ``leaves``, numbered from ``start``, complete."""
     def grow(stored) -> list[tuple[tuple[int, int], bytes]]:
         made: dict[tuple[int, int], bytes] = {}
         node = lambda level, index: made[(level, index)] if (level, index) in made else stored(level, index)  # noqa: E731
@@ -201,15 +281,12 @@ def append_events(session: Session, pending: list) -> None:
                 made[(level, position)] = digest
         return list(made.items())
 
-    created = planned(session, grow)
-    for offset, row in enumerate(rows):
-        row["index"] = start + offset
-    # One statement each, however many leaves: nothing here needs the ORM's per-row bookkeeping.
-    connection = session.connection()
-    insert_rows(connection, _ENTRIES, rows)
+    return planned(session, grow)
+
+
+def _insert_nodes(connection, created: list[tuple[tuple[int, int], bytes]]) -> None:
     insert_rows(connection, _NODES, [{"level": level, "index": index, "hash": digest.hex()}
                                      for (level, index), digest in created])
-
 
 
 def tree_size(session: Session) -> int:

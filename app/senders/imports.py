@@ -26,7 +26,7 @@ from app.delivery.items import NewItem, registration_data
 from app.delivery.schemas import parse_new_item
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
-from app.evidence.log import integrate_pending
+from app.evidence.log import defer_numbering, integrate_pending
 from app.models import ImportReport, Item, ItemLocation, Sender
 from app.models.bulk import among, insert_rows
 from app.models.types import iso
@@ -286,12 +286,13 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     intake = _Intake(session, sender_id, now, csv_columns=(source == "csv"))
     try:
         yield from intake.read(rows)
+        defer_numbering(session)  # the log's lock only at the commit: scans meanwhile do not wait for the import
         for start in range(0, 0 if intake.errors else len(intake.ids), CHUNK):
             ids = intake.ids[start:start + CHUNK].tolist()
             items = _written(session, sender, ids)
             record_events(session, [(item, "registered", now, registration_data(sender_name, _as_new(item)))
                                     for item in items])
-            integrate_pending(session)  # the chunk's log entries are written now, not held until the commit
+            integrate_pending(session)  # the chunk's log entries leave memory now (numbered at the commit)
             session.flush()
             yield Progress("saving", start + len(ids), total)
         if intake.errors:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 BENCHMARKS = {
     "scans": "POST /api/v1/scans through gunicorn on PostgreSQL vs a raw-INSERT endpoint",
+    "beside_import": "one handheld's scans while a CSV import saves vs the same scans alone",
     "proofs": "signed, time-stamped proofs vs the same PDF unsigned; log append/proofs at 1M entries",
     "sweep": "lifecycle sweep over 1M items with 10k due vs an indexed SELECT, with query plans",
     "csv_import": "bulk CSV registration of 50,000 rows",
@@ -23,7 +24,7 @@ BENCHMARKS = {
     "sms": "the worker's SMS dispatch vs the twilio SDK against the Twilio-compatible server, and the pace",
 }
 # Benchmarks that take --json/--smoke themselves; for the others, the smoke size as options.
-OWN_OPTIONS = {"scans", "sweep", "outbox", "csv_import", "sms"}
+OWN_OPTIONS = {"scans", "beside_import", "sweep", "outbox", "csv_import", "sms"}
 SMOKE = {"proofs": ["--proofs", "2", "--log-size", "1000"]}
 TAKES_JSON = {"proofs"}  # takes --json but sizes its smoke run from options
 DEFAULTS: dict[str, list[str]] = {}

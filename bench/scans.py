@@ -67,6 +67,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int) -> None:
+    """Until a server listens on ``port`` (10 s at most)."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def _client(args) -> tuple[list[float], int]:
     """One client: sequential requests on its own connection; latencies (s) and non-2xx count."""
     port, path, token, numbers, first_at = args
@@ -215,12 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
              "--log-level", "warning", "bench.wsgi_baseline:app"], cwd=ROOT, env=env)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
 
         stages = {}
         grown = 0

@@ -90,3 +90,19 @@ def test_an_import_that_fails_after_saving_chunks_leaves_the_log_as_it_was(app, 
         assert after.status_code == 201
         assert db.session.scalar(sa.select(sa.func.max(LogEntry.index))) == before[1] + 1
         assert audit_log(db.session, []).problems == []
+
+
+def test_imports_one_after_another_on_one_connection_each_number_their_own_entries(app, api):
+    """The temporary table goes with each transaction; the next import makes its own (statements
+    the driver prepared after a few runs must follow it)."""
+    with app.app_context():
+        sender = db.session.get_one(Sender, api.sender_id)
+        for n in range(7):
+            rows = [cells(600_000 + 10 * n + i) for i in range(3)]
+            done = imports.run(imports.bulk_register(db.session, sender, [(i + 2, csv_row_to_payload(r))
+                                                                          for i, r in enumerate(rows)], now=utcnow()))
+            assert done.report.status == "imported", done.report.errors
+            sender = db.session.get_one(Sender, api.sender_id)
+        indices = db.session.scalars(sa.select(LogEntry.index).order_by(LogEntry.index)).all()
+        assert indices == list(range(21))
+        assert audit_log(db.session, []).problems == []

@@ -123,6 +123,41 @@ def new_nodes(index: int, leaf: bytes, node: Callable[[int, int], bytes]) -> lis
     return created
 
 
+def appended_reads(start: int, count: int) -> list[tuple[int, int]]:
+    """The stored nodes :func:`appended_nodes` reads to append ``count`` leaves at ``start``: at
+    each level whose first new node is a right child, its left sibling (at most one per level)."""
+    reads = []
+    level = 0
+    while (start >> level) < ((start + count) >> level):
+        first = start >> level
+        if first % 2:
+            reads.append((level, first - 1))
+        level += 1
+    return reads
+
+
+def appended_nodes(start: int, leaves: list[bytes], node: Callable[[int, int], bytes]) -> list[tuple[int, int, bytes]]:
+    """The perfect-subtree nodes completed by appending ``leaves`` (hashes) as leaves ``start``,
+    ``start + 1``, … (level 0 included): :func:`new_nodes` for a batch, a level at a time.
+
+    At each level the new nodes are consecutive, from ``start >> level``; a right child pairs
+    with its left sibling, read through ``node`` when that sibling is older than the batch.
+    """
+    created = [(0, start + offset, leaf) for offset, leaf in enumerate(leaves)]
+    level, first, row = 0, start, leaves
+    while row:
+        parents = []
+        begin = 0
+        if first % 2:
+            parents.append(node_hash(node(level, first - 1), row[0]))
+            begin = 1
+        for i in range(begin, len(row) - 1, 2):
+            parents.append(node_hash(row[i], row[i + 1]))
+        level, first, row = level + 1, first // 2, parents
+        created.extend((level, first + offset, digest) for offset, digest in enumerate(row))
+    return created
+
+
 class MemoryTree(Tree):
     """A tree kept in a dict: for tests, the benchmark and offline tools."""
 

@@ -110,6 +110,20 @@ def planned(session: Session, compute):
         return bytes(32)
 
     compute(placeholder)
+    return compute(_reader(_nodes(session, wanted)))
+
+
+def _reader(found: dict[tuple[int, int], bytes]):
+    def node(level: int, index: int) -> bytes:
+        try:
+            return found[(level, index)]
+        except KeyError:
+            raise merkle.ProofError(f"the log has no node at level {level}, index {index}") from None
+    return node
+
+
+def _nodes(session: Session, wanted) -> dict[tuple[int, int], bytes]:
+    """The stored nodes ``wanted`` (``(level, index)`` pairs), in one query."""
     found: dict[tuple[int, int], bytes] = {}
     by_level: dict[int, list[int]] = {}
     for level, index in wanted:
@@ -118,14 +132,7 @@ def planned(session: Session, compute):
         rows = session.execute(sa.select(LogNode.level, LogNode.index, LogNode.hash).where(sa.or_(
             *(sa.and_(LogNode.level == level, LogNode.index.in_(indices)) for level, indices in by_level.items()))))
         found.update({(level, index): bytes.fromhex(digest) for level, index, digest in rows})
-
-    def node(level: int, index: int) -> bytes:
-        try:
-            return found[(level, index)]
-        except KeyError:
-            raise merkle.ProofError(f"the log has no node at level {level}, index {index}") from None
-
-    return compute(node)
+    return found
 
 
 _PENDING = "awizo.log_pending"
@@ -271,22 +278,14 @@ def append_events(session: Session, pending: list) -> None:
     _insert_nodes(connection, created)
 
 
-def _grow(session: Session, start: int, leaves: list[bytes]) -> list[tuple[tuple[int, int], bytes]]:
+def _grow(session: Session, start: int, leaves: list[bytes]) -> list[tuple[int, int, bytes]]:
     """The perfect-subtree nodes that ``leaves``, numbered from ``start``, complete."""
-    def grow(stored) -> list[tuple[tuple[int, int], bytes]]:
-        made: dict[tuple[int, int], bytes] = {}
-        node = lambda level, index: made[(level, index)] if (level, index) in made else stored(level, index)  # noqa: E731
-        for offset, leaf in enumerate(leaves):
-            for level, position, digest in merkle.new_nodes(start + offset, leaf, node):
-                made[(level, position)] = digest
-        return list(made.items())
-
-    return planned(session, grow)
+    return merkle.appended_nodes(start, leaves, _reader(_nodes(session, merkle.appended_reads(start, len(leaves)))))
 
 
-def _insert_nodes(connection, created: list[tuple[tuple[int, int], bytes]]) -> None:
+def _insert_nodes(connection, created: list[tuple[int, int, bytes]]) -> None:
     insert_rows(connection, _NODES, [{"level": level, "index": index, "hash": digest.hex()}
-                                     for (level, index), digest in created])
+                                     for level, index, digest in created])
 
 
 def tree_size(session: Session) -> int:

@@ -1,6 +1,8 @@
 """RFC 9162 hashing and proofs, against Certificate Transparency's published test vectors."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from notices import merkle
@@ -109,3 +111,36 @@ def test_a_changed_leaf_breaks_consistency_with_the_earlier_root():
         forked.append(b"rewritten" if i == 3 else f"entry {i}".encode())
     with pytest.raises(merkle.ProofError):
         merkle.verify_consistency(6, 10, tree.root(6), forked.root(10), forked.consistency_proof(6, 10))
+
+
+def _batched(batches: list[list[bytes]]) -> merkle.MemoryTree:
+    """A tree grown a batch at a time through ``appended_nodes``, reading only what ``appended_reads`` names."""
+    tree = merkle.MemoryTree()
+    for batch in batches:
+        wanted = merkle.appended_reads(tree.size, len(batch))
+        stored = {key: tree.nodes[key] for key in wanted}
+        created = merkle.appended_nodes(tree.size, [merkle.leaf_hash(b) for b in batch],
+                                        lambda level, index: stored[(level, index)])  # noqa: B023 (used at once)
+        for level, index, digest in created:
+            tree.nodes[(level, index)] = digest
+        tree.size += len(batch)
+    return tree
+
+
+def test_leaves_appended_in_batches_give_the_reference_roots_for_every_split():
+    for size in range(1, 9):
+        for cut in range(size + 1):  # two batches: LEAVES[:cut] and LEAVES[cut:size]
+            tree = _batched([b for b in (LEAVES[:cut], LEAVES[cut:size]) if b])
+            assert tree.root(size) == ROOTS[size - 1], (size, cut)
+
+
+def test_batched_appends_store_the_nodes_leaf_by_leaf_appends_store():
+    chooser = random.Random(14)
+    data = [str(i).encode() for i in range(700)]
+    one_by_one = merkle.MemoryTree()
+    for entry in data:
+        one_by_one.append(entry)
+    for _ in range(20):
+        cuts = sorted(chooser.sample(range(1, len(data)), chooser.randint(1, 12)))
+        batches = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+        assert _batched(batches).nodes == one_by_one.nodes

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from psycopg.errors import UniqueViolation
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app import events as item_events
 from app.lifecycle.alerts import (
@@ -30,6 +30,7 @@ from app.lifecycle.alerts import (
     sender_admin_emails,
     subscribers_at_addresses,
 )
+from app.lifecycle.item_rows import load_item_rows
 from app.lifecycle.service import DATE_FIELDS, EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
 from app.models import Item, OutboxMessage, PickupPoint, Sender, bulk
 from app.models.bulk import insert_rows
@@ -259,19 +260,14 @@ def _record_events(session: Session, events: list[dict], seconds: defaultdict[st
     """Record the batch's events with :func:`app.events.record_item_events`.
 
     One INSERT for all of them, then the item-event listeners (the transparency log and the
-    sender callbacks take the whole batch at once where they can); the items are loaded only
-    when a listener is registered to read them.
+    sender callbacks take the whole batch at once where they can); the items are read only
+    when a listener is registered to read them, as rows (:mod:`app.lifecycle.item_rows`).
     """
     if not events:
         return
     clock = time.perf_counter()
-
-    def load_items(ids: list[int]) -> dict[int, Item]:
-        return {i.id: i for i in session.scalars(
-            sa.select(Item).where(Item.id.in_(ids)).options(selectinload(Item.sender)))}
-
     item_events.record_item_events(session, [(e["item_id"], e["kind"], e["occurred_at"], e["data"]) for e in events],
-                                   load_items)
+                                   lambda ids: load_item_rows(session, ids))
     _tick(seconds, "events", clock)
 
 

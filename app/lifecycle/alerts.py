@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.lifecycle.email_shapes import EmailShapes
+from app.lifecycle.sms_shapes import SmsShapes
 from app.messaging import enqueue, suppressions
 from app.models import Item, PickupPoint, Sender, Subscriber, User
 from app.models.lifecycle import ItemLifecycle
@@ -91,6 +92,7 @@ class LifecycleOutbox:
     def __init__(self):
         self.messages: list[dict] = []
         self.shapes = EmailShapes()
+        self.sms_shapes = SmsShapes()
 
     def rows(self) -> list[dict]:
         return self.messages
@@ -106,7 +108,7 @@ class LifecycleOutbox:
     def to_recipients(self, lc, purpose: str, alert: LifecycleAlert, sms, email, now: datetime, subscribers) -> None:
         common = {"purpose": purpose, "now": now, "item_id": lc.item_id}
         if lc.recipient_phone:
-            self._sms(recipient=lc.recipient_phone, body=sms(alert), language=lc.language,
+            self._sms(recipient=lc.recipient_phone, body=self.sms_shapes.sms(sms, alert), language=lc.language,
                       dedupe_key=f"item:{lc.item_id}:{purpose}:sms", **common)
         if lc.recipient_email:
             self._email(email, alert, recipient=lc.recipient_email,
@@ -117,7 +119,7 @@ class LifecycleOutbox:
             key = f"item:{lc.item_id}:{purpose}:{person.key}"
             if person.channel == "sms":
                 quiet = f"{person.quiet_start}-{person.quiet_end}" if person.quiet_start and person.quiet_end else "off"
-                self._sms(recipient=person.address, body=sms(own), language=person.language,
+                self._sms(recipient=person.address, body=self.sms_shapes.sms(sms, own), language=person.language,
                           dedupe_key=key, quiet_hours=quiet, time_zone=person.timezone, **common)
             else:
                 self._email(email, own, recipient=person.address, dedupe_key=key, manage_url=person.manage_url,

@@ -12,14 +12,17 @@ supported set-up.
 """
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from psycopg.errors import UniqueViolation
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app import events as item_events
 from app.lifecycle.alerts import (
@@ -30,6 +33,7 @@ from app.lifecycle.alerts import (
     sender_admin_emails,
     subscribers_at_addresses,
 )
+from app.lifecycle.item_rows import load_item_rows
 from app.lifecycle.service import DATE_FIELDS, EVENT_KIND, ITEM_STATUS_AT_END, NOT_ESTABLISHED, lifecycle_dates
 from app.models import Item, OutboxMessage, PickupPoint, Sender, bulk
 from app.models.bulk import insert_rows
@@ -96,15 +100,34 @@ def sweep(session: Session, *, now: datetime, tz: str, base_url: str, secret: st
         if not due:
             session.rollback()
             return result
-        claimed = _claim(session, due, now)
-        clock = _tick(result.seconds, "claim", clock)
-        _act(session, claimed, now=now, tz=tz, base_url=base_url, secret=secret, counts=result.actions,
-             seconds=result.seconds)
-        clock = time.perf_counter()
-        session.commit()
-        _tick(result.seconds, "commit", clock)
+        with _collecting_after():
+            claimed = _claim(session, due, now)
+            clock = _tick(result.seconds, "claim", clock)
+            _act(session, claimed, now=now, tz=tz, base_url=base_url, secret=secret, counts=result.actions,
+                 seconds=result.seconds)
+            clock = time.perf_counter()
+            session.commit()
+            _tick(result.seconds, "commit", clock)
         result.batches += 1
     return result
+
+
+@contextmanager
+def _collecting_after() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a batch is built and written.
+
+    A batch makes some hundred thousand short-lived objects (rows, strings, dicts), freed by
+    their reference counts; the collector, triggered by their number alone, would walk them
+    and every long-lived object of the process again and again for little garbage. What a
+    batch leaves in cycles is collected as soon as the collector is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _anything_due(session: Session, now: datetime) -> bool:
@@ -259,19 +282,14 @@ def _record_events(session: Session, events: list[dict], seconds: defaultdict[st
     """Record the batch's events with :func:`app.events.record_item_events`.
 
     One INSERT for all of them, then the item-event listeners (the transparency log and the
-    sender callbacks take the whole batch at once where they can); the items are loaded only
-    when a listener is registered to read them.
+    sender callbacks take the whole batch at once where they can); the items are read only
+    when a listener is registered to read them, as rows (:mod:`app.lifecycle.item_rows`).
     """
     if not events:
         return
     clock = time.perf_counter()
-
-    def load_items(ids: list[int]) -> dict[int, Item]:
-        return {i.id: i for i in session.scalars(
-            sa.select(Item).where(Item.id.in_(ids)).options(selectinload(Item.sender)))}
-
     item_events.record_item_events(session, [(e["item_id"], e["kind"], e["occurred_at"], e["data"]) for e in events],
-                                   load_items)
+                                   lambda ids: load_item_rows(session, ids))
     _tick(seconds, "events", clock)
 
 

@@ -13,6 +13,8 @@ Sending, retrying and recording what happened is :mod:`app.messaging.delivery`.
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -33,16 +35,49 @@ def with_unsubscribe_footer(language: str, recipient: str, body: str, body_html:
                             manage_url: str | None) -> tuple[str, str | None, dict]:
     """An e-mail's body with the unsubscribe (and manage) footer, and its RFC 8058 headers."""
     url = unsubscribe_url(recipient)
-    footer = unsubscribe_footer(language, url)
-    if manage_url:
-        footer = f"{footer}\n{manage_footer(language, manage_url)}"
+    shape, html_shape = _footer_shape(language, manage_url)
+    footer = shape.replace(_URL_MARK, url)
+    if _fills(shape, footer, url, manage_url):  # the marker stands for the link alone: put it in
+        html_footer = html_shape.replace(_URL_MARK, url)
+    else:
+        footer, html_footer = _footers(language, url, manage_url)
     body = f"{body.rstrip()}\n\n-- \n{footer}\n"
     if body_html:
-        html_footer = "<footer>" + "".join(
-            f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
         body_html = body_html.replace("</body>", html_footer + "</body>") if "</body>" in body_html \
             else body_html + html_footer
     return body, body_html, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _footers(language: str, url: str, manage_url: str | None) -> tuple[str, str]:
+    """The footer of an e-mail with the unsubscribe link ``url``: its text, and its HTML with the links."""
+    footer = unsubscribe_footer(language, url)
+    if manage_url:
+        footer = f"{footer}\n{manage_footer(language, manage_url)}"
+    return footer, "<footer>" + "".join(
+        f"<p>{_link_urls(line, url, manage_url)}</p>" for line in footer.splitlines()) + "</footer>"
+
+
+_URL_MARK = "\x01unsubscribe\x01"
+_PLAIN_URL = re.compile(r"https?://[\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]+")  # printable ASCII but space &"'<>
+
+
+@functools.lru_cache(maxsize=64)
+def _footer_shape(language: str, manage_url: str | None) -> tuple[str, str]:
+    """:func:`_footers` with a marker in place of the unsubscribe link, made once per language
+    (and preferences link): a sweep writes thousands of footers that differ in the link alone."""
+    return _footers(language, _URL_MARK, manage_url)
+
+
+def _fills(shape: str, footer: str, url: str, manage_url: str | None) -> bool:
+    """Whether ``footer`` (``shape`` with ``url`` in place of its marker) and the HTML shape filled
+    the same way are :func:`_footers` of ``url``: a plain http(s) URL, which HTML escaping leaves
+    as it is, put in once and found in the footer only there, neither part of the preferences
+    link nor holding it, nor that link part of the marker (each is made a link on its own)."""
+    if manage_url and (_URL_MARK[0] in manage_url or url in manage_url or manage_url in url
+                       or str(escape(manage_url)) in _URL_MARK):
+        return False
+    return _PLAIN_URL.fullmatch(url) is not None and shape.count(_URL_MARK) == 1 and footer.count(url) == 1 \
+        and footer.find(url) == shape.find(_URL_MARK)
 
 
 def enqueue_message(

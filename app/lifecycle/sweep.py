@@ -92,6 +92,9 @@ def sweep(session: Session, *, now: datetime, tz: str, base_url: str, secret: st
         due = session.execute(
             sa.select(ItemLifecycle.id, ItemLifecycle.stage)
             .where(ItemLifecycle.next_action_at <= now)
+            # A final stage left with a time (an edit by hand) is no step; unfiltered, it would be
+            # selected again in every batch and the sweep would never get past it.
+            .where(ItemLifecycle.stage.in_(rules.OPEN_STAGES))
             .order_by(ItemLifecycle.next_action_at)
             .limit(batch_size)
             .with_for_update(skip_locked=True)

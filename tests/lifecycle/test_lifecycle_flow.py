@@ -8,8 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
+from app.extensions import db
+from app.models import Item
+from app.models.lifecycle import ItemLifecycle
 from tests.conftest import tracking_number
 
 UTC = timezone.utc
@@ -177,3 +181,20 @@ def test_delivery_on_the_repeat_visit_stops_the_lifecycle(api, lc, clock, letter
     assert lc.sweep().total == 0
     assert lc.status(letter) == "delivered"
     assert "lifecycle_stopped" in lc.events(letter)
+
+
+def test_a_finished_lifecycle_left_with_a_due_time_does_not_hold_the_sweep_up(api, lc, clock, letter, app):
+    """A row in a final stage that still names a next action time (a manual edit, an old bug) is
+    not a step: the sweep goes past it to the steps that are due and then stops."""
+    stuck = tracking_number()
+    assert api.register(tracking_number=stuck, service="pl_official_letter").status_code == 201
+    assert api.scan(stuck, occurred_at=NOTICE.isoformat()).status_code == 201
+    with app.app_context():
+        item_id = db.session.scalar(sa.select(Item.id).where(Item.tracking_number == stuck))
+        db.session.execute(sa.update(ItemLifecycle).where(ItemLifecycle.item_id == item_id)
+                           .values(stage="stopped", next_action_at=NOTICE))
+        db.session.commit()
+    clock.move_to(REPEAT_DUE)
+    assert lc.sweep(batch_size=1, max_batches=5).actions == {"repeat_notice_due": 1}  # the letter's step, once
+    assert lc.sweep(batch_size=1, max_batches=5).batches == 0
+    assert lc.events(stuck)[-1] != "repeat_notice_due"

@@ -8,6 +8,7 @@ statement's text (and its parsing, on both sides) does not grow with the batch a
 """
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -48,9 +49,9 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
             return [tuple(row) for row in found]
         connection.execute(statement, list(rows))
         return []
-    rows = _with_defaults(table, rows)
     if len(rows) >= COPY_FROM and not skip_conflicts_on and (not returning or list(returning) == ["id"]):
         return _copy(connection, table, rows, with_ids=bool(returning))
+    rows = _with_defaults(table, rows)
     columns = list(rows[0])
     params: dict[str, list] = {}
     arrays = []
@@ -58,7 +59,7 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
         column_type = table.c[name].type
         values = [row[name] for row in rows]
         if isinstance(column_type, sa.JSON):
-            values = [None if v is None else Json(v) for v in values]
+            values = [_json(v) for v in values]
         else:
             process = column_type.bind_processor(dialect)
             if process is not None:
@@ -112,32 +113,46 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
         ids = connection.exec_driver_sql(
             f"SELECT array(SELECT nextval({_id_sequence(connection, table.name)}::regclass) "
             "FROM generate_series(1, %(n)s) ORDER BY 1)", {"n": len(rows)}).scalar_one()
-    columns = list(rows[0])
+    given = list(rows[0])
+    # Columns with a Python-side default that the rows lack get it here, as a Core INSERT would
+    # (a callable's value made for each row), without copying every row into a new dict.
+    defaults = [c for c in table.c if c.name not in rows[0] and c.default is not None
+                and (c.default.is_scalar or c.default.is_callable)]
+    columns = given + [c.name for c in defaults]
+    copied = (["id"] if with_ids else []) + columns
     convert: list[tuple[int, Callable]] = []  # (position in the row, converter) for the columns that need one
-    for position, name in enumerate(columns):
+    for position, name in enumerate(copied):
         column_type = table.c[name].type
+        if name == "id" and with_ids:
+            continue
         if isinstance(column_type, sa.JSON):
             convert.append((position, _json))
         elif (process := column_type.bind_processor(dialect)) is not None:
             convert.append((position, _remembering(process)))
-    copied = (["id"] if with_ids else []) + columns
     names = ", ".join(f'"{c}"' for c in copied)
     column_types = _column_types(connection, table.name)
     types = [column_types.get(c, 0) for c in copied]
     binary = all(t in _BINARY_TYPES for t in types)
     driver = cast(DriverConnection, connection.connection.driver_connection)
     cursor = driver.cursor()
-    take = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    take = operator.itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
+    constant = tuple(c.default.arg for c in defaults if not c.default.is_callable)  # type: ignore[union-attr]
+    if len(constant) == len(defaults):
+        make = None
+    else:
+        makers = [(lambda arg: (lambda: arg))(c.default.arg) if not c.default.is_callable  # type: ignore[union-attr]
+                  else (lambda arg: (lambda: arg(None)))(c.default.arg) for c in defaults]  # type: ignore[union-attr]
+        make = lambda: tuple(m() for m in makers)  # noqa: E731
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")) as copy:
         if binary:
             copy.set_types(types)
+        write = copy.write_row
         for n, row in enumerate(rows):
-            values = list(take(row))
+            values = [ids[n], *take(row)] if with_ids else [*take(row)]
+            values.extend(constant if make is None else make())
             for position, process in convert:
                 values[position] = process(values[position])
-            if with_ids:
-                values.insert(0, ids[n])
-            copy.write_row(values)
+            write(values)
     return [(i,) for i in ids]
 
 
@@ -181,7 +196,22 @@ def _id_sequence(connection: Connection, table: str) -> str:
 
 
 def _json(value):
-    return None if value is None else Json(value)
+    return None if value is None else Json(value, _dumps)
+
+
+def _json_dumps() -> Callable[[Any], str]:
+    """``json.dumps`` with its default settings (as the driver writes a JSON value), its C encoder
+    made once: ``json.dumps`` makes a new one for every value."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    plain = json.JSONEncoder()
+    encode = make(None, plain.default, json.encoder.encode_basestring_ascii, None, plain.key_separator,
+                  plain.item_separator, False, False, True)  # no check for cycles: rows hold plain data
+    return lambda value: "".join(encode(value, 0))
+
+
+_dumps = _json_dumps()
 
 
 def _remembering(process: Callable) -> Callable:

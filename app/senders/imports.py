@@ -28,7 +28,7 @@ from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
 from app.evidence.log import integrate_pending
 from app.models import ImportReport, Item, ItemLocation, Sender
-from app.models.bulk import among, insert_rows
+from app.models.bulk import among, insert_rows, rows_by_id
 from app.models.types import iso
 from app.security import new_verify_token
 from app.senders.heap import long_lived_heap_frozen
@@ -359,9 +359,8 @@ _Written = namedtuple("_Written", (*_ITEM_COLUMNS, "sender"))  # type: ignore[mi
 
 def _written(session: Session, sender: Sender, ids: list[int]) -> list[Item]:
     """The items with these ids, in the order of their ids, as the listeners see them."""
-    rows = session.execute(sa.select(_ITEMS).where(among(session, _ITEMS.c.id, ids, sa.Integer)).order_by(_ITEMS.c.id))
     make = _Written._make
-    return [cast(Item, make((*row, sender))) for row in rows]
+    return [cast(Item, make((*row, sender))) for row in rows_by_id(session.connection(), _ITEMS, ids)]
 
 
 def _as_new(item: Item) -> NewItem:

@@ -164,20 +164,18 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
     driver = cast(DriverConnection, connection.connection.driver_connection)
     cursor = driver.cursor()
     take = operator.itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
-    constant = tuple(c.default.arg for c in defaults if not c.default.is_callable)  # type: ignore[union-attr]
-    if len(constant) == len(defaults):
-        make = None
-    else:
-        makers = [(lambda arg: (lambda: arg))(c.default.arg) if not c.default.is_callable  # type: ignore[union-attr]
-                  else (lambda arg: (lambda: arg(None)))(c.default.arg) for c in defaults]  # type: ignore[union-attr]
-        make = lambda: tuple(m() for m in makers)  # noqa: E731
+    template = [None if c.default.is_callable else c.default.arg for c in defaults]  # type: ignore[union-attr]
+    made = [(len(given) + i, c.default.arg) for i, c in enumerate(defaults) if c.default.is_callable]  # type: ignore[union-attr]
+    if with_ids:
+        made = [(position + 1, arg) for position, arg in made]
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")) as copy:
         if binary:
             copy.set_types(types)
         write = copy.write_row
         for n, row in enumerate(rows):
-            values = [ids[n], *take(row)] if with_ids else [*take(row)]
-            values.extend(constant if make is None else make())
+            values = [ids[n], *take(row), *template] if with_ids else [*take(row), *template]
+            for position, arg in made:
+                values[position] = arg(None)
             for position, process in convert:
                 values[position] = process(values[position])
             write(values)
@@ -246,8 +244,16 @@ def _remembering(process: Callable) -> Callable:
     """``process`` (a column type's bind processor) computed once per value: a batch's rows share
     their few distinct times, and converting each of them again costs more than looking it up."""
     seen: dict = {}
+    last: list = [object(), None]  # the value converted last, and what it became: rows share one time
 
     def convert(value):
+        if value is last[0]:
+            return last[1]
+        last[1] = _convert(value)
+        last[0] = value
+        return last[1]
+
+    def _convert(value):
         key = (value.__class__, value)  # equal values of two types (1 and True) are not one value here
         try:
             return seen[key]

@@ -8,6 +8,7 @@ statement's text (and its parsing, on both sides) does not grow with the batch a
 """
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -48,9 +49,9 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
             return [tuple(row) for row in found]
         connection.execute(statement, list(rows))
         return []
-    rows = _with_defaults(table, rows)
     if len(rows) >= COPY_FROM and not skip_conflicts_on and (not returning or list(returning) == ["id"]):
         return _copy(connection, table, rows, with_ids=bool(returning))
+    rows = _with_defaults(table, rows)
     columns = list(rows[0])
     params: dict[str, list] = {}
     arrays = []
@@ -58,7 +59,7 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
         column_type = table.c[name].type
         values = [row[name] for row in rows]
         if isinstance(column_type, sa.JSON):
-            values = [None if v is None else Json(v) for v in values]
+            values = [_json(v) for v in values]
         else:
             process = column_type.bind_processor(dialect)
             if process is not None:
@@ -88,6 +89,34 @@ def among(session: Session, column: Any, values: list, type_: type[sa.types.Type
     return column.in_(values)
 
 
+def rows_by_id(connection: Connection, table: sa.Table, ids: list[int]) -> list[tuple]:
+    """The rows of ``table`` (all its columns, in the table's order) whose ``id`` is in ``ids``,
+    in the order of their ids, with the values its column types give (as a Core SELECT would).
+
+    On PostgreSQL the driver reads them into plain tuples (a thousand rows of a chunk, without a
+    result row object each); elsewhere it is a Core SELECT."""
+    if connection.dialect.name != "postgresql":
+        return [tuple(row) for row in connection.execute(
+            sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id))]
+    dialect = connection.dialect
+    processors = [(position, process) for position, column in enumerate(table.c)
+                  if (process := column.type.result_processor(dialect, None)) is not None]
+    names = ", ".join(f'"{c.name}"' for c in table.c)
+    id_type = table.c.id.type.compile(dialect=dialect)
+    cursor = cast(DriverConnection, connection.connection.driver_connection).cursor()
+    cursor.execute(f'SELECT {names} FROM "{table.name}" WHERE "id" = ANY(%s::{id_type}[]) ORDER BY "id"', (ids,))
+    found = cursor.fetchall()
+    if not processors:
+        return found
+    rows = []
+    for row in found:
+        values = list(row)
+        for position, process in processors:
+            values[position] = process(values[position])
+        rows.append(tuple(values))
+    return rows
+
+
 def _with_defaults(table: sa.Table, rows: Sequence[dict]) -> Sequence[dict]:
     """The rows with the columns' Python-side defaults filled in, as a Core INSERT would."""
     missing = [c for c in table.c if c.name not in rows[0] and c.default is not None
@@ -110,34 +139,46 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
     ids: list[int] = []
     if with_ids:  # one array in one row (the driver reads it in C), not a row per id
         ids = connection.exec_driver_sql(
-            "SELECT array(SELECT nextval(pg_get_serial_sequence(%(table)s, 'id')) "
-            "FROM generate_series(1, %(n)s) ORDER BY 1)", {"table": table.name, "n": len(rows)}).scalar_one()
-    columns = list(rows[0])
+            f"SELECT array(SELECT nextval({_id_sequence(connection, table.name)}::regclass) "
+            "FROM generate_series(1, %(n)s) ORDER BY 1)", {"n": len(rows)}).scalar_one()
+    given = list(rows[0])
+    # Columns with a Python-side default that the rows lack get it here, as a Core INSERT would
+    # (a callable's value made for each row), without copying every row into a new dict.
+    defaults = [c for c in table.c if c.name not in rows[0] and c.default is not None
+                and (c.default.is_scalar or c.default.is_callable)]
+    columns = given + [c.name for c in defaults]
+    copied = (["id"] if with_ids else []) + columns
     convert: list[tuple[int, Callable]] = []  # (position in the row, converter) for the columns that need one
-    for position, name in enumerate(columns):
+    for position, name in enumerate(copied):
         column_type = table.c[name].type
+        if name == "id" and with_ids:
+            continue
         if isinstance(column_type, sa.JSON):
             convert.append((position, _json))
         elif (process := column_type.bind_processor(dialect)) is not None:
             convert.append((position, _remembering(process)))
-    copied = (["id"] if with_ids else []) + columns
     names = ", ".join(f'"{c}"' for c in copied)
     column_types = _column_types(connection, table.name)
     types = [column_types.get(c, 0) for c in copied]
     binary = all(t in _BINARY_TYPES for t in types)
     driver = cast(DriverConnection, connection.connection.driver_connection)
     cursor = driver.cursor()
-    take = operator.itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    take = operator.itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
+    template = [None if c.default.is_callable else c.default.arg for c in defaults]  # type: ignore[union-attr]
+    made = [(len(given) + i, c.default.arg) for i, c in enumerate(defaults) if c.default.is_callable]  # type: ignore[union-attr]
+    if with_ids:
+        made = [(position + 1, arg) for position, arg in made]
     with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")) as copy:
         if binary:
             copy.set_types(types)
+        write = copy.write_row
         for n, row in enumerate(rows):
-            values = list(take(row))
+            values = [ids[n], *take(row), *template] if with_ids else [*take(row), *template]
+            for position, arg in made:
+                values[position] = arg(None)
             for position, process in convert:
                 values[position] = process(values[position])
-            if with_ids:
-                values.insert(0, ids[n])
-            copy.write_row(values)
+            write(values)
     return [(i,) for i in ids]
 
 
@@ -165,16 +206,54 @@ def _column_types(connection: Connection, table: str) -> dict[str, int]:
     return known[table]
 
 
+_ID_SEQUENCES = "awizo.bulk_id_sequences"
+
+
+def _id_sequence(connection: Connection, table: str) -> str:
+    """The table's ``id`` sequence as an SQL literal (``'public.items_id_seq'``), looked up once per
+    database connection: given as a constant, it is resolved once per statement, whereas
+    ``pg_get_serial_sequence`` in the query is called again for every id (ten times the cost)."""
+    known: dict[str, str] = connection.info.setdefault(_ID_SEQUENCES, {})
+    if table not in known:
+        name = connection.exec_driver_sql("SELECT pg_get_serial_sequence(%(table)s, 'id')",
+                                          {"table": f'"{table}"'}).scalar_one()
+        known[table] = "'" + name.replace("'", "''").replace("%", "%%") + "'"  # a literal in a statement with parameters
+    return known[table]
+
+
 def _json(value):
-    return None if value is None else Json(value)
+    return None if value is None else Json(value, _dumps)
+
+
+def _json_dumps() -> Callable[[Any], str]:
+    """``json.dumps`` with its default settings (as the driver writes a JSON value), its C encoder
+    made once: ``json.dumps`` makes a new one for every value."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    plain = json.JSONEncoder()
+    encode = make(None, plain.default, json.encoder.encode_basestring_ascii, None, plain.key_separator,
+                  plain.item_separator, False, False, True)  # no check for cycles: rows hold plain data
+    return lambda value: "".join(encode(value, 0))
+
+
+_dumps = _json_dumps()
 
 
 def _remembering(process: Callable) -> Callable:
     """``process`` (a column type's bind processor) computed once per value: a batch's rows share
     their few distinct times, and converting each of them again costs more than looking it up."""
     seen: dict = {}
+    last: list = [object(), None]  # the value converted last, and what it became: rows share one time
 
     def convert(value):
+        if value is last[0]:
+            return last[1]
+        last[1] = _convert(value)
+        last[0] = value
+        return last[1]
+
+    def _convert(value):
         key = (value.__class__, value)  # equal values of two types (1 and True) are not one value here
         try:
             return seen[key]

@@ -30,6 +30,7 @@ from notices.profiles import PROFILES
 _SERVICES = frozenset(PROFILES)
 _LANGUAGES = frozenset(LANGUAGES)
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
+_PLAIN_S10 = re.compile(r"[A-Z]{2}[0-9]{9}[A-Z]{2}")
 _PL_NUMBER = re.compile(r"(?:\+48)?([1-9][0-9]{8})")
 # A dot-atom of the plainest characters; anything else (quotes, Unicode, comments) goes the long way.
 _LOCAL_PART = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
@@ -145,10 +146,7 @@ def _read(payload: object) -> NewItem:
     number = payload.get("tracking_number")
     if type(number) is not str or not number.strip():
         raise _Unsure
-    try:
-        tracking_number = str(s10.parse(number))
-    except s10.S10Error:
-        raise _Unsure from None
+    tracking_number = _tracking_number(number)
     service = payload.get("service")
     if type(service) is not str or service not in _SERVICES:
         raise _Unsure
@@ -184,6 +182,19 @@ def _read(payload: object) -> NewItem:
         country=country, phone=phone, email=email, language=_language(recipient.get("language")) or "pl",
         location=None,
     )
+
+
+def _tracking_number(number: str) -> str:
+    """``str(s10.parse(number))``: a number written as it is stored (upper case, ASCII digits, no
+    spaces) is its own normal form, and only its check digit is verified."""
+    if _PLAIN_S10.fullmatch(number):
+        if s10.check_digit(number[2:10]) != int(number[10]):
+            raise _Unsure
+        return number
+    try:
+        return str(s10.parse(number))
+    except s10.S10Error:
+        raise _Unsure from None
 
 
 def _required(value: object, max_length: int) -> str:

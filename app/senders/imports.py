@@ -28,9 +28,10 @@ from app.errors import NotFound, ServiceError, ValidationFailed
 from app.events import record_events
 from app.evidence.log import defer_numbering, integrate_pending
 from app.models import ImportReport, Item, ItemLocation, Sender
-from app.models.bulk import among, insert_rows
+from app.models.bulk import among, insert_rows, rows_by_id
 from app.models.types import iso
 from app.security import new_verify_token
+from app.senders.heap import long_lived_heap_frozen
 from app.senders.import_rows import quick_new_item
 from notices.i18n import N_
 
@@ -280,7 +281,14 @@ def bulk_register(session: Session, sender: Sender, rows: Sequence[tuple[int, ob
     is known to be right, their ``registered`` events and what listens to them (the
     transparency log, sender callbacks) follow, chunk by chunk (phase ``saving``), and all of
     it is committed at once. No chunk's objects outlive it, so memory does not grow with the file.
+    While it runs, the collector's full passes leave alone what the process held before.
     """
+    with long_lived_heap_frozen():
+        yield from _register(session, sender, rows, now=now, user_id=user_id, source=source, filename=filename)
+
+
+def _register(session: Session, sender: Sender, rows: Sequence[tuple[int, object]], *, now: datetime,
+              user_id: int | None, source: str, filename: str | None) -> Iterator[Progress]:
     sender_id, sender_name = sender.id, sender.name
     total = len(rows)
     intake = _Intake(session, sender_id, now, csv_columns=(source == "csv"))
@@ -352,9 +360,8 @@ _Written = namedtuple("_Written", (*_ITEM_COLUMNS, "sender"))  # type: ignore[mi
 
 def _written(session: Session, sender: Sender, ids: list[int]) -> list[Item]:
     """The items with these ids, in the order of their ids, as the listeners see them."""
-    rows = session.execute(sa.select(_ITEMS).where(among(session, _ITEMS.c.id, ids, sa.Integer)).order_by(_ITEMS.c.id))
     make = _Written._make
-    return [cast(Item, make((*row, sender))) for row in rows]
+    return [cast(Item, make((*row, sender))) for row in rows_by_id(session.connection(), _ITEMS, ids)]
 
 
 def _as_new(item: Item) -> NewItem:

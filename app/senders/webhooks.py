@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -164,12 +165,19 @@ _OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 _DELIVERY = cast(sa.Table, WebhookDelivery.__table__)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)  # made once, not per call
+def _compact_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)``, its C encoder
+    made once (``JSONEncoder.encode`` makes a new one for every value)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+    if make is None:
+        return encoder.encode
+    encode = make(None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True)  # bodies hold no cycles
+    return lambda value: "".join(encode(value, 0))
 
 
-def _json(value) -> str:
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)``."""
-    return _ENCODER.encode(value)
+_json = _compact_encoder()
+_iso = lru_cache(maxsize=256)(iso)  # a batch's events share a few times
 
 
 def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_: str, created_at: datetime, data: dict,
@@ -178,7 +186,7 @@ def _message_row(endpoint: WebhookEndpoint | _Endpoint, *, event_id: str, type_:
     ``data`` then lacks (the head a batch's callbacks share is encoded once, not once each)."""
     # No item_id: a callback to the sender's own system is not part of the item's (public)
     # history; its log is the WebhookDelivery.
-    payload = {"id": event_id, "type": type_, "created_at": iso(created_at), "data": data}
+    payload = {"id": event_id, "type": type_, "created_at": _iso(created_at), "data": data}
     body = _json(payload)
     if tree_head_json is not None:  # the same text as with the head as data's last key: ...,"tree_head":{…}}}
         body = f'{body[:-2]},"tree_head":{tree_head_json}}}}}'

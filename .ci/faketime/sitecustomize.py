@@ -9,9 +9,15 @@ monotonic clock stays real and ``time.sleep`` waits with ``select``, whose timeo
 Chromium does not load pages under libfaketime at all (navigations time out), so the browser
 fixtures start it without the library and the handheld tests set the pages' clock to the
 server's (``tests/handheld/test_handheld_e2e.py``).
+
+``threading.Timer`` waits with ``select`` too. Flask-Limiter's in-memory storage (the tests' rate
+limits) starts a new timer thread every 10 ms to expire its counters, and a timed wait on a
+lock in such a thread now and then crashed the interpreter under libfaketime (a segmentation
+fault in ``Event.wait``, seen in the night run).
 """
 import os
 import select
+import threading
 import time
 
 if "faketime" in os.environ.get("LD_PRELOAD", ""):
@@ -23,3 +29,14 @@ if "faketime" in os.environ.get("LD_PRELOAD", ""):
             select.select([], [], [], left)
 
     time.sleep = _sleep
+
+    class _Timer(threading.Timer):
+        def run(self) -> None:
+            deadline = time.monotonic() + self.interval
+            while not self.finished.is_set() and (left := deadline - time.monotonic()) > 0:
+                select.select([], [], [], min(left, 0.05))
+            if not self.finished.is_set():
+                self.function(*self.args, **self.kwargs)
+            self.finished.set()
+
+    threading.Timer = _Timer  # type: ignore[misc]

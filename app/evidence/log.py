@@ -226,18 +226,22 @@ def _stage(session: Session, staged: bytearray, pending: list) -> None:
     insert_rows(session.connection(), _STAGED, rows)
 
 
+_NODES_AT_ONCE = 4096  # leaves whose new nodes are made and written together (memory bounded, not per import)
+
+
 def _number_staged(session: Session, staged: bytearray) -> None:
     """Number the staged entries after the log's current end and move them into it."""
     if not staged:
         return
-    leaves = [bytes(staged[i:i + 32]) for i in range(0, len(staged), 32)]
-    start = _reserve(session, len(leaves))
-    created = _grow(session, start, leaves)
+    count = len(staged) // 32
+    start = _reserve(session, count)
     columns = ", ".join(f'"{c.name}"' for c in _ENTRIES.c if c.name != "index")
     connection = session.connection()
     connection.exec_driver_sql(f'INSERT INTO "{_ENTRIES.name}" ("index", {columns}) '
                                f'SELECT %(start)s + "index", {columns} FROM "{_STAGED.name}"', {"start": start})
-    _insert_nodes(connection, created)
+    for first in range(0, count, _NODES_AT_ONCE):  # each part reads the nodes the one before it wrote
+        leaves = [bytes(staged[i * 32:(i + 1) * 32]) for i in range(first, min(count, first + _NODES_AT_ONCE))]
+        _insert_nodes(connection, _grow(session, start + first, leaves))
 
 
 def _prepare(session: Session, pairs: list[tuple[Item, Event]]) -> list[dict[str, object]]:

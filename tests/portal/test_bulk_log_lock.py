@@ -10,6 +10,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from app.evidence import log as evidence_log
 from app.evidence.audit import audit_log
 from app.extensions import db
 from app.models import Item, Sender
@@ -27,7 +28,9 @@ def postgresql(app):
                              "a scan committing while an import's transaction is open needs a second writer")
 
 
-def test_a_scan_during_an_import_returns_at_once_and_the_log_holds_both_in_commit_order(app, api, postgresql):
+def test_a_scan_during_an_import_returns_at_once_and_the_log_holds_both_in_commit_order(app, api, postgresql,
+                                                                                          monkeypatch):
+    monkeypatch.setattr(evidence_log, "_NODES_AT_ONCE", 500)  # the commit makes the tree's nodes in five parts
     number = api.register().get_json()["tracking_number"]  # registered before: its entry is in the log
     rows = [cells(400_000 + i) for i in range(2 * CHUNK + 7)]  # three chunks
     with app.app_context():

@@ -117,10 +117,15 @@ def rows_by_id(connection: Connection, table: sa.Table, ids: list[int]) -> list[
     return rows
 
 
+def _missing_defaults(table: sa.Table, row: dict) -> list[sa.Column]:
+    """The columns ``row`` lacks that have a Python-side default (a value or a callable)."""
+    return [c for c in table.c if c.name not in row and c.default is not None
+            and (c.default.is_scalar or c.default.is_callable)]
+
+
 def _with_defaults(table: sa.Table, rows: Sequence[dict]) -> Sequence[dict]:
     """The rows with the columns' Python-side defaults filled in, as a Core INSERT would."""
-    missing = [c for c in table.c if c.name not in rows[0] and c.default is not None
-               and (c.default.is_scalar or c.default.is_callable)]
+    missing = _missing_defaults(table, rows[0])
     if not missing:
         return rows
     filled = []
@@ -144,8 +149,7 @@ def _copy(connection: Connection, table: sa.Table, rows: Sequence[dict], *, with
     given = list(rows[0])
     # Columns with a Python-side default that the rows lack get it here, as a Core INSERT would
     # (a callable's value made for each row), without copying every row into a new dict.
-    defaults = [c for c in table.c if c.name not in rows[0] and c.default is not None
-                and (c.default.is_scalar or c.default.is_callable)]
+    defaults = _missing_defaults(table, rows[0])
     columns = given + [c.name for c in defaults]
     copied = (["id"] if with_ids else []) + columns
     convert: list[tuple[int, Callable]] = []  # (position in the row, converter) for the columns that need one
@@ -225,19 +229,23 @@ def _json(value):
     return None if value is None else Json(value, _dumps)
 
 
-def _json_dumps() -> Callable[[Any], str]:
-    """``json.dumps`` with its default settings (as the driver writes a JSON value), its C encoder
-    made once: ``json.dumps`` makes a new one for every value."""
+def json_dumps(*, ensure_ascii: bool = True, separators: tuple[str, str] = (", ", ": "),
+               default: Callable[[Any], Any] | None = None) -> Callable[[Any], str]:
+    """``json.dumps`` with these settings, its C encoder made once (``json.dumps`` and
+    ``JSONEncoder.encode`` make a new one for every value). No check for cycles: the values are
+    plain data (rows, callback bodies)."""
+    encoder = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=separators, default=default,
+                               check_circular=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
-        return json.dumps
-    plain = json.JSONEncoder()
-    encode = make(None, plain.default, json.encoder.encode_basestring_ascii, None, plain.key_separator,
-                  plain.item_separator, False, False, True)  # no check for cycles: rows hold plain data
+        return encoder.encode
+    strings = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    encode = make(None, encoder.default, strings, None, encoder.key_separator, encoder.item_separator,
+                  False, False, True)
     return lambda value: "".join(encode(value, 0))
 
 
-_dumps = _json_dumps()
+_dumps = json_dumps()  # as the driver writes a JSON value
 
 
 def _remembering(process: Callable) -> Callable:

@@ -6,7 +6,6 @@ them through :class:`app.messaging.providers.webhook.WebhookChannel` (signed, re
 """
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
@@ -26,7 +25,7 @@ from app.extensions import db
 from app.messaging.providers import register_channel
 from app.messaging.providers.webhook import WebhookChannel
 from app.models import Item, ItemEvent, OutboxMessage, Sender, WebhookDelivery, WebhookEndpoint
-from app.models.bulk import insert_rows
+from app.models.bulk import insert_rows, json_dumps
 from app.models.types import iso
 from notices.i18n import N_
 
@@ -165,18 +164,7 @@ _OUTBOX = cast(sa.Table, OutboxMessage.__table__)
 _DELIVERY = cast(sa.Table, WebhookDelivery.__table__)
 
 
-def _compact_encoder() -> Callable[[Any], str]:
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)``, its C encoder
-    made once (``JSONEncoder.encode`` makes a new one for every value)."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
-    if make is None:
-        return encoder.encode
-    encode = make(None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True)  # bodies hold no cycles
-    return lambda value: "".join(encode(value, 0))
-
-
-_json = _compact_encoder()
+_json = json_dumps(ensure_ascii=False, separators=(",", ":"), default=str)
 _iso = lru_cache(maxsize=256)(iso)  # a batch's events share a few times
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.events import Event
@@ -72,12 +73,14 @@ _NODES = cast(sa.Table, LogNode.__table__)
 
 def _reserve(session: Session, count: int) -> int:
     """Number ``count`` new leaves: the log's row lock and its new size in one statement; returns the first."""
-    end = session.execute(sa.update(_LOG_STATE).where(_LOG_STATE.c.id == 1)
-                          .values(tree_size=_LOG_STATE.c.tree_size + count).returning(_LOG_STATE.c.tree_size)).scalar()
-    if end is None:  # the very first entry
-        session.add(LogState(id=1, tree_size=count))
-        session.flush()
-        end = count
+    grow = (sa.update(_LOG_STATE).where(_LOG_STATE.c.id == 1)
+            .values(tree_size=_LOG_STATE.c.tree_size + count).returning(_LOG_STATE.c.tree_size))
+    end = session.execute(grow).scalar()
+    if end is None:  # the very first entry: make the log's row, unless a concurrent first writer just did
+        dialect = session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_LOG_STATE)
+        session.execute(insert.values(id=1, tree_size=0).on_conflict_do_nothing(index_elements=["id"]))
+        end = session.execute(grow).scalar_one()
     return end - count
 
 

@@ -13,6 +13,7 @@ supported set-up.
 from __future__ import annotations
 
 import gc
+import operator
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -264,10 +265,13 @@ def _act(session: Session, claimed: list[tuple[sa.Row, str]], *, now, tz, base_u
     _record_events(session, events, seconds)
 
 
+_DATE_KEY = operator.attrgetter(*DATE_FIELDS)
+
+
 def _dates_of(lc: sa.Row, seen: dict[tuple, dict]) -> dict:
     """:func:`lifecycle_dates` of the row, made once per batch for lifecycles with the same dates
     (items noticed together share them); the caller copies it before changing it."""
-    key = tuple(getattr(lc, name) for name in DATE_FIELDS)
+    key = _DATE_KEY(lc)
     found = seen.get(key)
     if found is None:
         found = seen[key] = lifecycle_dates(lc)

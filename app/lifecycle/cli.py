@@ -26,7 +26,7 @@ def sweep_command() -> None:
     """Take every lifecycle step that is due now, once."""
     cfg = current_app.config
     result = lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"],
-                                   secret=cfg["SECRET_KEY"])
+                                   secret=cfg["SECRET_KEY"], connections=cfg["LIFECYCLE_SWEEP_CONNECTIONS"])
     if result.locked_out:
         click.echo(_("Inny proces właśnie przegląda terminy; tutaj nic nie zrobiono."))
     done = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.actions.items())) or _("nic nie było wymagalne")

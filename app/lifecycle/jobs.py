@@ -47,7 +47,7 @@ def sweep_lifecycle():
     """Repeat notices, reminders, deemed service and returns that have fallen due."""
     cfg = current_app.config
     return lifecycle_sweep.sweep(db.session, now=utcnow(), tz=cfg["OPERATOR_TIMEZONE"], base_url=cfg["PUBLIC_BASE_URL"],
-                                 secret=cfg["SECRET_KEY"])
+                                 secret=cfg["SECRET_KEY"], connections=cfg["LIFECYCLE_SWEEP_CONNECTIONS"])
 
 
 

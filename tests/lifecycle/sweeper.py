@@ -1,7 +1,7 @@
 """A sweeping worker in its own process, for the multi-worker and crash tests.
 
     python -m tests.lifecycle.sweeper DATABASE_URL NOW_ISO [--batch N] [--slow SECONDS] [--shared]
-                                      [--barrier DIR --parties N]
+                                      [--barrier DIR --parties N] [--connections N]
 
 Prints the sweep's result as JSON. ``--slow`` makes every recorded event take that long (so
 another process can run at the same time, or the process can be killed mid-batch). ``--barrier``
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--shared", action="store_true", help="do not take the advisory lock")
     parser.add_argument("--barrier", type=Path, help="a directory where the processes meet before sweeping")
     parser.add_argument("--parties", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=1, help="connections the sweep takes batches on")
     args = parser.parse_args()
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "TESTING": True, "SECRET_KEY": "x",
                       "PUBLIC_BASE_URL": "http://awizo.test"})
@@ -50,7 +51,7 @@ def main() -> None:
     with app.app_context():
         result = lifecycle_sweep.sweep(db.session, now=datetime.fromisoformat(args.now), tz="Europe/Warsaw",
                                  base_url="http://awizo.test", secret=app.config["SECRET_KEY"],
-                                 batch_size=args.batch, exclusive=not args.shared)
+                                 batch_size=args.batch, exclusive=not args.shared, connections=args.connections)
         print(json.dumps({"actions": dict(result.actions), "batches": result.batches,
                           "locked_out": result.locked_out}), flush=True)
 

@@ -77,12 +77,13 @@ def _assert_each_step_once(app) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["advisory-lock", "row-locks-only"])
+@pytest.mark.parametrize("mode", ["advisory-lock", "row-locks-only", "advisory-lock, two connections each"])
 def test_two_workers_sweeping_the_same_items_take_each_step_once(app, due_letters, mode, tmp_path):
     required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "several workers are supported on PostgreSQL only")
     # Both start sweeping together (a barrier after start-up), each event slow enough that the
     # sweep outlasts the other's first batch however loaded the machine is.
-    extra = ["--slow", "0.02", "--barrier", str(tmp_path)] + (["--shared"] if mode == "row-locks-only" else [])
+    extra = ["--slow", "0.02", "--barrier", str(tmp_path)] + (["--shared"] if mode == "row-locks-only" else []) \
+        + (["--connections", "2"] if "two connections" in mode else [])
     workers = [_start(app, *extra), _start(app, *extra)]
     results = [_finish(w) for w in workers]
     _assert_each_step_once(app)
@@ -94,9 +95,43 @@ def test_two_workers_sweeping_the_same_items_take_each_step_once(app, due_letter
         assert any(r["locked_out"] for r in results) or 0 in done, results
 
 
+def test_one_sweep_on_several_connections_takes_each_step_once_and_in_order(app, due_letters, lc):
+    """Batches taken on three connections at once, two lifecycles each: every letter's three
+    steps (all due: the scheduler was down for weeks) are taken once, in their order."""
+    required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "a sweep takes several connections on PostgreSQL only")
+    with time_machine.travel(AFTER_END, tick=False):
+        result = lc.sweep(batch_size=2, connections=3)
+    assert not result.locked_out
+    assert result.total == len(STEP_EVENTS) * ITEMS and result.batches >= 3 * ITEMS // 2
+    _assert_each_step_once(app)
+    for number in due_letters:
+        assert [kind for kind in lc.events(number) if kind in STEP_EVENTS] == list(STEP_EVENTS)
+    with time_machine.travel(AFTER_END, tick=False):
+        assert lc.sweep(batch_size=2, connections=3).total == 0
+
+
+def test_a_sweep_on_several_connections_is_kept_out_by_another_sweeper_and_gives_its_lock_back(app, due_letters, lc):
+    """Another sweeper holding the sweep lock keeps a sweep on several connections out entirely,
+    and the lock is given back when that sweep ends (the next one-connection sweep takes it)."""
+    required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "the sweep lock is PostgreSQL's")
+    from app.lifecycle.sweep import SWEEP_LOCK_KEY
+
+    with app.app_context(), db.engine.connect() as other:
+        assert other.scalar(sa.select(sa.func.pg_try_advisory_lock(SWEEP_LOCK_KEY)))
+        with time_machine.travel(AFTER_END, tick=False):
+            kept_out = lc.sweep(batch_size=2, connections=2)
+        assert kept_out.locked_out and kept_out.total == 0
+        other.scalar(sa.select(sa.func.pg_advisory_unlock(SWEEP_LOCK_KEY)))
+    with time_machine.travel(AFTER_END, tick=False):
+        assert lc.sweep(batch_size=5, connections=2).total == len(STEP_EVENTS) * ITEMS
+        assert not lc.sweep(batch_size=5, max_batches=1).locked_out  # the parallel sweep gave its lock back
+    _assert_each_step_once(app)
+
+
 @pytest.mark.slow
-def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(app, due_letters):
-    victim = _start(app, "--slow", "0.05", "--batch", "5")
+@pytest.mark.parametrize("connections", [1, 2])
+def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(app, due_letters, connections):
+    victim = _start(app, "--slow", "0.05", "--batch", "5", "--connections", str(connections))
     deadline = time.monotonic() + 60
     while sum(map(len, _step_counts(app).values())) == 0:     # wait for its first committed batch
         assert victim.poll() is None, victim.stderr.read()

@@ -117,7 +117,7 @@ class Settings(BaseModel):
     # Scheduler intervals (seconds).
     LIFECYCLE_SWEEP_SECONDS: float = Field(60.0, gt=0)
     # Database connections a lifecycle sweep takes its batches on at once (PostgreSQL; SQLite: one).
-    LIFECYCLE_SWEEP_CONNECTIONS: int = Field(2, ge=1, le=16)
+    LIFECYCLE_SWEEP_CONNECTIONS: int = Field(2, ge=1, le=8)
     TREE_HEAD_PUBLISH_SECONDS: float = Field(300.0, gt=0)
     # Evidence: proof signing (PAdES), RFC 3161 time-stamping, the transparency log's key.
     PROOF_SIGNING_KEY: str | None = None

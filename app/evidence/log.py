@@ -128,6 +128,17 @@ def _reader(found: dict[tuple[int, int], bytes]):
 def _nodes(session: Session, wanted) -> dict[tuple[int, int], bytes]:
     """The stored nodes ``wanted`` (``(level, index)`` pairs), in one query."""
     found: dict[tuple[int, int], bytes] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement whatever the nodes (a scan wants a different set each time): the driver
+        # prepares it once per connection, where an OR of terms would be a new statement per set.
+        pairs = list(wanted)
+        if pairs:
+            stored = session.connection().exec_driver_sql(
+                f'SELECT n."level", n."index", n."hash" FROM "{_NODES.name}" n JOIN unnest(%(levels)s::smallint[], '
+                '%(indices)s::bigint[]) AS w("level", "index") ON n."level" = w."level" AND n."index" = w."index"',
+                {"levels": [level for level, _ in pairs], "indices": [index for _, index in pairs]})
+            found.update({(level, index): bytes.fromhex(digest) for level, index, digest in stored})
+        return found
     by_level: dict[int, list[int]] = {}
     for level, index in wanted:
         by_level.setdefault(level, []).append(index)

@@ -146,3 +146,30 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(app, due_le
     result = _finish(_start(app, "--batch", "7"))
     assert not result["locked_out"]
     _assert_each_step_once(app)
+
+
+def test_a_batch_failing_on_one_connection_keeps_the_others_work_and_is_taken_again(app, due_letters, lc, monkeypatch):
+    """One connection's batch fails (a bug while building it); the sweep reports the failure once
+    the other connection is done. What that one committed stays (its batches may include the
+    failed batch's steps, whose rows the rollback released), nothing is taken twice, and the
+    next sweep takes whatever is left, each step once."""
+    required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "a sweep takes several connections on PostgreSQL only")
+    from app.lifecycle import sweep as lifecycle_sweep
+
+    act, failed = lifecycle_sweep._act, []
+
+    def failing_once(session, claimed, **kwargs):
+        if not failed:
+            failed.append([lc_row.item_id for lc_row, _ in claimed])
+            raise RuntimeError("a bug in one batch")
+        return act(session, claimed, **kwargs)
+
+    monkeypatch.setattr(lifecycle_sweep, "_act", failing_once)
+    with time_machine.travel(AFTER_END, tick=False), pytest.raises(RuntimeError, match="a bug in one batch"):
+        lc.sweep(batch_size=3, connections=2)
+    done = _step_counts(app)
+    assert sum(map(len, done.values())) > 0  # the other connection's batches stayed
+    assert all(n == 1 for counts in done.values() for n in counts)
+    with time_machine.travel(AFTER_END, tick=False):
+        assert not lc.sweep(batch_size=3, connections=2).locked_out  # the failed sweep gave its lock back
+    _assert_each_step_once(app)

@@ -149,7 +149,9 @@ def _on_connections(session: Session, connections: int, exclusive: bool, **sweep
             return sweep(own, exclusive=False, **sweeping)
 
     try:
-        with ThreadPoolExecutor(connections, thread_name_prefix="awizo-sweep") as pool:
+        # The collector is held off for the whole sweep, not per batch: with batches overlapping,
+        # one thread's batch ending would turn it back on in the middle of another's.
+        with _collecting_after(), ThreadPoolExecutor(connections, thread_name_prefix="awizo-sweep") as pool:
             parts = [pool.submit(sweep_on_own_connection) for _ in range(connections)]
         for part in (future.result() for future in parts):
             result.actions.update(part.actions)

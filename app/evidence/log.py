@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.events import Event
@@ -77,9 +76,7 @@ def _reserve(session: Session, count: int) -> int:
             .values(tree_size=_LOG_STATE.c.tree_size + count).returning(_LOG_STATE.c.tree_size))
     end = session.execute(grow).scalar()
     if end is None:  # the very first entry: make the log's row, unless a concurrent first writer just did
-        dialect = session.get_bind().dialect.name
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_LOG_STATE)
-        session.execute(insert.values(id=1, tree_size=0).on_conflict_do_nothing(index_elements=["id"]))
+        insert_rows(session.connection(), _LOG_STATE, [{"id": 1, "tree_size": 0}], skip_conflicts_on=["id"])
         end = session.execute(grow).scalar_one()
     return end - count
 

@@ -28,7 +28,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
-from pyhanko.sign.signers.pdf_signer import DSSContentSettings, TimestampDSSContentSettings
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, PreSignValidationStatus, TimestampDSSContentSettings
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
@@ -132,6 +133,9 @@ class PdfSigner:
         logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_no_fetching_notice)  # once: same function
         cert = load_certificates(self.cert_pem)[0]
         key = asn1_keys.PrivateKeyInfo.load(asn1_pem.unarmor(self.key_pem)[2])
+        # The pre-signing validation (the signer's and the TSA's paths, the revocation data to embed)
+        # of the last validation context: the same context gives the same answer, so it is made once.
+        self._presign: tuple[ValidationContext, PreSignValidationStatus | None] | None = None
         self._signer = _TemplateSigner(
             signing_cert=cert, signing_key=key,
             cert_registry=SimpleCertificateStore.from_certs([cert, *load_certificates(self.chain_pem)]))  # type: ignore[no-untyped-call]
@@ -169,15 +173,50 @@ class PdfSigner:
             dss_settings=_DSS_SETTINGS,
         )
         out = io.BytesIO()
-        # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
         try:
-            _outside_event_loop(signers.PdfSigner(meta, signer=self._signer, timestamper=timestamper).sign_pdf,
-                                writer, output=out, bytes_reserved=SIGNATURE_SPACE)
+            _outside_event_loop(asyncio.run, self._sign(signers.PdfSigner(meta, signer=self._signer, timestamper=timestamper),
+                                                        writer, out))
         except (TimestampRequestError, OSError) as exc:
             if timestamper is None:
                 raise
             raise TimestampUnavailable(f"the time-stamping authority did not answer ({exc})") from exc
         return out.getvalue()
+
+    async def _sign(self, pdf_signer: signers.PdfSigner, writer: IncrementalPdfFileWriter, out: io.BytesIO) -> None:
+        """pyHanko's ``async_sign_pdf`` in its interrupted-signing steps, the pre-signing validation
+        taken from the last run with the same validation context."""
+        context = pdf_signer.signature_meta.validation_context
+        try:
+            await self._sign_steps(pdf_signer, context, writer, out)
+        finally:  # a context that fetches revocation data closes what it opened in this event loop
+            if context is not None:
+                await context.aclose()  # type: ignore[no-untyped-call]
+
+    async def _sign_steps(self, pdf_signer: signers.PdfSigner, context: ValidationContext | None,
+                          writer: IncrementalPdfFileWriter, out: io.BytesIO) -> None:
+        session = pdf_signer.init_signing_session(writer)
+        reusable = context is not None and not _has_document_timestamp(writer)
+        cached = self._presign
+        if reusable and cached is not None and cached[0] is context:
+            validation_info = cached[1]
+        else:
+            validation_info = await session.perform_presign_validation(writer)
+            if reusable and context is not None:
+                self._presign = (context, validation_info)
+        # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
+        tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=SIGNATURE_SPACE)
+        digest, output = tbs.digest_tbs_document(output=out)
+        signed = await tbs.perform_signature(document_digest=digest.document_digest, pdf_cms_signed_attrs=PdfCMSSignedAttributes(
+            signing_time=session.system_time,
+            adobe_revinfo_attr=None if validation_info is None else validation_info.adobe_revinfo_attr,
+            cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec))
+        await signed.post_signature_processing(output)
+
+
+def _has_document_timestamp(writer: IncrementalPdfFileWriter) -> bool:
+    """Whether the document being signed already carries a document time-stamp (then the
+    pre-signing validation covers that time-stamp's chain too, and depends on the document)."""
+    return any(True for _ in writer.prev.embedded_timestamp_signatures)
 
 
 def timestamp_token(data: bytes, timestamper: TimeStamper) -> bytes:

@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
 import shutil
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from asn1crypto import crl as asn1_crl
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import SimpleSigner
+from reportlab.pdfgen import canvas
 
 from app.evidence.keyfiles import pkcs8
 from app.evidence.keyring import EvidenceKeys
@@ -52,3 +57,43 @@ def test_a_new_crl_is_used_for_the_next_proof(operator_key_files, tmp_path):
     second = keys.validation_context()
     assert second is not first
     assert [c.dump() for c in second.crls] == [asn1_crl.CertificateList.load(newer).dump()]
+
+
+def test_a_signer_revoked_by_a_new_crl_signs_no_further_proof(operator_key_files, tmp_path, local_tsa):
+    """The signer's validation is made once per validation context: a new CRL is a new context,
+    so a revocation stops the very next proof (and a fresh CRL is the one the next proof embeds)."""
+    for name in ("signing-key.pem", "signing-cert.pem", "root.pem", "root-key.pem", "crl.der", "log-key.pem"):
+        shutil.copy(operator_key_files / name, tmp_path / name)
+    keys = EvidenceKeys(str(tmp_path), {
+        "PROOF_SIGNING_KEY": str(tmp_path / "signing-key.pem"), "PROOF_SIGNING_CERT": str(tmp_path / "signing-cert.pem"),
+        "PROOF_SIGNING_CHAIN": str(tmp_path / "root.pem"), "PROOF_SIGNING_CRL": str(tmp_path / "crl.der"),
+        "LOG_SIGNING_KEY": str(tmp_path / "log-key.pem"), "TSA_URL": local_tsa.url, "TSA_CERT": str(local_tsa.cert_path)})
+    page = io.BytesIO()
+    drawing = canvas.Canvas(page)
+    drawing.drawString(72, 720, "proof")
+    drawing.showPage()
+    drawing.save()
+    root_key = serialization.load_pem_private_key((tmp_path / "root-key.pem").read_bytes(), None)
+    root = x509.load_pem_x509_certificate((tmp_path / "root.pem").read_bytes())
+    signing = x509.load_pem_x509_certificate((tmp_path / "signing-cert.pem").read_bytes())
+
+    crls = []
+    for seconds in (5, 10):  # two proofs under the first CRL, then one under a fresh one
+        first, second = (keys.signer.sign(page.getvalue()) for _ in range(2))
+        for signed in (first, second):
+            assert b"/DocTimeStamp" in signed
+            assert (tmp_path / "crl.der").read_bytes() in _embedded_crls(signed)
+        crls.append((tmp_path / "crl.der").read_bytes())
+        (tmp_path / "crl.der").write_bytes(sign_crl(root_key, root, now=datetime.now(timezone.utc) + timedelta(seconds=seconds)))
+    assert crls[0] != crls[1]
+
+    (tmp_path / "crl.der").write_bytes(sign_crl(root_key, root, now=datetime.now(timezone.utc) + timedelta(seconds=15),
+                                                revoked=(signing.serial_number,)))
+    with pytest.raises(SigningError, match="could not be validated"):
+        keys.signer.sign(page.getvalue())
+
+
+def _embedded_crls(pdf: bytes) -> list[bytes]:
+    """The CRLs (DER) in the document security store of the last revision."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    return [stream.get_object().data for stream in reader.root["/DSS"].get("/CRLs", [])]

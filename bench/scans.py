@@ -213,13 +213,18 @@ def main(argv: list[str] | None = None) -> int:
                 "CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, tracking_number varchar(13), outcome varchar(30),"
                 " occurred_at timestamptz, latitude float, longitude float, accuracy_m float, idempotency_key varchar(200))")
         engine.dispose()
+        # Every scan of the run is dated in the past (a scan dated later than now is refused): the
+        # shift starts as long before now as its carriers' scans take, the items a day before it.
+        span = (wanted // args.clients) * SCAN_SPACING
+        shift_start = datetime.now(timezone.utc) - span - timedelta(hours=1)
         started = time.perf_counter()
-        setup = subprocess.run([str(BIN / "python"), "-c", _SETUP, str(wanted), str(args.clients)], cwd=ROOT, env=env,
+        setup = subprocess.run([str(BIN / "python"), "-c", _SETUP, str(wanted), str(args.clients),
+                                (shift_start - timedelta(days=1)).isoformat()], cwd=ROOT, env=env,
                                check=True, capture_output=True, text=True)
         tokens = setup.stdout.split()
         print(f"Registered {wanted:,} items for {args.clients} carriers in {time.perf_counter() - started:.1f} s")
         numbers = [s10.make("RR", 20_000_000 + i) for i in range(wanted)]
-        shift = Shift(tokens, numbers, datetime.now(timezone.utc) - timedelta(days=5))
+        shift = Shift(tokens, numbers, shift_start)
 
         port = free_port()
         server = subprocess.Popen(
@@ -286,21 +291,20 @@ def main(argv: list[str] | None = None) -> int:
 # events and log leaves are left out, they are not what this benchmark measures).
 _SETUP = """
 import secrets, sys
-from datetime import timedelta
+from datetime import datetime
 import sqlalchemy as sa
 from app import create_app
 from app.delivery.cli import create_carrier
 from app.senders.cli import create_sender
 from app.extensions import db
 from app.models import Item
-from app.models.types import utcnow
 from notices import s10
 app = create_app()
 count, carriers = int(sys.argv[1]), int(sys.argv[2])
 with app.app_context():
     sender, key = create_sender("Bench sender")
     tokens = [create_carrier(f"Bench carrier {c}")[1] for c in range(carriers)]
-    registered = utcnow() - timedelta(days=10)
+    registered = datetime.fromisoformat(sys.argv[3])
     rows = [dict(tracking_number=s10.make("RR", 20_000_000 + i), service="pl_registered_letter", sender_id=sender.id,
                  recipient_name="Jan Kowalski", address_line1=f"ul. Polna {i % 300}", postal_code="00-001",
                  city="Warszawa", country="PL", recipient_phone="+48601234567", recipient_email="jan@example.com",

@@ -10,6 +10,7 @@ after signing is a modification), who signed, and when the TSA says the signatur
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import io
 import logging
@@ -198,11 +199,11 @@ class PdfSigner:
         reusable = context is not None and not _has_document_timestamp(writer)
         cached = self._presign
         if reusable and cached is not None and cached[0] is context:
-            validation_info = cached[1]
+            validation_info = _fresh_lists(cached[1])
         else:
             validation_info = await session.perform_presign_validation(writer)
             if reusable and context is not None:
-                self._presign = (context, validation_info)
+                self._presign = (context, _fresh_lists(validation_info))
         # A fixed reservation skips pyHanko's dry-run signature (and dry-run timestamp) used to size it.
         tbs = session.prepare_tbs_document(validation_info=validation_info, bytes_reserved=SIGNATURE_SPACE)
         digest, output = tbs.digest_tbs_document(output=out)
@@ -211,6 +212,17 @@ class PdfSigner:
             adobe_revinfo_attr=None if validation_info is None else validation_info.adobe_revinfo_attr,
             cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec))
         await signed.post_signature_processing(output)
+
+
+def _fresh_lists(status: PreSignValidationStatus | None) -> PreSignValidationStatus | None:
+    """The status with lists of its own: pyHanko appends the document time-stamp's validation
+    path to the list it is given, which would grow the kept status by one path per proof."""
+    if status is None:
+        return None
+    return dataclasses.replace(
+        status, validation_paths=list(status.validation_paths), ocsps_to_embed=list(status.ocsps_to_embed),
+        crls_to_embed=list(status.crls_to_embed), ac_validation_paths=list(status.ac_validation_paths),
+        ts_validation_paths=None if status.ts_validation_paths is None else list(status.ts_validation_paths))
 
 
 def _has_document_timestamp(writer: IncrementalPdfFileWriter) -> bool:

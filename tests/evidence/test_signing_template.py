@@ -62,17 +62,7 @@ def test_a_new_crl_is_used_for_the_next_proof(operator_key_files, tmp_path):
 def test_a_signer_revoked_by_a_new_crl_signs_no_further_proof(operator_key_files, tmp_path, local_tsa):
     """The signer's validation is made once per validation context: a new CRL is a new context,
     so a revocation stops the very next proof (and a fresh CRL is the one the next proof embeds)."""
-    for name in ("signing-key.pem", "signing-cert.pem", "root.pem", "root-key.pem", "crl.der", "log-key.pem"):
-        shutil.copy(operator_key_files / name, tmp_path / name)
-    keys = EvidenceKeys(str(tmp_path), {
-        "PROOF_SIGNING_KEY": str(tmp_path / "signing-key.pem"), "PROOF_SIGNING_CERT": str(tmp_path / "signing-cert.pem"),
-        "PROOF_SIGNING_CHAIN": str(tmp_path / "root.pem"), "PROOF_SIGNING_CRL": str(tmp_path / "crl.der"),
-        "LOG_SIGNING_KEY": str(tmp_path / "log-key.pem"), "TSA_URL": local_tsa.url, "TSA_CERT": str(local_tsa.cert_path)})
-    page = io.BytesIO()
-    drawing = canvas.Canvas(page)
-    drawing.drawString(72, 720, "proof")
-    drawing.showPage()
-    drawing.save()
+    keys, page = _keys_with_tsa(operator_key_files, tmp_path, local_tsa)
     root_key = serialization.load_pem_private_key((tmp_path / "root-key.pem").read_bytes(), None)
     root = x509.load_pem_x509_certificate((tmp_path / "root.pem").read_bytes())
     signing = x509.load_pem_x509_certificate((tmp_path / "signing-cert.pem").read_bytes())
@@ -97,3 +87,33 @@ def _embedded_crls(pdf: bytes) -> list[bytes]:
     """The CRLs (DER) in the document security store of the last revision."""
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     return [stream.get_object().data for stream in reader.root["/DSS"].get("/CRLs", [])]
+
+
+def test_the_kept_validation_does_not_grow_with_each_proof(operator_key_files, tmp_path, local_tsa):
+    """pyHanko adds the document time-stamp's path to the validation it is handed: the kept one
+    must stay as it was made, or each proof of the minute would carry (and walk) one more path."""
+    keys, page = _keys_with_tsa(operator_key_files, tmp_path, local_tsa)
+    first = keys.signer.sign(page.getvalue())
+    kept = keys.signer._presign
+    assert kept is not None
+    paths = len(kept[1].validation_paths)
+    for _ in range(4):
+        again = keys.signer.sign(page.getvalue())
+        assert _embedded_crls(again) == _embedded_crls(first)
+    assert keys.signer._presign is kept and len(kept[1].validation_paths) == paths
+
+
+def _keys_with_tsa(operator_key_files, tmp_path, local_tsa) -> tuple[EvidenceKeys, io.BytesIO]:
+    """The operator's keys with a CRL and the local TSA (proofs at B-LTA), and a one-page PDF."""
+    for name in ("signing-key.pem", "signing-cert.pem", "root.pem", "root-key.pem", "crl.der", "log-key.pem"):
+        shutil.copy(operator_key_files / name, tmp_path / name)
+    keys = EvidenceKeys(str(tmp_path), {
+        "PROOF_SIGNING_KEY": str(tmp_path / "signing-key.pem"), "PROOF_SIGNING_CERT": str(tmp_path / "signing-cert.pem"),
+        "PROOF_SIGNING_CHAIN": str(tmp_path / "root.pem"), "PROOF_SIGNING_CRL": str(tmp_path / "crl.der"),
+        "LOG_SIGNING_KEY": str(tmp_path / "log-key.pem"), "TSA_URL": local_tsa.url, "TSA_CERT": str(local_tsa.cert_path)})
+    page = io.BytesIO()
+    drawing = canvas.Canvas(page)
+    drawing.drawString(72, 720, "proof")
+    drawing.showPage()
+    drawing.save()
+    return keys, page

@@ -7,6 +7,7 @@ root or a proof needs O(log n) reads. Tree heads are signed checkpoints (Ed25519
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -360,7 +361,14 @@ def publish_tree_head(max_age_s: float) -> dict:
 
 
 def inclusion(session: Session, index: int, size: int) -> list[str]:
-    return [h.hex() for h in planned(session, lambda node: merkle.Tree(node).inclusion_proof(index, size))]
+    return inclusions(session, [index], size)[0]
+
+
+def inclusions(session: Session, indices: Sequence[int], size: int) -> list[list[str]]:
+    """The inclusion proofs of several entries in the tree of ``size``, every node they need
+    fetched in one query (a proof PDF carries one per entry of its item)."""
+    proofs = planned(session, lambda node: [merkle.Tree(node).inclusion_proof(index, size) for index in indices])
+    return [[h.hex() for h in proof] for proof in proofs]
 
 
 def consistency(session: Session, first: int, second: int) -> list[str]:

@@ -19,7 +19,7 @@ from app.delivery.records import RecordSettings, item_record
 from app.evidence.audit import check_item
 from app.evidence.key_history import grouped
 from app.evidence.keyring import keys
-from app.evidence.log import consistency, head_dict, inclusion, integrate_pending, latest_tree_head, sign_tree_head
+from app.evidence.log import consistency, head_dict, inclusions, integrate_pending, latest_tree_head, sign_tree_head
 from app.evidence.log_today import log_today
 from app.evidence.witnesses import Witness, latest_cosigned
 from app.models import Item
@@ -63,7 +63,9 @@ def issue_proof(session: Session, item: Item, *, variant: str, settings: RecordS
         "version": (latest.version + 1) if latest else 1, "issued_at": now.isoformat(),
         "tree_head": head_dict(head),
         "entries": [{"index": e.index, "kind": e.kind, "canonical": e.canonical, "leaf_hash": e.leaf_hash,
-                     "inclusion_proof": inclusion(session, e.index, head.tree_size)} for e in entries],
+                     "inclusion_proof": proof}
+                    for e, proof in zip(entries, inclusions(session, [e.index for e in entries], head.tree_size),
+                                        strict=True)],
         "keys": keys().public_pem.decode(),
         "key_fingerprints": {"log": checkpoint.fingerprint(keys().log_public_key),
                              "signing": grouped(keys().trusted_certificates[0].sha256.hex())},

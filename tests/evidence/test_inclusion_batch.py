@@ -1,0 +1,44 @@
+"""A proof's inclusion proofs, one per entry of its item, come from the log in one query."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.evidence import log as evidence_log
+from app.extensions import db
+from app.models import Item
+from app.models.evidence import LogEntry
+from notices import merkle
+
+
+def test_every_entry_of_an_item_is_proven_from_one_query_and_each_proof_verifies(app, api):
+    number = api.register().get_json()["tracking_number"]
+    for outcome in ("no_access", "notice_left"):
+        assert api.scan(number, outcome=outcome).status_code == 201
+    api.register()  # entries of another item after these: the proofs are not of the tree's last leaves
+    with app.app_context():
+        item = db.session.scalar(sa.select(Item).where(Item.tracking_number == number))
+        entries = list(db.session.scalars(sa.select(LogEntry).where(LogEntry.item_id == item.id).order_by(LogEntry.index)))
+        size = evidence_log.tree_size(db.session)
+        assert len(entries) >= 3 and entries[-1].index < size - 1
+
+        # The reference tree, rebuilt in memory from every entry's canonical text.
+        reference = merkle.MemoryTree()
+        for entry in db.session.scalars(sa.select(LogEntry).order_by(LogEntry.index)):
+            reference.append(entry.canonical.encode())
+        assert reference.size == size
+
+        statements: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            proofs = evidence_log.inclusions(db.session, [entry.index for entry in entries], size)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        assert len(statements) == 1, statements
+        for entry, proof in zip(entries, proofs, strict=True):
+            assert [bytes.fromhex(h) for h in proof] == reference.inclusion_proof(entry.index, size)
+            merkle.verify_inclusion(entry.index, size, merkle.leaf_hash(entry.canonical.encode()),
+                                    [bytes.fromhex(h) for h in proof], reference.root(size))

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.evidence.keyring import keys
-from app.evidence.log import entry_content, inclusion, integrate_pending, latest_tree_head, tree_size
+from app.evidence.log import entry_content, inclusion, inclusions, integrate_pending, latest_tree_head, tree_size
 from app.evidence.witnesses import Witness
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.evidence import CheckpointTimestamp, LogEntry, LogNode, ProofVersion, SignedTreeHead, WitnessCosignature
@@ -110,12 +110,16 @@ def _check_inclusion(session: Session, report: IntegrityReport, entries: Sequenc
         report.problems.append(f"latest tree head: {exc}")
         return
     report.tree_head = {"tree_size": signed.tree_size, "root_hash": signed.root_hash.hex()}
-    for entry in entries:
-        if entry.index >= signed.tree_size:
-            continue
+    covered = [entry for entry in entries if entry.index < signed.tree_size]
+    try:  # every proof from one read of the nodes
+        proofs: list[list[str]] | None = inclusions(session, [entry.index for entry in covered], signed.tree_size)
+    except merkle.ProofError:  # a node is missing: which entries that breaks is found one by one
+        proofs = None
+    for position, entry in enumerate(covered):
         try:
-            proof = [bytes.fromhex(h) for h in inclusion(session, entry.index, signed.tree_size)]
-            merkle.verify_inclusion(entry.index, signed.tree_size, entry_leaf_hash(entry.canonical), proof, signed.root_hash)
+            hashes = proofs[position] if proofs is not None else inclusion(session, entry.index, signed.tree_size)
+            merkle.verify_inclusion(entry.index, signed.tree_size, entry_leaf_hash(entry.canonical),
+                                    [bytes.fromhex(h) for h in hashes], signed.root_hash)
         except merkle.ProofError as exc:
             report.problems.append(f"log entry {entry.index} is not included under the signed tree head: {exc}")
 

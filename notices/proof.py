@@ -14,13 +14,13 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from notices import dates
 from notices.content import COMMITMENT_TEXT
 from notices.content import grouped as content_grouped
 from notices.i18n import N_, language_or_default, translations
-from notices.proof_layout import FONT, STYLES, QrCode, _register_fonts, plain_paragraph
+from notices.proof_layout import FONT, STYLES, QrCode, _register_fonts, mono_lines, plain_paragraph
 from notices.proof_statements import collection, evidential_weight, statutory_basis
 
 OUTCOMES = {
@@ -90,6 +90,9 @@ class _Doc:
 
     def p(self, text: str, style: str = "base") -> Paragraph:
         return plain_paragraph(text, self.s[style])
+
+    def mono(self, text: str) -> Flowable:
+        return mono_lines(text, self.s["mono"])
 
     def heading(self, text: str) -> None:
         self.flow.append(self.p(self.both(text), "h2"))
@@ -279,16 +282,16 @@ def _evidence(doc: _Doc, evidence: dict[str, Any]) -> None:
             "small"))
     doc.flow.append(doc.p(doc.both(N_("Podpisany stan rejestru")) + ":", "small"))
     for line in sth["note"].splitlines():
-        doc.flow.append(doc.p(line or " ", "mono"))
+        doc.flow.append(doc.mono(line or " "))
     for entry in evidence["entries"]:
         doc.flow.append(Spacer(1, 1.5 * mm))
         kind = doc.both(EVENT_KINDS.get(entry["kind"]), entry["kind"])
         entry_name = doc.both(N_("Wpis nr {index}")).format(index=entry["index"])
         doc.flow.append(doc.p(f"{entry_name} — {kind}", "small"))
-        doc.flow.append(doc.p(entry["canonical"], "mono"))
-        doc.flow.append(doc.p(f"leaf hash: {entry['leaf_hash']}", "mono"))
-        doc.flow.append(doc.p("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]
-                              else "inclusion proof: (empty: the tree has one leaf)", "mono"))
+        doc.flow.append(doc.mono(entry["canonical"]))
+        doc.flow.append(doc.mono(f"leaf hash: {entry['leaf_hash']}"))
+        doc.flow.append(doc.mono("inclusion proof: " + " ".join(entry["inclusion_proof"]) if entry["inclusion_proof"]
+                                 else "inclusion proof: (empty: the tree has one leaf)"))
 
 
 def record_base(evidence: dict[str, Any]) -> str:

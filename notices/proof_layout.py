@@ -1,9 +1,12 @@
 """Drawing pieces of the proof PDF that reportlab would make at more cost: fonts registered once,
-shared paragraph styles, plain-text paragraphs without the markup parser, the QR code as one path.
+shared paragraph styles, plain-text paragraphs without the markup parser, machine text in the
+monospaced font broken into lines by counting characters, the QR code as one path.
 """
 from __future__ import annotations
 
 import copy
+import re
+import textwrap
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -60,6 +63,72 @@ def plain_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     fragment = copy.copy(_plain_fragment(style))
     fragment.text, fragment.link, fragment.us_lines = cleaned, [], []
     return Paragraph(cleaned, style, frags=[fragment])
+
+
+_ASCII_SPACES = re.compile(r"[ \t\n\r\x0b\x0c]+")  # what reportlab's paragraphs collapse (not a no-break space)
+
+
+@cache
+def _advance(font: str, size: float) -> float:
+    _register_fonts()
+    return float(pdfmetrics.stringWidth("0", font, size))
+
+
+def mono_lines(text: str, style: ParagraphStyle) -> Flowable:
+    """Machine text (canonical JSON, hashes, the signed tree head) in a monospaced style.
+
+    Every character of the text is as wide as the next, so its lines are made by counting
+    characters (broken at spaces, a longer word cut where the line ends) instead of reportlab
+    measuring a long word one prefix at a time. Text that has a character of another width (a
+    combining mark) goes to a paragraph as before, and so does an empty line.
+    """
+    cleaned = _ASCII_SPACES.sub(" ", text).strip()
+    advance = _advance(style.fontName, style.fontSize)
+    if not cleaned or abs(pdfmetrics.stringWidth(cleaned, style.fontName, style.fontSize)
+                          - advance * len(cleaned)) > 1e-6 * len(cleaned):
+        return plain_paragraph(text, style)
+    return MonoLines(cleaned, style, advance)
+
+
+class MonoLines(Flowable):
+    """Lines of equally wide characters, drawn as one text object; split between frames by lines."""
+
+    def __init__(self, text: str, style: ParagraphStyle, advance: float, lines: list[str] | None = None) -> None:
+        super().__init__()
+        self.text, self.style, self.advance, self.lines = text, style, advance, lines
+
+    def _lines(self, available_width: float) -> list[str]:
+        if self.lines is None:
+            per_line = max(1, int(available_width / self.advance))
+            self.lines = textwrap.wrap(self.text, per_line, break_on_hyphens=False)
+        return self.lines
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, len(self._lines(available_width)) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        lines = self._lines(available_width)
+        fit = int(available_height / self.style.leading)
+        if fit <= 0:
+            return []
+        if fit >= len(lines):
+            return [self]
+        return [MonoLines(self.text, self.style, self.advance, lines[:fit]),
+                MonoLines(self.text, self.style, self.advance, lines[fit:])]
+
+    def draw(self) -> None:
+        text = self.canv.beginText(0, self.height - self.style.fontSize)
+        text.setFont(self.style.fontName, self.style.fontSize, self.style.leading)
+        for line in self.lines or ():
+            text.textLine(line)
+        self.canv.drawText(text)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
 
 
 QR_BORDER = 4  # modules of quiet zone around the code

@@ -92,10 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         items = args.alone + 4000 + args.rows // 10  # more than the import can take at one scan each 50 ms
-        token = subprocess.run([str(BIN / "python"), "-c", _SETUP, str(items), "1"], cwd=ROOT, env=env, check=True,
+        # Every scan dated in the past (a later one is refused), the items registered a day before.
+        clock = datetime.now(timezone.utc) - items * timedelta(seconds=90) - timedelta(hours=1)
+        token = subprocess.run([str(BIN / "python"), "-c", _SETUP, str(items), "1",
+                                (clock - timedelta(days=1)).isoformat()], cwd=ROOT, env=env, check=True,
                                capture_output=True, text=True).stdout.split()[0]
         numbers = iter(s10.make("RR", 20_000_000 + i) for i in range(items))
-        clock = datetime.now(timezone.utc) - timedelta(days=5)
         port = free_port()
         server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
                                    "--log-level", "warning", "bench.wsgi_baseline:app"], cwd=ROOT, env=env)

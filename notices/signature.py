@@ -228,7 +228,7 @@ def _fresh_lists(status: PreSignValidationStatus | None) -> PreSignValidationSta
 def _has_document_timestamp(writer: IncrementalPdfFileWriter) -> bool:
     """Whether the document being signed already carries a document time-stamp (then the
     pre-signing validation covers that time-stamp's chain too, and depends on the document)."""
-    return any(True for _ in writer.prev.embedded_timestamp_signatures)
+    return bool(writer.prev.embedded_timestamp_signatures)
 
 
 def timestamp_token(data: bytes, timestamper: TimeStamper) -> bytes:

@@ -41,17 +41,11 @@ def test_signed_attributes_from_the_template_are_pyhankos_own():
 
 
 def test_a_new_crl_is_used_for_the_next_proof(operator_key_files, tmp_path):
-    for name in ("signing-key.pem", "signing-cert.pem", "root.pem", "root-key.pem", "crl.der", "log-key.pem"):
-        shutil.copy(operator_key_files / name, tmp_path / name)
-    keys = EvidenceKeys(str(tmp_path), {
-        "PROOF_SIGNING_KEY": str(tmp_path / "signing-key.pem"), "PROOF_SIGNING_CERT": str(tmp_path / "signing-cert.pem"),
-        "PROOF_SIGNING_CHAIN": str(tmp_path / "root.pem"), "PROOF_SIGNING_CRL": str(tmp_path / "crl.der"),
-        "LOG_SIGNING_KEY": str(tmp_path / "log-key.pem")})
+    keys = _operator_keys(operator_key_files, tmp_path)
     first = keys.validation_context()
     assert keys.validation_context() is first  # the same minute, the same CRL: validated paths are kept
 
-    root_key = serialization.load_pem_private_key((tmp_path / "root-key.pem").read_bytes(), None)
-    root = x509.load_pem_x509_certificate((tmp_path / "root.pem").read_bytes())
+    root_key, root = _root(tmp_path)
     newer = sign_crl(root_key, root, now=datetime.now(timezone.utc) + timedelta(seconds=5), revoked=(1234,))
     (tmp_path / "crl.der").write_bytes(newer)
     second = keys.validation_context()
@@ -62,9 +56,8 @@ def test_a_new_crl_is_used_for_the_next_proof(operator_key_files, tmp_path):
 def test_a_signer_revoked_by_a_new_crl_signs_no_further_proof(operator_key_files, tmp_path, local_tsa):
     """The signer's validation is made once per validation context: a new CRL is a new context,
     so a revocation stops the very next proof (and a fresh CRL is the one the next proof embeds)."""
-    keys, page = _keys_with_tsa(operator_key_files, tmp_path, local_tsa)
-    root_key = serialization.load_pem_private_key((tmp_path / "root-key.pem").read_bytes(), None)
-    root = x509.load_pem_x509_certificate((tmp_path / "root.pem").read_bytes())
+    keys, page = _operator_keys(operator_key_files, tmp_path, local_tsa), _page()
+    root_key, root = _root(tmp_path)
     signing = x509.load_pem_x509_certificate((tmp_path / "signing-cert.pem").read_bytes())
 
     crls = []
@@ -92,7 +85,7 @@ def _embedded_crls(pdf: bytes) -> list[bytes]:
 def test_the_kept_validation_does_not_grow_with_each_proof(operator_key_files, tmp_path, local_tsa):
     """pyHanko adds the document time-stamp's path to the validation it is handed: the kept one
     must stay as it was made, or each proof of the minute would carry (and walk) one more path."""
-    keys, page = _keys_with_tsa(operator_key_files, tmp_path, local_tsa)
+    keys, page = _operator_keys(operator_key_files, tmp_path, local_tsa), _page()
     first = keys.signer.sign(page.getvalue())
     kept = keys.signer._presign
     assert kept is not None
@@ -103,17 +96,31 @@ def test_the_kept_validation_does_not_grow_with_each_proof(operator_key_files, t
     assert keys.signer._presign is kept and len(kept[1].validation_paths) == paths
 
 
-def _keys_with_tsa(operator_key_files, tmp_path, local_tsa) -> tuple[EvidenceKeys, io.BytesIO]:
-    """The operator's keys with a CRL and the local TSA (proofs at B-LTA), and a one-page PDF."""
+def _operator_keys(operator_key_files, tmp_path, local_tsa=None) -> EvidenceKeys:
+    """The operator's key files, copied where a test may change them (the CRL), and the keys
+    made from them; with the local TSA, proofs are issued at B-LTA."""
     for name in ("signing-key.pem", "signing-cert.pem", "root.pem", "root-key.pem", "crl.der", "log-key.pem"):
         shutil.copy(operator_key_files / name, tmp_path / name)
-    keys = EvidenceKeys(str(tmp_path), {
+    config = {
         "PROOF_SIGNING_KEY": str(tmp_path / "signing-key.pem"), "PROOF_SIGNING_CERT": str(tmp_path / "signing-cert.pem"),
         "PROOF_SIGNING_CHAIN": str(tmp_path / "root.pem"), "PROOF_SIGNING_CRL": str(tmp_path / "crl.der"),
-        "LOG_SIGNING_KEY": str(tmp_path / "log-key.pem"), "TSA_URL": local_tsa.url, "TSA_CERT": str(local_tsa.cert_path)})
+        "LOG_SIGNING_KEY": str(tmp_path / "log-key.pem")}
+    if local_tsa is not None:
+        config.update(TSA_URL=local_tsa.url, TSA_CERT=str(local_tsa.cert_path))
+    return EvidenceKeys(str(tmp_path), config)
+
+
+def _root(tmp_path):
+    """The root CA's key and certificate, to sign a newer CRL with."""
+    return (serialization.load_pem_private_key((tmp_path / "root-key.pem").read_bytes(), None),
+            x509.load_pem_x509_certificate((tmp_path / "root.pem").read_bytes()))
+
+
+def _page() -> io.BytesIO:
+    """A one-page PDF to sign."""
     page = io.BytesIO()
     drawing = canvas.Canvas(page)
     drawing.drawString(72, 720, "proof")
     drawing.showPage()
     drawing.save()
-    return keys, page
+    return page

@@ -39,28 +39,3 @@ def test_a_connection_the_server_dropped_is_opened_again(smtp_server):
     assert mail.deliver(_message(2)).ok
     mail.close()
     assert [m["Subject"] for m in smtp_server.messages] == ["Awizo 1", "Awizo 2"]
-
-
-def test_an_e_mail_is_built_byte_for_byte_as_the_standard_library_builds_it(monkeypatch):
-    """The registry that makes each header class once changes nothing in the message."""
-    import email.policy
-    import re
-
-    from app.messaging.providers import smtp
-
-    message = SimpleNamespace(
-        recipient="zofia.zdzblo@example.com", subject="Awizo: przesyłka czeka — odbiór do 12 grudnia",
-        send_key="k" * 32, language="uk", headers={"List-Unsubscribe": "<https://awizo.test/u/abc>",
-                                                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        body="Dzień dobry,\nprzesyłka czeka w placówce. " * 8, body_html="<p>Zażółć gęślą jaźń</p>" * 30)
-    mail = smtp.SmtpMail("127.0.0.1", 25, mail_from="Awizo <awizo@example.com>")
-
-    def built() -> bytes:
-        raw = mail.build(message).as_bytes()
-        raw = re.sub(rb"===============\d+==", b"BOUNDARY", raw)
-        return re.sub(rb"Date: [^\r\n]+", b"Date: -", raw)
-
-    ours = built()
-    monkeypatch.setattr(smtp, "POLICY", email.policy.default)
-    assert ours == built()
-    assert b"=?utf-8?q?przesy=C5=82ka" in ours and b"Content-Language: uk" in ours

@@ -30,7 +30,6 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,7 +37,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session, scoped_session
 
-from app.messaging import handover, send_slots, status_log, suppressions
+from app.messaging import send_slots, status_log, suppressions
 from app.messaging.leases import LeaseKeeper, claim_due, release, start_sending
 from app.messaging.providers import DeliveryResult
 from app.messaging.statuses import FailureHook, failure_hooks, record_status, set_status
@@ -142,41 +141,31 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
     bound = session() if isinstance(session, scoped_session) else session
     expire_on_commit, bound.expire_on_commit = bound.expire_on_commit, False  # the batch's rows are ours
     try:
-        with handover.overlapping(bound.get_bind().dialect.name) as overlap:
-            while (limit is None or handled < limit) and not stopping():
-                size = settings.batch_size if limit is None else min(settings.batch_size, limit - handled)
-                ids = claim_due(session, clock(), limit=size, lease_seconds=settings.lease_seconds,
-                                owner=settings.owner)
-                if not ids:
-                    break
-                handled += _deliver_batch(session, ids, channels, settings, clock, stopping, overlap)
+        while (limit is None or handled < limit) and not stopping():
+            size = settings.batch_size if limit is None else min(settings.batch_size, limit - handled)
+            ids = claim_due(session, clock(), limit=size, lease_seconds=settings.lease_seconds, owner=settings.owner)
+            if not ids:
+                break
+            with LeaseKeeper(session.get_bind().engine, settings.owner, settings.lease_seconds):
+                try:
+                    messages = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                               .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                                               .execution_options(populate_existing=True)).all()
+                    suppressed = suppressions.suppressed_among(
+                        session, {(m.channel, m.recipient) for m in messages if m.channel in ("sms", "email")})
+                    outcome = None
+                    for message in messages:
+                        if stopping():
+                            break
+                        outcome = _deliver_one(session, message, channels, settings, clock, outcome, suppressed)
+                        handled += 1
+                    _settle_or_retry(session, outcome, settings, clock)
+                finally:
+                    session.rollback()
+                    release(session, settings.owner)
     finally:
         bound.expire_on_commit = expire_on_commit
         session.expire_all()
-    return handled
-
-
-def _deliver_batch(session: Session, ids: list[int], channels: dict, settings: OutboxSettings,
-                   clock: Callable[[], datetime], stopping: Callable[[], bool], overlap: Executor | None) -> int:
-    """Deliver the reserved ``ids`` one by one under one lease keeper; returns how many were handled."""
-    handled = 0
-    with LeaseKeeper(session.get_bind().engine, settings.owner, settings.lease_seconds):
-        try:
-            messages = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                                       .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                                       .execution_options(populate_existing=True)).all()
-            suppressed = suppressions.suppressed_among(
-                session, {(m.channel, m.recipient) for m in messages if m.channel in ("sms", "email")})
-            outcome = None
-            for message in messages:
-                if stopping():
-                    break
-                outcome = _deliver_one(session, message, channels, settings, clock, outcome, suppressed, overlap)
-                handled += 1
-            _settle_or_retry(session, outcome, settings, clock)
-        finally:
-            session.rollback()
-            release(session, settings.owner)
     return handled
 
 
@@ -225,11 +214,11 @@ def _settle_or_retry(session: Session, outcome: Outcome | None, settings: Outbox
 
 def _deliver_one(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings,
                  clock: Callable[[], datetime], earlier: Outcome | None,
-                 suppressed: frozenset[tuple[str, str]], overlap: Executor | None) -> Outcome | None:
+                 suppressed: frozenset[tuple[str, str]]) -> Outcome | None:
     message_id = message.id
     try:
         return deliver_claimed(session, message, channels, settings, clock=clock, earlier=earlier,
-                               suppressed=suppressed, overlap=overlap)
+                               suppressed=suppressed)
     except sa.exc.DBAPIError:
         session.rollback()
         raise
@@ -280,15 +269,12 @@ def _cancel_suppressed(session: Session, message: OutboxMessage, settings: Outbo
 
 def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings, *,
                     clock: Callable[[], datetime] = utcnow, earlier: Outcome | None = None,
-                    suppressed: frozenset[tuple[str, str]] = frozenset(),
-                    overlap: Executor | None = None) -> Outcome | None:
+                    suppressed: frozenset[tuple[str, str]] = frozenset()) -> Outcome | None:
     """Send one reserved message (unless suppressed or in quiet hours); returns its outcome.
 
     ``earlier``, the previous message's outcome, is committed in the same transaction as this
     message's in-flight mark (or first, when this message is not sent). The returned outcome is
-    not committed yet: pass it on, or commit it with :func:`_settle`. An e-mail is sent while its
-    mark commits (on ``overlap``, a helper thread) and handed over after (:mod:`app.messaging.handover`).
-    ``suppressed`` holds the
+    not committed yet: pass it on, or commit it with :func:`_settle`. ``suppressed`` holds the
     (channel, address) pairs found suppressed when the batch was reserved; a suppression made
     since is caught by the in-flight mark itself.
     """
@@ -321,17 +307,8 @@ def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, se
             return None
         wait = slot.wait
     _apply(session, earlier, settings)
-
-    def mark() -> bool:
-        started = start_sending(session, message, settings.owner, now, unless_suppressed=address)
-        session.commit()  # the earlier outcome and this in-flight mark; no transaction stays open while sending
-        return started
-
-    result = None
-    if wait == 0 and handover.can_stage(channel):  # sent while the mark commits, handed over after it
-        started, result = handover.send_after_mark(channel, message, mark, overlap)
-    else:
-        started = mark()
+    started = start_sending(session, message, settings.owner, now, unless_suppressed=address)
+    session.commit()  # the earlier outcome and this in-flight mark; no transaction stays open while sending
     _settled(earlier)
     if not started:
         if address is not None:
@@ -340,20 +317,16 @@ def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, se
     status_log.log_state(message, "sending")
     if wait > 0:
         time.sleep(wait)  # our own reserved slot: nobody else sends from this number meanwhile
-    if result is None:
-        result = _deliver(channel, message)
+    if channel is None:
+        result = DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
+    else:
+        try:
+            result = channel.deliver(message)
+        except Exception as exc:  # a channel bug must not lose the message
+            result = DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
     OUTBOX_SENDS.labels(message.channel, result.provider, "sent" if result.ok else
                         "permanent_error" if result.permanent else "temporary_error").inc()
     return Outcome(message, result, clock())
-
-
-def _deliver(channel, message: OutboxMessage) -> DeliveryResult:
-    if channel is None:
-        return DeliveryResult.temporary("none", f"no {message.channel} channel is configured")
-    try:
-        return channel.deliver(message)
-    except Exception as exc:  # a channel bug must not lose the message
-        return DeliveryResult.temporary(getattr(channel, "provider", "?"), f"{exc.__class__.__name__}: {exc}")
 
 
 def _unlock(message: OutboxMessage) -> None:

@@ -47,18 +47,24 @@ POLICY = policy.default.clone(header_factory=_HeaderClasses())
 
 
 class _Headers(Compat32):
-    """``email.mime``'s policy, except that a header with nowhere to fold (a long link) is left
-    whole: the standard one breaks it right after the name, and readers then see a leading space."""
+    """``email.mime``'s policy, except that an ASCII header that fits on its line, or has nowhere
+    to fold (a long link), is written as it is: the standard one runs each through ``Header``
+    (most of the time spent flattening), and breaks an unfoldable one right after its name, so
+    that readers see a leading space."""
 
     def fold(self, name, value):
-        return f"{name}: {value}{self.linesep}" if _whole(value) else super().fold(name, value)
+        return f"{name}: {value}{self.linesep}" if _whole(name, value) else super().fold(name, value)
 
     def fold_binary(self, name, value):
-        return f"{name}: {value}{self.linesep}".encode("ascii") if _whole(value) else super().fold_binary(name, value)
+        if _whole(name, value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
 
 
-def _whole(value) -> bool:
-    return isinstance(value, str) and value.isascii() and not any(c.isspace() for c in value.strip())
+def _whole(name: str, value) -> bool:
+    if not (isinstance(value, str) and value.isascii()) or "\n" in value or "\r" in value:
+        return False
+    return len(name) + 2 + len(value) <= 78 or len(value.split()) == 1
 
 
 HEADERS = _Headers()

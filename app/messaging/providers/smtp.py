@@ -11,17 +11,11 @@ than ``IDLE_SECONDS`` is closed before use, as servers drop idle clients anyway.
 """
 from __future__ import annotations
 
-import copy
-import io
-import re
 import smtplib
-import socket
 import threading
 import time
-from dataclasses import dataclass
-from email.generator import BytesGenerator
 from email.message import Message
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 
 from app.messaging.providers.base import DeliveryResult
 from app.messaging.providers.mime import build_email
@@ -46,10 +40,6 @@ class SmtpMail:
     def _open(self) -> smtplib.SMTP:
         smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         try:
-            # The final "." goes out alone after the content (see stage): without this, Nagle's
-            # algorithm holds it back until the server acknowledges the content, a delayed ACK away.
-            if smtp.sock is not None:
-                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.starttls:
                 smtp.starttls()
             if self.username:
@@ -102,181 +92,26 @@ class SmtpMail:
         try:
             with self._lock:
                 self._send(email)
-        except Exception as exc:
-            return self.result_of(exc)
-        return DeliveryResult.sent(self.provider, email["Message-ID"])
-
-    def result_of(self, exc: Exception) -> DeliveryResult:
-        """What an exception raised while sending says about the message (a bug is raised again)."""
-        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             error = f"SMTP {code}: recipient refused: {_text(reply)}"
             if code >= 500:
                 return DeliveryResult.permanent_failure(self.provider, error, str(code), address_rejected=True)
             return DeliveryResult.temporary(self.provider, error, str(code))
-        if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)):
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused) as exc:
             # Our own configuration is wrong: keep the message until it is fixed.
             return DeliveryResult.temporary(self.provider, f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}",
                                             str(exc.smtp_code))
-        if isinstance(exc, smtplib.SMTPResponseException):
+        except smtplib.SMTPResponseException as exc:
             error = f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}"
             if exc.smtp_code >= 500:
                 # 550/551/553 name the mailbox (unavailable, not local, not allowed); others the message.
                 return DeliveryResult.permanent_failure(self.provider, error, str(exc.smtp_code),
                                                         address_rejected=exc.smtp_code in (550, 551, 553))
             return DeliveryResult.temporary(self.provider, error, str(exc.smtp_code))
-        if isinstance(exc, (smtplib.SMTPException, OSError)):
+        except (smtplib.SMTPException, OSError) as exc:
             return DeliveryResult.temporary(self.provider, f"SMTP server unreachable: {exc.__class__.__name__}: {exc}")
-        raise exc
-
-    # -- handing over in two steps (see app.messaging.handover) ------------------------------
-
-    def prepare(self, message) -> Prepared | None:
-        """The e-mail as the bytes to send, or None when it needs SMTPUTF8 (then :meth:`deliver`)."""
-        return prepared(self.build(message))
-
-    def stage(self, ready: Prepared) -> Handover | DeliveryResult:
-        """Send the envelope and the whole content except the final ``.``; the server delivers nothing yet.
-
-        Returns the :class:`Handover` that ends it, or what the server answered when it refused
-        the message before its content. The connection stays reserved until the handover ends.
-        """
-        self._lock.acquire()
-        try:
-            if self._smtp is not None and time.monotonic() - self._used_at > IDLE_SECONDS:
-                self._drop(quit_=True)
-            reused = self._smtp is not None
-            if self._smtp is None:
-                self._smtp = self._open()
-            try:
-                _stage_on(self._smtp, ready)
-            except smtplib.SMTPServerDisconnected:
-                self._drop()
-                if not reused:
-                    raise
-                self._smtp = self._open()
-                _stage_on(self._smtp, ready)
-            except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
-                raise  # the server answered and the transaction was reset: the connection is fine
-            except BaseException:
-                self._drop()
-                raise
-        except Exception as exc:
-            self._lock.release()
-            return self.result_of(exc)
-        except BaseException:
-            self._lock.release()
-            raise
-        return Handover(self, self._smtp, ready.message_id)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An e-mail flattened for SMTP: its envelope, its bytes and its ``Message-ID``."""
-    sender: str
-    recipients: tuple[str, ...]
-    content: bytes
-    message_id: str
-
-
-def prepared(email: Message) -> Prepared | None:
-    """``email`` flattened as ``smtplib.SMTP.send_message`` does it (None: it needs SMTPUTF8)."""
-    sender = getaddresses([email["From"]])[0][1]
-    recipients = tuple(address for _name, address in
-                       getaddresses([str(v) for field in ("To", "Cc", "Bcc") for v in email.get_all(field, [])]))
-    try:
-        "".join((sender, *recipients)).encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    if email["Bcc"] is not None:
-        email = copy.copy(email)
-        del email["Bcc"]
-    with io.BytesIO() as buffer:
-        BytesGenerator(buffer).flatten(email, linesep="\r\n")
-        return Prepared(sender, recipients, buffer.getvalue(), str(email["Message-ID"]))
-
-
-def _stage_on(smtp: smtplib.SMTP, ready: Prepared) -> None:
-    """``sendmail`` up to, not including, the ``.`` that ends the data (smtplib's own steps)."""
-    smtp.ehlo_or_helo_if_needed()
-    options = [f"size={len(ready.content)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
-    code, reply = smtp.mail(ready.sender, options)
-    if code != 250:
-        _end_transaction(smtp, code)
-        raise smtplib.SMTPSenderRefused(code, reply, ready.sender)
-    refused = {}
-    for address in ready.recipients:
-        code, reply = smtp.rcpt(address)
-        if code not in (250, 251):
-            refused[address] = (code, reply)
-        if code == 421:
-            smtp.close()
-            raise smtplib.SMTPRecipientsRefused(refused)
-    if len(refused) == len(ready.recipients):
-        smtp.rset()
-        raise smtplib.SMTPRecipientsRefused(refused)
-    smtp.putcmd("data")
-    code, reply = smtp.getreply()
-    if code != 354:
-        _end_transaction(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-    content = _DOTS.sub(b"..", ready.content)
-    smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")
-
-
-def _end_transaction(smtp: smtplib.SMTP, code: int) -> None:
-    """After a refusal: a server closing (421) is left; otherwise the transaction is reset."""
-    if code == 421:
-        smtp.close()
-    else:
-        smtp.rset()
-
-
-# A line starting with a dot gets a second one (RFC 5321 4.5.2), as smtplib quotes it.
-_DOTS = re.compile(rb"(?m)^\.")
-
-
-class Handover:
-    """An e-mail the server holds whole but has not accepted: all but the final ``.`` was sent.
-
-    :meth:`complete` sends the ``.``: only then does the server take the message. :meth:`abandon`
-    closes the connection instead, and a server discards a message whose data never ended
-    (RFC 5321 4.1.1.4); the next e-mail goes on a new connection.
-    """
-
-    def __init__(self, mail: SmtpMail, smtp: smtplib.SMTP, message_id: str):
-        self._mail, self._smtp, self.message_id = mail, smtp, message_id
-        self._open = True
-
-    def complete(self) -> DeliveryResult:
-        if not self._open:
-            raise RuntimeError("this handover has ended")
-        self._open = False
-        mail = self._mail
-        try:
-            self._smtp.send(b".\r\n")
-            code, reply = self._smtp.getreply()
-            if code != 250:
-                _end_transaction(self._smtp, code)
-                raise smtplib.SMTPDataError(code, reply)
-            mail._used_at = time.monotonic()
-            return DeliveryResult.sent(mail.provider, self.message_id)
-        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
-            return mail.result_of(exc)
-        except Exception as exc:
-            mail._drop()
-            return mail.result_of(exc)
-        finally:
-            mail._lock.release()
-
-    def abandon(self) -> None:
-        """Close the connection without the ``.``: the server delivers nothing."""
-        if self._open:
-            self._open = False
-            try:
-                self._mail._drop()
-            finally:
-                self._mail._lock.release()
+        return DeliveryResult.sent(self.provider, email["Message-ID"])
 
 
 def _text(reply) -> str:

@@ -75,7 +75,7 @@ def build_email(message, mail_from: str, domain: str) -> Message:
     language, send_key), from ``mail_from``; its ``Message-ID`` is made from the ``send_key``."""
     send_key = getattr(message, "send_key", None)
     message_id = f"<{send_key}@{domain}>" if send_key else make_msgid(domain=domain)
-    if not (_ascii(message.recipient) and _ascii(parseaddr(mail_from)[1])):
+    if not (message.recipient.isascii() and parseaddr(mail_from)[1].isascii()):
         return _build_international(message, mail_from, message_id)
     parts = [_text(message.body, "plain")]
     if message.body_html:
@@ -104,16 +104,12 @@ def _text(text: str, subtype: str) -> MIMENonMultipart:
 
 
 def _header(value: str) -> str | Header:
-    return value if _ascii(value) else Header(value, UTF8)
+    return value if value.isascii() else Header(value, UTF8)
 
 
 def _address(value: str) -> str:
     name, address = parseaddr(value)
     return formataddr((name, address), charset=UTF8) if name else address
-
-
-def _ascii(value: str) -> bool:
-    return value.isascii()
 
 
 def _build_international(message, mail_from: str, message_id: str) -> EmailMessage:

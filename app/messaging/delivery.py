@@ -32,6 +32,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -146,7 +147,8 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
             ids = claim_due(session, clock(), limit=size, lease_seconds=settings.lease_seconds, owner=settings.owner)
             if not ids:
                 break
-            with LeaseKeeper(session.get_bind().engine, settings.owner, settings.lease_seconds):
+            walked = False
+            with LeaseKeeper(session.get_bind().engine, settings.owner, settings.lease_seconds, ids):
                 try:
                     messages = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
@@ -159,10 +161,13 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
                             break
                         outcome = _deliver_one(session, message, channels, settings, clock, outcome, suppressed)
                         handled += 1
+                    else:
+                        walked = True
                     _settle_or_retry(session, outcome, settings, clock)
                 finally:
                     session.rollback()
-                    release(session, settings.owner)
+                    if not walked:  # a stop or an error left some reserved and not started
+                        release(session, settings.owner, ids)
     finally:
         bound.expire_on_commit = expire_on_commit
         session.expire_all()
@@ -346,16 +351,37 @@ def backoff_delay(tries: int, settings: OutboxSettings, retry_after: float | Non
     return max(delay, retry_after or 0.0)
 
 
+def _sent_statement() -> sa.Update:
+    table = cast(sa.Table, OutboxMessage.__table__)
+    now = sa.bindparam("m_now", type_=table.c.sent_at.type)
+    return (sa.update(table).where(table.c.id == sa.bindparam("m_id"))
+            .values(status="sent", provider=sa.bindparam("m_provider"),
+                    provider_message_id=sa.bindparam("m_provider_id"), sent_at=now, updated_at=now,
+                    last_error=None, error_code=None, locked_until=None, lease_owner=None, in_flight_since=None))
+
+
+# Built once: the outcome of nearly every send, written without an ORM flush.
+_SENT = _sent_statement()
+
+
+def _record_sent(session: Session, message: OutboxMessage, result: DeliveryResult, now: datetime) -> None:
+    session.connection().execute(_SENT, {"m_id": message.id, "m_provider": result.provider,
+                                         "m_provider_id": result.provider_message_id, "m_now": now})
+    for key, value in (("status", "sent"), ("provider", result.provider), ("sent_at", now), ("updated_at", now),
+                       ("provider_message_id", result.provider_message_id), ("last_error", None),
+                       ("error_code", None), ("locked_until", None), ("lease_owner", None),
+                       ("in_flight_since", None)):
+        sa.orm.attributes.set_committed_value(message, key, value)
+    record_status(session, message, now, status="sent")
+
+
 def apply_result(session: Session, message: OutboxMessage, result: DeliveryResult,
                  settings: OutboxSettings, now: datetime) -> None:
+    if result.ok:
+        _record_sent(session, message, result, now)
+        return
     _unlock(message)
     message.provider = result.provider
-    if result.ok:
-        message.provider_message_id = result.provider_message_id
-        message.sent_at = now
-        message.last_error, message.error_code = None, None
-        set_status(session, message, "sent", now)
-        return
     message.last_error, message.error_code = result.error, result.error_code
     if not result.permanent and message.tries < settings.max_attempts:
         message.status = "queued"

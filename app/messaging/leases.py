@@ -6,7 +6,7 @@ PostgreSQL, a conditional UPDATE everywhere): each gets the worker's ``lease_own
 reserved message while its lease runs. The worker then starts the messages one by one
 (:func:`start_sending`): only the message whose provider call is about to begin is ``sending``,
 with ``in_flight_since`` committed before the call. One :class:`LeaseKeeper` thread per batch
-renews the lease of everything the worker holds, so a slow provider never lets a second worker
+renews the lease of the batch's messages the worker still holds, so a slow provider never lets a second worker
 in, and a worker killed mid-send holds its batch for at most one lease: the untouched messages
 are simply taken again, and only the one that was in flight is marked ``possibly_duplicate``.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -43,15 +44,25 @@ def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds:
     ``possibly_duplicate``: that earlier try may have reached the recipient. Reserving is not a
     try: ``tries`` counts provider calls (:func:`start_sending`).
     """
-    candidates = (sa.select(OutboxMessage.id).where(due(now))
-                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    order = (OutboxMessage.next_attempt_at, OutboxMessage.id)
     if session.get_bind().dialect.name == "postgresql":
-        # Materialised first: an IN (subquery … LIMIT … SKIP LOCKED) may be re-run per row and
-        # return more than ``limit``.
-        picked = candidates.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
-        chosen = OutboxMessage.id.in_(sa.select(picked.c.id))
+        # Each kind of due message on its own, walking ix_outbox_due (status, next_attempt_at,
+        # id) in order and locking as it goes, so a backlog is never sorted: one query with
+        # the OR of both read every due row and sorted them all for each batch. Materialised
+        # first: an IN (subquery … LIMIT … SKIP LOCKED) may be re-run per row and return more
+        # than ``limit``. A stale row read but not taken stays locked only until the commit.
+        queued = sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now,
+                         sa.or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
+        stale = sa.and_(OutboxMessage.status == "sending", OutboxMessage.locked_until < now)
+        kinds = [sa.select(OutboxMessage.id, OutboxMessage.next_attempt_at).where(condition)
+                 .order_by(*order).limit(limit).with_for_update(skip_locked=True)
+                 .cte(name).prefix_with("MATERIALIZED") for name, condition in (("queued", queued), ("stale", stale))]
+        either = sa.union_all(*(sa.select(kind.c.id, kind.c.next_attempt_at) for kind in kinds)).subquery("either")
+        chosen = OutboxMessage.id.in_(sa.select(either.c.id).order_by(either.c.next_attempt_at, either.c.id)
+                                      .limit(limit).scalar_subquery())
     else:  # SQLite: one writer at a time; the subquery runs inside this one statement
-        chosen = OutboxMessage.id.in_(candidates.scalar_subquery())
+        chosen = OutboxMessage.id.in_(sa.select(OutboxMessage.id).where(due(now)).order_by(*order).limit(limit)
+                                      .scalar_subquery())
     interrupted = sa.and_(OutboxMessage.status == "sending", OutboxMessage.in_flight_since.is_not(None))
     claimed = session.scalars(
         sa.update(OutboxMessage)
@@ -66,6 +77,25 @@ def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds:
     return sorted(claimed)
 
 
+def _start_statement(checks_suppression: bool) -> sa.Update:
+    table, suppression = cast(sa.Table, OutboxMessage.__table__), cast(sa.Table, Suppression.__table__)
+    conditions = [table.c.id == sa.bindparam("m_id"), table.c.lease_owner == sa.bindparam("m_owner"),
+                  table.c.status == "queued"]
+    if checks_suppression:
+        conditions.append(~sa.exists().where(suppression.c.channel == sa.bindparam("s_channel"),
+                                             suppression.c.address == sa.bindparam("s_address"),
+                                             suppression.c.lifted_at.is_(None)))
+    now = sa.bindparam("m_now", type_=table.c.in_flight_since.type)
+    return (sa.update(table).where(*conditions)
+            .values(status="sending", tries=table.c.tries + 1, in_flight_since=now, updated_at=now)
+            .returning(table.c.tries))
+
+
+# Built once: a Core statement on the table, so marking a message costs no ORM flush or
+# statement construction (the worker does it once per message).
+_START = {False: _start_statement(False), True: _start_statement(True)}
+
+
 def start_sending(session: Session, message: OutboxMessage, owner: str, now: datetime, *,
                   unless_suppressed: tuple[str, str] | None = None) -> bool:
     """Mark ``message`` in flight if ``owner`` still holds it and it is still queued (no commit).
@@ -73,20 +103,14 @@ def start_sending(session: Session, message: OutboxMessage, owner: str, now: dat
     With ``unless_suppressed=(channel, address)``, also only if that address has no active
     suppression at this moment (the check and the mark are one statement). Returns False when
     the message must not be sent: suppressed, cancelled meanwhile, or no longer this owner's.
+    Changes of ``message`` not yet flushed are flushed first.
     """
-    conditions = [OutboxMessage.id == message.id, OutboxMessage.lease_owner == owner,
-                  OutboxMessage.status == "queued"]
+    if session.dirty or session.new or session.deleted:
+        session.flush()
+    params = {"m_id": message.id, "m_owner": owner, "m_now": now}
     if unless_suppressed is not None:
-        channel, address = unless_suppressed
-        conditions.append(~sa.exists().where(Suppression.channel == channel, Suppression.address == address,
-                                             Suppression.lifted_at.is_(None)))
-    started = session.execute(
-        sa.update(OutboxMessage)
-        .where(*conditions)
-        .values(status="sending", tries=OutboxMessage.tries + 1, in_flight_since=now, updated_at=now)
-        .returning(OutboxMessage.tries)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+        params["s_channel"], params["s_address"] = unless_suppressed
+    started = session.connection().execute(_START[unless_suppressed is not None], params).scalar()
     if started is None:
         return False
     for key, value in (("status", "sending"), ("tries", started), ("in_flight_since", now), ("updated_at", now)):
@@ -94,38 +118,40 @@ def start_sending(session: Session, message: OutboxMessage, owner: str, now: dat
     return True
 
 
-def release(session: Session, owner: str) -> None:
-    """Give back what ``owner`` reserved but did not start (a stop between messages); commits."""
+def release(session: Session, owner: str, ids: list[int]) -> None:
+    """Give back those of ``ids`` that ``owner`` reserved and did not start (a stop between
+    messages, an error); commits. Found by primary key: a backlog of queued messages costs nothing."""
     session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.lease_owner == owner, OutboxMessage.status == "queued")
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.lease_owner == owner, OutboxMessage.status == "queued")
         .values(lease_owner=None, locked_until=None)
         .execution_options(synchronize_session=False))
     session.commit()
 
 
-def extend_lease(engine: sa.Engine, owner: str, lease_seconds: float) -> int:
-    """Push forward the lease of everything ``owner`` holds; returns how many messages that is."""
+def extend_lease(engine: sa.Engine, owner: str, lease_seconds: float, ids: list[int]) -> int:
+    """Push forward the lease of those of ``ids`` that ``owner`` still holds; returns how many."""
     with engine.begin() as connection:
         result = connection.execute(
             sa.update(OutboxMessage)
-            .where(OutboxMessage.lease_owner == owner, OutboxMessage.status.in_(_HELD))
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.lease_owner == owner, OutboxMessage.status.in_(_HELD))
             .values(locked_until=utcnow() + timedelta(seconds=lease_seconds)))
         return result.rowcount
 
 
 class LeaseKeeper:
-    """``with LeaseKeeper(engine, owner, lease):`` renews the owner's leases every third of a lease."""
+    """``with LeaseKeeper(engine, owner, lease, ids):`` renews the lease of the owner's messages
+    among ``ids`` (a batch) every third of a lease, until none of them is held any more."""
 
-    def __init__(self, engine: sa.Engine, owner: str, lease_seconds: float):
-        self.engine, self.owner, self.lease_seconds = engine, owner, lease_seconds
+    def __init__(self, engine: sa.Engine, owner: str, lease_seconds: float, ids: list[int]):
+        self.engine, self.owner, self.lease_seconds, self.ids = engine, owner, lease_seconds, ids
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"lease-{owner}", daemon=True)
 
     def _run(self) -> None:
         while not self._done.wait(self.lease_seconds / 3):
             try:
-                if not extend_lease(self.engine, self.owner, self.lease_seconds):
+                if not extend_lease(self.engine, self.owner, self.lease_seconds, self.ids):
                     return
             except sa.exc.DBAPIError:
                 continue  # the database is away; the next renewal tries again

@@ -35,7 +35,7 @@ class OutboxMessage(Model):
     __table_args__ = (
         check_in("channel", MessageChannel),
         check_in("status", MessageStatus),
-        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_due", "status", "next_attempt_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -136,3 +137,49 @@ def test_a_worker_told_to_stop_gives_back_what_it_reserved_but_did_not_send(app)
             [("sent", None, 1)] + [("queued", None, 0)] * 3
         # Nobody has to wait for a lease to run out: another worker takes them at once.
         assert len(claim_due(db.session, datetime.now(timezone.utc), limit=10, owner="next")) == 3
+
+
+def test_reservations_take_the_oldest_due_first_a_stale_send_among_them_and_ties_by_id(app):
+    """The order is (next_attempt_at, id) across queued messages and sends whose worker died."""
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        for n, (minutes, status) in enumerate([(3, "queued"), (9, "queued"), (5, "sending"), (1, "queued"),
+                                               (7, "queued"), (7, "queued"), (7, "queued")]):
+            message = enqueue_message(db.session, channel="email", recipient=f"p{n}@example.com", purpose="test",
+                                      subject="s", body="b", dedupe_key=f"order-{n}",
+                                      now=now - timedelta(minutes=minutes))
+            if status == "sending":  # its worker died while sending: the lease ran out a minute ago
+                message.status, message.lease_owner = "sending", "dead"
+                message.in_flight_since, message.locked_until = now - timedelta(minutes=2), now - timedelta(minutes=1)
+        db.session.commit()
+        by_id = {m.id: m.recipient.split("@")[0] for m in db.session.scalars(sa.select(OutboxMessage))}
+        taken = [{by_id[i] for i in claim_due(db.session, now, limit=3, owner=f"w{round}")} for round in range(3)]
+        flagged = db.session.scalars(sa.select(OutboxMessage.recipient).where(OutboxMessage.possibly_duplicate)).all()
+    # Oldest first: p1 (9 min ago), p4, p5 and p6 (7, tied: by id), the stale send p2 (5), p0 (3), p3 (1).
+    assert taken == [{"p1", "p4", "p5"}, {"p2", "p0", "p6"}, {"p3"}]
+    assert flagged == ["p2@example.com"]
+
+
+def test_a_send_that_outlasts_the_lease_keeps_the_whole_batch_from_other_workers(app):
+    """The lease keeper renews the batch while a provider call hangs: nobody else takes any of it."""
+    now = datetime.now(timezone.utc)
+    _queue(app, 3, now)
+    app.config["OUTBOX_LEASE_SECONDS"] = 0.6  # renewed every 0.2 s
+    others: list[list[int]] = []
+
+    class Hanging(CountingChannel):
+        def deliver(self, message):
+            if not self.sent:  # the first send hangs for four leases; another worker keeps trying
+                for _ in range(8):
+                    time.sleep(0.3)
+                    with app.app_context():
+                        others.append(claim_due(db.session, datetime.now(timezone.utc), limit=10, owner="other"))
+                        db.session.remove()
+            return super().deliver(message)
+
+    channel = Hanging()
+    with app.app_context():
+        assert run_once(db.session, {"email": channel}, OutboxSettings.from_app(app)) == 3
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert others == [[]] * 8
+    assert len(channel.sent) == 3 and [(m.status, m.tries) for m in rows] == [("sent", 1)] * 3

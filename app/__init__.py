@@ -36,7 +36,7 @@ from app.lifecycle import api as lifecycle_api
 from app.lifecycle import jobs as lifecycle_jobs
 from app.lifecycle.cli import lifecycle_cli
 from app.lifecycle.scheduler import scheduler_command
-from app.messaging import delivery, dev_views, enqueue, failover, providers, statuses, twilio_hooks, unsubscribe
+from app.messaging import dev_views, enqueue, failover, outbox_settings, providers, statuses, twilio_hooks, unsubscribe
 from app.messaging.cli import messaging_cli
 from app.messaging.worker import worker_command
 from app.recipients import cli as recipients_cli  # noqa: F401  (commands on the recipients blueprint)
@@ -62,7 +62,6 @@ from app.staff import carriers
 from app.staff import pickup_points as staff_pickup_points
 from app.staff import views as staff_views
 from app.web import health, i18n, problems, ratelimit
-from notices.sms import QuietHours
 
 API_BLUEPRINTS = (api_items.bp, api_scans.bp, api_log.bp, api_proofs.bp, lifecycle_api.bp,
                   api_bulk.bp, api_settings.bp, openapi.bp, case_api.bp, organisation.api)
@@ -138,9 +137,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _use_subscribers_quiet_hours(app: Flask) -> None:
     """SMS to a subscriber's number wait for the end of the quiet hours that person chose."""
-    default = QuietHours.parse(app.config.get("SMS_QUIET_HOURS") or "21:00-08:00",
-                               app.config.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
-    delivery.set_quiet_hours_lookup(app, lambda session, message: subscriptions.quiet_hours_for(session, message, default))
+    outbox_settings.set_quiet_hours_lookup(app, subscriptions.quiet_hours_among)
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

@@ -137,7 +137,7 @@ def _run(args, sink: _Sink, port: int, url: str, report: Report) -> int:
 
     from app import create_app
     from app.extensions import db
-    from app.messaging.delivery import OutboxSettings
+    from app.messaging.outbox_settings import OutboxSettings
     from app.messaging.providers import channels
     from app.messaging.providers.smtp import SmtpMail
     from app.models import ItemEvent, OutboxMessage

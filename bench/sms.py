@@ -85,8 +85,9 @@ def _worker_rate(database_url: str, url: str, count: int, pace: float) -> tuple[
 
     from app import create_app
     from app.extensions import db
-    from app.messaging.delivery import OutboxSettings, run_once
+    from app.messaging.delivery import run_once
     from app.messaging.enqueue import enqueue_message
+    from app.messaging.outbox_settings import OutboxSettings
     from app.messaging.providers import channels
     from app.models import OutboxMessage
     from app.models.types import utcnow

@@ -18,7 +18,7 @@ from app.delivery.checks import checks_data, distance_data
 from app.delivery.device_evidence import evidence_data
 from app.delivery.pickup_points import describe_point
 from app.lifecycle.service import item_deadlines
-from app.messaging.delivery import held_until
+from app.messaging.outbox_settings import held_until
 from app.messaging.suppressions import normalise_address
 from app.models import Attempt, Item, ItemEvent, OutboxMessage
 from app.models.types import iso

@@ -24,24 +24,20 @@ Promises:
 """
 from __future__ import annotations
 
-import os
-import random
-import socket
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session, scoped_session
 
 from app.messaging import send_slots, status_log, suppressions
 from app.messaging.leases import LeaseKeeper, claim_due, release, start_sending
+from app.messaging.outbox_settings import QUIET_HOURS_EXEMPT, OutboxSettings, quiet_hours_of_batch
 from app.messaging.providers import DeliveryResult
-from app.messaging.statuses import FailureHook, failure_hooks, record_status, set_status
+from app.messaging.statuses import record_status, set_status
 from app.metrics import OUTBOX_SENDS
 from app.models import OutboxMessage
 from app.models.types import utcnow
@@ -49,81 +45,6 @@ from notices.sms import QuietHours, quiet_hours_end
 
 # Sent even to a suppressed address: the one confirmation that the opt-out worked.
 SUPPRESSION_EXEMPT = {"opt_out_confirmation"}
-# Sent at night too: answers to something the person did just now.
-QUIET_HOURS_EXEMPT = {"opt_out_confirmation", "opt_in_confirmation", "verification_code",
-                      "confirm_sms", "confirm_email", "subscription_deleted"}
-
-QuietHoursLookup = Callable[[Session, OutboxMessage], "QuietHours | None"]
-_QUIET_KEY = "awizo.quiet_hours"
-
-
-def worker_identity() -> str:
-    """Who holds a lease: host, process and a random part (a restarted process is someone else)."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-@dataclass
-class OutboxSettings:
-    max_attempts: int = 8
-    backoff_seconds: float = 30.0
-    backoff_max_seconds: float = 3600.0
-    lease_seconds: float = 30.0
-    owner: str = field(default_factory=worker_identity)
-    quiet_hours: QuietHoursLookup = field(default=lambda session, message: QuietHours())
-    jitter: Callable[[], float] = field(default=lambda: random.uniform(0.8, 1.2))
-    on_failure: tuple[FailureHook, ...] = ()
-    batch_size: int = 16
-
-    @classmethod
-    def from_app(cls, app) -> OutboxSettings:
-        cfg = app.config
-        default_quiet = QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"),
-                                         cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw")
-        default_tz = cfg.get("OPERATOR_TIMEZONE") or "Europe/Warsaw"
-        lookup = app.extensions.get(_QUIET_KEY)
-
-        def resolve(session, message):
-            # The message's own setting first, then the registered lookup, then the default.
-            if message.quiet_hours is not None:
-                return QuietHours.parse(message.quiet_hours, message.time_zone or default_tz)
-            if message.time_zone is not None:
-                return QuietHours.parse(cfg.get("SMS_QUIET_HOURS", "21:00-08:00"), message.time_zone)
-            return lookup(session, message) if lookup else default_quiet
-
-        return cls(
-            max_attempts=int(cfg.get("OUTBOX_MAX_ATTEMPTS") or 8),
-            backoff_seconds=float(cfg.get("OUTBOX_BACKOFF_SECONDS") or 30),
-            backoff_max_seconds=float(cfg.get("OUTBOX_BACKOFF_MAX_SECONDS") or 3600),
-            lease_seconds=float(cfg.get("OUTBOX_LEASE_SECONDS") or 30),
-            batch_size=int(cfg.get("OUTBOX_BATCH_SIZE") or 16),
-            quiet_hours=resolve,
-            on_failure=failure_hooks(app),
-        )
-
-
-def set_quiet_hours_lookup(app, lookup: QuietHoursLookup) -> None:
-    """Let ``lookup(session, message)`` give a recipient's own quiet hours (None: none at all)."""
-    app.extensions[_QUIET_KEY] = lookup
-
-
-def held_until(session: Session, message: OutboxMessage, *, now: datetime,
-               settings: OutboxSettings | None = None) -> datetime | None:
-    """When a queued SMS that the recipient's quiet hours hold will go out (UTC); else None.
-
-    The same rule the worker applies: a message due at night (or due later, inside the next
-    quiet hours) waits for their end. Pages show this instead of a bare "queued".
-    """
-    if message.channel != "sms" or message.status != "queued" or message.purpose in QUIET_HOURS_EXEMPT:
-        return None
-    settings = settings or OutboxSettings.from_app(current_app)
-    quiet = settings.quiet_hours(session, message)
-    due = message.next_attempt_at or now
-    held = quiet_hours_end(now, quiet)
-    if held is not None and due <= held:  # waiting now (the worker sets it due at their end)
-        return held
-    return quiet_hours_end(due, quiet) if due > now else None  # a retry that will fall in them
-
-
 # -- delivering -----------------------------------------------------------------------------
 
 def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
@@ -153,13 +74,14 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
                     messages = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                                                .execution_options(populate_existing=True)).all()
-                    suppressed = suppressions.suppressed_among(
-                        session, {(m.channel, m.recipient) for m in messages if m.channel in ("sms", "email")})
+                    batch = Batch(suppressions.suppressed_among(
+                        session, {(m.channel, m.recipient) for m in messages if m.channel in ("sms", "email")}),
+                        quiet_hours_of_batch(session, messages, settings))
                     outcome = None
                     for message in messages:
                         if stopping():
                             break
-                        outcome = _deliver_one(session, message, channels, settings, clock, outcome, suppressed)
+                        outcome = _deliver_one(session, message, channels, settings, clock, outcome, batch)
                         handled += 1
                     else:
                         walked = True
@@ -172,6 +94,14 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
         bound.expire_on_commit = expire_on_commit
         session.expire_all()
     return handled
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What is read once for a reserved batch: the suppressed (channel, address) pairs among its
+    recipients, and its SMS's quiet hours by message id."""
+    suppressed: frozenset[tuple[str, str]] = frozenset()
+    quiet: dict[int, QuietHours | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -219,11 +149,10 @@ def _settle_or_retry(session: Session, outcome: Outcome | None, settings: Outbox
 
 def _deliver_one(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings,
                  clock: Callable[[], datetime], earlier: Outcome | None,
-                 suppressed: frozenset[tuple[str, str]]) -> Outcome | None:
+                 batch: Batch) -> Outcome | None:
     message_id = message.id
     try:
-        return deliver_claimed(session, message, channels, settings, clock=clock, earlier=earlier,
-                               suppressed=suppressed)
+        return deliver_claimed(session, message, channels, settings, clock=clock, earlier=earlier, batch=batch)
     except sa.exc.DBAPIError:
         session.rollback()
         raise
@@ -274,22 +203,24 @@ def _cancel_suppressed(session: Session, message: OutboxMessage, settings: Outbo
 
 def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, settings: OutboxSettings, *,
                     clock: Callable[[], datetime] = utcnow, earlier: Outcome | None = None,
-                    suppressed: frozenset[tuple[str, str]] = frozenset()) -> Outcome | None:
+                    batch: Batch | None = None) -> Outcome | None:
     """Send one reserved message (unless suppressed or in quiet hours); returns its outcome.
 
     ``earlier``, the previous message's outcome, is committed in the same transaction as this
     message's in-flight mark (or first, when this message is not sent). The returned outcome is
-    not committed yet: pass it on, or commit it with :func:`_settle`. ``suppressed`` holds the
-    (channel, address) pairs found suppressed when the batch was reserved; a suppression made
-    since is caught by the in-flight mark itself.
+    not committed yet: pass it on, or commit it with :func:`_settle`. ``batch`` holds what was
+    read for the whole batch when it was reserved; a suppression made since is caught by the
+    in-flight mark itself.
     """
+    batch = batch or Batch()
     now = clock()
     checked = message.channel in ("sms", "email") and message.purpose not in SUPPRESSION_EXEMPT
     address = (message.channel, suppressions.normalise_address(message.channel, message.recipient)) if checked else None
-    if address is not None and address in suppressed and _cancel_suppressed(session, message, settings, now, earlier):
+    if address is not None and address in batch.suppressed and _cancel_suppressed(session, message, settings, now, earlier):
         return None
     if message.channel == "sms" and message.purpose not in QUIET_HOURS_EXEMPT:
-        until = quiet_hours_end(now, settings.quiet_hours(session, message))
+        hours = batch.quiet[message.id] if message.id in batch.quiet else settings.quiet_hours(session, message)
+        until = quiet_hours_end(now, hours)
         if until is not None:
             _settle(session, earlier, settings)
             if _still_ours(session, message, settings.owner):

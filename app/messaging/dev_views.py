@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template
 
 from app.extensions import db
-from app.messaging.delivery import OutboxSettings, held_until
+from app.messaging.outbox_settings import OutboxSettings, held_until
 from app.messaging.providers import channels, dev_outbox_in_use
 from app.messaging.providers.dev_outbox import DevOutbox
 from app.models import OutboxMessage

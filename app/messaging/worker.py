@@ -18,7 +18,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
-from app.messaging.delivery import OutboxSettings, run_once
+from app.messaging.delivery import run_once
+from app.messaging.outbox_settings import OutboxSettings
 from app.messaging.providers import channels
 from app.metrics import WORKER_ERRORS
 from app.web.cli_text import gettext as _

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError, ValidationFailed
-from app.messaging.delivery import held_until
+from app.messaging.outbox_settings import held_until
 from app.models import Item, OutboxMessage
 from app.models.subscriptions import ClaimCode, Contact, RecipientEvent, Subscriber
 from app.models.suppressions import Suppression

@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from app.errors import FieldError, NotFound, ValidationFailed
-from app.models import Item, OutboxMessage
+from app.models import Item
 from app.models.subscriptions import Contact, Subscriber
 from app.recipients.address_proof import (  # noqa: F401 (re-exported: the interface of opting in)
     CLAIM_CODE_DAYS,
@@ -265,20 +265,21 @@ def alert_recipients(session: Session, item: Item, *, base_url: str, now: dateti
     return found
 
 
-def quiet_hours_for(session: Session, message: OutboxMessage, default: QuietHours | None) -> QuietHours | None:
-    """The quiet hours a subscriber chose for the number ``message`` goes to (else ``default``).
+def quiet_hours_among(session: Session, numbers: set[str]) -> dict[str, QuietHours | None]:
+    """The quiet hours the subscribers of ``numbers`` chose (confirmed numbers only), one query.
 
-    Equal start and end mean the person wants no quiet hours at all.
+    A number without a subscriber is left out (the caller's default applies); equal start and
+    end mean the person wants no quiet hours at all (None). A number confirmed by several
+    subscribers takes the earliest one's choice.
     """
-    if message.channel != "sms":
-        return default
-    person = session.scalar(
-        sa.select(Subscriber).join(Contact, Contact.subscriber_id == Subscriber.id)
-        .where(Contact.channel == "sms", Contact.address == message.recipient, Contact.confirmed_at.is_not(None),
-               Subscriber.status != "deleted").order_by(Subscriber.id).limit(1)
-    )
-    if person is None:
-        return default
-    if person.quiet_start == person.quiet_end:
-        return None
-    return QuietHours.parse(f"{person.quiet_start}-{person.quiet_end}", person.timezone)
+    rows = session.execute(
+        sa.select(Contact.address, Subscriber.quiet_start, Subscriber.quiet_end, Subscriber.timezone)
+        .join(Subscriber, Contact.subscriber_id == Subscriber.id)
+        .where(Contact.channel == "sms", Contact.address.in_(numbers), Contact.confirmed_at.is_not(None),
+               Subscriber.status != "deleted").order_by(Subscriber.id)
+    ).all()
+    chosen: dict[str, QuietHours | None] = {}
+    for address, start, end, tz in rows:
+        if address not in chosen:
+            chosen[address] = None if start == end else QuietHours.parse(f"{start}-{end}", tz)
+    return chosen

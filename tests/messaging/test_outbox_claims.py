@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.messaging.delivery import OutboxSettings, claim_due, run_once
+from app.messaging.delivery import claim_due, run_once
 from app.messaging.enqueue import enqueue_message
+from app.messaging.outbox_settings import OutboxSettings
 from app.messaging.providers import DeliveryResult, register_channel
 from app.models import OutboxMessage
 

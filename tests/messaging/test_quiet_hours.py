@@ -61,6 +61,45 @@ def test_recipients_own_quiet_hours_and_zone_on_the_message(app, worker, twilio_
     assert default["next_attempt_at"] == datetime(2026, 10, 25, 7, 0, tzinfo=timezone.utc)
 
 
+def test_subscribers_own_quiet_hours_apply_to_a_whole_batch_read_at_once(app, worker, twilio_stub, quiet_hours_on,
+                                                                          outbox):
+    """Each number's subscriber's choice, one query for the batch; a number nobody chose for keeps the default."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.messaging.enqueue import enqueue_message
+    from app.models.subscriptions import Contact, Subscriber
+
+    late = datetime(2026, 10, 24, 20, 30, tzinfo=timezone.utc)  # 22:30 in Warsaw
+    choices = {"+48601000011": ("23:00", "06:00", "Europe/Warsaw"),  # not yet
+               "+48601000012": ("07:00", "07:00", "Europe/Warsaw"),  # none at all
+               "+48601000013": ("22:00", "07:00", "Europe/Warsaw"),  # already
+               "+48601000014": ("21:00", "08:00", "Europe/Lisbon")}  # 21:30 in Lisbon: already
+    with app.app_context():
+        people = {}
+        for number, (start, end, zone) in choices.items():
+            people[number] = Subscriber(status="active", quiet_start=start, quiet_end=end, timezone=zone,
+                                        link_nonce=number)
+            db.session.add(people[number])
+            db.session.flush()
+            db.session.add(Contact(subscriber_id=people[number].id, channel="sms", address=number, confirmed_at=late))
+        # A second number of the person without quiet hours, never confirmed: the default applies to it.
+        db.session.add(Contact(subscriber_id=people["+48601000012"].id, channel="sms", address="+48601000015"))
+        for n, number in enumerate([*choices, "+48601000015", "+48601000016"]):
+            enqueue_message(db.session, channel="sms", recipient=number, purpose="notice_left", body="test",
+                            dedupe_key=f"qb{n}", now=late)
+        db.session.commit()
+        reads = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: reads.append(a[2]) if "subscribers" in a[2] else None)
+    with time_machine.travel(late, tick=False):
+        worker()
+    assert len(reads) == 1  # the whole batch's numbers in one query
+    statuses = [(m["recipient"], m["status"]) for m in outbox(channel="sms")]
+    assert statuses == [("+48601000011", "sent"), ("+48601000012", "sent"), ("+48601000013", "queued"),
+                        ("+48601000014", "queued"), ("+48601000015", "queued"), ("+48601000016", "queued")]
+    assert sorted(r["form"]["To"] for r in twilio_stub.requests) == ["+48601000011", "+48601000012"]
+
+
 def test_quiet_hours_end_in_wall_clock_time_across_autumn_dst():
     quiet = QuietHours()
     # Saturday 24 October 2026, 22:00 CEST; clocks go back that night: 08:00 CET is 07:00 UTC.

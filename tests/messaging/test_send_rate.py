@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.messaging import send_slots
-from app.messaging.delivery import OutboxSettings, run_once
+from app.messaging.delivery import run_once
 from app.messaging.enqueue import enqueue_message
+from app.messaging.outbox_settings import OutboxSettings
 from app.messaging.providers import channels
 from app.models import OutboxMessage
 from app.models.outbox import SmsSendSlot

@@ -82,10 +82,11 @@ def receiver():
 def run_worker(app, hours_later: float = 0):
     from app.extensions import db
     from app.messaging import delivery
+    from app.messaging.outbox_settings import OutboxSettings
     from app.messaging.providers import channels
 
     with app.app_context():
-        return delivery.run_once(db.session, channels(app), delivery.OutboxSettings.from_app(app),
+        return delivery.run_once(db.session, channels(app), OutboxSettings.from_app(app),
                                clock=lambda: utcnow() + timedelta(hours=hours_later))
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.accounts import service as accounts
 from app.extensions import db
 from app.messaging import suppressions
+from app.messaging.outbox_settings import OutboxSettings
 from app.models import Attempt, OutboxMessage
 from app.models.subscriptions import Contact, Subscriber
 from app.models.types import utcnow
@@ -76,7 +77,7 @@ def test_preferences_stop_a_channel_and_change_language_and_quiet_hours(app, cli
         holder = db.session.scalar(sa.select(Subscriber))
         assert (holder.language, holder.quiet_start, holder.quiet_end) == ("en", "22:30", "07:00")
         sms = OutboxMessage(channel="sms", recipient=PHONE, purpose="notice_left", body="x", dedupe_key="t")
-        quiet = app.extensions["awizo.quiet_hours"](db.session, sms)
+        quiet = OutboxSettings.from_app(app).quiet_hours(db.session, sms)
         assert (quiet.start.isoformat(), quiet.end.isoformat()) == ("22:30:00", "07:00:00")
     assert "Settings" in client.get(f"{page}?lang=en").get_data(as_text=True)
 

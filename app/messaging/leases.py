@@ -26,13 +26,55 @@ from app.models.types import utcnow
 _HELD = ("queued", "sending")
 
 
-def due(now: datetime):
+_TABLE = cast(sa.Table, OutboxMessage.__table__)
+
+
+def _due(table: sa.Table, now) -> sa.ColumnElement[bool]:
     """Messages a worker may reserve now: queued and free, or left ``sending`` by a dead worker."""
-    return sa.or_(
-        sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now,
-                sa.or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now)),
-        sa.and_(OutboxMessage.status == "sending", OutboxMessage.locked_until < now),
-    )
+    return sa.or_(_queued_and_free(table, now), _stale(table, now))
+
+
+def _queued_and_free(table: sa.Table, now) -> sa.ColumnElement[bool]:
+    return sa.and_(table.c.status == "queued", table.c.next_attempt_at <= now,
+                   sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now))
+
+
+def _stale(table: sa.Table, now) -> sa.ColumnElement[bool]:
+    return sa.and_(table.c.status == "sending", table.c.locked_until < now)
+
+
+def _claim_statement(dialect: str) -> sa.Update:
+    """The reservation, with the time, lease end, owner and limit as parameters."""
+    table = _TABLE
+    now = sa.bindparam("c_now", type_=table.c.next_attempt_at.type)
+    limit = sa.bindparam("c_limit", type_=sa.Integer)
+    order = (table.c.next_attempt_at, table.c.id)
+    if dialect == "postgresql":
+        # Each kind of due message on its own, walking ix_outbox_due (status, next_attempt_at,
+        # id) in order and locking as it goes, so a backlog is never sorted: one query with
+        # the OR of both read every due row and sorted them all for each batch. Materialised
+        # first: an IN (subquery … LIMIT … SKIP LOCKED) may be re-run per row and return more
+        # than ``limit``. A stale row read but not taken stays locked only until the commit.
+        kinds = [sa.select(table.c.id, table.c.next_attempt_at).where(condition)
+                 .order_by(*order).limit(limit).with_for_update(skip_locked=True)
+                 .cte(name).prefix_with("MATERIALIZED")
+                 for name, condition in (("queued", _queued_and_free(table, now)), ("stale", _stale(table, now)))]
+        either = sa.union_all(*(sa.select(kind.c.id, kind.c.next_attempt_at) for kind in kinds)).subquery("either")
+        chosen = table.c.id.in_(sa.select(either.c.id).order_by(either.c.next_attempt_at, either.c.id)
+                                .limit(limit).scalar_subquery())
+    else:  # SQLite: one writer at a time; the subquery runs inside this one statement
+        chosen = table.c.id.in_(sa.select(table.c.id).where(_due(table, now)).order_by(*order).limit(limit)
+                                .scalar_subquery())
+    interrupted = sa.and_(table.c.status == "sending", table.c.in_flight_since.is_not(None))
+    return (sa.update(table)
+            .where(chosen, _due(table, now))
+            .values(status="queued", locked_until=sa.bindparam("c_until", type_=table.c.locked_until.type),
+                    lease_owner=sa.bindparam("c_owner"), possibly_duplicate=sa.or_(table.c.possibly_duplicate, interrupted),
+                    in_flight_since=None, updated_at=now)
+            .returning(table.c.id))
+
+
+_CLAIMS = {dialect: _claim_statement(dialect) for dialect in ("postgresql", "sqlite")}  # built once
 
 
 def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds: float = 30,
@@ -44,41 +86,16 @@ def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds:
     ``possibly_duplicate``: that earlier try may have reached the recipient. Reserving is not a
     try: ``tries`` counts provider calls (:func:`start_sending`).
     """
-    order = (OutboxMessage.next_attempt_at, OutboxMessage.id)
-    if session.get_bind().dialect.name == "postgresql":
-        # Each kind of due message on its own, walking ix_outbox_due (status, next_attempt_at,
-        # id) in order and locking as it goes, so a backlog is never sorted: one query with
-        # the OR of both read every due row and sorted them all for each batch. Materialised
-        # first: an IN (subquery … LIMIT … SKIP LOCKED) may be re-run per row and return more
-        # than ``limit``. A stale row read but not taken stays locked only until the commit.
-        queued = sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now,
-                         sa.or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
-        stale = sa.and_(OutboxMessage.status == "sending", OutboxMessage.locked_until < now)
-        kinds = [sa.select(OutboxMessage.id, OutboxMessage.next_attempt_at).where(condition)
-                 .order_by(*order).limit(limit).with_for_update(skip_locked=True)
-                 .cte(name).prefix_with("MATERIALIZED") for name, condition in (("queued", queued), ("stale", stale))]
-        either = sa.union_all(*(sa.select(kind.c.id, kind.c.next_attempt_at) for kind in kinds)).subquery("either")
-        chosen = OutboxMessage.id.in_(sa.select(either.c.id).order_by(either.c.next_attempt_at, either.c.id)
-                                      .limit(limit).scalar_subquery())
-    else:  # SQLite: one writer at a time; the subquery runs inside this one statement
-        chosen = OutboxMessage.id.in_(sa.select(OutboxMessage.id).where(due(now)).order_by(*order).limit(limit)
-                                      .scalar_subquery())
-    interrupted = sa.and_(OutboxMessage.status == "sending", OutboxMessage.in_flight_since.is_not(None))
-    claimed = session.scalars(
-        sa.update(OutboxMessage)
-        .where(chosen, due(now))
-        .values(status="queued", locked_until=now + timedelta(seconds=lease_seconds), lease_owner=owner,
-                possibly_duplicate=sa.or_(OutboxMessage.possibly_duplicate, interrupted),
-                in_flight_since=None, updated_at=now)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    ).all()
+    statement = _CLAIMS[session.get_bind().dialect.name]
+    claimed = session.connection().execute(statement, {
+        "c_now": now, "c_limit": limit, "c_until": now + timedelta(seconds=lease_seconds), "c_owner": owner,
+    }).scalars().all()
     session.commit()
     return sorted(claimed)
 
 
 def _start_statement(checks_suppression: bool) -> sa.Update:
-    table, suppression = cast(sa.Table, OutboxMessage.__table__), cast(sa.Table, Suppression.__table__)
+    table, suppression = _TABLE, cast(sa.Table, Suppression.__table__)
     conditions = [table.c.id == sa.bindparam("m_id"), table.c.lease_owner == sa.bindparam("m_owner"),
                   table.c.status == "queued"]
     if checks_suppression:

@@ -25,7 +25,7 @@ Promises:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
@@ -39,7 +39,7 @@ from app.messaging.outbox_settings import QUIET_HOURS_EXEMPT, OutboxSettings, qu
 from app.messaging.providers import DeliveryResult
 from app.messaging.statuses import record_status, set_status
 from app.metrics import OUTBOX_SENDS
-from app.models import OutboxMessage
+from app.models import Item, OutboxMessage
 from app.models.types import utcnow
 from notices.sms import QuietHours, quiet_hours_end
 
@@ -76,7 +76,7 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
                                                .execution_options(populate_existing=True)).all()
                     batch = Batch(suppressions.suppressed_among(
                         session, {(m.channel, m.recipient) for m in messages if m.channel in ("sms", "email")}),
-                        quiet_hours_of_batch(session, messages, settings))
+                        quiet_hours_of_batch(session, messages, settings), _items_of(session, messages))
                     outcome = None
                     for message in messages:
                         if stopping():
@@ -99,9 +99,19 @@ def run_once(session: Session, channels: dict, settings: OutboxSettings, *,
 @dataclass(frozen=True)
 class Batch:
     """What is read once for a reserved batch: the suppressed (channel, address) pairs among its
-    recipients, and its SMS's quiet hours by message id."""
+    recipients, its SMS's quiet hours by message id, and the items its alerts are about."""
     suppressed: frozenset[tuple[str, str]] = frozenset()
     quiet: dict[int, QuietHours | None] = field(default_factory=dict)
+    items: Sequence[Item] = ()  # held here, so the session's identity map keeps them for the batch
+
+
+def _items_of(session: Session, messages: Sequence[OutboxMessage]) -> Sequence[Item]:
+    """The items whose alerts are in the batch, with their senders, in one query: each status an
+    alert reaches is an item event (:func:`app.messaging.statuses.record_status`), which reads both."""
+    ids = {m.item_id for m in messages if m.item_id is not None and m.channel in ("sms", "email")}
+    if not ids:
+        return ()
+    return session.scalars(sa.select(Item).where(Item.id.in_(ids)).options(sa.orm.joinedload(Item.sender))).all()
 
 
 @dataclass

@@ -28,13 +28,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 from app.messaging import send_slots, status_log, suppressions
-from app.messaging.leases import LeaseKeeper, claim_due, release, start_sending
+from app.messaging.leases import SENT, LeaseKeeper, claim_due, release, start_sending
 from app.messaging.outbox_settings import QUIET_HOURS_EXEMPT, OutboxSettings, quiet_hours_of_batch
 from app.messaging.providers import DeliveryResult
 from app.messaging.statuses import record_status, set_status
@@ -252,8 +251,14 @@ def deliver_claimed(session: Session, message: OutboxMessage, channels: dict, se
                 session.commit()
             return None
         wait = slot.wait
-    _apply(session, earlier, settings)
-    started = start_sending(session, message, settings.owner, now, unless_suppressed=address)
+    if earlier is not None and not earlier.settled and earlier.result.ok and \
+            session.get_bind().dialect.name == "postgresql":  # its outcome and this mark in one statement
+        started = start_sending(session, message, settings.owner, now, unless_suppressed=address,
+                                after_sent=_sent_params(earlier.message, earlier.result, earlier.at))
+        _sent_locally(session, earlier.message, earlier.result, earlier.at)
+    else:
+        _apply(session, earlier, settings)
+        started = start_sending(session, message, settings.owner, now, unless_suppressed=address)
     session.commit()  # the earlier outcome and this in-flight mark; no transaction stays open while sending
     _settled(earlier)
     if not started:
@@ -292,28 +297,24 @@ def backoff_delay(tries: int, settings: OutboxSettings, retry_after: float | Non
     return max(delay, retry_after or 0.0)
 
 
-def _sent_statement() -> sa.Update:
-    table = cast(sa.Table, OutboxMessage.__table__)
-    now = sa.bindparam("m_now", type_=table.c.sent_at.type)
-    return (sa.update(table).where(table.c.id == sa.bindparam("m_id"))
-            .values(status="sent", provider=sa.bindparam("m_provider"),
-                    provider_message_id=sa.bindparam("m_provider_id"), sent_at=now, updated_at=now,
-                    last_error=None, error_code=None, locked_until=None, lease_owner=None, in_flight_since=None))
+def _sent_params(message: OutboxMessage, result: DeliveryResult, now: datetime) -> dict:
+    return {"d_id": message.id, "d_provider": result.provider, "d_provider_id": result.provider_message_id,
+            "d_now": now}
 
 
-# Built once: the outcome of nearly every send, written without an ORM flush.
-_SENT = _sent_statement()
-
-
-def _record_sent(session: Session, message: OutboxMessage, result: DeliveryResult, now: datetime) -> None:
-    session.connection().execute(_SENT, {"m_id": message.id, "m_provider": result.provider,
-                                         "m_provider_id": result.provider_message_id, "m_now": now})
+def _sent_locally(session: Session, message: OutboxMessage, result: DeliveryResult, now: datetime) -> None:
+    """What :data:`SENT` wrote, on the loaded message too; and the status event for its item."""
     for key, value in (("status", "sent"), ("provider", result.provider), ("sent_at", now), ("updated_at", now),
                        ("provider_message_id", result.provider_message_id), ("last_error", None),
                        ("error_code", None), ("locked_until", None), ("lease_owner", None),
                        ("in_flight_since", None)):
         sa.orm.attributes.set_committed_value(message, key, value)
     record_status(session, message, now, status="sent")
+
+
+def _record_sent(session: Session, message: OutboxMessage, result: DeliveryResult, now: datetime) -> None:
+    session.connection().execute(SENT, _sent_params(message, result, now))
+    _sent_locally(session, message, result, now)
 
 
 def apply_result(session: Session, message: OutboxMessage, result: DeliveryResult,

@@ -94,7 +94,17 @@ def claim_due(session: Session, now: datetime, *, limit: int = 1, lease_seconds:
     return sorted(claimed)
 
 
-def _start_statement(checks_suppression: bool) -> sa.Update:
+def _sent_statement() -> sa.Update:
+    """The outcome of nearly every send: sent, with the provider's id, the lease given up."""
+    table = _TABLE
+    now = sa.bindparam("d_now", type_=table.c.sent_at.type)
+    return (sa.update(table).where(table.c.id == sa.bindparam("d_id"))
+            .values(status="sent", provider=sa.bindparam("d_provider"),
+                    provider_message_id=sa.bindparam("d_provider_id"), sent_at=now, updated_at=now,
+                    last_error=None, error_code=None, locked_until=None, lease_owner=None, in_flight_since=None))
+
+
+def _start_statement(checks_suppression: bool, after_sent: bool) -> sa.Update:
     table, suppression = _TABLE, cast(sa.Table, Suppression.__table__)
     conditions = [table.c.id == sa.bindparam("m_id"), table.c.lease_owner == sa.bindparam("m_owner"),
                   table.c.status == "queued"]
@@ -103,31 +113,38 @@ def _start_statement(checks_suppression: bool) -> sa.Update:
                                              suppression.c.address == sa.bindparam("s_address"),
                                              suppression.c.lifted_at.is_(None)))
     now = sa.bindparam("m_now", type_=table.c.in_flight_since.type)
-    return (sa.update(table).where(*conditions)
-            .values(status="sending", tries=table.c.tries + 1, in_flight_since=now, updated_at=now)
-            .returning(table.c.tries))
+    statement = (sa.update(table).where(*conditions)
+                 .values(status="sending", tries=table.c.tries + 1, in_flight_since=now, updated_at=now)
+                 .returning(table.c.tries))
+    if after_sent:  # PostgreSQL: the previous message's outcome in the same statement, one round trip
+        statement = statement.add_cte(SENT.returning(table.c.id).cte("sent"))
+    return statement
 
 
-# Built once: a Core statement on the table, so marking a message costs no ORM flush or
-# statement construction (the worker does it once per message).
-_START = {False: _start_statement(False), True: _start_statement(True)}
+# Built once: Core statements on the table, so recording a message's outcome and marking the
+# next one in flight cost no ORM flush or statement construction (the worker does it per message).
+SENT = _sent_statement()
+_START = {(checks, after): _start_statement(checks, after) for checks in (False, True) for after in (False, True)}
 
 
 def start_sending(session: Session, message: OutboxMessage, owner: str, now: datetime, *,
-                  unless_suppressed: tuple[str, str] | None = None) -> bool:
+                  unless_suppressed: tuple[str, str] | None = None, after_sent: dict | None = None) -> bool:
     """Mark ``message`` in flight if ``owner`` still holds it and it is still queued (no commit).
 
     With ``unless_suppressed=(channel, address)``, also only if that address has no active
     suppression at this moment (the check and the mark are one statement). Returns False when
     the message must not be sent: suppressed, cancelled meanwhile, or no longer this owner's.
+    ``after_sent`` (PostgreSQL only) holds the parameters of :data:`SENT` for the previous
+    message: its outcome is written by the same statement, whether or not this one starts.
     Changes of ``message`` not yet flushed are flushed first.
     """
     if session.dirty or session.new or session.deleted:
         session.flush()
-    params = {"m_id": message.id, "m_owner": owner, "m_now": now}
+    params = {"m_id": message.id, "m_owner": owner, "m_now": now, **(after_sent or {})}
     if unless_suppressed is not None:
         params["s_channel"], params["s_address"] = unless_suppressed
-    started = session.connection().execute(_START[unless_suppressed is not None], params).scalar()
+    statement = _START[(unless_suppressed is not None, after_sent is not None)]
+    started = session.connection().execute(statement, params).scalar()
     if started is None:
         return False
     for key, value in (("status", "sending"), ("tries", started), ("in_flight_since", now), ("updated_at", now)):

@@ -122,6 +122,9 @@ def test_an_opt_out_made_while_the_batch_is_being_sent_stops_the_later_message(a
         assert run_once(db.session, {"email": channel}, OutboxSettings.from_app(app)) == 3
         rows = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage))}
     assert [rows[f"p{n}@example.com"].id in channel.sent for n in range(3)] == [True, False, True]
+    # p0's outcome was written with the mark that p1 did not get (one statement on PostgreSQL).
+    assert [(rows[f"p{n}@example.com"].status, rows[f"p{n}@example.com"].provider_message_id) for n in (0, 2)] == \
+        [("sent", f"count-{rows['p0@example.com'].id}"), ("sent", f"count-{rows['p2@example.com'].id}")]
     assert (rows["p1@example.com"].status, rows["p1@example.com"].error_code, rows["p1@example.com"].tries) == \
         ("cancelled", "suppressed", 0)
 

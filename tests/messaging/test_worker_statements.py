@@ -20,9 +20,10 @@ from app.models import Item, ItemEvent
 from app.models.evidence import LogEntry
 
 ALERTS = 8
-# Per alert: the in-flight mark, the outcome, the item event, the log (numbering, entries,
-# nodes, and every other time the nodes a new leaf hashes with) = 7 at most.
-PER_ALERT = 7
+# Per alert: the in-flight mark and the outcome (one statement on PostgreSQL, which writes the
+# previous message's outcome in the statement that marks the next one), the item event, the log
+# (numbering, entries, nodes, and every other time the nodes a new leaf hashes with).
+PER_ALERT = {"postgresql": 6, "sqlite": 7}
 # Per batch: the reservation, its messages, their suppressions and their items (with senders).
 PER_BATCH = 4
 
@@ -65,10 +66,11 @@ def test_a_batch_of_item_alerts_reads_its_items_once_and_stays_within_its_statem
         events = db.session.scalars(sa.select(ItemEvent.data).where(ItemEvent.kind == "notification_status")).all()
         leaves = db.session.scalar(sa.select(sa.func.count()).select_from(LogEntry)) - leaves_before
         added = db.session.scalar(sa.select(sa.func.count()).select_from(ItemEvent)) - events_before
+        dialect = db.engine.dialect.name
     assert len(channel.sent) == ALERTS
     assert sorted(e["provider_message_id"] for e in events) == sorted(f"accepted-{i}" for i in channel.sent)
     assert added == ALERTS and leaves == ALERTS
     reads_of_items = [s for s in statements if s.startswith("SELECT") and " FROM items" in s]
     reads_of_senders = [s for s in statements if s.startswith("SELECT") and " FROM senders" in s]
     assert len(reads_of_items) == 1 and reads_of_senders == []
-    assert len(statements) <= PER_ALERT * ALERTS + PER_BATCH, "\n".join(statements)
+    assert len(statements) <= PER_ALERT[dialect] * ALERTS + PER_BATCH, "\n".join(statements)

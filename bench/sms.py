@@ -1,12 +1,13 @@
 """Outbox dispatch of SMS versus the Twilio-compatible server's own rate, on PostgreSQL.
 
-    .venv/bin/python -m bench.sms [--messages 300] [--paced-messages 30] [--pace 10] [--json FILE] [--smoke]
+    .venv/bin/python -m bench.sms [--messages 300] [--rounds 5] [--paced-messages 30] [--pace 10] [--json FILE] [--smoke]
 
 The server is prism serving Twilio's own OpenAPI description (``tests/support/twilio``), the
 same server the tests use. Floor: the official twilio SDK sending the same messages straight at
 it, one after another on one connection (the fastest this machine gets SMS accepted by that
 server). Figure: the worker's loop (``run_once``: lease, pace slot, send, record, per message)
 draining as many queued SMS with the number's pace set above the server's rate; goal >= 0.8x.
+The two take turns in ``--rounds`` rounds, so a change of the machine's load weighs on both.
 Then the pace itself: with ``SMS_RATE_PER_SECOND`` below the server's rate the worker must
 keep to it (never faster) and reach at least 0.8x of it.
 """
@@ -68,19 +69,19 @@ def start_prism(log_dir: str) -> tuple[subprocess.Popen, str]:
     return process, url
 
 
-def _sdk_floor(url: str, count: int) -> float:
-    """The official SDK alone: messages per second the server accepts on one connection."""
-    from app.messaging.providers.twilio_sms import TwilioSms
-
-    sms = TwilioSms(ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, api_base_url=url)  # the SDK's client, re-based
+def _sdk_seconds(sms, first: int, count: int) -> float:
+    """The official SDK alone sending ``count`` messages one after another on one connection."""
     start = time.perf_counter()
-    for i in range(count):
-        sms.client.messages.create(to=f"+4860{i:07d}", from_=FROM_NUMBER, body="Awizo: przesyłka czeka " * 3)
-    return count / (time.perf_counter() - start)
+    for i in range(first, first + count):
+        sms.client.messages.create(to=f"+4861{i:07d}", from_=FROM_NUMBER, body="Awizo: przesyłka czeka " * 3)
+    return time.perf_counter() - start
 
 
-def _worker_rate(database_url: str, url: str, count: int, pace: float) -> tuple[float, int, int]:
-    """Queue ``count`` SMS and let the worker's loop send them at ``pace``: (rate, handled, sent)."""
+def _rates(database_url: str, url: str, count: int, pace: float, rounds: int,
+           floor_sms=None) -> tuple[float, float | None, int, int]:
+    """Queue and send ``count`` SMS through the worker's loop at ``pace``, in ``rounds`` turns with
+    the SDK floor when ``floor_sms`` is given (a change of load weighs on both alike).
+    Returns (worker rate, floor rate or None, handled, sent)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -97,50 +98,63 @@ def _worker_rate(database_url: str, url: str, count: int, pace: float) -> tuple[
                       "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                       "TWILIO_FROM_NUMBER": FROM_NUMBER, "TWILIO_API_BASE_URL": url,
                       "SMS_RATE_PER_SECOND": pace, "SMS_QUIET_HOURS": "off"})
+    per_round = max(1, count // rounds)
+    worker_s = floor_s = 0.0
+    handled = 0
     with app.app_context():
         upgrade(revision="heads")
-        now = utcnow() - timedelta(seconds=5)
-        for i in range(count):
-            enqueue_message(db.session, channel="sms", recipient=f"+4860{i:07d}", purpose="notice_left",
-                            body="Awizo: przesyłka czeka " * 3, dedupe_key=f"bench-sms:{pace}:{i}", now=now)
-        db.session.commit()
         settings = OutboxSettings.from_app(app)
         available = channels(app)
-        start = time.perf_counter()
-        handled = run_once(db.session, available, settings)
-        rate = handled / (time.perf_counter() - start)
+        for round_ in range(rounds):
+            now = utcnow() - timedelta(seconds=5)
+            for i in range(round_ * per_round, (round_ + 1) * per_round):
+                enqueue_message(db.session, channel="sms", recipient=f"+4860{i:07d}", purpose="notice_left",
+                                body="Awizo: przesyłka czeka " * 3, dedupe_key=f"bench-sms:{pace}:{i}", now=now)
+            db.session.commit()
+            db.session.expunge_all()
+            if floor_sms is not None:
+                floor_s += _sdk_seconds(floor_sms, round_ * per_round, per_round)
+            start = time.perf_counter()
+            handled += run_once(db.session, available, settings)
+            worker_s += time.perf_counter() - start
         sent = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                                  .where(OutboxMessage.channel == "sms", OutboxMessage.status == "sent"))
         db.session.remove()
         db.engine.dispose()
-    return rate, handled, sent or 0
+    floor = per_round * rounds / floor_s if floor_sms is not None else None
+    return handled / worker_s, floor, handled, sent or 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5, help="turns the SDK floor and the worker take")
     parser.add_argument("--paced-messages", type=int, default=30)
     parser.add_argument("--pace", type=float, default=10.0, help="SMS_RATE_PER_SECOND for the pace check")
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.messages, args.paced_messages = 10, 5
+        args.messages, args.paced_messages, args.rounds = 10, 5, 2
 
     report = Report("sms")
     with tempfile.TemporaryDirectory(prefix="awizo-bench-sms-") as tmp:
         prism, url = start_prism(tmp)
         try:
-            _sdk_floor(url, min(10, args.messages))  # warm the server and the SDK
-            floor = _sdk_floor(url, args.messages)
-            unpaced = max(1000.0, floor * 10)  # the number's pace far above what the server takes
+            from app.messaging.providers.twilio_sms import TwilioSms
+
+            sdk = TwilioSms(ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, api_base_url=url)  # the SDK's client, re-based
+            first = _sdk_seconds(sdk, 0, min(10, args.messages))  # warm the server and the SDK
+            unpaced = max(1000.0, 10 * min(10, args.messages) / first)  # the number's pace far above the server's
             with scratch_database() as database_url:
-                rate, handled, sent = _worker_rate(database_url, url, args.messages, unpaced)
+                rate, floor, handled, sent = _rates(database_url, url, args.messages, unpaced, args.rounds, sdk)
+            args.messages = max(1, args.messages // args.rounds) * args.rounds  # as many as were queued
             with scratch_database() as database_url:
-                paced, paced_handled, paced_sent = _worker_rate(database_url, url, args.paced_messages, args.pace)
+                paced, _, paced_handled, paced_sent = _rates(database_url, url, args.paced_messages, args.pace, 1)
         finally:
             prism.terminate()
             prism.wait(timeout=10)
+    assert floor is not None
     print(f"{args.messages} SMS: SDK floor {floor:.0f}/s; worker {rate:.0f}/s ({handled} handled, {sent} sent); "
           f"paced at {args.pace:g}/s: {paced:.2f}/s ({paced_handled} handled, {paced_sent} sent)")
     report.add("SMS dispatch", rate, "msg/s", floor=floor, floor_name="twilio SDK to the server, one connection",

@@ -6,9 +6,10 @@ PostgreSQL, a conditional UPDATE everywhere): each gets the worker's ``lease_own
 reserved message while its lease runs. The worker then starts the messages one by one
 (:func:`start_sending`): only the message whose provider call is about to begin is ``sending``,
 with ``in_flight_since`` committed before the call. One :class:`LeaseKeeper` thread per batch
-renews the lease of the batch's messages the worker still holds, so a slow provider never lets a second worker
-in, and a worker killed mid-send holds its batch for at most one lease: the untouched messages
-are simply taken again, and only the one that was in flight is marked ``possibly_duplicate``.
+renews the lease of the batch's messages the worker still holds, so a slow provider never lets a
+second worker in, and a worker killed mid-send holds its batch for at most one lease: the
+untouched messages are simply taken again, and only the one that was in flight is marked
+``possibly_duplicate``.
 """
 from __future__ import annotations
 

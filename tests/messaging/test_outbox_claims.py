@@ -168,14 +168,14 @@ def test_a_send_that_outlasts_the_lease_keeps_the_whole_batch_from_other_workers
     """The lease keeper renews the batch while a provider call hangs: nobody else takes any of it."""
     now = datetime.now(timezone.utc)
     _queue(app, 3, now)
-    app.config["OUTBOX_LEASE_SECONDS"] = 0.6  # renewed every 0.2 s
+    app.config["OUTBOX_LEASE_SECONDS"] = 1.2  # renewed every 0.4 s
     others: list[list[int]] = []
 
     class Hanging(CountingChannel):
         def deliver(self, message):
-            if not self.sent:  # the first send hangs for four leases; another worker keeps trying
+            if not self.sent:  # the first send hangs for almost three leases; another worker keeps trying
                 for _ in range(8):
-                    time.sleep(0.3)
+                    time.sleep(0.4)
                     with app.app_context():
                         others.append(claim_due(db.session, datetime.now(timezone.utc), limit=10, owner="other"))
                         db.session.remove()

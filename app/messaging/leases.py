@@ -30,17 +30,19 @@ _HELD = ("queued", "sending")
 _TABLE = cast(sa.Table, OutboxMessage.__table__)
 
 
-def _due(table: sa.Table, now) -> sa.ColumnElement[bool]:
+def _due(now) -> sa.ColumnElement[bool]:
     """Messages a worker may reserve now: queued and free, or left ``sending`` by a dead worker."""
-    return sa.or_(_queued_and_free(table, now), _stale(table, now))
+    return sa.or_(_queued_and_free(now), _stale(now))
 
 
-def _queued_and_free(table: sa.Table, now) -> sa.ColumnElement[bool]:
+def _queued_and_free(now) -> sa.ColumnElement[bool]:
+    table = _TABLE
     return sa.and_(table.c.status == "queued", table.c.next_attempt_at <= now,
                    sa.or_(table.c.locked_until.is_(None), table.c.locked_until < now))
 
 
-def _stale(table: sa.Table, now) -> sa.ColumnElement[bool]:
+def _stale(now) -> sa.ColumnElement[bool]:
+    table = _TABLE
     return sa.and_(table.c.status == "sending", table.c.locked_until < now)
 
 
@@ -59,16 +61,16 @@ def _claim_statement(dialect: str) -> sa.Update:
         kinds = [sa.select(table.c.id, table.c.next_attempt_at).where(condition)
                  .order_by(*order).limit(limit).with_for_update(skip_locked=True)
                  .cte(name).prefix_with("MATERIALIZED")
-                 for name, condition in (("queued", _queued_and_free(table, now)), ("stale", _stale(table, now)))]
+                 for name, condition in (("queued", _queued_and_free(now)), ("stale", _stale(now)))]
         either = sa.union_all(*(sa.select(kind.c.id, kind.c.next_attempt_at) for kind in kinds)).subquery("either")
         chosen = table.c.id.in_(sa.select(either.c.id).order_by(either.c.next_attempt_at, either.c.id)
                                 .limit(limit).scalar_subquery())
     else:  # SQLite: one writer at a time; the subquery runs inside this one statement
-        chosen = table.c.id.in_(sa.select(table.c.id).where(_due(table, now)).order_by(*order).limit(limit)
+        chosen = table.c.id.in_(sa.select(table.c.id).where(_due(now)).order_by(*order).limit(limit)
                                 .scalar_subquery())
     interrupted = sa.and_(table.c.status == "sending", table.c.in_flight_since.is_not(None))
     return (sa.update(table)
-            .where(chosen, _due(table, now))
+            .where(chosen, _due(now))
             .values(status="queued", locked_until=sa.bindparam("c_until", type_=table.c.locked_until.type),
                     lease_owner=sa.bindparam("c_owner"), possibly_duplicate=sa.or_(table.c.possibly_duplicate, interrupted),
                     in_flight_since=None, updated_at=now)

@@ -1,6 +1,6 @@
 """Facts about an item, recorded once and passed to the parts that react to them.
 
-``record_event`` writes an :class:`ItemEvent` and calls every listener registered on the app
+``record_event`` writes an item event and calls every listener registered on the app
 (the transparency log, sender callbacks, …) inside the same transaction, so a fact and its
 consequences are committed together or not at all.
 """
@@ -32,7 +32,7 @@ class RecordedEvent:
 
 
 Event = ItemEvent | RecordedEvent
-Listener = Callable[[Session, Item, ItemEvent], None]
+Listener = Callable[[Session, Item, Event], None]
 BatchListener = Callable[[Session, list[tuple[Item, Event]]], None]
 _KEY = "awizo.item_event_listeners"
 
@@ -46,10 +46,21 @@ def add_listener(app, listener: Listener, batch: BatchListener | None = None) ->
     app.extensions.setdefault(_KEY, []).append((listener, batch))
 
 
-def record_event(session: Session, item: Item, kind: str, occurred_at: datetime, data: dict | None = None) -> ItemEvent:
-    event = ItemEvent(item_id=item.id, kind=kind, occurred_at=occurred_at, data=data)
-    session.add(event)
-    session.flush()
+_EVENTS = cast(sa.Table, ItemEvent.__table__)
+_INSERT_EVENT = sa.insert(_EVENTS).returning(_EVENTS.c.id)
+
+
+def record_event(session: Session, item: Item, kind: str, occurred_at: datetime, data: dict | None = None
+                 ) -> RecordedEvent:
+    """Write one event of ``item`` (already in the database) and call every listener on it.
+
+    One ``INSERT … RETURNING``: the session's other pending changes are not flushed for it.
+    """
+    if item.id is None:
+        raise ValueError("an item's event is recorded once the item is in the database (flush it first)")
+    event_id = session.connection().execute(
+        _INSERT_EVENT, {"item_id": item.id, "kind": kind, "occurred_at": occurred_at, "data": data}).scalar_one()
+    event = RecordedEvent(event_id, item.id, kind, occurred_at, data)
     for listener, _batch in current_app.extensions.get(_KEY, []):
         listener(session, item, event)
     return event
@@ -73,7 +84,7 @@ def record_item_events(session: Session, facts: list[tuple[int, str, datetime, d
     no ORM item at all where nothing listens)."""
     session.flush()
     rows = [{"item_id": item_id, "kind": kind, "occurred_at": at, "data": data} for item_id, kind, at, data in facts]
-    ids = insert_rows(session.connection(), cast(sa.Table, ItemEvent.__table__), rows, returning=["id"])
+    ids = insert_rows(session.connection(), _EVENTS, rows, returning=["id"])
     events = [RecordedEvent(event_id, item_id, kind, at, data)
               for (event_id,), (item_id, kind, at, data) in zip(ids, facts, strict=True)]
     listeners = current_app.extensions.get(_KEY, [])

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -37,6 +37,10 @@ FINAL_STATUSES = FINAL_ITEM_STATUSES
 # An attempt may not be claimed before its item was registered; a few minutes' margin covers
 # the clocks of the sender's system and of the handheld being slightly apart.
 REGISTRATION_MARGIN = timedelta(minutes=5)
+
+
+_ANSWERS = cast(sa.Table, IdempotencyRecord.__table__)
+_INSERT_ANSWER = sa.insert(_ANSWERS)
 
 
 @dataclass(frozen=True)
@@ -89,12 +93,14 @@ def previous_answer(session: Session, device_id: int, key: str, fingerprint: str
     With ``same_scan_since``, the first answer to the same scan sent since then under any key
     counts too (a token-only device resending what it already sent); both in one statement.
     """
-    match = IdempotencyRecord.key == key
+    answers = _ANSWERS.c
+    match = answers.key == key
     if same_scan_since is not None:
-        match = sa.or_(match, sa.and_(IdempotencyRecord.request_hash == fingerprint,
-                                      IdempotencyRecord.created_at >= same_scan_since))
-    records = list(session.scalars(sa.select(IdempotencyRecord).where(IdempotencyRecord.device_id == device_id, match)
-                                   .order_by(IdempotencyRecord.id)))
+        match = sa.or_(match, sa.and_(answers.request_hash == fingerprint, answers.created_at >= same_scan_since))
+    # Plain rows: a scan reads its key here every time, and almost always finds nothing.
+    records = session.connection().execute(
+        sa.select(answers.key, answers.request_hash, answers.status_code, answers.response, answers.created_at)
+        .where(answers.device_id == device_id, match).order_by(answers.id)).all()
     if same_scan_since is not None:
         for record in records:
             if record.request_hash == fingerprint and record.created_at >= same_scan_since:
@@ -151,7 +157,7 @@ def record_attempt(
                                                 fingerprint, now=now, base_url=base_url, tz=tz, secret=secret,
                                                 on_attempt=on_attempt, target=target)
                 checks.check_new_attempt(session, attempt, check_config, now)
-            session.commit()  # the unique (device, key) index decides a race here
+            session.commit()
             return result
         except (IntegrityError, OperationalError):
             # Another request with the same key won the race (or SQLite was busy): look again.
@@ -223,6 +229,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         "item_status": item.status,
         "verify_url": item.verify_url(base_url),
     }
-    session.add(IdempotencyRecord(device_id=device.id, key=key, request_hash=fingerprint,
-                                  status_code=201, response=body, created_at=now))
+    # A plain INSERT (no ORM object): the unique (device, key) index decides a race here.
+    session.connection().execute(_INSERT_ANSWER, {"device_id": device.id, "key": key, "request_hash": fingerprint,
+                                                  "status_code": 201, "response": body, "created_at": now})
     return ScanResult(201, body), attempt

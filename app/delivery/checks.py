@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from app.delivery import addresses
 from app.events import record_event
-from app.models import Attempt, AttemptCheck, Carrier, Item, PaperNoticePrint
+from app.models import Attempt, AttemptCheck, Carrier, Item, ItemLocation, PaperNoticePrint
 from notices import addresses as address_keys
 from notices import check_texts
 from notices.checks import AttemptFacts, Depot, OtherScan, Point, Rules, distance_to_address, evaluate, parse_hours
@@ -53,23 +53,53 @@ def address_point(item: Item) -> Point | None:
     return Point(location.latitude, location.longitude)
 
 
-def address_key(item: Item) -> str:
-    """Where an attempt was meant to happen, to tell "different addresses" apart."""
-    point = address_point(item)
+def _key(point: Point | None, item_id: int, line1: str, postal_code: str, city: str) -> str:
     if point is not None:
         return f"{point.lat:.4f},{point.lon:.4f}"
-    return address_keys.item_key(item.address_line1, item.postal_code, item.city) or f"item:{item.id}"
+    return address_keys.item_key(line1, postal_code, city) or f"item:{item_id}"
 
 
-def _other(attempt: Attempt) -> OtherScan:
-    return OtherScan(attempt.id, attempt.occurred_at, address_key(attempt.item),
-                     attempt.latitude, attempt.longitude, attempt.accuracy_m)
+def address_key(item: Item) -> str:
+    """Where an attempt was meant to happen, to tell "different addresses" apart."""
+    return _key(address_point(item), item.id, item.address_line1, item.postal_code, item.city)
 
 
 # What the checks read of an attempt, loaded with it in one statement.
 WITH_PLACES = (joinedload(Attempt.item).joinedload(Item.location),)
 WITH_FACTS = (*WITH_PLACES, joinedload(Attempt.carrier).joinedload(Carrier.default_pickup_point),
               joinedload(Attempt.pickup_point), joinedload(Attempt.device_evidence))  # type: ignore[attr-defined]
+
+_ATTEMPTS = cast(sa.Table, Attempt.__table__)
+_ITEMS = cast(sa.Table, Item.__table__)
+_LOCATIONS = cast(sa.Table, ItemLocation.__table__)
+# A scan of the carrier's as the rules see it: plain columns, no ORM object (a scan reads two kinds).
+_OTHER_SCAN = (_ATTEMPTS.c.id, _ATTEMPTS.c.occurred_at, _ATTEMPTS.c.latitude, _ATTEMPTS.c.longitude,
+               _ATTEMPTS.c.accuracy_m, _ITEMS.c.id.label("item_id"), _ITEMS.c.address_line1, _ITEMS.c.postal_code,
+               _ITEMS.c.city, _LOCATIONS.c.latitude.label("item_lat"), _LOCATIONS.c.longitude.label("item_lon"))
+_OTHER_SCANS = _ATTEMPTS.join(_ITEMS, _ITEMS.c.id == _ATTEMPTS.c.item_id).outerjoin(
+    _LOCATIONS, _LOCATIONS.c.item_id == _ITEMS.c.id)
+
+
+def _other_scans(attempt_id, carrier_id, at, window: timedelta):
+    """One statement: the carrier's previous located scan before ``at`` (``previous`` true), then
+    its scans within ``window`` of it (``previous`` false), the attempt itself left out."""
+    carrier_scans = (_ATTEMPTS.c.carrier_id == carrier_id, _ATTEMPTS.c.id != attempt_id)
+    previous = (sa.select(sa.true().label("previous"), *_OTHER_SCAN).select_from(_OTHER_SCANS).where(
+        *carrier_scans, _ATTEMPTS.c.latitude.is_not(None),
+        sa.or_(_ATTEMPTS.c.occurred_at < at, sa.and_(_ATTEMPTS.c.occurred_at == at, _ATTEMPTS.c.id < attempt_id)))
+        .order_by(_ATTEMPTS.c.occurred_at.desc(), _ATTEMPTS.c.id.desc()).limit(1).subquery())
+    around = sa.select(sa.false().label("previous"), *_OTHER_SCAN).select_from(_OTHER_SCANS).where(
+        *carrier_scans, _ATTEMPTS.c.occurred_at.between(at - window, at + window))
+    return sa.union_all(sa.select(previous), around)
+
+
+def _other(row) -> OtherScan:
+    point = None if row.item_lat is None else Point(row.item_lat, row.item_lon)
+    return OtherScan(row.id, row.occurred_at, _key(point, row.item_id, row.address_line1, row.postal_code, row.city),
+                     row.latitude, row.longitude, row.accuracy_m)
+
+
+_INSERT_CHECK = sa.insert(cast(sa.Table, AttemptCheck.__table__))
 
 
 def _printed(attempt_id):
@@ -78,16 +108,10 @@ def _printed(attempt_id):
 
 def gather_facts(session: Session, attempt: Attempt, rules: Rules, printed: bool | None = None) -> AttemptFacts:
     """Everything the rules need about one attempt, as plain data (``printed``: when already known)."""
-    carrier_scans = sa.select(Attempt).options(*WITH_PLACES).where(Attempt.carrier_id == attempt.carrier_id,
-                                                                  Attempt.id != attempt.id)
-    previous = session.scalar(carrier_scans.where(
-        Attempt.latitude.is_not(None),
-        sa.or_(Attempt.occurred_at < attempt.occurred_at,
-               sa.and_(Attempt.occurred_at == attempt.occurred_at, Attempt.id < attempt.id)))
-        .order_by(Attempt.occurred_at.desc(), Attempt.id.desc()).limit(1))
-    window = timedelta(seconds=rules.burst_window_s)
-    neighbours = session.scalars(carrier_scans.where(
-        Attempt.occurred_at.between(attempt.occurred_at - window, attempt.occurred_at + window))).all()
+    others = session.execute(_other_scans(attempt.id, attempt.carrier_id, attempt.occurred_at,
+                                          timedelta(seconds=rules.burst_window_s))).all()
+    previous = next((row for row in others if row.previous), None)
+    neighbours = [row for row in others if not row.previous]
     depots: list[Depot] = []
     for point in (attempt.carrier.default_pickup_point, attempt.pickup_point):
         if (point is not None and point.latitude is not None and point.longitude is not None
@@ -160,7 +184,8 @@ def check_new_attempt(session: Session, attempt: Attempt, rules_config: Mapping[
     except Exception:
         log.exception("checks on attempt %s failed; run `flask checks rerun` to retry", attempt.id)
         return
-    _store(session, attempt.id, now, results, distance, replace=False)
+    session.connection().execute(_INSERT_CHECK, {"attempt_id": attempt.id, "checked_at": now, "results": results,
+                                                 "distance_m": None if distance is None else round(distance, 1)})
     if any(r["code"] == "burst" for r in results):
         for other in facts.neighbours:
             neighbour = session.get(Attempt, other.attempt_id)

@@ -18,7 +18,7 @@ from app.events import Event
 from app.evidence.facts import ENTRY_VERSION, alert_facts, alert_opening, attempt_facts
 from app.evidence.keyring import keys
 from app.extensions import db
-from app.models import Attempt, Item, ItemEvent, OutboxMessage
+from app.models import Attempt, Item, OutboxMessage
 from app.models.bulk import insert_rows
 from app.models.evidence import LogEntry, LogNode, LogState, SignedTreeHead
 from app.models.types import utcnow
@@ -150,7 +150,7 @@ def _nodes(session: Session, wanted) -> dict[tuple[int, int], bytes]:
 _PENDING = "awizo.log_pending"
 
 
-def append_event(session: Session, item: Item, event: ItemEvent) -> None:
+def append_event(session: Session, item: Item, event: Event) -> None:
     """Listener for item events: the entry joins the log in this transaction, just before it commits.
 
     Numbering leaves needs the log's single row lock; taking it at commit time instead of when the
@@ -186,6 +186,9 @@ def integrate_pending(session: Session, *, final: bool = False) -> None:
 
 
 def _integrate_at_commit(session: Session) -> None:
+    # The transaction's other writes go out first: whoever numbers leaves holds the log's one
+    # row lock until the commit, so nothing else should be sent while it is held.
+    session.flush()
     integrate_pending(session, final=True)
 
 

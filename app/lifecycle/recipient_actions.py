@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -170,8 +171,11 @@ def authorise(session: Session, item: Item, name: str, id_type: str, id_last_dig
 
 def close_redelivery(session: Session, item_id: int, attempt_id: int, now: datetime) -> None:
     """An attempt by the carrier does the open redelivery task of the item (recorded like any attempt)."""
-    task = session.scalar(sa.select(CarrierTask).where(CarrierTask.item_id == item_id, CarrierTask.status == "open",
-                                                       CarrierTask.kind == rules.REDELIVERY))
+    # Almost every attempt finds none: the id alone is read first, the task only when there is one.
+    tasks = cast(sa.Table, CarrierTask.__table__).c
+    task_id = session.connection().execute(sa.select(tasks.id).where(
+        tasks.item_id == item_id, tasks.status == "open", tasks.kind == rules.REDELIVERY)).scalar()
+    task = None if task_id is None else session.get(CarrierTask, task_id)
     if task is None:
         return
     task.status, task.closed_at, task.attempt_id = "done", now, attempt_id

@@ -96,8 +96,7 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
         collect_by_at=plan.collect_by_at, repeat_notice_at=plan.repeat_notice_at, reminder_at=plan.reminder_at,
         end_at=plan.end_at, end_action=plan.end_action, deemed_served_on=plan.deemed_served_on, created_at=now,
     )
-    session.add(lifecycle)
-    session.flush()
+    session.add(lifecycle)  # written with the transaction's next flush (its event names no id of it)
     record_event(session, item, "lifecycle_started", now, lifecycle_dates(lifecycle))
     return lifecycle, False
 

@@ -52,19 +52,31 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
     if len(rows) >= COPY_FROM and not skip_conflicts_on and (not returning or list(returning) == ["id"]):
         return _copy(connection, table, rows, with_ids=bool(returning))
     rows = _with_defaults(table, rows)
-    columns = list(rows[0])
-    params: dict[str, list] = {}
+    sql, converters = _unnest_insert(table, tuple(rows[0]), tuple(skip_conflicts_on), tuple(returning), dialect)
+    params = {f"c{i}": [convert(row[name]) for row in rows] if convert else [row[name] for row in rows]
+              for i, (name, convert) in enumerate(converters)}
+    if returning:
+        return sorted(tuple(row) for row in connection.exec_driver_sql(sql, params))
+    connection.exec_driver_sql(sql, params)
+    return []
+
+
+_UNNEST_INSERTS: dict[tuple, tuple[str, list[tuple[str, Callable | None]]]] = {}
+
+
+def _unnest_insert(table: sa.Table, columns: tuple[str, ...], skip_conflicts_on: tuple[str, ...],
+                   returning: tuple[str, ...], dialect) -> tuple[str, list[tuple[str, Callable | None]]]:
+    """The ``INSERT … SELECT FROM unnest`` statement for these columns, with each column's value
+    conversion: made once per table and shape (a request inserting a row or two pays no compiling)."""
+    key = (table, columns, skip_conflicts_on, returning)
+    found = _UNNEST_INSERTS.get(key)
+    if found is not None:
+        return found
+    converters: list[tuple[str, Callable | None]] = []
     arrays = []
     for i, name in enumerate(columns):
         column_type = table.c[name].type
-        values = [row[name] for row in rows]
-        if isinstance(column_type, sa.JSON):
-            values = [_json(v) for v in values]
-        else:
-            process = column_type.bind_processor(dialect)
-            if process is not None:
-                values = [process(v) for v in values]
-        params[f"c{i}"] = values
+        converters.append((name, _json if isinstance(column_type, sa.JSON) else column_type.bind_processor(dialect)))
         arrays.append(f"%(c{i})b::{column_type.compile(dialect=dialect)}[]")
     names = ", ".join(f'"{c}"' for c in columns)
     sql = (f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM unnest({", ".join(arrays)}) '
@@ -73,9 +85,8 @@ def insert_rows(connection: Connection, table: sa.Table, rows: Sequence[dict], *
         sql += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
     if returning:
         sql += " RETURNING " + ", ".join(f'"{c}"' for c in returning)
-        return sorted(tuple(row) for row in connection.exec_driver_sql(sql, params))
-    connection.exec_driver_sql(sql, params)
-    return []
+    found = _UNNEST_INSERTS[key] = (sql, converters)
+    return found
 
 
 def among(session: Session, column: Any, values: list, type_: type[sa.types.TypeEngine]):

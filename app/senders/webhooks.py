@@ -24,7 +24,7 @@ from app.evidence.log import current_tree_head
 from app.extensions import db
 from app.messaging.providers import register_channel
 from app.messaging.providers.webhook import WebhookChannel
-from app.models import Item, ItemEvent, OutboxMessage, Sender, WebhookDelivery, WebhookEndpoint
+from app.models import Item, OutboxMessage, Sender, WebhookDelivery, WebhookEndpoint
 from app.models.bulk import insert_rows, json_dumps
 from app.models.types import iso
 from notices.i18n import N_
@@ -261,7 +261,7 @@ def _rows_for(session: Session, item: Item, event: Event, config: Mapping[str, A
                          data=data, now=event.occurred_at, tree_head_json=head_json) for endpoint in endpoints]
 
 
-def on_item_event(session: Session, item: Item, event: ItemEvent, config: Mapping[str, Any]) -> None:
+def on_item_event(session: Session, item: Item, event: Event, config: Mapping[str, Any]) -> None:
     """Item-event listener: queue the event for each of the sender's subscribed endpoints.
 
     ``config`` is the app's configuration (``PUBLIC_BASE_URL``, ``TREE_HEAD_MAX_AGE_SECONDS``),

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
 from app.delivery import checks, pickup_points
 from app.delivery.records import attempt_data
@@ -166,6 +166,24 @@ def record_attempt(
     raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
 
 
+_ATTEMPTS = cast(sa.Table, Attempt.__table__)
+_INSERT_ATTEMPT = sa.insert(_ATTEMPTS).returning(_ATTEMPTS.c.id)
+
+
+def _insert(session: Session, attempt: Attempt) -> None:
+    """Write a new attempt with one ``INSERT … RETURNING`` and keep it in the session as loaded.
+
+    Attempts are never updated (the database refuses it), so the unit of work has nothing to
+    track for one: every column must be set before this call.
+    """
+    values = {column.key: getattr(attempt, column.key) for column in _ATTEMPTS.c if column.key != "id"}
+    attempt.id = session.connection().execute(_INSERT_ATTEMPT, values).scalar_one()
+    for name, value in values.items():  # a column left unset would be expired, and read back when used
+        setattr(attempt, name, value)
+    make_transient_to_detached(attempt)
+    session.add(attempt)
+
+
 def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, secret, on_attempt=None,
                    target: Target | None = None) -> tuple[ScanResult, Attempt]:
     target = target or load_target(session, scan.tracking_number)
@@ -194,7 +212,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         upu_event=event.code, reason=event.reason, action=event.action,
         occurred_at=scan.occurred_at, recorded_at=now,
         latitude=scan.latitude, longitude=scan.longitude, accuracy_m=scan.accuracy_m,
-        pickup_point=pickup, carrier=carrier, device=device,
+        pickup_point_id=pickup.id if pickup is not None else None, pickup_point=pickup, carrier=carrier, device=device,
     )
     if on_attempt is None:
         attempt.device_evidence = None  # type: ignore[attr-defined]  # known: no evidence row (spares a lazy load)
@@ -203,9 +221,8 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz,
                                                                          current=target.lifecycle)
         item.collect_by_at = attempt.collect_by_at
-    item.status = ITEM_STATUS[scan.outcome]
-    session.add(attempt)
-    session.flush()
+    item.status = ITEM_STATUS[scan.outcome]  # written with the transaction's next flush
+    _insert(session, attempt)
     if on_attempt is not None:
         on_attempt(session, device, attempt)
     recipient_actions.close_redelivery(session, item.id, attempt.id, now)

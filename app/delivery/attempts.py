@@ -10,7 +10,8 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.delivery import checks, pickup_points
 from app.delivery.records import attempt_data
@@ -19,6 +20,7 @@ from app.events import record_event
 from app.lifecycle import recipient_actions
 from app.lifecycle import service as lifecycle
 from app.models import Attempt, Device, IdempotencyRecord, Item
+from app.models.bulk import insert_loaded
 from app.models.lifecycle import ItemLifecycle
 from app.recipients import notifications
 from app.recipients.address_proof import issue_claim_code
@@ -166,22 +168,17 @@ def record_attempt(
     raise Conflict("The scan could not be recorded because of concurrent requests; retry it.")
 
 
-_ATTEMPTS = cast(sa.Table, Attempt.__table__)
-_INSERT_ATTEMPT = sa.insert(_ATTEMPTS).returning(_ATTEMPTS.c.id)
+_ITEMS = cast(sa.Table, Item.__table__)
+_UPDATE_ITEM = (sa.update(_ITEMS).where(_ITEMS.c.id == sa.bindparam("item_id"))
+                .values(status=sa.bindparam("new_status"), collect_by_at=sa.bindparam("new_collect_by_at")))
 
 
-def _insert(session: Session, attempt: Attempt) -> None:
-    """Write a new attempt with one ``INSERT … RETURNING`` and keep it in the session as loaded.
-
-    Attempts are never updated (the database refuses it), so the unit of work has nothing to
-    track for one: every column must be set before this call.
-    """
-    values = {column.key: getattr(attempt, column.key) for column in _ATTEMPTS.c if column.key != "id"}
-    attempt.id = session.connection().execute(_INSERT_ATTEMPT, values).scalar_one()
-    for name, value in values.items():  # a column left unset would be expired, and read back when used
-        setattr(attempt, name, value)
-    make_transient_to_detached(attempt)
-    session.add(attempt)
+def _update_item(session: Session, item: Item, status: str, collect_by_at: datetime | None) -> None:
+    """The item's new status and deadline: one plain UPDATE, and the loaded item says the same."""
+    session.connection().execute(_UPDATE_ITEM, {"item_id": item.id, "new_status": status,
+                                                "new_collect_by_at": collect_by_at})
+    set_committed_value(item, "status", status)
+    set_committed_value(item, "collect_by_at", collect_by_at)
 
 
 def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz, secret, on_attempt=None,
@@ -212,7 +209,7 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         upu_event=event.code, reason=event.reason, action=event.action,
         occurred_at=scan.occurred_at, recorded_at=now,
         latitude=scan.latitude, longitude=scan.longitude, accuracy_m=scan.accuracy_m,
-        pickup_point_id=pickup.id if pickup is not None else None, pickup_point=pickup, carrier=carrier, device=device,
+        pickup_point=pickup, carrier=carrier, device=device,
     )
     if on_attempt is None:
         attempt.device_evidence = None  # type: ignore[attr-defined]  # known: no evidence row (spares a lazy load)
@@ -220,9 +217,9 @@ def _write_attempt(session, device, scan, key, fingerprint, *, now, base_url, tz
         # A repeat notice keeps the first notice's deadline (KPA: 14 days from the first notice).
         attempt.collect_by_at = lifecycle.collection_deadline_for_notice(session, item, scan.occurred_at, tz,
                                                                          current=target.lifecycle)
-        item.collect_by_at = attempt.collect_by_at
-    item.status = ITEM_STATUS[scan.outcome]  # written with the transaction's next flush
-    _insert(session, attempt)
+    _update_item(session, item, ITEM_STATUS[scan.outcome],
+                 attempt.collect_by_at if event.leaves_notice else item.collect_by_at)
+    insert_loaded(session, attempt)  # attempts are never updated: nothing for the unit of work to track
     if on_attempt is not None:
         on_attempt(session, device, attempt)
     recipient_actions.close_redelivery(session, item.id, attempt.id, now)

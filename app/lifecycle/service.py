@@ -18,6 +18,7 @@ from app.lifecycle import recipient_actions
 from app.lifecycle.alerts import LifecycleOutbox, lifecycle_alert, lifecycle_rows, subscribers_at_addresses
 from app.lifecycle.collection import Collector, check_collection_time, check_device_may_collect
 from app.models import Attempt, Device, Item, OutboxMessage, PickupPoint
+from app.models.bulk import insert_loaded
 from app.models.lifecycle import CarrierTask, ItemLifecycle
 from app.models.types import iso, utcnow
 from notices import lifecycle as rules
@@ -96,7 +97,7 @@ def start_lifecycle(session: Session, item: Item, attempt: Attempt, *, tz: str, 
         collect_by_at=plan.collect_by_at, repeat_notice_at=plan.repeat_notice_at, reminder_at=plan.reminder_at,
         end_at=plan.end_at, end_action=plan.end_action, deemed_served_on=plan.deemed_served_on, created_at=now,
     )
-    session.add(lifecycle)  # written with the transaction's next flush (its event names no id of it)
+    insert_loaded(session, lifecycle)
     record_event(session, item, "lifecycle_started", now, lifecycle_dates(lifecycle))
     return lifecycle, False
 

@@ -83,12 +83,13 @@ def render_email_html_with_jinja(content: EmailContent) -> str:
 def enqueue_email(session: Session, content: EmailContent, *, recipient: str, purpose: str,
                   dedupe_key: str, now: datetime, item_id: int | None = None,
                   attempt_id: int | None = None, manage_url: str | None = None,
-                  new_key: bool = False) -> OutboxMessage:
-    """Queue an e-mail whose text and HTML parts both come from ``content``."""
+                  new_key: bool = False, write: bool = True) -> OutboxMessage:
+    """Queue an e-mail whose text and HTML parts both come from ``content`` (``write``: as for
+    :func:`enqueue_message`)."""
     return enqueue_message(
         session, channel="email", recipient=recipient, purpose=purpose, dedupe_key=dedupe_key, now=now,
         subject=content.subject, body=email_text(content),
         body_html=render_email_html(content),
         language=content.language, item_id=item_id, attempt_id=attempt_id, manage_url=manage_url,
-        new_key=new_key,
+        new_key=new_key, write=write,
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.messaging import suppressions
 from app.models import OutboxMessage
+from app.models.bulk import insert_loaded
 from notices.messages import manage_footer, unsubscribe_footer
 
 # E-mails that carry no unsubscribe link (the address is not subscribed to anything yet).
@@ -85,7 +86,7 @@ def enqueue_message(
     now: datetime, subject: str | None = None, body_html: str | None = None, language: str = "pl",
     item_id: int | None = None, attempt_id: int | None = None, headers: dict | None = None,
     not_before: datetime | None = None, quiet_hours: str | None = None, time_zone: str | None = None,
-    manage_url: str | None = None, new_key: bool = False,
+    manage_url: str | None = None, new_key: bool = False, write: bool = True,
 ) -> OutboxMessage:
     """Queue one message in the caller's transaction (which commits it); idempotent by ``dedupe_key``.
 
@@ -94,7 +95,8 @@ def enqueue_message(
     ("21:00-08:00", "off") and ``time_zone`` are the recipient's own, for SMS; None means the
     configured default. ``new_key``: the key names a row this transaction created (a new
     attempt), so no message can carry it yet and the look-up is skipped; the unique index on
-    ``dedupe_key`` still refuses a second one.
+    ``dedupe_key`` still refuses a second one. ``write=False``: a new message is returned unwritten,
+    for the caller to write with others in one statement (``insert_loaded``).
     """
     if not new_key:
         existing = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
@@ -114,7 +116,8 @@ def enqueue_message(
         next_attempt_at=not_before or now, quiet_hours=quiet_hours, time_zone=time_zone,
         created_at=now, updated_at=now,
     )
-    session.add(message)
+    if write:
+        insert_loaded(session, message)  # in the outbox from here on: nothing left for the commit's flush
     return message
 
 

@@ -19,7 +19,7 @@ from psycopg.types.json import Json
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import MANYTOONE, Session, make_transient_to_detached
 
 COPY_FROM = 100
 """Batches of at least this many rows are copied; smaller ones are one INSERT (a request's few rows)."""
@@ -282,3 +282,58 @@ def _remembering(process: Callable) -> Callable:
         except TypeError:  # not hashable
             return process(value)
     return convert
+
+
+_LOADED_INSERTS: dict[tuple, tuple[Any, list[str]]] = {}
+
+
+def insert_loaded(session: Session, *objects: Any) -> None:
+    """Write new ORM objects (of one class) with ``INSERT … RETURNING``, one statement per shape of
+    values, and keep them in the session as if just loaded: the unit of work has nothing left to
+    flush for them.
+
+    Columns left unset get their defaults from the INSERT, as in a flush, and come back with the
+    primary key; a many-to-one relationship that was set gives its foreign key. A later
+    change to an object is an ``UPDATE`` at the next flush, as for any loaded object.
+    """
+    shapes: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
+    for obj in objects:
+        values = _loaded_values(obj)
+        shapes.setdefault((type(obj), tuple(values)), []).append((obj, values))
+    for (cls, names), group in shapes.items():
+        mapper = sa.inspect(cls)
+        table = cast(sa.Table, mapper.local_table)
+        if (made := _LOADED_INSERTS.get((table, names))) is None:
+            returned = [prop for prop in mapper.column_attrs if prop.key not in names]
+            statement = sa.insert(table).returning(*(prop.columns[0] for prop in returned), sort_by_parameter_order=True)
+            made = _LOADED_INSERTS[(table, names)] = (statement, [prop.key for prop in returned])
+        statement, returned_names = made
+        keys = [mapper.attrs[name].columns[0].key for name in names]
+        found = session.connection().execute(statement, [dict(zip(keys, values.values(), strict=True))
+                                                         for _obj, values in group]).all()
+        for (obj, values), row in zip(group, found, strict=True):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            for name, value in zip(returned_names, row, strict=True):
+                setattr(obj, name, value)
+            make_transient_to_detached(obj)
+            session.add(obj)
+
+
+def _loaded_values(obj: Any) -> dict[str, Any]:
+    """A new object's column values by attribute: as set, or from a many-to-one relationship that was
+    set (the others are the INSERT's: Python-side defaults apply there, and come back with the id)."""
+    state = sa.inspect(obj)
+    mapper = state.mapper
+    values: dict[str, Any] = {}
+    for relationship in mapper.relationships:
+        if relationship.direction is MANYTOONE and relationship.key in state.dict:
+            related = state.dict[relationship.key]
+            for local, remote in relationship.local_remote_pairs:
+                values[mapper.get_property_by_column(local).key] = None if related is None else getattr(
+                    related, sa.inspect(related).mapper.get_property_by_column(remote).key)
+    for prop in mapper.column_attrs:
+        name = prop.key
+        if name in state.dict and name not in values:  # a relationship's key wins, as in a flush
+            values[name] = state.dict[name]
+    return {prop.key: values[prop.key] for prop in mapper.column_attrs if prop.key in values}

@@ -5,11 +5,13 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.messaging.email import enqueue_email
 from app.messaging.enqueue import enqueue_message
 from app.models import Attempt, Item, OutboxMessage
+from app.models.bulk import insert_loaded
 from app.recipients.pickup_points import describe_pickup
 from app.recipients.subscriptions import alert_recipients
 from notices.messages import NoticeAlert, notice_email_content, notice_sms
@@ -47,13 +49,13 @@ def enqueue_notice_alerts(
         messages.append(enqueue_message(
             session, channel="sms", recipient=item.recipient_phone, purpose="notice_left",
             body=notice_sms(alert), dedupe_key=f"attempt:{attempt.id}:sms", now=now,
-            language=item.language, item_id=item.id, attempt_id=attempt.id, new_key=new_attempt,
+            language=item.language, item_id=item.id, attempt_id=attempt.id, new_key=new_attempt, write=False,
         ))
     if item.recipient_email:
         messages.append(enqueue_email(
             session, notice_email_content(alert), recipient=item.recipient_email, purpose="notice_left",
             dedupe_key=f"attempt:{attempt.id}:email", now=now, item_id=item.id, attempt_id=attempt.id,
-            new_key=new_attempt,
+            new_key=new_attempt, write=False,
         ))
     for person in alert_recipients(session, item, base_url=base_url, now=now, secret=secret):
         # Subscribers at the item's address and their delegates, each in their own language.
@@ -64,12 +66,14 @@ def enqueue_notice_alerts(
             messages.append(enqueue_message(
                 session, channel="sms", recipient=person.address, purpose="notice_left", body=notice_sms(own),
                 dedupe_key=key, now=now, language=person.language, item_id=item.id, attempt_id=attempt.id,
-                quiet_hours=quiet, time_zone=person.timezone, new_key=new_attempt,
+                quiet_hours=quiet, time_zone=person.timezone, new_key=new_attempt, write=False,
             ))
         else:
             messages.append(enqueue_email(
                 session, notice_email_content(own), recipient=person.address, purpose="notice_left",
                 dedupe_key=key, now=now, item_id=item.id, attempt_id=attempt.id, manage_url=person.manage_url,
-                new_key=new_attempt,
+                new_key=new_attempt, write=False,
             ))
+    # One statement for all of them (a message found under its key is in the outbox already).
+    insert_loaded(session, *(message for message in messages if sa.inspect(message).transient))
     return messages

@@ -43,6 +43,13 @@ REGISTRATION_MARGIN = timedelta(minutes=5)
 
 _ANSWERS = cast(sa.Table, IdempotencyRecord.__table__)
 _INSERT_ANSWER = sa.insert(_ANSWERS)
+_ANSWER = sa.select(_ANSWERS.c.key, _ANSWERS.c.request_hash, _ANSWERS.c.status_code, _ANSWERS.c.response,
+                    _ANSWERS.c.created_at).order_by(_ANSWERS.c.id)
+_ANSWER_BY_KEY = _ANSWER.where(_ANSWERS.c.device_id == sa.bindparam("device_id"), _ANSWERS.c.key == sa.bindparam("key"))
+# A token-only device's resend: the same scan under any key since then, in the same statement.
+_ANSWER_BY_KEY_OR_SCAN = _ANSWER.where(_ANSWERS.c.device_id == sa.bindparam("device_id"), sa.or_(
+    _ANSWERS.c.key == sa.bindparam("key"),
+    sa.and_(_ANSWERS.c.request_hash == sa.bindparam("fingerprint"), _ANSWERS.c.created_at >= sa.bindparam("since"))))
 
 
 @dataclass(frozen=True)
@@ -95,14 +102,12 @@ def previous_answer(session: Session, device_id: int, key: str, fingerprint: str
     With ``same_scan_since``, the first answer to the same scan sent since then under any key
     counts too (a token-only device resending what it already sent); both in one statement.
     """
-    answers = _ANSWERS.c
-    match = answers.key == key
-    if same_scan_since is not None:
-        match = sa.or_(match, sa.and_(answers.request_hash == fingerprint, answers.created_at >= same_scan_since))
     # Plain rows: a scan reads its key here every time, and almost always finds nothing.
-    records = session.connection().execute(
-        sa.select(answers.key, answers.request_hash, answers.status_code, answers.response, answers.created_at)
-        .where(answers.device_id == device_id, match).order_by(answers.id)).all()
+    if same_scan_since is None:
+        records = session.connection().execute(_ANSWER_BY_KEY, {"device_id": device_id, "key": key}).all()
+    else:
+        records = session.connection().execute(_ANSWER_BY_KEY_OR_SCAN, {
+            "device_id": device_id, "key": key, "fingerprint": fingerprint, "since": same_scan_since}).all()
     if same_scan_since is not None:
         for record in records:
             if record.request_hash == fingerprint and record.created_at >= same_scan_since:

@@ -80,17 +80,23 @@ _OTHER_SCANS = _ATTEMPTS.join(_ITEMS, _ITEMS.c.id == _ATTEMPTS.c.item_id).outerj
     _LOCATIONS, _LOCATIONS.c.item_id == _ITEMS.c.id)
 
 
-def _other_scans(attempt_id, carrier_id, at, window: timedelta):
+def _other_scans_statement():
     """One statement: the carrier's previous located scan before ``at`` (``previous`` true), then
-    its scans within ``window`` of it (``previous`` false), the attempt itself left out."""
-    carrier_scans = (_ATTEMPTS.c.carrier_id == carrier_id, _ATTEMPTS.c.id != attempt_id)
+    its scans from ``since`` to ``until`` (``previous`` false), the attempt itself left out.
+    Built once; each scan binds its values."""
+    attempt_id: sa.BindParameter[int] = sa.bindparam("attempt_id")
+    at: sa.BindParameter[datetime] = sa.bindparam("at")
+    carrier_scans = (_ATTEMPTS.c.carrier_id == sa.bindparam("carrier_id"), _ATTEMPTS.c.id != attempt_id)
     previous = (sa.select(sa.true().label("previous"), *_OTHER_SCAN).select_from(_OTHER_SCANS).where(
         *carrier_scans, _ATTEMPTS.c.latitude.is_not(None),
         sa.or_(_ATTEMPTS.c.occurred_at < at, sa.and_(_ATTEMPTS.c.occurred_at == at, _ATTEMPTS.c.id < attempt_id)))
         .order_by(_ATTEMPTS.c.occurred_at.desc(), _ATTEMPTS.c.id.desc()).limit(1).subquery())
     around = sa.select(sa.false().label("previous"), *_OTHER_SCAN).select_from(_OTHER_SCANS).where(
-        *carrier_scans, _ATTEMPTS.c.occurred_at.between(at - window, at + window))
+        *carrier_scans, _ATTEMPTS.c.occurred_at.between(sa.bindparam("since"), sa.bindparam("until")))
     return sa.union_all(sa.select(previous), around)
+
+
+_OTHER_SCANS_AROUND = _other_scans_statement()
 
 
 def _other(row) -> OtherScan:
@@ -108,8 +114,10 @@ def _printed(attempt_id):
 
 def gather_facts(session: Session, attempt: Attempt, rules: Rules, printed: bool | None = None) -> AttemptFacts:
     """Everything the rules need about one attempt, as plain data (``printed``: when already known)."""
-    others = session.execute(_other_scans(attempt.id, attempt.carrier_id, attempt.occurred_at,
-                                          timedelta(seconds=rules.burst_window_s))).all()
+    window = timedelta(seconds=rules.burst_window_s)
+    others = session.connection().execute(_OTHER_SCANS_AROUND, {
+        "attempt_id": attempt.id, "carrier_id": attempt.carrier_id, "at": attempt.occurred_at,
+        "since": attempt.occurred_at - window, "until": attempt.occurred_at + window}).all()
     previous = next((row for row in others if row.previous), None)
     neighbours = [row for row in others if not row.previous]
     depots: list[Depot] = []

@@ -169,12 +169,15 @@ def authorise(session: Session, item: Item, name: str, id_type: str, id_last_dig
                    base_url=base_url)
 
 
+_TASKS = cast(sa.Table, CarrierTask.__table__).c
+_OPEN_REDELIVERY = sa.select(_TASKS.id).where(_TASKS.item_id == sa.bindparam("item_id"), _TASKS.status == "open",
+                                              _TASKS.kind == rules.REDELIVERY)
+
+
 def close_redelivery(session: Session, item_id: int, attempt_id: int, now: datetime) -> None:
     """An attempt by the carrier does the open redelivery task of the item (recorded like any attempt)."""
     # Almost every attempt finds none: the id alone is read first, the task only when there is one.
-    tasks = cast(sa.Table, CarrierTask.__table__).c
-    task_id = session.connection().execute(sa.select(tasks.id).where(
-        tasks.item_id == item_id, tasks.status == "open", tasks.kind == rules.REDELIVERY)).scalar()
+    task_id = session.connection().execute(_OPEN_REDELIVERY, {"item_id": item_id}).scalar()
     task = None if task_id is None else session.get(CarrierTask, task_id)
     if task is None:
         return

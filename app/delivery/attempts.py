@@ -85,13 +85,15 @@ class Target:
     lifecycle: ItemLifecycle | None
 
 
+_TARGET = (sa.select(Item, ItemLifecycle).outerjoin(ItemLifecycle, ItemLifecycle.item_id == Item.id)
+           .options(joinedload(Item.sender), joinedload(Item.location))
+           .where(Item.tracking_number == sa.bindparam("tracking_number")))
+
+
 def load_target(session: Session, tracking_number: str) -> Target:
     """One statement: the item with its sender and located address, and its lifecycle (a scan
     needs them all: the checks read the address's point)."""
-    row = session.execute(
-        sa.select(Item, ItemLifecycle).outerjoin(ItemLifecycle, ItemLifecycle.item_id == Item.id)
-        .options(joinedload(Item.sender), joinedload(Item.location))
-        .where(Item.tracking_number == tracking_number)).first()
+    row = session.execute(_TARGET, {"tracking_number": tracking_number}).first()
     return Target(None, None) if row is None else Target(row[0], row[1])
 
 

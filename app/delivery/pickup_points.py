@@ -62,11 +62,13 @@ def find(session: Session, code: str) -> PickupPoint:
     return point
 
 
+_PLACED = sa.select(PickupPoint).where(PickupPoint.active.is_(True), PickupPoint.latitude.is_not(None))
+
+
 def nearest_open(session: Session, lat: float, lon: float, at: datetime, tz: str,
                  ) -> tuple[PickupPoint, float] | None:
     """The nearest active point open at ``at`` (see ``notices.pickup_points.nearest_open``)."""
-    points = {p.code: p for p in session.scalars(
-        sa.select(PickupPoint).where(PickupPoint.active.is_(True), PickupPoint.latitude.is_not(None)))}
+    points = {p.code: p for p in session.scalars(_PLACED)}
     found = rules.nearest_open([p.facts() for p in points.values()], lat, lon, at.astimezone(ZoneInfo(tz)))
     return None if found is None else (points[found[0].code], found[1])
 

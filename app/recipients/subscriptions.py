@@ -228,6 +228,11 @@ def add_delegate(session: Session, principal: Subscriber, *, name: str, role: st
 
 # -- who gets the alerts for an item ----------------------------------------------------------
 
+_HOLDERS = (sa.select(Subscriber).where(Subscriber.address_key == sa.bindparam("address_key"),
+                                        Subscriber.status == "active", Subscriber.principal_id.is_(None))
+            .order_by(Subscriber.id))
+
+
 def alert_recipients(session: Session, item: Item, *, base_url: str, now: datetime,
                      secret: str) -> list[AlertRecipient]:
     """Confirmed, enabled contacts of active subscribers at the item's address and their delegates.
@@ -235,10 +240,7 @@ def alert_recipients(session: Session, item: Item, *, base_url: str, now: dateti
     Contacts the sender gave for this item are skipped (they get the item's own alert), and a
     contact shared by several subscribers is returned once.
     """
-    holders = session.scalars(
-        sa.select(Subscriber).where(Subscriber.address_key == item_address_key(item), Subscriber.status == "active",
-                                    Subscriber.principal_id.is_(None)).order_by(Subscriber.id)
-    ).all()
+    holders = session.scalars(_HOLDERS, {"address_key": item_address_key(item)}).all()
     people = []
     for holder in holders:
         people.append(holder)

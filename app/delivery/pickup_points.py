@@ -11,14 +11,16 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.errors import FieldError, ValidationFailed
 from app.extensions import db
 from app.models import Carrier, Item, PickupPoint
+from app.models.carriers import point_facts
 from app.models.checks import ItemLocation
 from notices import pickup_points as rules
 
@@ -62,15 +64,26 @@ def find(session: Session, code: str) -> PickupPoint:
     return point
 
 
-_PLACED = sa.select(PickupPoint).where(PickupPoint.active.is_(True), PickupPoint.latitude.is_not(None))
+# The register's placed points as plain rows: a national register holds thousands, and loading
+# each as an ORM object cost a notice scanned without a code 160 ms of CPU at 3,000 points.
+_REGISTER = cast(sa.Table, PickupPoint.__table__)
+_PLACED = sa.select(_REGISTER).where(_REGISTER.c.active.is_(True), _REGISTER.c.latitude.is_not(None))
 
 
 def nearest_open(session: Session, lat: float, lon: float, at: datetime, tz: str,
                  ) -> tuple[PickupPoint, float] | None:
     """The nearest active point open at ``at`` (see ``notices.pickup_points.nearest_open``)."""
-    points = {p.code: p for p in session.scalars(_PLACED)}
-    found = rules.nearest_open([p.facts() for p in points.values()], lat, lon, at.astimezone(ZoneInfo(tz)))
-    return None if found is None else (points[found[0].code], found[1])
+    rows = {row.code: row for row in session.connection().execute(_PLACED)}
+    found = rules.nearest_open([point_facts(row) for row in rows.values()], lat, lon, at.astimezone(ZoneInfo(tz)))
+    return None if found is None else (_as_loaded(session, rows[found[0].code]), found[1])
+
+
+def _as_loaded(session: Session, row) -> PickupPoint:
+    """The register's row as the session's :class:`PickupPoint` (the one it holds already, if
+    any), without reading it again."""
+    point = PickupPoint(**row._mapping)
+    make_transient_to_detached(point)
+    return session.merge(point, load=False)
 
 
 def for_notice(session: Session, carrier: Carrier, item: Item, lat: float | None, lon: float | None,

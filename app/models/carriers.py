@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,10 +34,16 @@ class PickupPoint(Model):
 
     def facts(self) -> PointFacts:
         """The point as the framework-free rules in ``notices.pickup_points`` take it."""
-        return PointFacts(code=self.code, name=self.name, address=self.address, latitude=self.latitude,
-                          longitude=self.longitude, hours=self.hours or {},
-                          holidays_closed=self.holidays_closed is not False, active=self.active is not False,
-                          free_hours=self.opening_hours)
+        return point_facts(self)
+
+
+def point_facts(point: Any) -> PointFacts:
+    """A point of the register, as a :class:`PickupPoint` or a plain row of its table, as the
+    framework-free rules in ``notices.pickup_points`` take it."""
+    return PointFacts(code=point.code, name=point.name, address=point.address, latitude=point.latitude,
+                      longitude=point.longitude, hours=point.hours or {},
+                      holidays_closed=point.holidays_closed is not False, active=point.active is not False,
+                      free_hours=point.opening_hours)
 
 
 class Carrier(Model):

@@ -7,9 +7,11 @@ day is closed. A point marked ``holidays_closed`` is closed on the country's pub
 """
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +24,7 @@ DAY_NAMES = (N_("Pn"), N_("Wt"), N_("Śr"), N_("Cz"), N_("Pt"), N_("Sb"), N_("Nd
 HOLIDAYS_CLOSED = N_("nieczynne w święta")
 CLOSED = N_("nieczynne")
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+_ROUNDING_M = 0.001  # far more than the rounding of a computed distance, far less than any real one
 
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -99,23 +102,72 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+class Register:
+    """The register's active points that have a position, ready to be ranked by distance from
+    any place, as often as needed: a process keeps one per version of the register.
+
+    The points are kept in order of latitude. No point is nearer than its difference in latitude
+    (a great circle is never shorter than the meridian arc between the two parallels), so a
+    ranking reads outwards from the place's latitude and stops as soon as the next point is
+    known: in a national register of thousands it reads the few dozen nearest."""
+
+    def __init__(self, points: Iterable[PointFacts]):
+        placed = sorted((p for p in points if p.active and p.latitude is not None and p.longitude is not None),
+                        key=lambda p: (p.latitude, p.code))
+        self.points = tuple(placed)
+        self._latitudes = [math.radians(p.latitude) for p in placed]  # type: ignore[arg-type]
+        self._cosines = [math.cos(latitude) for latitude in self._latitudes]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def by_distance(self, lat: float, lon: float) -> Iterator[tuple[float, PointFacts]]:
+        """``(metres, point)`` nearest first (equal distances by code), ranked only as far as read."""
+        p1 = math.radians(lat)
+        c1 = math.cos(p1)
+        latitudes, points = self._latitudes, self.points
+        above = bisect.bisect_left(latitudes, p1)
+        below = above - 1
+        heap: list[tuple[float, str, int]] = []
+        while True:
+            # Every point not read yet is at least this far: the nearer of the next parallels.
+            south = EARTH_RADIUS_M * (p1 - latitudes[below]) if below >= 0 else math.inf
+            north = EARTH_RADIUS_M * (latitudes[above] - p1) if above < len(points) else math.inf
+            bound = min(south, north)
+            while heap and heap[0][0] + _ROUNDING_M < bound:
+                distance, _code, i = heapq.heappop(heap)
+                yield distance, points[i]
+            if bound == math.inf:
+                return
+            if south <= north:
+                i, below = below, below - 1
+            else:
+                i, above = above, above + 1
+            point = points[i]
+            # distance_m's haversine, with the point's half of it made once
+            a = math.sin((latitudes[i] - p1) / 2) ** 2 + c1 * self._cosines[i] * math.sin(
+                math.radians(point.longitude - lon) / 2) ** 2  # type: ignore[operator]
+            heapq.heappush(heap, (2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a))), point.code, i))
+
+    def nearest_open(self, lat: float, lon: float, local: datetime) -> tuple[PointFacts, float] | None:
+        """The nearest point open at ``local``; if none is open then, the nearest one that opens
+        that day; then the nearest one. ``None`` when the register has no placed active point."""
+        ranked: list[tuple[float, PointFacts]] = []
+        for distance, point in self.by_distance(lat, lon):
+            if is_open(point, local):
+                return point, distance
+            ranked.append((distance, point))
+        for distance, point in ranked:
+            if open_on(point, local):
+                return point, distance
+        return (ranked[0][1], ranked[0][0]) if ranked else None
+
+
 def nearest_open(points: Iterable[PointFacts], lat: float, lon: float, local: datetime,
                  ) -> tuple[PointFacts, float] | None:
     """The nearest active point open at ``local``; if none is open then, the nearest one that
     opens that day; then the nearest active one. ``None`` when no active point has a position."""
-    placed: list[tuple[float, PointFacts]] = [
-        (distance_m(lat, lon, p.latitude, p.longitude), p) for p in points
-        if p.active and p.latitude is not None and p.longitude is not None]
-    if not placed:
-        return None
-    placed.sort(key=lambda pair: (pair[0], pair[1].code))
-    for distance, point in placed:
-        if is_open(point, local):
-            return point, distance
-    for distance, point in placed:
-        if open_on(point, local):
-            return point, distance
-    return placed[0][1], placed[0][0]
+    return Register(points).nearest_open(lat, lon, local)
 
 
 def hours_text(hours: Mapping[str, Sequence[Sequence[str]]], holidays_closed: bool, language: str) -> str:

@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.accounts import Invitation, User
-from app.models.carriers import Carrier, Device, PickupPoint
+from app.models.carriers import Carrier, Device, PickupPoint, RegisterVersion
 from app.models.cases import CarrierStatement, Case, CaseEntry, CaseNumberCounter
 from app.models.checks import AddressPoint, AttemptCheck, ItemLocation, PaperNoticePrint
 from app.models.evidence import LogEntry, LogNode, LogState, ProofVersion, SignedTreeHead, WitnessCosignature
@@ -20,6 +20,6 @@ __all__ = [
     "CarrierStatement", "CarrierTask", "Case", "CaseEntry", "CaseNumberCounter", "ClaimCode", "Contact",
     "Device", "DeviceEnrolment", "IdempotencyRecord", "ImportReport", "Invitation", "Item", "ItemEvent",
     "ItemLifecycle", "ItemLocation", "LogEntry", "LogNode", "LogState", "OutboxMessage", "PaperNoticePrint",
-    "PickupPoint", "ProofVersion", "RecipientAction", "RecipientEvent", "Sender", "SignedTreeHead", "Subscriber", "Suppression",
+    "PickupPoint", "ProofVersion", "RecipientAction", "RecipientEvent", "RegisterVersion", "Sender", "SignedTreeHead", "Subscriber", "Suppression",
     "User", "WebhookDelivery", "WebhookEndpoint", "WitnessCosignature",
 ]

@@ -37,6 +37,20 @@ class PickupPoint(Model):
         return point_facts(self)
 
 
+class RegisterVersion(Model):
+    """The version of a register a process keeps in memory (``name``: ``pickup_points``).
+
+    Database triggers (migration ``0030``) give it a new random version in the same transaction
+    as any change of the register's table, edits made by hand included, so a process that finds
+    the version it holds knows its copy is current. Random rather than counted: a database
+    emptied and filled again cannot bring back a version a process has seen."""
+
+    __tablename__ = "register_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 def point_facts(point: Any) -> PointFacts:
     """A point of the register, as a :class:`PickupPoint` or a plain row of its table, as the
     framework-free rules in ``notices.pickup_points`` take it."""

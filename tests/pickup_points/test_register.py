@@ -147,3 +147,59 @@ def test_the_e_mail_alert_names_the_registers_point_with_its_hours(app, api, loa
             OutboxMessage.channel == "email", OutboxMessage.recipient == "jan@example.com")).all()
     assert any("UP Gdańsk 1, ul. Długa 22/28, 80-801 Gdańsk (Mon–Fri 08:00–20:00; Sat 09:00–14:00; "
                "closed on public holidays)" in body for body in bodies), bodies
+
+
+def _nearest_to_home(app) -> str:
+    from app.delivery.pickup_points import nearest_open
+
+    with app.app_context():
+        code = nearest_open(db.session, *GDANSK_HOME, THURSDAY_10, "Europe/Warsaw")[0].code
+        db.session.rollback()
+    return code
+
+
+def test_the_kept_register_follows_every_change_by_import_by_staff_and_by_hand(app, client, runner, register_file,
+                                                                             loaded, staff_user):
+    """Each process keeps the register; any change of it, even one made by hand in SQL, is seen at
+    the next ranking. A second ranking with no change reads the version, not the register."""
+    from app.delivery.pickup_points import nearest_open
+
+    assert _nearest_to_home(app) == "GDA-01"
+    statements: list[str] = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        assert nearest_open(db.session, *GDANSK_HOME, THURSDAY_10, "Europe/Warsaw")[0].code == "GDA-01"
+        db.session.rollback()
+    assert statements and not any("pickup_points" in s for s in statements), statements
+
+    # The staff page takes GDA-01 out of service: the next notice goes to GDA-05.
+    login(client, staff_user, PASSWORD)
+    gda = points(app)["GDA-01"]
+    post_form(client, f"/staff/pickup-points/{gda.id}/active", {"active": "0"}, page_url="/staff/pickup-points/")
+    assert _nearest_to_home(app) == "GDA-05"
+
+    # The import puts it back in service.
+    assert runner.invoke(args=["pickup-points", "import", str(register_file)]).exit_code == 0
+    assert _nearest_to_home(app) == "GDA-01"
+
+    # By hand, outside the application: GDA-01 moves to Kraków.
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE pickup_points SET latitude = 50.06, longitude = 19.94 "
+                                   "WHERE code = 'GDA-01'"))
+    assert _nearest_to_home(app) == "GDA-05"
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM pickup_points WHERE code = 'GDA-05'"))
+    assert _nearest_to_home(app) == "WAW-07"
+
+
+def test_a_register_change_rolled_back_is_not_kept(app, loaded):
+    """A transaction that moves a point and ranks before it rolls back leaves no trace in what the
+    process keeps: the version goes back with the rollback, so the next ranking reads again."""
+    from app.delivery.pickup_points import nearest_open
+
+    with app.app_context():
+        db.session.execute(sa.update(PickupPoint).where(PickupPoint.code == "WAW-07")
+                           .values(latitude=GDANSK_HOME[0], longitude=GDANSK_HOME[1]))
+        assert nearest_open(db.session, *GDANSK_HOME, THURSDAY_10, "Europe/Warsaw")[0].code == "WAW-07"
+        db.session.rollback()
+    assert _nearest_to_home(app) == "GDA-01"

@@ -51,3 +51,49 @@ def test_the_nearest_open_point_is_proposed_over_a_nearer_closed_one():
     assert nearest_open([near, far], *home, datetime(2026, 11, 14, 10, 0, tzinfo=WAW))[0].code == "FAR"  # Saturday
     inactive = PointFacts("NEAR", "Near", "a", 54.3489, 18.6530, WEEKDAYS_8_20, active=False)
     assert nearest_open([inactive], *home, datetime(2026, 11, 12, 10, 0, tzinfo=WAW)) is None
+
+
+def test_the_register_ranks_as_a_full_sort_by_distance_would_with_ties_by_code():
+    """Reading outwards from the place's latitude gives the order of sorting every point by its
+    haversine distance (``distance_m``, checked above against known distances), then by code."""
+    import random
+
+    from notices.pickup_points import Register
+
+    rnd = random.Random(20261205)
+    places = [(rnd.uniform(-80, 80), rnd.uniform(-179, 179)) for _ in range(300)]
+    places += places[:40]  # points at the very same place: equal distances, ranked by code
+    places += [(54.35, 18.65), (54.35, 18.65), (-54.35, -18.65), (0.0, 179.9), (0.0, -179.9)]
+    points = [PointFacts(f"P{i:04d}", "UP", "a", lat, lon) for i, (lat, lon) in enumerate(places)]
+    points.append(PointFacts("NOWHERE", "UP", "a", None, None))            # no position: never ranked
+    points.append(PointFacts("SHUT", "UP", "a", 54.35, 18.65, active=False))  # out of service: never ranked
+    register = Register(points)
+    assert len(register) == len(places)
+    for lat, lon in [(54.35, 18.65), (0.0, 180.0), (-90.0, 0.0), (90.0, 10.0), *places[:20],
+                     *((rnd.uniform(-90, 90), rnd.uniform(-180, 180)) for _ in range(30))]:
+        expected = sorted((distance_m(lat, lon, p.latitude, p.longitude), p.code)
+                          for p in points if p.active and p.latitude is not None)
+        assert [(d, p.code) for d, p in register.by_distance(lat, lon)] == expected
+    assert Register([]).nearest_open(54.0, 18.0, datetime(2026, 11, 12, 10, 0, tzinfo=WAW)) is None
+
+
+def test_the_register_reads_only_the_points_near_the_place_for_the_nearest():
+    """A national register of thousands: the nearest open point is found among the few nearest."""
+    from notices.pickup_points import Register
+
+    class Counted(PointFacts):
+        read = 0
+
+        def __getattribute__(self, name):
+            if name == "longitude":
+                Counted.read += 1
+            return super().__getattribute__(name)
+
+    grid = [Counted(f"G{i:03d}-{j:03d}", "UP", "a", 49.0 + i * 0.05, 14.0 + j * 0.1, WEEKDAYS_8_20)
+            for i in range(100) for j in range(100)]  # 10,000 points over Poland's span
+    register = Register(grid)
+    Counted.read = 0
+    found, distance = register.nearest_open(52.2301, 21.0102, datetime(2026, 11, 12, 10, 0, tzinfo=WAW))
+    nearest = 49.0 + 65 * 0.05, 14.0 + 70 * 0.1  # 52.25 N 21.0 E, 2.3 km away
+    assert (found.code, distance) == ("G065-070", distance_m(52.2301, 21.0102, *nearest))
+    assert Counted.read < 500  # a full ranking reads all 10,000

@@ -1,7 +1,8 @@
 """POST /api/v1/scans over HTTP, against gunicorn on PostgreSQL, versus a raw-INSERT floor.
 
     .venv/bin/python -m bench.scans [--clients 8] [--requests 2000] [--rounds 3]
-                                    [--workers N] [--growth 100000,1000000] [--json FILE] [--smoke]
+                                    [--workers N] [--register POINTS] [--growth 100000,1000000]
+                                    [--json FILE] [--smoke]
 
 Starts gunicorn (``bench.wsgi_baseline``: the app plus ``POST /bench/baseline``, which parses the
 same JSON and does one raw INSERT) with the Procfile's worker count on a fresh PostgreSQL
@@ -19,6 +20,10 @@ The workload is a shift of real carriers: each client is its own carrier and han
 items nobody scanned before (each a first notice: lifecycle, alerts, log leaf, checks) and
 its scans are 90 s apart in the carrier's time, as a walk from door to door is. (One carrier
 scanning thousands of items within a minute would be a burst every time and is not a shift.)
+
+The scans name no pickup point, so each notice goes to the nearest point open at the scan's
+time and place: ``--register 3000`` loads a national register of that many points (a grid over
+Poland) for the scans to choose from.
 
 ``--growth`` then adds that many attempts (and their idempotency records) in SQL before
 measuring again: scan latency must stay flat as the tables grow.
@@ -178,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=procfile_workers(), help="gunicorn workers (the Procfile's)")
     parser.add_argument("--statements", type=int, default=SCAN_STATEMENTS,
                         help="statements per request of the raw reference rounds (0: none)")
+    parser.add_argument("--register", type=int, default=0, metavar="POINTS",
+                        help="pickup points in the register (a scan without a code goes to the nearest open one)")
     parser.add_argument("--growth", default="", help="comma-separated attempt counts to add, then measure again")
     parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness, not the speed")
@@ -219,10 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         shift_start = datetime.now(timezone.utc) - span - timedelta(hours=1)
         started = time.perf_counter()
         setup = subprocess.run([str(BIN / "python"), "-c", _SETUP, str(wanted), str(args.clients),
-                                (shift_start - timedelta(days=1)).isoformat()], cwd=ROOT, env=env,
+                                (shift_start - timedelta(days=1)).isoformat(), str(args.register)], cwd=ROOT, env=env,
                                check=True, capture_output=True, text=True)
         tokens = setup.stdout.split()
-        print(f"Registered {wanted:,} items for {args.clients} carriers in {time.perf_counter() - started:.1f} s")
+        print(f"Registered {wanted:,} items for {args.clients} carriers"
+              f"{f' and {args.register:,} pickup points' if args.register else ''} in "
+              f"{time.perf_counter() - started:.1f} s")
         numbers = [s10.make("RR", 20_000_000 + i) for i in range(wanted)]
         shift = Shift(tokens, numbers, shift_start)
 
@@ -299,10 +308,10 @@ from app import create_app
 from app.delivery.cli import create_carrier
 from app.senders.cli import create_sender
 from app.extensions import db
-from app.models import Item
+from app.models import Item, PickupPoint
 from notices import s10
 app = create_app()
-count, carriers = int(sys.argv[1]), int(sys.argv[2])
+count, carriers, points = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4])
 with app.app_context():
     sender, key = create_sender("Bench sender")
     tokens = [create_carrier(f"Bench carrier {c}")[1] for c in range(carriers)]
@@ -314,6 +323,13 @@ with app.app_context():
             for i in range(count)]
     for start in range(0, count, 5000):
         db.session.execute(sa.insert(Item.__table__), rows[start:start + 5000])
+    # A national register: points on a grid over Poland, open Mon-Sat 08:00-20:00, closed on holidays.
+    hours = {day: [["08:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
+    side = max(1, round(points ** 0.5))
+    db.session.execute(sa.insert(PickupPoint.__table__), [
+        dict(code=f"BENCH-{i:05d}", name=f"Punkt {i}", address=f"ul. Pocztowa {i}", opening_hours="Pn-Sb 08-20",
+             latitude=49.0 + 5.8 * (i // side) / side, longitude=14.1 + 10.0 * (i % side) / side, hours=hours,
+             holidays_closed=True, active=True) for i in range(points)] or [])
     db.session.commit()
     print(*tokens)
 """

@@ -109,7 +109,10 @@ class Register:
     The points are kept in order of latitude. No point is nearer than its difference in latitude
     (a great circle is never shorter than the meridian arc between the two parallels), so a
     ranking reads outwards from the place's latitude and stops as soon as the next point is
-    known: in a national register of thousands it reads the few dozen nearest."""
+    known: in a national register of thousands it reads the few dozen nearest. Whether a point
+    is open depends only on its timetable (hours, holidays, country), which most points share:
+    each timetable is asked once per look-up, so when none is open the ranking is not read
+    through to prove it."""
 
     def __init__(self, points: Iterable[PointFacts]):
         placed = sorted((p for p in points if p.active and p.latitude is not None and p.longitude is not None),
@@ -117,12 +120,17 @@ class Register:
         self.points = tuple(placed)
         self._latitudes = [math.radians(p.latitude) for p in placed]  # type: ignore[arg-type]
         self._cosines = [math.cos(latitude) for latitude in self._latitudes]
+        self._timetables = [_timetable(p) for p in placed]
+        self._timetable_points = dict(zip(self._timetables, placed, strict=True))  # one point per timetable
 
     def __len__(self) -> int:
         return len(self.points)
 
     def by_distance(self, lat: float, lon: float) -> Iterator[tuple[float, PointFacts]]:
         """``(metres, point)`` nearest first (equal distances by code), ranked only as far as read."""
+        return ((distance, self.points[i]) for distance, i in self._ranked(lat, lon))
+
+    def _ranked(self, lat: float, lon: float) -> Iterator[tuple[float, int]]:
         p1 = math.radians(lat)
         c1 = math.cos(p1)
         latitudes, points = self._latitudes, self.points
@@ -136,7 +144,7 @@ class Register:
             bound = min(south, north)
             while heap and heap[0][0] + _ROUNDING_M < bound:
                 distance, _code, i = heapq.heappop(heap)
-                yield distance, points[i]
+                yield distance, i
             if bound == math.inf:
                 return
             if south <= north:
@@ -152,15 +160,18 @@ class Register:
     def nearest_open(self, lat: float, lon: float, local: datetime) -> tuple[PointFacts, float] | None:
         """The nearest point open at ``local``; if none is open then, the nearest one that opens
         that day; then the nearest one. ``None`` when the register has no placed active point."""
-        ranked: list[tuple[float, PointFacts]] = []
-        for distance, point in self.by_distance(lat, lon):
-            if is_open(point, local):
-                return point, distance
-            ranked.append((distance, point))
-        for distance, point in ranked:
-            if open_on(point, local):
-                return point, distance
-        return (ranked[0][1], ranked[0][0]) if ranked else None
+        for test in (is_open, open_on):
+            wanted = {timetable for timetable, point in self._timetable_points.items() if test(point, local)}
+            if wanted:
+                return next((self.points[i], distance) for distance, i in self._ranked(lat, lon)
+                            if self._timetables[i] in wanted)
+        return next(((self.points[i], distance) for distance, i in self._ranked(lat, lon)), None)
+
+
+def _timetable(point: PointFacts) -> tuple:
+    """What :func:`is_open` and :func:`open_on` read of a point, as one value."""
+    return (point.active, point.holidays_closed, point.country,
+            tuple(sorted((day, tuple(tuple(r) for r in ranges)) for day, ranges in point.hours.items())))
 
 
 def nearest_open(points: Iterable[PointFacts], lat: float, lon: float, local: datetime,

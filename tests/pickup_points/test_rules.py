@@ -97,3 +97,12 @@ def test_the_register_reads_only_the_points_near_the_place_for_the_nearest():
     nearest = 49.0 + 65 * 0.05, 14.0 + 70 * 0.1  # 52.25 N 21.0 E, 2.3 km away
     assert (found.code, distance) == ("G065-070", distance_m(52.2301, 21.0102, *nearest))
     assert Counted.read < 500  # a full ranking reads all 10,000
+    # Closed everywhere (Thursday evening: each opened that day; Sunday: none opens at all): the
+    # nearest is proposed without reading the register through to prove that none is open.
+    for closed in (datetime(2026, 11, 12, 21, 0, tzinfo=WAW), datetime(2026, 11, 15, 10, 0, tzinfo=WAW)):
+        Counted.read = 0
+        assert register.nearest_open(52.2301, 21.0102, closed)[0].code == "G065-070"
+        assert Counted.read < 500
+    # One point far away keeps longer hours: in the evening it is the one open, however far.
+    late = PointFacts("LATE", "UP", "a", 54.35, 18.65, {"thu": [("08:00", "23:00")]})
+    assert Register([*grid, late]).nearest_open(52.2301, 21.0102, datetime(2026, 11, 12, 21, 0, tzinfo=WAW))[0] == late

@@ -168,7 +168,10 @@ class Register:
         return next(((self.points[i], distance) for distance, i in self._ranked(lat, lon)), None)
 
 
-def _timetable(point: PointFacts) -> tuple:
+Timetable = tuple[bool, bool, str, tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]]
+
+
+def _timetable(point: PointFacts) -> Timetable:
     """What :func:`is_open` and :func:`open_on` read of a point, as one value."""
     return (point.active, point.holidays_closed, point.country,
             tuple(sorted((day, tuple(tuple(r) for r in ranges)) for day, ranges in point.hours.items())))

@@ -326,10 +326,11 @@ with app.app_context():
     # A national register: points on a grid over Poland, open Mon-Sat 08:00-20:00, closed on holidays.
     hours = {day: [["08:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
     side = max(1, round(points ** 0.5))
-    db.session.execute(sa.insert(PickupPoint.__table__), [
-        dict(code=f"BENCH-{i:05d}", name=f"Punkt {i}", address=f"ul. Pocztowa {i}", opening_hours="Pn-Sb 08-20",
-             latitude=49.0 + 5.8 * (i // side) / side, longitude=14.1 + 10.0 * (i % side) / side, hours=hours,
-             holidays_closed=True, active=True) for i in range(points)] or [])
+    if points:
+        db.session.execute(sa.insert(PickupPoint.__table__), [
+            dict(code=f"BENCH-{i:05d}", name=f"Punkt {i}", address=f"ul. Pocztowa {i}", opening_hours="Pn-Sb 08-20",
+                 latitude=49.0 + 5.8 * (i // side) / side, longitude=14.1 + 10.0 * (i % side) / side, hours=hours,
+                 holidays_closed=True, active=True) for i in range(points)])
     db.session.commit()
     print(*tokens)
 """

@@ -16,11 +16,12 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from app.errors import FieldError, ValidationFailed
 from app.extensions import db
 from app.models import Carrier, Item, PickupPoint, RegisterVersion
+from app.models.bulk import attach_loaded
 from app.models.carriers import point_facts
 from app.models.checks import ItemLocation
 from notices import pickup_points as rules
@@ -105,9 +106,7 @@ def nearest_open(session: Session, lat: float, lon: float, at: datetime, tz: str
 def _as_loaded(session: Session, row) -> PickupPoint:
     """The register's row as the session's :class:`PickupPoint` (the one it holds already, if
     any), without reading it again. Its hours are a copy: the row is shared by the process."""
-    point = PickupPoint(**{**row._mapping, "hours": copy.deepcopy(row.hours)})
-    make_transient_to_detached(point)
-    return session.merge(point, load=False)
+    return attach_loaded(session, PickupPoint(**{**row._mapping, "hours": copy.deepcopy(row.hours)}), merge=True)
 
 
 def for_notice(session: Session, carrier: Carrier, item: Item, lat: float | None, lon: float | None,

@@ -316,8 +316,18 @@ def insert_loaded(session: Session, *objects: Any) -> None:
                 setattr(obj, name, value)
             for name, value in zip(returned_names, row, strict=True):
                 setattr(obj, name, value)
-            make_transient_to_detached(obj)
-            session.add(obj)
+            attach_loaded(session, obj)
+
+
+def attach_loaded(session: Session, obj: Any, *, merge: bool = False) -> Any:
+    """Put ``obj``, whose attributes hold its row as the database has it, in ``session`` as if
+    loaded from it, without a statement. With ``merge``, for a row the session may hold already:
+    the session's object is the one returned (and given these values)."""
+    make_transient_to_detached(obj)
+    if merge:
+        return session.merge(obj, load=False)
+    session.add(obj)
+    return obj
 
 
 def _loaded_values(obj: Any) -> dict[str, Any]:

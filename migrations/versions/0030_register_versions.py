@@ -18,8 +18,11 @@ depends_on = None
 # A notice scanned without a pickup-point code is sent to the nearest open point: every process
 # keeps the register in memory and checks this version first. The triggers give it a new random
 # version in the transaction of any change to pickup_points, through the application or by hand.
-# PostgreSQL once per statement (TRUNCATE too); SQLite has row triggers only. The upsert brings
-# the row back if register_versions itself was emptied.
+# PostgreSQL once per statement, before it: the version row's lock comes before the rows' locks
+# in every writer, so two writers editing the same points (an import and a staff edit) queue
+# instead of deadlocking; TRUNCATE after it (it locks the whole table anyway, and the version
+# row may be emptied in the same statement). SQLite has row triggers only, and one writer. The
+# upsert brings the row back if register_versions itself was emptied.
 
 _PG_BUMP = """
 CREATE FUNCTION register_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -31,10 +34,13 @@ BEGIN
 END
 $$
 """
-_PG_TRIGGER = """
-CREATE TRIGGER pickup_points_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON pickup_points
+_PG_TRIGGERS = ("""
+CREATE TRIGGER pickup_points_version BEFORE INSERT OR UPDATE OR DELETE ON pickup_points
 FOR EACH STATEMENT EXECUTE FUNCTION register_version_bump('pickup_points')
-"""
+""", """
+CREATE TRIGGER pickup_points_version_truncate AFTER TRUNCATE ON pickup_points
+FOR EACH STATEMENT EXECUTE FUNCTION register_version_bump('pickup_points')
+""")
 _SQLITE_TRIGGER = """
 CREATE TRIGGER pickup_points_version_{event} AFTER {event} ON pickup_points BEGIN
     INSERT OR REPLACE INTO register_versions (name, version)
@@ -55,7 +61,8 @@ def upgrade():
                .bindparams(version=secrets.randbelow(2**53 - 2) + 1))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_BUMP)
-        op.execute(_PG_TRIGGER)
+        for trigger in _PG_TRIGGERS:
+            op.execute(trigger)
     else:
         for event in _SQLITE_EVENTS:
             op.execute(_SQLITE_TRIGGER.format(event=event))
@@ -64,6 +71,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER pickup_points_version ON pickup_points")
+        op.execute("DROP TRIGGER pickup_points_version_truncate ON pickup_points")
         op.execute("DROP FUNCTION register_version_bump()")
     else:
         for event in _SQLITE_EVENTS:

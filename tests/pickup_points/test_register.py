@@ -203,3 +203,44 @@ def test_a_register_change_rolled_back_is_not_kept(app, loaded):
         assert nearest_open(db.session, *GDANSK_HOME, THURSDAY_10, "Europe/Warsaw")[0].code == "WAW-07"
         db.session.rollback()
     assert _nearest_to_home(app) == "GDA-01"
+
+
+def test_an_import_and_a_staff_edit_of_the_same_point_queue_instead_of_deadlocking(app, loaded):
+    """PostgreSQL: every register writer takes the version's lock before any point's, so a long
+    writer (an import, point after point) and a staff edit of a point it reaches later wait for
+    each other in turn; neither is refused as a deadlock."""
+    import threading
+    import time
+
+    from tests.support import required
+
+    required.postgresql_only(app.config["SQLALCHEMY_DATABASE_URI"], "two register writers at once")
+    rename = sa.text("UPDATE pickup_points SET name = name || :mark WHERE code = :code")
+    errors: list[BaseException] = []
+    with app.app_context():
+        engine = db.engine
+
+        def staff_edit() -> None:
+            try:
+                with engine.begin() as connection:
+                    connection.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
+                    connection.execute(rename, {"mark": " (staff)", "code": "WAW-07"})
+            except BaseException as exc:
+                errors.append(exc)
+
+        with engine.connect() as importing:
+            importing.execute(sa.text("SET lock_timeout = '20s'"))
+            importing.execute(rename, {"mark": " (import)", "code": "GDA-01"})
+            editing = threading.Thread(target=staff_edit)
+            editing.start()
+            with engine.connect() as watcher:  # until the staff edit waits for the import
+                deadline = time.monotonic() + 20
+                while not watcher.execute(sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock'")).scalar() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            importing.execute(rename, {"mark": " (import)", "code": "WAW-07"})
+            importing.commit()
+        editing.join(timeout=30)
+    assert not errors, errors
+    assert points(app)["WAW-07"].name == "UP Warszawa 7 (import) (staff)"

@@ -311,7 +311,8 @@ from app.extensions import db
 from app.models import Item, PickupPoint
 from notices import s10
 app = create_app()
-count, carriers, points = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4])
+count, carriers = int(sys.argv[1]), int(sys.argv[2])
+points = int(sys.argv[4]) if len(sys.argv) > 4 else 0  # pickup points in the register
 with app.app_context():
     sender, key = create_sender("Bench sender")
     tokens = [create_carrier(f"Bench carrier {c}")[1] for c in range(carriers)]

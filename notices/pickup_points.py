@@ -84,7 +84,7 @@ def is_open(point: PointFacts, local: datetime) -> bool:
         return False
     minute = local.hour * 60 + local.minute
     return any(_minutes(start) <= minute < _minutes(end)
-               for start, end in point.hours.get(WEEKDAYS[local.weekday()], ()))
+               for start, end in point.hours.get(WEEKDAYS[local.weekday()]) or ())  # a day of null: closed
 
 
 def open_on(point: PointFacts, day: datetime) -> bool:
@@ -168,13 +168,13 @@ class Register:
         return next(((self.points[i], distance) for distance, i in self._ranked(lat, lon)), None)
 
 
-Timetable = tuple[bool, bool, str, tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]]
+Timetable = tuple[bool, bool, str, str]
 
 
 def _timetable(point: PointFacts) -> Timetable:
-    """What :func:`is_open` and :func:`open_on` read of a point, as one value."""
-    return (point.active, point.holidays_closed, point.country,
-            tuple(sorted((day, tuple(tuple(r) for r in ranges)) for day, ranges in point.hours.items())))
+    """What :func:`is_open` and :func:`open_on` read of a point, as one value (the hours written
+    out, so that hours edited by hand into an odd shape cannot make the register fail to load)."""
+    return point.active, point.holidays_closed, point.country, repr(sorted(point.hours.items()))
 
 
 def nearest_open(points: Iterable[PointFacts], lat: float, lon: float, local: datetime,

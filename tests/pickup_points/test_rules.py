@@ -106,3 +106,14 @@ def test_the_register_reads_only_the_points_near_the_place_for_the_nearest():
     # One point far away keeps longer hours: in the evening it is the one open, however far.
     late = PointFacts("LATE", "UP", "a", 54.35, 18.65, {"thu": [("08:00", "23:00")]})
     assert Register([*grid, late]).nearest_open(52.2301, 21.0102, datetime(2026, 11, 12, 21, 0, tzinfo=WAW))[0] == late
+
+
+def test_a_point_whose_hours_were_edited_by_hand_into_nulls_is_closed_that_day_and_the_rest_still_rank():
+    from notices.pickup_points import Register
+
+    odd = PointFacts("ODD", "UP", "a", 54.3500, 18.6520, {"mon": None, "tue": [["08:00", "20:00"]]})
+    near = PointFacts("NEAR", "UP", "a", 54.3600, 18.6520, WEEKDAYS_8_20)
+    register = Register([odd, near])
+    monday, tuesday = datetime(2026, 11, 16, 10, 0, tzinfo=WAW), datetime(2026, 11, 17, 10, 0, tzinfo=WAW)
+    assert register.nearest_open(54.35, 18.652, monday)[0].code == "NEAR"
+    assert register.nearest_open(54.35, 18.652, tuesday)[0].code == "ODD"
